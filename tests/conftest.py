@@ -1,0 +1,81 @@
+"""Personas used across the suite, one per role (healthchecks style):
+
+- alice: moderator (researcher) of the acme community
+- bob: participant in acme (consented)
+- carol: client (brand stakeholder) of acme
+- dave: participant in acme who has not yet accepted consent
+- eve: outsider, a participant of another community only
+- admin: site administrator
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from community.models import Role
+from tests.factories import CommunityFactory, MembershipFactory, UserFactory
+
+
+@pytest.fixture
+def community(db):
+    return CommunityFactory(
+        name="Acme Listening Lab", slug="acme", brand_name="Acme", brand_aliases=["ACME Stores"]
+    )
+
+
+@pytest.fixture
+def other_community(db):
+    return CommunityFactory(name="Other Lab", slug="other", brand_name="Other")
+
+
+@pytest.fixture
+def alice(community):
+    user = UserFactory(username="alice", first_name="Alice", last_name="Moderator")
+    MembershipFactory(user=user, community=community, role=Role.MODERATOR, pseudonym="Moderator Alice")
+    return user
+
+
+@pytest.fixture
+def bob(community):
+    user = UserFactory(username="bob", first_name="Bob", last_name="Participant")
+    MembershipFactory(
+        user=user, community=community, role=Role.PARTICIPANT, pseudonym="Swift Heron", segments=["app users"]
+    )
+    return user
+
+
+@pytest.fixture
+def carol(community):
+    user = UserFactory(username="carol", first_name="Carol", last_name="Client")
+    MembershipFactory(user=user, community=community, role=Role.CLIENT, pseudonym="Client Carol")
+    return user
+
+
+@pytest.fixture
+def dave(community):
+    user = UserFactory(username="dave", first_name="Dave", last_name="Newcomer")
+    MembershipFactory(
+        user=user,
+        community=community,
+        role=Role.PARTICIPANT,
+        pseudonym="Quiet Otter",
+        consent_version=None,
+        consented_at=None,
+    )
+    return user
+
+
+@pytest.fixture
+def eve(other_community):
+    user = UserFactory(username="eve", first_name="Eve", last_name="Outsider")
+    MembershipFactory(user=user, community=other_community, role=Role.PARTICIPANT, pseudonym="Teal Lynx")
+    return user
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+def membership_of(user, community):
+    return user.memberships.get(community=community)
