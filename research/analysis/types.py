@@ -70,6 +70,10 @@ class PostEnrichment:
     terms: list[str] = field(default_factory=list)
     redacted_text: str = ""
     sentence_count: int = 0
+    # Named entities other than people (people are personal data and only appear as [NAME]).
+    entities: list[dict[str, str]] = field(default_factory=list)
+    # Noun phrases as written (lower-cased, determiners dropped), before ranking into key_phrases.
+    noun_phrases: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return asdict(self)

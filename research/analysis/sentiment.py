@@ -1,0 +1,653 @@
+"""Token-level sentiment over a spaCy parse, using VADER's general-purpose lexicon.
+
+VADER scores a flat string: it negates within a three-word window, treats every
+"like" as praise and cannot tell which noun an adjective describes. Here each
+sentiment word is scored on the parse instead: negation comes from the word's
+own dependents and those of the verb it hangs off ("was never relevant"),
+contrast from the clause structure ("lovely but forgets my size"), requests and
+conditionals are damped, and every score is attributed to the thing it is said
+about, which gives aspect-level sentiment for free.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+# Generic customer-experience words VADER's social-media lexicon lacks. They are
+# about products, prices, service and software in general, not any one trade.
+EXTRA_LEXICON: dict[str, float] = {
+    "overpriced": -2.0,
+    "expensive": -1.0,
+    "pricey": -1.0,
+    "pricy": -1.0,
+    "affordable": 1.5,
+    "inexpensive": 1.0,
+    "slow": -1.2,
+    "sluggish": -1.5,
+    "attentive": 1.8,
+    "inattentive": -1.8,
+    "unhelpful": -1.8,
+    "knowledgeable": 1.5,
+    "professional": 1.2,
+    "unprofessional": -2.0,
+    "unresponsive": -1.5,
+    "intuitive": 1.5,
+    "seamless": 1.5,
+    "reliable": 1.5,
+    "unreliable": -1.8,
+    "buggy": -1.8,
+    "glitchy": -1.8,
+    "laggy": -1.5,
+    "clunky": -1.5,
+    "outdated": -1.2,
+    "overrated": -1.5,
+    "underwhelming": -1.5,
+    "mediocre": -1.5,
+    "crowded": -1.0,
+    "cramped": -1.2,
+    "loud": -0.8,
+    "creepy": -1.8,
+    "intrusive": -1.5,
+    "spammy": -1.8,
+    "irrelevant": -1.2,
+    "relevant": 1.0,
+    "personalized": 1.0,
+    "personalised": 1.0,
+    "tailored": 1.0,
+    "convenient": 1.5,
+    "inconvenient": -1.5,
+    "prompt": 1.0,
+    "courteous": 2.0,
+    "accommodating": 1.8,
+    "impeccable": 2.5,
+    "flawless": 2.5,
+    "subpar": -1.8,
+    "lousy": -2.0,
+    "rip-off": -2.0,
+    "ripoff": -2.0,
+    "hassle": -1.2,
+    # General evaluative words missing from VADER (or listed there only as intensifiers).
+    "phenomenal": 3.0,
+    "exceptional": 2.8,
+    "incredible": 2.8,
+    "stellar": 2.5,
+    "top-notch": 2.5,
+    "notch": 2.0,
+    "authentic": 1.2,
+    "patient": 1.2,
+    "impatient": -1.2,
+    "decent": 1.0,
+    "reasonable": 1.0,
+    "average": -0.5,
+    "favourite": 2.0,
+    "gem": 2.0,
+    "rave": 1.5,
+    "sloppy": -1.5,
+    "rushed": -1.0,
+    "filthy": -2.5,
+    "smelly": -1.8,
+    "spacious": 1.2,
+    "cozy": 1.5,
+    "extraordinary": 2.5,
+    "underrated": 1.5,
+    "cosy": 1.5,
+    # "OK" in a review is faint praise, not VADER's enthusiastic 1.2.
+    "ok": 0.1,
+    "okay": 0.1,
+}
+LUKEWARM = frozenset({"ok", "okay", "fine", "alright", "decent", "acceptable", "average"})
+# Phrasal verbs whose sentiment lives in the particle: "fell apart", "let me down".
+PHRASAL: dict[str, tuple[tuple[str, float], ...]] = {
+    "fall": (("apart", -2.0),),
+    "break": (("down", -1.5),),
+    "let": (("down", -2.0),),
+    "mess": (("up", -1.5),),
+    "screw": (("up", -2.0),),
+    "rip": (("off", -2.0),),
+    "give": (("up", -1.0),),
+}
+PATTERN_LEMMAS = frozenset(
+    {"go", "come", "be", "return", "head", "visit", "try", "check", "have", "stick", "wait", "stay", "save"}
+    | set(PHRASAL)
+)
+# "will be back", "keep coming back", "would return": a customer who means to come back.
+RETURN_VERBS = frozenset({"go", "come", "be", "return", "head", "visit"})
+FUTURE_AUX = frozenset(
+    {"will", "'ll", "would", "'d", "ca", "can", "must", "definitely", "gon", "going", "wo"}
+)
+# VADER entries that mostly mislead in customer posts: "please" is politeness,
+# "kind"/"well"/"pretty" are usually hedges or intensifiers, "no" is handled as negation.
+IGNORED = frozenset(
+    {
+        "please",
+        "no",
+        "kind",
+        "yes",
+        "sure",
+        "want",
+        "thank",
+        "thanks",
+        "friend",
+        "friends",
+        "hope",
+        "hoping",
+        "celebrate",
+        "celebration",
+        "birthday",
+        "party",
+        "share",
+        "wish",
+    }
+)
+NEGATORS = frozenset(
+    {
+        "not",
+        "n't",
+        "never",
+        "no",
+        "none",
+        "nothing",
+        "nobody",
+        "neither",
+        "nor",
+        "hardly",
+        "barely",
+        "scarcely",
+        "rarely",
+        "seldom",
+        "without",
+        "nowhere",
+        "cannot",
+    }
+)
+CONTRAST_FORWARD = frozenset({"but", "however", "yet", "nevertheless", "nonetheless", "though"})
+CONCESSIVE = frozenset({"although", "though", "while", "whereas", "despite"})
+CONDITIONAL = frozenset({"if", "unless", "whether"})
+MODAL_COUNTERFACTUAL = frozenset({"could", "should", "would", "might"})
+N_SCALAR = -0.74
+NEG_NEGATED_SCALAR = -0.4
+BOOST = 0.293
+CAPS_BOOST = 0.733
+
+
+@lru_cache(maxsize=1)
+def _typo_index() -> dict[str, str]:
+    """Lexicon words of seven letters or more, keyed by each one-letter deletion (SymSpell style)."""
+    lex, _ = lexicon()
+    index: dict[str, str] = {}
+    for word in sorted(lex):
+        if len(word) >= 7 and word.isalpha():
+            for i in range(len(word)):
+                index.setdefault(word[:i] + word[i + 1 :], word)
+    return index
+
+
+@lru_cache(maxsize=20_000)
+def typo_lookup(word: str) -> str | None:
+    """The lexicon word a misspelling most likely meant ("disapointed", "outragous"), if any.
+
+    Only a missing, extra or swapped letter in a long word: short words are too often
+    other real words one letter away.
+    """
+    lex, _ = lexicon()
+    if len(word) < 6 or not word.isalpha() or word in lex:
+        return None
+    index = _typo_index()
+    hit = index.get(word)  # a letter was left out
+    if hit:
+        return hit
+    for i in range(len(word)):
+        cand = word[:i] + word[i + 1 :]
+        if len(cand) >= 7 and cand in lex:  # a letter too many
+            return cand
+    for i in range(len(word) - 1):
+        cand = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        if cand in lex:  # two letters swapped
+            return cand
+    return None
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> tuple[dict[str, float], dict[str, float]]:
+    """VADER's lexicon and booster words (loaded once; vaderSentiment is pure Python)."""
+    from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentimentIntensityAnalyzer
+
+    lex = dict(SentimentIntensityAnalyzer().lexicon)
+    lex.update(EXTRA_LEXICON)
+    return lex, dict(BOOSTER_DICT)
+
+
+def normalize(score: float, alpha: float = 15.0) -> float:
+    """VADER's squashing of a summed valence into -1..1."""
+    if score == 0:
+        return 0.0
+    return max(-1.0, min(1.0, score / math.sqrt(score * score + alpha)))
+
+
+def label_for(score: float, threshold: float = 0.05) -> str:
+    if score >= threshold:
+        return "positive"
+    if score <= -threshold:
+        return "negative"
+    return "neutral"
+
+
+@dataclass
+class Valence:
+    token_i: int
+    value: float  # after negation, intensity and clause weighting
+
+
+def _has_negator(tok: Any) -> bool:
+    for child in tok.children:
+        if (
+            child.dep_ == "neg"
+            or child.lower_ in NEGATORS
+            and child.dep_ in ("advmod", "det", "neg", "preconj")
+        ):
+            return True
+        # "nothing/nobody was good": a negative pronoun as the subject negates the clause.
+        if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ in ("nothing", "nobody", "none", "noone"):
+            return True
+    return False
+
+
+def is_negated(tok: Any) -> bool:
+    """Negation scope from the parse: the word, the words it describes or hangs off, or "without"."""
+    if tok.pos_ == "ADV" and tok.dep_ == "advmod" and tok.head.pos_ in ("VERB", "AUX"):
+        # A sentence adverb ("Honestly, it is not bad") is outside the clause's negation
+        # unless the negation comes first ("not exactly helpfully").
+        return any(
+            (c.dep_ == "neg" or c.lower_ in NEGATORS) and c.i < tok.i
+            for c in (*tok.children, *tok.head.children)
+        )
+    cur = tok
+    for _ in range(4):
+        if _has_negator(cur):
+            return True
+        # "stopped trusting them", "quit using it": giving something up denies it.
+        if cur.dep_ == "xcomp" and cur.head.lemma_ in ("stop", "quit", "cease"):
+            return True
+        head = cur.head
+        if head is cur:
+            return False
+        if head.lower_ == "without" and head.dep_ == "prep":
+            return True
+        if cur.dep_ == "amod" and head.lower_ in ("nothing", "nobody", "none", "noone", "nowhere"):
+            return True  # "nothing special"
+        # A noun object carries its own sentiment: in "not worth the hassle" only "worth" is denied.
+        if cur.pos_ in ("NOUN", "PROPN") and cur.dep_ in ("dobj", "pobj", "npadvmod"):
+            return False
+        # Climb only through attachments that keep the same predication.
+        if cur.dep_ in (
+            "acomp",
+            "attr",
+            "xcomp",
+            "advmod",
+            "amod",
+            "oprd",
+            "dobj",
+            "npadvmod",
+            "aux",
+        ):
+            # "not a good place": amod -> attr -> negated copula
+            cur = head
+            continue
+        # "the food was not hot or fresh": negation distributes over "or"/"nor".
+        if cur.dep_ == "conj" and any(c.lower_ in ("or", "nor") for c in head.children if c.dep_ == "cc"):
+            cur = head
+            continue
+        return False
+    return False
+
+
+def _is_booster_use(tok: Any, boosters: dict[str, float]) -> bool:
+    return (
+        tok.lower_ in boosters
+        and tok.dep_ in ("advmod", "amod", "npadvmod")
+        and tok.head.pos_
+        in (
+            "ADJ",
+            "ADV",
+            "VERB",
+            "NOUN",
+        )
+    )
+
+
+def _base_valence(tok: Any, lex: dict[str, float], boosters: dict[str, float]) -> float | None:
+    word = tok.lower_
+    if word in IGNORED or tok.lemma_.lower() in IGNORED or tok.is_punct or tok.like_num:
+        return None
+    if (
+        tok.pos_ == "PROPN"
+        and tok.ent_type_ in ("ORG", "PERSON", "GPE", "FAC", "PRODUCT", "WORK_OF_ART")
+        # The small model often reads a capitalised opening word as a name ("Best burger ever!").
+        and tok.i != tok.sent.start
+    ):
+        return None
+    doc = tok.doc
+    # Hyphenated entries ("rip-off", "top-notch") are split into three tokens by spaCy.
+    if tok.i + 2 < len(doc) and doc[tok.i + 1].text == "-":
+        compound = lex.get(f"{word}-{doc[tok.i + 2].lower_}")
+        if compound is not None:
+            return compound
+    if tok.i >= 2 and doc[tok.i - 1].text == "-" and f"{doc[tok.i - 2].lower_}-{word}" in lex:
+        return None
+    if tok.pos_ == "NOUN" and tok.dep_ == "compound":
+        return None  # "credit card", "trust fund": a name for a thing, not an opinion
+    val = lex.get(word)
+    if val is None and tok.pos_ in ("NOUN", "VERB", "ADJ", "ADV"):
+        val = lex.get(tok.lemma_.lower())
+    if val is None and tok.pos_ == "ADV" and word.endswith("ly") and len(word) > 4:
+        # "rudely" -> "rude", "happily" -> "happy"
+        stem = word[:-2]
+        val = lex.get(stem, lex.get(stem[:-1] + "y") if stem.endswith("i") else None)
+    if val is None and tok.pos_ in ("ADJ", "VERB", "ADV", "NOUN", "PROPN") and not tok.ent_type_:
+        fixed = typo_lookup(word)
+        if fixed is not None:
+            val = lex[fixed]
+    if val is None and word == "must" and tok.pos_ in ("NOUN", "ADJ"):
+        val = 1.5  # "a must", "a must-see"
+    if val is None:
+        return None
+    if word == "like" or tok.lemma_ == "like":
+        # "like" is praise only as a verb of liking, not "looks like" or "would like".
+        if tok.pos_ != "VERB" and not (
+            tok.dep_ == "ROOT" and any(c.dep_ == "nsubj" and c.pos_ == "PRON" for c in tok.children)
+        ):
+            return None
+        if any(c.dep_ == "aux" and c.lower_ in ("would", "'d", "d", "should") for c in tok.children):
+            return None
+    if word in ("well",) and (
+        tok.dep_ in ("intj", "advmod") and tok.head.pos_ != "VERB" or tok.i == tok.sent.start
+    ):
+        return None
+    if word == "pretty" and tok.pos_ == "ADV":
+        return None
+    if _is_booster_use(tok, boosters) and abs(val) < 2.5 or _save_warning(tok):
+        return None
+    if tok.lemma_ == "recommend" and any(c.dep_ in ("xcomp", "ccomp") for c in tok.children):
+        return None  # "I recommend booking ahead" is advice, not praise
+    if tok.pos_ == "ADV" and tok.dep_ == "advmod" and tok.head.pos_ in ("ADJ", "ADV") and tok.i < tok.head.i:
+        # "truly unprofessional", "surprisingly average": the adverb only intensifies.
+        return None
+    return val
+
+
+def _intensity(tok: Any, val: float, boosters: dict[str, float]) -> float:
+    sign = 1.0 if val > 0 else -1.0
+    for child in tok.children:
+        if child.dep_ in ("advmod", "npadvmod") and child.lower_ in boosters:
+            val += sign * (BOOST if boosters[child.lower_] > 0 else -BOOST)
+        elif (
+            child.dep_ == "advmod" and child.pos_ == "ADV" and child.lower_.endswith("ly") and child.i < tok.i
+        ):
+            val += sign * BOOST
+    if tok.is_upper and len(tok.text) > 1 and not tok.doc.text.isupper():
+        val += sign * CAPS_BOOST
+    return val
+
+
+def _too_excess(tok: Any) -> float | None:
+    """ "too small", "too slow": an adjective of excess is a complaint even if neutral alone."""
+    if tok.pos_ in ("ADJ", "ADV") and any(c.lower_ == "too" and c.dep_ == "advmod" for c in tok.children):
+        return -1.2
+    return None
+
+
+def _clause_weights(sent: Any) -> dict[int, float]:
+    """Weights per token: contrast lowers what comes before "but", conditions and questions damp."""
+    weights = {t.i: 1.0 for t in sent}
+    for t in sent:
+        low = t.lower_
+        if (
+            low in CONTRAST_FORWARD
+            and t.dep_ in ("cc", "advmod", "mark")
+            and t.i > sent.start
+            and low != "though"
+        ):
+            for u in sent:
+                weights[u.i] *= 0.5 if u.i < t.i else 1.5
+        elif low in CONCESSIVE and t.dep_ in ("mark", "prep"):
+            clause = t.head if t.dep_ == "mark" else t
+            for u in clause.subtree:
+                weights[u.i] *= 0.5
+        elif low in CONDITIONAL and t.dep_ == "mark":
+            for u in t.head.subtree:
+                weights[u.i] *= 0.3
+        elif t.lemma_ in ("expect", "anticipate", "hope") and t.pos_ == "VERB":
+            # "expecting outstanding pizza": what was expected is not what happened.
+            for c in t.children:
+                if c.dep_ in ("dobj", "ccomp", "xcomp"):
+                    for u in c.subtree:
+                        weights[u.i] *= 0.3
+        elif t.lemma_ == "wish" and t.pos_ == "VERB":
+            # "I wish they had better staff": what is wished for is missing.
+            for c in t.children:
+                if c.dep_ in ("ccomp", "xcomp"):
+                    for u in c.subtree:
+                        weights[u.i] *= -0.3
+    if sent.text.rstrip().endswith("?"):
+        for i in weights:
+            weights[i] *= 0.5
+    return weights
+
+
+def _counterfactual(tok: Any) -> bool:
+    """ "could have been better": a modal perfect around praise means it fell short."""
+    for cand in (tok, tok.head):
+        auxes = [c.lower_ for c in cand.children if c.dep_ == "aux"]
+        if any(a in MODAL_COUNTERFACTUAL for a in auxes) and "have" in auxes:
+            return True
+    return False
+
+
+def _prohibition(tok: Any) -> bool:
+    """ "Don't waste your money", "don't bother": a negated imperative of a bad thing is a warning."""
+    verb = tok if tok.pos_ in ("VERB", "AUX") else tok.head
+    return (
+        verb.tag_ == "VB"
+        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+        and any(c.dep_ == "aux" and c.lower_ in ("do", "don't") for c in verb.children)
+    )
+
+
+def _emphatic(tok: Any) -> bool:
+    if any(c.lower_ in ("so", "such") for c in tok.children):
+        return True
+    return tok.dep_ == "amod" and any(c.lower_ == "such" for c in tok.head.children)
+
+
+def _should(tok: Any) -> bool:
+    for cand in (tok, tok.head):
+        if any(c.dep_ == "aux" and c.lower_ == "should" for c in cand.children):
+            return True
+    return False
+
+
+def _deficient(tok: Any) -> bool:
+    """ "should be more friendly", "could be better", "better spent elsewhere": praise as a shortfall."""
+    comparative = tok.tag_ in ("JJR", "RBR") or any(c.lower_ == "more" for c in tok.children)
+    if not comparative:
+        return False
+    for cand in (tok, tok.head):
+        if any(c.dep_ == "aux" and c.lower_ in ("should", "could") for c in cand.children):
+            return True
+    head = tok.head
+    if (
+        tok.lower_ == "better"
+        and tok.dep_ == "amod"
+        and head.dep_ == "dobj"
+        and head.head.lemma_ == "have"
+        and any(c.dep_ == "aux" and c.lower_ in ("'ve", "have", "'d", "had") for c in head.head.children)
+    ):
+        return True  # "I've had better service at the post office"
+    return any(t.lower_ in ("elsewhere", "else") for t in tok.sent)
+
+
+def _save_warning(tok: Any) -> bool:
+    """ "Save your money", "save yourself the trouble": advice not to buy."""
+    return tok.lemma_.lower() == "save" and any(
+        c.dep_ in ("dobj", "dative") and c.lower_ in ("money", "time", "yourself", "yourselves", "trouble")
+        for c in tok.children
+    )
+
+
+def _complaint(tok: Any) -> float | None:
+    """ "we had to ask three times", "we waited an hour": effort the customer had to spend."""
+    lemma = tok.lemma_.lower()
+    subj = {c.lower_ for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")}
+    personal = bool(subj & {"i", "we"})
+    if (
+        lemma == "have"
+        and tok.tag_ in ("VBD", "VB")
+        and personal
+        and any(
+            c.dep_ == "xcomp"
+            and c.lemma_ not in ("try", "see", "check", "taste", "visit")  # "we had to try it" is eagerness
+            and any(a.lower_ == "to" for a in c.children)
+            for c in tok.children
+        )
+    ):
+        return -0.8
+    if lemma == "wait" and (tok.pos_ == "NOUN" or tok.pos_ == "VERB" and (personal or tok.dep_ == "xcomp")):
+        return -0.6  # negated ("no wait", "can't wait") it turns positive
+    if lemma == "stay" and any(c.lower_ == "away" for c in tok.children):
+        return -1.5
+    particles = {c.lower_ for c in tok.children if c.dep_ in ("prt", "advmod")}
+    for particle, value in PHRASAL.get(lemma, ()):
+        if particle in particles:
+            return value
+    if _save_warning(tok):
+        return -1.5
+    if (
+        tok.pos_ == "NOUN"
+        and any(c.lower_ == "no" and c.dep_ == "det" for c in tok.children)
+        and tok.dep_ in ("attr", "dobj")
+        and tok.head.lemma_ in ("be", "have")
+        and tok.lower_ not in lexicon()[0]
+    ):
+        return -0.7  # "there was no atmosphere", "they had no record of it"
+    return None
+
+
+def _return_intent(tok: Any) -> float | None:
+    if tok.pos_ not in ("VERB", "AUX"):
+        return None
+    children = list(tok.children)
+    lemma = tok.lemma_.lower()
+    # "Try the dumplings", "check it out", "you have to try": a recommendation.
+    if lemma in ("try", "check") and (lemma == "try" or any(c.lower_ == "out" for c in children)):
+        # "make sure you try it" addresses the reader just like a bare imperative
+        has_subject = any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ != "you" for c in children)
+        must = (
+            tok.dep_ == "xcomp"
+            and tok.head.lemma_ in ("have", "must", "need")
+            or any(c.dep_ == "aux" and c.lower_ in ("must", "should") for c in children)
+        )
+        if (not has_subject and tok.tag_ in ("VB", "VBP") and tok.dep_ in ("ROOT", "ccomp", "conj")) or must:
+            return 1.0
+    # "Go for it!", "go for the tasting menu", "stick with the basics": advice to choose something.
+    if (
+        lemma in ("go", "stick")
+        and tok.tag_ == "VB"
+        and tok.dep_ == "ROOT"
+        and not any(c.dep_ in ("nsubj", "aux", "neg") for c in children)
+        and any(c.dep_ == "prep" and c.lower_ in ("for", "with") for c in children)
+    ):
+        return 1.0
+    if tok.pos_ == "VERB" and any(c.lower_ == "again" for c in children) and is_negated(tok):
+        return 1.8  # "will never shop there again" (the caller applies the negation)
+    if tok.lemma_.lower() not in RETURN_VERBS:
+        return None
+    back = any(c.lower_ in ("back", "again") for c in children)
+    if tok.lemma_.lower() in ("return", "visit") and not back:
+        back = any(c.dep_ == "aux" and c.lower_ in FUTURE_AUX for c in children)
+    if not back:
+        return None
+    future = any(c.lower_ in FUTURE_AUX for c in children if c.dep_ in ("aux", "advmod"))
+    # "I'm going back", "we're coming back": the present progressive of a plan.
+    future = (
+        future
+        or tok.tag_ == "VBG"
+        and any(c.dep_ == "aux" and c.lower_ in ("'m", "am", "'re", "are") for c in children)
+    )
+    keep = tok.head.lemma_.lower() == "keep" and tok.dep_ == "xcomp"
+    if future or keep or tok.tag_ == "VB" and tok.dep_ in ("xcomp", "ROOT"):
+        return 1.8
+    return None
+
+
+def sentence_valences(sent: Any, *, lead_weight: float = 1.0) -> list[Valence]:
+    """Scored sentiment words of one sentence, each with its token index."""
+    lex, boosters = lexicon()
+    weights = _clause_weights(sent)
+    out: list[Valence] = []
+    for tok in sent:
+        val = _base_valence(tok, lex, boosters)
+        if val is None:
+            val = _too_excess(tok)
+            if val is None:
+                continue
+        else:
+            val = _intensity(tok, val, boosters)
+            if val > 0 and any(c.lower_ == "too" and c.dep_ == "advmod" for c in tok.children):
+                # "too sweet", "too friendly": praise turned into excess.
+                val = -abs(val) * 0.5
+            elif tok.lower_ in LUKEWARM and any(c.lower_ in ("just", "only", "merely") for c in tok.children):
+                val = -0.6  # "just OK", "only average"
+        # "never been treated so rudely", "never had such good food": emphasis, not denial.
+        if is_negated(tok) and not _emphatic(tok):
+            if val > 0:
+                val *= N_SCALAR
+            elif not _prohibition(tok):
+                # "not terrible" is faint praise at best; "don't waste your money" stays a warning.
+                val *= NEG_NEGATED_SCALAR
+        if val > 0 and (_counterfactual(tok) or _deficient(tok)):
+            val *= -0.6
+        elif val > 0 and _should(tok):
+            val *= 0.3  # "should be authentic": a wish, not praise
+        out.append(Valence(tok.i, val * weights[tok.i] * lead_weight))
+    has_again = any(t.lower_ == "again" for t in sent)
+    for tok in sent:
+        # Cheap gate: only a few verbs (or "again", or "no <noun>") can start these patterns.
+        lemma = tok.lemma_.lower()
+        if lemma not in PATTERN_LEMMAS and not (has_again and tok.pos_ == "VERB") and tok.pos_ != "NOUN":
+            continue
+        val = _return_intent(tok)
+        if val is None:
+            val = _complaint(tok)
+        if val is None:
+            continue
+        if is_negated(tok):
+            val *= -1.0
+        out.append(Valence(tok.i, val * weights[tok.i] * lead_weight))
+    return out
+
+
+def doc_valences(doc: Any, *, sents: list[Any] | None = None) -> list[Valence]:
+    """All sentences; a sentence opening with "But"/"However" outweighs the one before it."""
+    if sents is None:
+        sents = list(doc.sents)
+    leads = [1.0] * len(sents)
+    for n, sent in enumerate(sents):
+        first = sent[0].lower_ if len(sent) else ""
+        if n and first in CONTRAST_FORWARD:
+            leads[n - 1] *= 0.5
+            leads[n] *= 1.5
+    out: list[Valence] = []
+    for sent, lead in zip(sents, leads, strict=True):
+        out.extend(sentence_valences(sent, lead_weight=lead))
+    return out
+
+
+def score_valences(valences: list[Valence], text: str = "") -> float:
+    total = sum(v.value for v in valences)
+    if total:
+        # Exclamation marks emphasise whichever way the text already leans (as in VADER).
+        total += math.copysign(min(text.count("!"), 4) * 0.292, total)
+    return normalize(total)

@@ -1,0 +1,500 @@
+"""Themes across posts, from the precomputed `terms` of each post (no re-parsing).
+
+Method (distributional, so it works on short posts in any trade):
+
+1. Aspect terms (the nouns posts talk about) are described by what is said
+   about them across the whole community: the adjectives and verbs attached to
+   them in the parse ("staff~friendly", "app~crash") and the other aspects they
+   share a post with. Positive PMI, then a truncated SVD, turns that into a
+   dense vector per aspect; aspects that are talked about alike end up close
+   ("waiter" and "staff" are both "friendly", "rude", "attentive") even if they
+   never occur together.
+2. A deterministic spherical k-means groups the aspects into themes. Codebook codes
+   start as fixed centres (their description and examples), so they draw the
+   aspects and posts that match them.
+3. A post joins every theme whose aspects it mentions, plus themes its opinion
+   words point to when it names no known aspect ("it was delicious").
+4. Themes are matched to the previous run by shared posts and terms, so a
+   theme keeps its key (and whatever a researcher attached to it).
+
+Everything is seeded and order-independent: the same posts give the same themes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+
+from research.analysis.types import SENTIMENTS, CodeSpec, PreviousTheme, ThemeDoc, ThemeResult
+
+MAX_ASPECTS = 2000
+SVD_DIMS = 50
+MIN_THEMES = 3
+MAX_AUTO_THEMES = 12
+PREVIOUS_MATCH_MIN = 0.2
+CONTEXT_WEIGHT = 0.5
+DOC_SHARE = 0.5  # a post joins themes scoring at least this share of its best theme
+MERGE_RATIO = 0.8
+WEIGHT_POWER = 0.5
+
+_WORD_RE = re.compile(r"[a-z][a-z\-']*")
+
+
+class _Corpus:
+    """Aspect, context and co-occurrence counts of a set of posts."""
+
+    def __init__(self, docs: Sequence[ThemeDoc]) -> None:
+        self.docs = sorted(docs, key=lambda d: d.key)
+        self.doc_aspects: list[list[str]] = []
+        self.doc_phrases: list[list[str]] = []
+        self.doc_contexts: list[list[str]] = []
+        self.pairs: Counter[tuple[str, str]] = Counter()
+        self.df: Counter[str] = Counter()
+        for doc in self.docs:
+            aspects: list[str] = []
+            phrases: list[str] = []
+            contexts: list[str] = []
+            for term in doc.terms:
+                if "~" in term:
+                    left, _, right = term.partition("~")
+                    if right:
+                        contexts.append(right)
+                        if left:
+                            self.pairs[(left, right)] += 1
+                elif " " in term:
+                    phrases.append(term)
+                else:
+                    aspects.append(term)
+            aspects = sorted(set(aspects))
+            self.df.update(aspects)
+            self.doc_aspects.append(aspects)
+            self.doc_phrases.append(sorted(set(phrases)))
+            self.doc_contexts.append(sorted(set(contexts)))
+
+
+def _min_df(n_docs: int) -> int:
+    return max(2, math.ceil(n_docs * 0.0015))
+
+
+def _ppmi(matrix: np.ndarray) -> np.ndarray:
+    total = matrix.sum()
+    if total <= 0:
+        return matrix
+    row = matrix.sum(axis=1, keepdims=True)
+    col = matrix.sum(axis=0, keepdims=True)
+    # Context-distribution smoothing (alpha=0.75) keeps rare contexts from dominating.
+    col_s = np.power(col, 0.75)
+    col_p = col_s / col_s.sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pmi = np.log((matrix / total) / ((row / total) * col_p))
+    pmi[~np.isfinite(pmi)] = 0.0
+    return np.maximum(pmi, 0.0)
+
+
+def _normalize_rows(m: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(m, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return m / norms
+
+
+def _aspect_vectors(corpus: _Corpus, vocab: list[str], seed: int) -> np.ndarray:
+    """One dense vector per aspect from the words attached to it across all posts.
+
+    Only attached words count: aspects sharing a post are usually different
+    things listed together ("great food and service"), so post co-occurrence
+    would blur exactly the distinctions a theme should make.
+    """
+    index = {a: i for i, a in enumerate(vocab)}
+    ctx_df: Counter[str] = Counter()
+    for contexts in corpus.doc_contexts:
+        ctx_df.update(contexts)
+    min_df = _min_df(len(corpus.docs))
+    contexts = sorted(c for c, n in ctx_df.items() if n >= min_df)
+    cindex = {c: i for i, c in enumerate(contexts)}
+    n_a, n_c = len(vocab), len(contexts)
+    m = np.zeros((n_a, max(n_c, 1)), dtype=np.float64)
+    for (a, c), n in corpus.pairs.items():
+        if a in index and c in cindex:
+            m[index[a], cindex[c]] += n
+    # Words said of everything ("great", "good") do not tell aspects apart.
+    spread = (m > 0).sum(axis=0)
+    m *= np.log((1.0 + n_a) / (1.0 + spread))[None, :]
+    m = _normalize_rows(_ppmi(m))
+    if min(m.shape) <= SVD_DIMS:
+        # Few aspects: the PPMI rows are small enough to compare directly.
+        return m
+    from sklearn.decomposition import TruncatedSVD
+
+    svd = TruncatedSVD(n_components=SVD_DIMS, random_state=seed, algorithm="randomized", n_iter=7)
+    return _normalize_rows(svd.fit_transform(m))
+
+
+def _spherical_kmeans(
+    x: np.ndarray, weights: np.ndarray, k: int, *, fixed: np.ndarray, locked: dict[int, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted spherical k-means; the first len(fixed) centres start at `fixed`, `locked` rows stay put.
+
+    Emergent centres start deterministically, farthest-first: the most talked-about
+    aspect unlike the centres already chosen. That favours frequent, distinct aspects
+    as theme cores and makes the result independent of any random draw.
+    """
+    n = x.shape[0]
+    centres = list(fixed)
+    while len(centres) < k:
+        if centres:
+            dist = np.clip(1.0 - (x @ np.array(centres).T).max(axis=1), 0.0, None) * weights
+        else:
+            dist = weights.copy()
+        centres.append(x[int(np.argmax(dist))])
+    c = _normalize_rows(np.array(centres))
+    labels = np.full(n, -1, dtype=int)
+    for _ in range(50):
+        new = (x @ c.T).argmax(axis=1)
+        for row, cl in locked.items():
+            new[row] = cl
+        if np.array_equal(new, labels):
+            break
+        labels = new
+        for j in range(k):
+            members = labels == j
+            if members.any():
+                c[j] = (x[members] * weights[members, None]).sum(axis=0)
+                if j < len(fixed):
+                    c[j] += fixed[j] * weights[members].sum()
+        c = _normalize_rows(c)
+    return labels, c
+
+
+def _merge_close(
+    x: np.ndarray, weights: np.ndarray, labels: np.ndarray, centres: np.ndarray, *, n_fixed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Merge emergent themes whose centres are nearly the same: asking for k is only an upper bound."""
+    labels = labels.copy()
+    while True:
+        k = centres.shape[0]
+        sims = x @ centres.T
+        best: tuple[float, int, int] | None = None
+        for j in range(n_fixed, k):
+            members = labels == j
+            if not members.any():
+                continue
+            w = weights[members]
+            own = float((sims[members, j] * w).sum() / w.sum())
+            for i in range(k):
+                if i == j:
+                    continue
+                # Members sit about as close to the other centre as to their own: one theme, not two.
+                ratio = float((sims[members, i] * w).sum() / w.sum()) / own if own > 0 else 1.0
+                if ratio >= MERGE_RATIO and (best is None or ratio > best[0]):
+                    best = (ratio, i, j)
+        if best is None:
+            break
+        _, keep, drop = best
+        if keep > drop and keep >= n_fixed:
+            keep, drop = drop, keep
+        labels[labels == drop] = keep
+        labels[labels > drop] -= 1
+        members = labels == keep
+        merged = (x[members] * weights[members, None]).sum(axis=0, keepdims=True)
+        centres = np.delete(centres, drop, axis=0)
+        centres[keep] = _normalize_rows(merged)[0] if keep >= n_fixed else centres[keep]
+    return labels, centres
+
+
+def _code_words(code: CodeSpec) -> list[str]:
+    text = " ".join([code.name, code.description, *code.examples]).lower()
+    return _WORD_RE.findall(text)
+
+
+def _match_vocab(word: str, vocab: set[str]) -> str | None:
+    """Map a surface word of a codebook entry to a lemma ("prices" -> "price", "freezing" -> "freeze")."""
+    cands = [word]
+    if word.endswith("ies"):
+        cands.append(word[:-3] + "y")
+    if word.endswith("es"):
+        cands.append(word[:-2])
+    if word.endswith("s"):
+        cands.append(word[:-1])
+    if word.endswith("ed"):
+        cands += [word[:-2], word[:-1]]
+    if word.endswith("ing"):
+        cands += [word[:-3], word[:-3] + "e"]
+    return next((c for c in cands if len(c) > 1 and c in vocab), None)
+
+
+def _aspects_described_by(words: set[str], corpus: _Corpus, index: dict[str, int], top: int = 3) -> list[int]:
+    counts: Counter[str] = Counter()
+    for (a, c), n in corpus.pairs.items():
+        if c in words and a in index:
+            counts[a] += n
+    ranked = sorted(
+        (a for a, n in counts.items() if n >= 2), key=lambda a: (-counts[a] / math.sqrt(corpus.df[a]), a)
+    )
+    return sorted(index[a] for a in ranked[:top])
+
+
+def _auto_k(n_docs: int, n_aspects: int) -> int:
+    # A handful of themes is what a reader can take in; more only for large, varied communities.
+    k = round(math.log2(max(n_docs, 2)) * 0.75)
+    return max(MIN_THEMES, min(MAX_AUTO_THEMES, k, max(1, n_aspects // 3)))
+
+
+def _label(terms: list[str], used: set[str]) -> str:
+    top = terms[:3] or ["misc"]
+    label = top[0] if len(top) == 1 else ", ".join(top[:-1]) + " and " + top[-1]
+    base, n = label, 2
+    while label in used:
+        label = f"{base} ({n})"
+        n += 1
+    used.add(label)
+    return label
+
+
+def _theme_key(terms: list[str], used: set[str]) -> str:
+    digest = hashlib.sha1("|".join(sorted(terms[:5])).encode()).hexdigest()[:10]
+    key, n = f"t-{digest}", 2
+    while key in used:
+        key = f"t-{digest}-{n}"
+        n += 1
+    return key
+
+
+def _pick_quotes(members: list[int], scores: np.ndarray, corpus: _Corpus, limit: int = 5) -> list[str]:
+    """Up to five representative posts that say different things, from different people."""
+    cands = sorted(members, key=lambda d: (-scores[d], corpus.docs[d].key))[: max(50, limit * 10)]
+    chosen: list[int] = []
+    people: set[str] = set()
+    sentiments: set[str] = set()
+    while cands and len(chosen) < limit:
+        best, best_val = None, -1e9
+        for d in cands:
+            doc = corpus.docs[d]
+            words = len(doc.text.split())
+            val = float(scores[d])
+            if words < 5 or words > 80:
+                val -= 0.5
+            if doc.participant in people:
+                val -= 0.3
+            if doc.sentiment not in sentiments:
+                val += 0.2
+            terms = set(corpus.doc_aspects[d]) | set(corpus.doc_contexts[d])
+            for c in chosen:
+                other = set(corpus.doc_aspects[c]) | set(corpus.doc_contexts[c])
+                if terms or other:
+                    val -= 0.5 * len(terms & other) / max(1, len(terms | other))
+            if val > best_val:
+                best, best_val = d, val
+        assert best is not None
+        chosen.append(best)
+        cands.remove(best)
+        people.add(corpus.docs[best].participant)
+        sentiments.add(corpus.docs[best].sentiment)
+    return [corpus.docs[d].key for d in chosen]
+
+
+def _match_previous(themes: list[ThemeResult], previous: Sequence[PreviousTheme]) -> None:
+    if not previous:
+        return
+    cands: list[tuple[float, int, int]] = []
+    for i, t in enumerate(themes):
+        docs = set(t.doc_keys)
+        terms = set(t.terms[:20])
+        for j, p in enumerate(previous):
+            pdocs = set(p.doc_keys)
+            doc_sim = len(docs & pdocs) / len(docs | pdocs) if docs | pdocs else 0.0
+            pterms = set(p.terms[:20])
+            term_sim = len(terms & pterms) / len(terms | pterms) if terms | pterms else 0.0
+            sim = 0.6 * doc_sim + 0.4 * term_sim
+            if sim >= PREVIOUS_MATCH_MIN:
+                cands.append((sim, i, j))
+    taken_t: set[int] = set()
+    taken_p: set[int] = set()
+    for _sim, i, j in sorted(cands, key=lambda c: (-c[0], c[1], c[2])):
+        if i in taken_t or j in taken_p:
+            continue
+        taken_t.add(i)
+        taken_p.add(j)
+        themes[i].matched_previous = previous[j].key
+    used = {t.matched_previous for t in themes if t.matched_previous}
+    for t in themes:
+        if t.matched_previous:
+            t.key = t.matched_previous
+        elif t.key in used:
+            t.key = _theme_key([*t.terms, t.key], used)
+        used.add(t.key)
+
+
+def build_themes(
+    docs: Sequence[ThemeDoc],
+    *,
+    codes: Sequence[CodeSpec] = (),
+    previous: Sequence[PreviousTheme] = (),
+    max_themes: int | None = None,
+    seed: int = 0,
+) -> list[ThemeResult]:
+    """Themes over `docs`, guided by `codes`, keeping keys of matching `previous` themes."""
+    corpus = _Corpus(docs)
+    n_docs = len(corpus.docs)
+    if n_docs == 0:
+        return []
+    min_df = _min_df(n_docs)
+    vocab = [a for a, n in sorted(corpus.df.items(), key=lambda kv: (-kv[1], kv[0])) if n >= min_df]
+    # Aspects in nearly every post say nothing about what distinguishes them.
+    vocab = [a for a in vocab if corpus.df[a] <= 0.5 * n_docs][:MAX_ASPECTS]
+    if len(vocab) < 2:
+        return []
+    vocab.sort()
+    index = {a: i for i, a in enumerate(vocab)}
+    x = _aspect_vectors(corpus, vocab, seed)
+    # Frequent aspects steer the centres: a theme should be about what many people discuss.
+    weights = np.array([corpus.df[a] ** WEIGHT_POWER for a in vocab], dtype=np.float64)
+
+    # Codebook codes become fixed starting centres with their own words locked in.
+    code_seeds: list[tuple[CodeSpec, list[int]]] = []
+    vocab_set = set(vocab)
+    context_set = {c for _, c in corpus.pairs}
+    for code in sorted(codes, key=lambda c: c.key):
+        words = _code_words(code)
+        ids = sorted({index[m] for w in words if (m := _match_vocab(w, vocab_set))})
+        if not ids:
+            # A code named by what is said ("crashes and freezes") rather than what it is
+            # about: seed it with the aspects those words are most often said of.
+            said = {m for w in words if (m := _match_vocab(w, context_set))}
+            ids = _aspects_described_by(said, corpus, index)
+        if ids:
+            code_seeds.append((code, ids))
+    k_auto = _auto_k(n_docs, len(vocab)) + len(code_seeds)
+    k = min(k_auto, max_themes) if max_themes else k_auto
+    k = max(len(code_seeds), min(k, len(vocab)))
+    if k == 0:
+        return []
+    fixed = np.array(
+        [_normalize_rows(x[ids].sum(axis=0, keepdims=True))[0] for _, ids in code_seeds]
+    ).reshape(len(code_seeds), x.shape[1])
+    locked = {i: j for j, (_, ids) in enumerate(code_seeds) for i in ids}
+    labels, centres = _spherical_kmeans(x, weights, k, fixed=fixed, locked=locked)
+    labels, centres = _merge_close(x, weights, labels, centres, n_fixed=len(code_seeds))
+    k = centres.shape[0]
+    sims = x @ centres.T
+
+    # Which theme each context word points to, from the aspects it is attached to.
+    ctx_dist: dict[str, np.ndarray] = {}
+    for (a, c), n in corpus.pairs.items():
+        if a in index:
+            dist = ctx_dist.setdefault(c, np.zeros(k))
+            dist[labels[index[a]]] += n
+    ctx_weight: dict[str, np.ndarray] = {}
+    for c, dist in ctx_dist.items():
+        total = dist.sum()
+        if total < min_df:
+            continue
+        p = dist / total
+        # A context word that is attached to every theme alike ("good") carries no signal.
+        concentration = 1.0 - (-(p[p > 0] * np.log(p[p > 0])).sum() / math.log(k)) if k > 1 else 1.0
+        ctx_weight[c] = p * concentration
+
+    scores = np.zeros((n_docs, k))
+    for d in range(n_docs):
+        for a in corpus.doc_aspects[d]:
+            i = index.get(a)
+            if i is not None:
+                # An aspect pulls a post in as strongly as it belongs to its theme: a stray
+                # member at the theme's edge ("year" among the staff words) barely counts.
+                scores[d, labels[i]] += max(float(sims[i, labels[i]]), 0.0)
+        for c in corpus.doc_contexts[d]:
+            w = ctx_weight.get(c)
+            if w is not None:
+                scores[d] += CONTEXT_WEIGHT * w
+    members: list[list[int]] = [[] for _ in range(k)]
+    for d in range(n_docs):
+        best = scores[d].max()
+        if best < CONTEXT_WEIGHT * 0.5:
+            continue
+        for j in np.flatnonzero(scores[d] >= DOC_SHARE * best):
+            members[int(j)].append(d)
+
+    results: list[ThemeResult] = []
+    used_labels: set[str] = set()
+    used_keys: set[str] = set()
+    order = sorted(range(k), key=lambda j: (j >= len(code_seeds), -len(members[j]), j))
+    for j in order:
+        if not members[j]:
+            continue
+        aspect_ids = [i for i in range(len(vocab)) if labels[i] == j]
+        # Most characteristic first: frequent in the theme and close to its centre.
+        aspect_ids.sort(key=lambda i: (-(corpus.df[vocab[i]] * max(sims[i, j], 0.0) ** 2), vocab[i]))
+        terms = [vocab[i] for i in aspect_ids]
+        if j < len(code_seeds):
+            code = code_seeds[j][0]
+            label = code.name
+            used_labels.add(label)
+            key = f"code-{code.key}"
+            code_key: str | None = code.key
+        else:
+            label = _label(_readable_terms(terms, members[j], corpus), used_labels)
+            key = _theme_key(terms, used_keys)
+            code_key = None
+        used_keys.add(key)
+        mix = {s: 0 for s in SENTIMENTS}
+        for d in members[j]:
+            s = corpus.docs[d].sentiment
+            if s in mix:
+                mix[s] += 1
+        results.append(
+            ThemeResult(
+                key=key,
+                label=label,
+                terms=terms[:40],
+                doc_keys=[corpus.docs[d].key for d in members[j]],
+                participant_count=len({corpus.docs[d].participant for d in members[j]}),
+                sentiment_mix=mix,
+                quote_keys=_pick_quotes(members[j], scores[:, j], corpus),
+                code_key=code_key,
+            )
+        )
+    _match_previous(results, previous)
+    return results
+
+
+def _readable_terms(terms: list[str], members: list[int], corpus: _Corpus) -> list[str]:
+    """Top terms for a label, preferring a frequent multi-word phrase over its bare head noun."""
+    phrase_counts: Counter[str] = Counter()
+    for d in members:
+        phrase_counts.update(corpus.doc_phrases[d])
+    out: list[str] = []
+    for term in terms[:3]:
+        best = term
+        for phrase, n in phrase_counts.most_common(50):
+            if phrase.endswith(" " + term) and n >= max(3, corpus.df[term] * 0.3):
+                best = phrase
+                break
+        out.append(best)
+    return out
+
+
+def assign_to_themes(docs: Sequence[ThemeDoc], themes: Sequence[ThemeResult]) -> dict[str, list[str]]:
+    """Theme keys for each new post, from the themes' terms, without refitting."""
+    term_theme: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for theme in themes:
+        for rank, term in enumerate(theme.terms):
+            # Earlier terms are more characteristic of the theme.
+            term_theme[term].append((theme.key, 1.0 / (1.0 + 0.05 * rank)))
+    out: dict[str, list[str]] = {}
+    for doc in docs:
+        scores: dict[str, float] = defaultdict(float)
+        for term in set(doc.terms):
+            if "~" in term:
+                continue
+            for key, w in term_theme.get(term, ()):
+                scores[key] += w
+        if not scores:
+            out[doc.key] = []
+            continue
+        best = max(scores.values())
+        out[doc.key] = sorted(k for k, v in scores.items() if v >= DOC_SHARE * best)
+    return out

@@ -1,0 +1,279 @@
+"""Per-post enrichment on sentences written for these tests (no corpus, no database)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from research.analysis.enrich import ANALYZER_VERSION, enrich_texts
+from research.analysis.pipeline import get_nlp
+from research.analysis.types import BrandLexicon
+
+LEXICON = BrandLexicon(brand_terms=("Acme", "ACME Stores"), competitor_terms=("Globex",))
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    # get_nlp caches per process, so every module shares one loaded pipeline.
+    return get_nlp()
+
+
+@pytest.fixture(scope="module")
+def enrich(nlp):
+    def run(*texts: str, **kwargs):
+        return enrich_texts(list(texts), lexicon=LEXICON, nlp=nlp, **kwargs)
+
+    return run
+
+
+def aspect(result, name):
+    return next(a for a in result.aspects if a.aspect == name)
+
+
+def test_it_loads_the_pipeline_once_per_process(nlp):
+    assert get_nlp() is nlp
+    assert "verbatim_pii" in nlp.pipe_names
+
+
+def test_it_does_not_load_spacy_when_django_starts():
+    code = (
+        "import sys, django; django.setup(); import research.analysis.enrich, research.analysis.themes; "
+        "print('spacy' in sys.modules)"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=Path(__file__).parents[2]
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
+
+
+def test_it_reads_negation_from_the_parse(enrich):
+    never, notgood, notbad = enrich(
+        "Your offers are never relevant to me.",
+        "The staff were not helpful at all.",
+        "Honestly the new checkout is not bad.",
+    )
+    assert never.relevance == "irrelevant"
+    assert "never relevant" in never.relevance_phrase
+    assert notgood.sentiment == "negative"
+    assert aspect(notgood, "staff").sentiment == "negative"
+    assert notbad.sentiment == "positive"
+
+
+def test_it_gives_each_side_of_a_contrast_its_own_sentiment(enrich):
+    (result,) = enrich("The staff were lovely but the app forgets my size.")
+    assert aspect(result, "staff").sentiment == "positive"
+    assert aspect(result, "app").sentiment == "negative"
+    assert "app forgets my size" in aspect(result, "app").phrase
+    assert "lovely" not in aspect(result, "app").phrase
+
+
+def test_it_lets_what_follows_but_decide_the_post(enrich):
+    looks, although = enrich(
+        "The website looks nice but it is painfully slow and keeps crashing.",
+        "Although delivery was late, the jacket is great and fits perfectly.",
+    )
+    assert looks.sentiment == "negative"
+    assert although.sentiment == "positive"
+
+
+def test_it_does_not_mistake_requests_or_comparisons_for_praise(enrich):
+    like, should, emphatic = enrich(
+        "I would like a refund for the second order.",
+        "The staff should be more friendly.",
+        "I have never been treated so rudely in a shop.",
+    )
+    assert like.sentiment == "neutral"
+    assert should.sentiment == "negative"
+    assert emphatic.sentiment == "negative"
+
+
+@pytest.mark.parametrize(
+    "text, placeholder, secret",
+    [
+        ("Email me at jane.doe@example.com about it.", "[EMAIL]", "jane.doe@example.com"),
+        ("Call me on +44 20 7946 0958 after six.", "[PHONE]", "7946 0958"),
+        ("My number is (555) 123-4567 if needed.", "[PHONE]", "123-4567"),
+        ("Text 555.123.4567 please.", "[PHONE]", "555.123.4567"),
+        ("See https://example.org/my-basket?id=42 for the list.", "[URL]", "example.org"),
+        ("I posted it on www.myblog.net yesterday.", "[URL]", "myblog.net"),
+        ("Deliver to 221B Baker Street please.", "[ADDRESS]", "Baker Street"),
+        ("We moved to 42 Elm Road, Apt 5 last year.", "[ADDRESS]", "Elm Road"),
+        ("My name is Sarah Connor and I shop here weekly.", "[NAME]", "Connor"),
+    ],
+)
+def test_it_redacts_personal_data(enrich, text, placeholder, secret):
+    (result,) = enrich(text)
+    assert placeholder in result.redacted_text
+    assert secret not in result.redacted_text
+
+
+def test_it_keeps_prices_dates_and_brand_names_readable(enrich):
+    (result,) = enrich("It cost $25.99 in 2019 and Globex charged 30.50 for the same thing at Acme.")
+    assert "$25.99" in result.redacted_text
+    assert "2019" in result.redacted_text
+    assert "Globex" in result.redacted_text and "Acme" in result.redacted_text
+
+
+def test_it_keeps_personal_data_out_of_terms_and_phrases(enrich):
+    (result,) = enrich("Sarah Connor at jane.doe@example.com said the parcel arrived damaged.")
+    flat = " ".join(result.terms + result.key_phrases + result.noun_phrases)
+    assert "sarah" not in flat and "connor" not in flat and "example" not in flat
+    assert "parcel" in result.terms
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("", "empty"),
+        ("   \n\t ", "empty"),
+        ("!!! ??? ...", "empty"),
+        ("El servicio fue terrible y la comida estaba fría, no vuelvo nunca más.", "not_english"),
+        ("Der Service war schlecht und die Lieferung kam nicht an, ich bin sehr enttäuscht.", "not_english"),
+        ("这家店的服务很好，我会再来的。", "not_english"),
+    ],
+)
+def test_it_records_why_a_post_cannot_be_analysed(enrich, text, reason):
+    (result,) = enrich(text)
+    assert result.analysable is False
+    assert result.reason == reason
+
+
+def test_it_refuses_absurdly_long_posts_without_parsing_them(enrich):
+    short, long = enrich("Fine.", "word " * 5000, max_chars=10_000)
+    assert short.analysable is True
+    assert long.analysable is False and long.reason == "too_long"
+
+
+def test_it_keeps_order_when_some_posts_are_not_analysable(enrich):
+    results = enrich("Great prices.", "", "Terrible delivery.", None)  # type: ignore[arg-type]
+    assert [r.analysable for r in results] == [True, False, True, False]
+    assert [r.sentiment for r in results if r.analysable] == ["positive", "negative"]
+
+
+def test_it_treats_terse_english_as_english(enrich):
+    (result,) = enrich("Great prices, friendly staff, quick checkout, easy returns overall.")
+    assert result.analysable is True
+    assert result.sentiment == "positive"
+
+
+def test_it_gives_the_same_record_for_the_same_text(enrich):
+    text = "The staff were lovely but the app forgets my size. Email jo@example.com."
+    first, second = enrich(text, text)
+    assert first.to_json() == second.to_json()
+    assert isinstance(ANALYZER_VERSION, str) and ANALYZER_VERSION
+
+
+def test_it_finds_brand_and_competitor_mentions_with_sentiment(enrich):
+    (result,) = enrich("I love shopping at ACME Stores, but Globex is a total rip-off.")
+    by_brand = {m.brand: m for m in result.mentions}
+    assert by_brand["ACME Stores"].is_competitor is False
+    assert by_brand["ACME Stores"].sentiment == "positive"
+    assert by_brand["Globex"].is_competitor is True
+    assert by_brand["Globex"].sentiment == "negative"
+
+
+def test_it_reads_brand_perception_dimensions(enrich):
+    trust, value, personal = enrich(
+        "I don't trust them with my personal data anymore.",
+        "Prices are far too high for what you get.",
+        "The recommendations are spot on and the app remembers my size.",
+    )
+    dims = {d.dimension: d for d in trust.dimensions}
+    assert dims["trust"].polarity == "negative"
+    assert "privacy" in dims
+    assert {d.dimension: d.polarity for d in value.dimensions}["value"] == "negative"
+    assert "personalization" in {d.dimension for d in personal.dimensions}
+
+
+def test_it_finds_relevance_aimed_at_the_customer(enrich):
+    relevant, neutral = enrich(
+        "These offers are perfect for me and my kids.",
+        "The parcel arrived on Tuesday.",
+    )
+    assert relevant.relevance == "relevant"
+    assert "perfect for me" in relevant.relevance_phrase
+    assert neutral.relevance == "neutral" and neutral.relevance_phrase == ""
+
+
+def test_it_extracts_key_phrases_terms_and_sentences(enrich):
+    (result,) = enrich("The loyalty card is useless. The customer service team was slow to reply.")
+    assert result.sentence_count == 2
+    assert "customer service team" in result.key_phrases
+    assert "card" in result.terms and "loyalty card" in result.terms
+    assert any(t.startswith("card~") for t in result.terms)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("I will definitely be back next month.", "positive"),
+        ("I will never shop there again.", "negative"),
+        ("Don't waste your money on the premium plan.", "negative"),
+        ("Save your money and buy elsewhere.", "negative"),
+        ("The lounge looked cool but it was not worth the hassle.", "negative"),
+        ("I've had better service from a vending machine.", "negative"),
+        ("We had to call three times before anyone answered.", "negative"),
+        ("The checkout was just OK.", "negative"),
+        ("Thouroughly disapointed with the refund process.", "negative"),
+        ("There was no wait at the counter.", "positive"),
+        ("Try the new budgeting feature.", "positive"),
+        ("The parcel arrived on Tuesday at noon.", "neutral"),
+    ],
+)
+def test_it_reads_common_customer_phrasings(enrich, text, expected):
+    (result,) = enrich(text)
+    assert result.sentiment == expected
+
+
+def test_it_keeps_personal_data_out_of_every_phrase_clients_see(enrich):
+    (result,) = enrich(
+        "Sarah Connor here: Acme never answers at help@acme-mail.com and the app is useless, "
+        "call me on 555-123-4567 because I don't trust the website with my data."
+    )
+    phrases = (
+        [a.phrase for a in result.aspects]
+        + [d.phrase for d in result.dimensions]
+        + [m.phrase for m in result.mentions]
+        + [result.relevance_phrase, result.redacted_text]
+    )
+    assert result.aspects and result.dimensions and result.mentions
+    for text in phrases:
+        assert "Connor" not in text and "help@" not in text and "4567" not in text
+    assert any("[EMAIL]" in p or "[PHONE]" in p for p in phrases[:-1])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We waited 20 minutes on the way in.",
+        "The 2019-2020 range cost 10.50 each, 3 for 25.",
+        "Delivery took 3 to 5 working days.",
+    ],
+)
+def test_it_leaves_ordinary_numbers_alone(enrich, text):
+    (result,) = enrich(text)
+    assert result.redacted_text == text
+
+
+def test_it_handles_everyday_retail_and_banking_complaints(enrich):
+    stopped, fell, pushy, points = enrich(
+        "I stopped trusting them after they shared my data with partners.",
+        "Shipping was free but the jeans fell apart after two washes.",
+        "Their emails keep pushing credit cards I'll never qualify for, totally irrelevant to me.",
+        "Honestly the loyalty points are worth it.",
+    )
+    assert stopped.sentiment == "negative"
+    assert {d.dimension: d.polarity for d in stopped.dimensions}["trust"] == "negative"
+    assert fell.sentiment == "negative"
+    assert aspect(fell, "jean").sentiment == "negative"
+    assert pushy.relevance == "irrelevant"
+    assert "credit card" in {a.aspect for a in pushy.aspects}
+    assert "credit" not in {a.aspect for a in pushy.aspects}
+    assert points.sentiment == "positive"
+    assert "loyalty point" in {a.aspect for a in points.aspects}
