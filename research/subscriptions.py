@@ -1,12 +1,33 @@
-"""Research listens to community post events and queues analysis."""
+"""Research listens to community post events and queues analysis.
+
+The community app sends `post_changed` after its transaction commits, so the
+post is in the database when the task (eager or on a worker) fetches it.
+"""
+
+import logging
 
 from django.dispatch import receiver
 
 from community.events import post_changed
 
+logger = logging.getLogger(__name__)
+
+ANALYSE_KINDS = frozenset({"published", "edited", "restored"})
+DROP_KINDS = frozenset({"hidden", "removed", "deleted", "pending"})
+
 
 @receiver(post_changed, dispatch_uid="research.queue_analysis_on_post_change")
 def queue_analysis_on_post_change(sender, *, post_id: int, community_id: int, kind: str, **kwargs) -> None:
-    # Filled in by the analysis work: published/edited posts get (re)analysed,
-    # hidden/removed/deleted posts drop out of results.
-    return None
+    from research.tasks import analyze_posts, drop_posts
+
+    try:
+        if kind in ANALYSE_KINDS:
+            analyze_posts.delay([post_id])
+        elif kind in DROP_KINDS:
+            # A deleted post's derived data goes with it; hidden or removed posts may come back.
+            drop_posts.delay([post_id], erase=kind == "deleted")
+    except Exception:
+        # The post is already saved; a failed analysis (in-process mode) or an unreachable
+        # broker must not fail the participant's request. The reconciler catches up; a
+        # failed drop is logged loudly because the post would stay in results until then.
+        logger.exception("Could not queue analysis work for post %s (%s)", post_id, kind)

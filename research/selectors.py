@@ -1,0 +1,178 @@
+"""Reads of analysis data. Only published posts ever count: hidden, removed,
+deleted and pending posts are filtered here, in one place."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from community.models import Community, Membership, Post, PostStatus
+from research.analysis.types import PERCEPTION_DIMENSIONS, RELEVANCE_STANCES, SENTIMENTS
+from research.models import AnalysisRun, PostAnalysis, Theme, ThemePost
+
+
+def analysed_posts(*, community: Community) -> QuerySet[PostAnalysis]:
+    """Analyses that count in results: of published posts, analysable."""
+    return PostAnalysis.objects.filter(
+        community=community, post__status=PostStatus.PUBLISHED, analysable=True
+    )
+
+
+def posts_needing_analysis(
+    *, version: str, community: Community | None = None, limit: int | None = None
+) -> list[int]:
+    """Published posts with no analysis, an older analyzer version, or an edit since they were analysed."""
+    qs = Post.objects.filter(status=PostStatus.PUBLISHED).filter(
+        Q(analysis__isnull=True)
+        | ~Q(analysis__analyzer_version=version)
+        | Q(edited_at__gt=F("analysis__analysed_at"))
+    )
+    if community is not None:
+        qs = qs.filter(community=community)
+    qs = qs.order_by("pk").values_list("pk", flat=True)
+    if limit is not None:
+        qs = qs[:limit]
+    return list(qs)
+
+
+def _visible_themes(*, community: Community, scope_key: str, include_hidden: bool) -> QuerySet[Theme]:
+    qs = Theme.objects.filter(
+        community=community, scope_key=scope_key, retired_at__isnull=True, merged_into__isnull=True
+    )
+    if not include_hidden:
+        qs = qs.filter(is_hidden=False)
+    return qs
+
+
+def themes_for_scope(
+    *, community: Community, scope_key: str = "community", include_hidden: bool = False
+) -> QuerySet[Theme]:
+    """The themes to show for a scope, largest first, each with `.quotes` (ThemePost list, by rank).
+
+    Three queries whatever the number of themes. Quotes carry `post.analysis.redacted_text`
+    (what clients may read) and `post.author.pseudonym`.
+    """
+    quotes = (
+        ThemePost.objects.filter(is_quote=True, post__status=PostStatus.PUBLISHED)
+        .select_related("post__analysis", "post__author")
+        .order_by("quote_rank", "post_id")
+    )
+    return (
+        _visible_themes(community=community, scope_key=scope_key, include_hidden=include_hidden)
+        .select_related("code")
+        .prefetch_related(Prefetch("memberships", queryset=quotes, to_attr="quotes"))
+        .order_by("-post_count", "pk")
+    )
+
+
+def theme_posts(*, theme: Theme) -> QuerySet[ThemePost]:
+    """A theme's published posts with their analysis and author, quotes first."""
+    return (
+        ThemePost.objects.filter(theme=theme, post__status=PostStatus.PUBLISHED)
+        .select_related("post__analysis", "post__author")
+        .order_by(F("quote_rank").asc(nulls_last=True), "post__created_at", "post_id")
+    )
+
+
+def get_theme_for_member(membership: Membership, theme_id: int) -> Theme:
+    """A theme moderators and clients may read; participants and outsiders get 404, as do
+    clients for hidden themes."""
+    theme = Theme.objects.filter(community_id=membership.community_id, pk=theme_id).first()
+    if theme is None or not (membership.is_moderator or membership.is_client):
+        raise Http404("No such theme.")
+    if membership.is_client and (theme.is_hidden or theme.retired_at or theme.merged_into_id):
+        raise Http404("No such theme.")
+    return theme
+
+
+def analysis_run_latest(*, community: Community, kind: str | None = None) -> AnalysisRun | None:
+    qs = AnalysisRun.objects.filter(community=community)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-created_at", "-pk").first()
+
+
+def analysis_runs_recent(*, community: Community, limit: int = 10) -> list[AnalysisRun]:
+    return list(AnalysisRun.objects.filter(community=community).order_by("-created_at", "-pk")[:limit])
+
+
+def dimensions_polarity(signals: list[dict]) -> dict[str, str]:
+    """One polarity per perception dimension: the sign of the summed signal scores."""
+    totals: dict[str, float] = defaultdict(float)
+    for signal in signals or []:
+        dimension = signal.get("dimension")
+        if dimension not in PERCEPTION_DIMENSIONS:
+            continue
+        score = float(signal.get("score") or 0.0)
+        if not score:
+            score = {"positive": 1.0, "negative": -1.0}.get(signal.get("polarity"), 0.0)
+        totals[dimension] += score
+    return {
+        d: ("positive" if v > 0 else "negative" if v < 0 else "neutral")
+        for d, v in sorted(totals.items(), key=lambda kv: PERCEPTION_DIMENSIONS.index(kv[0]))
+    }
+
+
+def export_rows(*, community: Community) -> Iterator[dict]:
+    """One dict per published post, in post order: id (imported id if any), community-wide theme
+    labels (researcher's rename wins; hidden and merged-away themes left out), sentiment,
+    relevance and perception dimensions. Two queries for any number of posts."""
+    labels: dict[int, list[str]] = defaultdict(list)
+    for post_id, researcher_label, label in (
+        ThemePost.objects.filter(
+            theme__community=community,
+            theme__scope_key="community",
+            theme__retired_at__isnull=True,
+            theme__is_hidden=False,
+            theme__merged_into__isnull=True,
+            post__status=PostStatus.PUBLISHED,
+        )
+        .order_by("post_id", "-theme__post_count", "theme_id")
+        .values_list("post_id", "theme__researcher_label", "theme__label")
+    ):
+        name = researcher_label or label
+        if name not in labels[post_id]:
+            labels[post_id].append(name)
+    rows = (
+        Post.objects.filter(community=community, status=PostStatus.PUBLISHED)
+        .order_by("created_at", "pk")
+        .values_list(
+            "pk",
+            "imported_id",
+            "analysis__analysable",
+            "analysis__sentiment",
+            "analysis__relevance",
+            "analysis__dimensions",
+        )
+    )
+    for pk, imported_id, analysable, sentiment, relevance, dimensions in rows.iterator(chunk_size=2000):
+        yield {
+            "id": imported_id or str(pk),
+            "themes": labels.get(pk, []),
+            "sentiment": sentiment if analysable else None,
+            "relevance": relevance if analysable else None,
+            "dimensions": dimensions_polarity(dimensions) if analysable else {},
+        }
+
+
+def sentiment_counts(*, community: Community) -> dict[str, int]:
+    counts = Counter(analysed_posts(community=community).values_list("sentiment", flat=True))
+    return {s: counts.get(s, 0) for s in SENTIMENTS}
+
+
+def relevance_counts(*, community: Community) -> dict[str, int]:
+    counts = Counter(analysed_posts(community=community).values_list("relevance", flat=True))
+    return {s: counts.get(s, 0) for s in RELEVANCE_STANCES}
+
+
+def dimension_counts(*, community: Community) -> dict[str, dict[str, int]]:
+    """Per perception dimension, how many posts speak of it positively, negatively or neutrally:
+    the customers' side of the perception gap."""
+    out = {d: dict.fromkeys(SENTIMENTS, 0) for d in PERCEPTION_DIMENSIONS}
+    for signals in analysed_posts(community=community).values_list("dimensions", flat=True):
+        for dimension, polarity in dimensions_polarity(signals).items():
+            out[dimension][polarity] += 1
+    return out
