@@ -1,0 +1,108 @@
+"""Posts with their analysis and themes, as CSV (streamed) or XLSX."""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from collections.abc import Iterable, Iterator
+from typing import IO
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from community.models import Community, Discussion, Membership, Post
+from research.exports.common import analysis_of, author_name_for, phrase_for, post_text_for, safe_cell
+from research.exports.selectors import export_posts, post_theme_labels
+from research.selectors import dimensions_polarity
+
+HEADER = [
+    "post_id",
+    "imported_id",
+    "discussion",
+    "parent_id",
+    "created_at",
+    "author",
+    "segments",
+    "text",
+    "sentiment",
+    "sentiment_score",
+    "relevance",
+    "relevance_phrase",
+    "dimensions",
+    "brand_mentions",
+    "themes",
+]
+
+
+def _row(reader: Membership, post: Post, themes: list[str]) -> list:
+    analysis = analysis_of(post)
+    usable = analysis is not None and analysis.analysable
+    mentions = analysis.mentions if usable else []
+    return [
+        post.pk,
+        post.imported_id,
+        post.discussion.title,
+        post.parent_id or "",
+        post.created_at.isoformat(),
+        author_name_for(reader, post.author),
+        "; ".join(post.author.segments or []),
+        post_text_for(reader, post),
+        analysis.sentiment if usable else "",
+        round(analysis.sentiment_score, 4) if usable else "",
+        analysis.relevance if usable else "",
+        phrase_for(reader, post, analysis.relevance_phrase) if usable else "",
+        "; ".join(f"{d}:{p}" for d, p in dimensions_polarity(analysis.dimensions).items()) if usable else "",
+        "; ".join(
+            f"{m.get('brand')} ({'competitor' if m.get('is_competitor') else 'brand'}, {m.get('sentiment')})"
+            for m in mentions
+            if isinstance(m, dict)
+        ),
+        "; ".join(themes),
+    ]
+
+
+def post_export_rows(
+    *, reader: Membership, community: Community, discussion: Discussion | None = None
+) -> Iterator[list]:
+    """The header, then one row per published post, oldest first. Two queries for any number
+    of posts (theme labels, then the posts streamed in chunks)."""
+    labels = post_theme_labels(community=community)
+    yield list(HEADER)
+    for post in export_posts(community=community, discussion=discussion).iterator(chunk_size=2000):
+        yield [safe_cell(v) for v in _row(reader, post, labels.get(post.pk, []))]
+
+
+class _Echo:
+    """A file-like that hands back what csv.writer writes, so rows stream one by one."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(rows: Iterable[list]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    # A BOM so Excel opens UTF-8 pseudonyms and accents correctly.
+    yield "\ufeff"
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def xlsx_file(sheets: Iterable[tuple[str, Iterable[list]]]) -> IO[bytes]:
+    """A write-only workbook (rows are not kept in memory), spooled to disk past a few MB."""
+    workbook = Workbook(write_only=True)
+    for title, rows in sheets:
+        sheet = workbook.create_sheet(title=title[:31])
+        for row in rows:
+            sheet.append([_xlsx_cell(v) for v in row])
+    # Returned open: the response streams it and closes it.
+    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+    workbook.save(out)
+    out.seek(0)
+    return out
+
+
+def _xlsx_cell(value):
+    # Control characters are not allowed in XLSX cells; openpyxl would refuse the whole file.
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return safe_cell(value)

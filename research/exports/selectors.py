@@ -1,0 +1,218 @@
+"""Reads for exports and the API. Each is a fixed number of queries whatever the row count,
+and only published posts (not under a hidden parent) ever come back."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from community.models import Community, Discussion, Membership, Post
+from community.selectors_engagement import scorecard_summary
+from research.analysis.types import PERCEPTION_DIMENSIONS, SENTIMENTS
+from research.exports.common import published_q
+from research.models import Code, CodedExcerpt, PostAnalysis, Theme, ThemePost
+from research.selectors import dimensions_polarity
+
+# Only what exports and the API read: building five full model instances per row (with every
+# JSON column decoded) was most of an export's time.
+_EXPORT_FIELDS = (
+    "id",
+    "community_id",
+    "discussion_id",
+    "author_id",
+    "parent_id",
+    "body",
+    "created_at",
+    "imported_id",
+    "discussion__title",
+    "author__pseudonym",
+    "author__segments",
+    "author__is_imported",
+    "author__role",
+    "author__user__username",
+    "author__user__first_name",
+    "author__user__last_name",
+    "analysis__analysable",
+    "analysis__sentiment",
+    "analysis__sentiment_score",
+    "analysis__relevance",
+    "analysis__relevance_phrase",
+    "analysis__dimensions",
+    "analysis__mentions",
+    "analysis__redacted_text",
+    "analysis__text_hash",
+)
+
+
+def export_posts(*, community: Community, discussion: Discussion | None = None) -> QuerySet[Post]:
+    """Published posts with what an export row needs joined in: one query."""
+    qs = Post.objects.filter(published_q(), community=community)
+    if discussion is not None:
+        qs = qs.filter(discussion=discussion)
+    return (
+        qs.select_related("discussion", "author__user", "analysis")
+        .only(*_EXPORT_FIELDS)
+        .order_by("created_at", "pk")
+    )
+
+
+def post_theme_labels(*, community: Community, post_ids: list[int] | None = None) -> dict[int, list[str]]:
+    """Community-wide theme labels per post id (researcher's rename wins; hidden, retired and
+    merged-away themes left out), largest theme first: one query."""
+    qs = ThemePost.objects.filter(
+        published_q("post__"),
+        theme__community=community,
+        theme__scope_key="community",
+        theme__retired_at__isnull=True,
+        theme__is_hidden=False,
+        theme__merged_into__isnull=True,
+    )
+    if post_ids is not None:
+        qs = qs.filter(post_id__in=post_ids)
+    labels: dict[int, list[str]] = defaultdict(list)
+    for post_id, researcher_label, label in qs.order_by(
+        "post_id", "-theme__post_count", "theme_id"
+    ).values_list("post_id", "theme__researcher_label", "theme__label"):
+        name = researcher_label or label
+        if name not in labels[post_id]:
+            labels[post_id].append(name)
+    return labels
+
+
+def report_themes(*, community: Community, scope_key: str = "community") -> list[Theme]:
+    """Visible themes of a scope, largest first, each with `.report_quotes` (ThemePost list with
+    post, analysis and author's user joined): two queries, codes joined."""
+    return list(report_themes_qs(community=community, scope_key=scope_key))
+
+
+def report_themes_qs(*, community: Community, scope_key: str = "community") -> QuerySet[Theme]:
+    quotes = (
+        ThemePost.objects.filter(published_q("post__"), is_quote=True)
+        .select_related("post__analysis", "post__author__user")
+        .order_by("quote_rank", "post_id")
+    )
+    return (
+        Theme.objects.filter(
+            community=community,
+            scope_key=scope_key,
+            retired_at__isnull=True,
+            merged_into__isnull=True,
+            is_hidden=False,
+        )
+        .select_related("code")
+        .prefetch_related(Prefetch("memberships", queryset=quotes, to_attr="report_quotes"))
+        .order_by("-post_count", "pk")
+    )
+
+
+def codebook(*, community: Community) -> list[Code]:
+    return list(Code.objects.filter(community=community).order_by("name", "pk"))
+
+
+def coded_excerpts(*, community: Community) -> dict[int, list[CodedExcerpt]]:
+    """Excerpts on published posts, by post id: one query."""
+    out: dict[int, list[CodedExcerpt]] = defaultdict(list)
+    for excerpt in (
+        CodedExcerpt.objects.filter(published_q("post__"), post__community=community)
+        .order_by("post_id", "start", "pk")
+        .only("pk", "post_id", "code_id", "start", "end", "text", "coder_id", "created_at")
+    ):
+        out[excerpt.post_id].append(excerpt)
+    return out
+
+
+def staff_memberships(*, community: Community, user_ids: set[int]) -> dict[int, Membership]:
+    """Memberships (with users) of the given users in the community, by user id: one query."""
+    if not user_ids:
+        return {}
+    return {
+        m.user_id: m
+        for m in Membership.objects.filter(community=community, user_id__in=user_ids).select_related("user")
+    }
+
+
+def _dimension_key(name: str) -> str | None:
+    """The analysis dimension a scorecard dimension speaks of ("Consistency across channels" ->
+    "consistency"), "relevance" for the relevance of communications, else None."""
+    slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+    for key in (*PERCEPTION_DIMENSIONS, "relevance"):
+        if slug == key or slug.startswith(key + "_"):
+            return key
+    return None
+
+
+def perception_gap(*, community: Community, quotes_per_side: int = 2) -> list[dict[str, Any]]:
+    """Per dimension: the client team's self-assessment, the participants' scorecard ratings, the
+    gap (client minus participant mean), and the evidence in posts (how many speak of it
+    positively, negatively or neutrally, with the strongest posts on each side as quotes).
+
+    Scorecard dimensions come first in guide order; dimensions only the posts speak of follow.
+    Four queries whatever the number of posts: two for the scorecards, one over the analyses,
+    one for the quoted posts. Quotes are Post objects under "quote_posts"; the caller renders
+    them for its reader.
+    """
+    rows = scorecard_summary(community=community)
+    evidence: dict[str, dict[str, int]] = {
+        k: dict.fromkeys(SENTIMENTS, 0) for k in (*PERCEPTION_DIMENSIONS, "relevance")
+    }
+    strongest: dict[tuple[str, str], list[tuple[float, int]]] = defaultdict(list)
+    analyses = PostAnalysis.objects.filter(
+        published_q("post__"), community=community, analysable=True
+    ).values_list("post_id", "dimensions", "relevance", "sentiment_score")
+    for post_id, signals, relevance, score in analyses.iterator(chunk_size=2000):
+        weights: dict[str, float] = defaultdict(float)
+        for signal in signals or []:
+            if isinstance(signal, dict) and signal.get("dimension") in evidence:
+                weights[signal["dimension"]] += float(signal.get("score") or 0.0)
+        for dimension, polarity in dimensions_polarity(signals).items():
+            evidence[dimension][polarity] += 1
+            if polarity != "neutral":
+                strongest[(dimension, polarity)].append((-abs(weights[dimension]), post_id))
+        stance = {"relevant": "positive", "irrelevant": "negative"}.get(relevance, "neutral")
+        evidence["relevance"][stance] += 1
+        if stance != "neutral":
+            strongest[("relevance", stance)].append((-abs(score or 0.0), post_id))
+    quoted: dict[tuple[str, str], list[int]] = {
+        side: [post_id for _, post_id in sorted(items)[:quotes_per_side]] for side, items in strongest.items()
+    }
+    wanted = {pk for ids in quoted.values() for pk in ids}
+    posts = (
+        {p.pk: p for p in Post.objects.filter(pk__in=wanted).select_related("analysis", "author__user")}
+        if wanted
+        else {}
+    )
+
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+
+    def entry(base: dict[str, Any], key: str | None) -> dict[str, Any]:
+        counts = evidence.get(key) if key else None
+        sides = [(key, "negative"), (key, "positive")] if key else []
+        return {
+            **base,
+            "evidence_key": key,
+            "posts": dict(counts) if counts else dict.fromkeys(SENTIMENTS, 0),
+            "quote_posts": [posts[pk] for side in sides for pk in quoted.get(side, []) if pk in posts],
+        }
+
+    for row in rows:
+        key = _dimension_key(row["dimension"])
+        if key:
+            seen.add(key)
+        out.append(entry(dict(row), key))
+    for key in (*PERCEPTION_DIMENSIONS, "relevance"):
+        if key in seen or not any(evidence[key][s] for s in ("positive", "negative")):
+            continue
+        base = {
+            "dimension": key.replace("_", " ").capitalize(),
+            "participant_mean": None,
+            "participant_count": 0,
+            "client_mean": None,
+            "client_count": 0,
+            "gap": None,
+        }
+        out.append(entry(base, key))
+    return out

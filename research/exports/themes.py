@@ -1,0 +1,65 @@
+"""The themes report: one sheet of themes (label, summary, counts, sentiment mix) and one of quotes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import IO
+
+from community.models import Community, Membership
+from research.exports.common import author_name_for, post_text_for
+from research.exports.posts import xlsx_file
+from research.exports.selectors import report_themes
+from research.models import Theme
+
+THEME_HEADER = [
+    "theme",
+    "summary",
+    "participants",
+    "posts",
+    "positive",
+    "negative",
+    "neutral",
+    "positive_share",
+    "negative_share",
+    "code",
+]
+QUOTE_HEADER = ["theme", "rank", "post_id", "author", "quote"]
+
+
+def _theme_rows(themes: list[Theme]) -> Iterator[list]:
+    yield list(THEME_HEADER)
+    for theme in themes:
+        mix = theme.sentiment_mix or {}
+        total = sum(int(v or 0) for v in mix.values())
+        yield [
+            theme.display_label,
+            theme.summary,
+            theme.participant_count,
+            theme.post_count,
+            int(mix.get("positive", 0) or 0),
+            int(mix.get("negative", 0) or 0),
+            int(mix.get("neutral", 0) or 0),
+            round(int(mix.get("positive", 0) or 0) / total, 3) if total else "",
+            round(int(mix.get("negative", 0) or 0) / total, 3) if total else "",
+            theme.code.name if theme.code else "",
+        ]
+
+
+def _quote_rows(reader: Membership, themes: list[Theme]) -> Iterator[list]:
+    yield list(QUOTE_HEADER)
+    for theme in themes:
+        for rank, membership in enumerate(theme.report_quotes, start=1):
+            post = membership.post
+            yield [
+                theme.display_label,
+                membership.quote_rank or rank,
+                post.pk,
+                author_name_for(reader, post.author),
+                post_text_for(reader, post),
+            ]
+
+
+def themes_report_xlsx(*, reader: Membership, community: Community) -> IO[bytes]:
+    """Two queries whatever the number of themes and quotes."""
+    themes = report_themes(community=community)
+    return xlsx_file([("Themes", _theme_rows(themes)), ("Quotes", _quote_rows(reader, themes))])

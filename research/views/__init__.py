@@ -1,0 +1,1 @@
+"""Research views, one module per area (dashboards, curation, coding, exports)."""

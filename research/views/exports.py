@@ -1,0 +1,101 @@
+"""Export downloads for moderators and clients. Thin: access helper, builder, response.
+
+Participants and outsiders get 404 (never 403), as everywhere else.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from community.access import get_community_for_member, get_discussion_for_member
+from community.models import Community, Role
+from community.selectors import discussions_visible_to
+from research.exports.posts import csv_lines, post_export_rows, xlsx_file
+from research.exports.qdpx import qdpx_project
+from research.exports.streaming import download, file_chunks
+from research.exports.themes import themes_report_xlsx
+from research.exports.transcript import transcript_lines
+
+READERS = [Role.MODERATOR, Role.CLIENT]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filename(community: Community, what: str, ext: str) -> str:
+    return f"{community.slug}-{what}-{timezone.now():%Y%m%d-%H%M}.{ext}"
+
+
+@login_required
+@require_GET
+def exports_index_view(request: HttpRequest, slug: str) -> HttpResponse:
+    community, membership = get_community_for_member(request.user, slug, roles=READERS)
+    return render(
+        request,
+        "research/exports.html",
+        {
+            "community": community,
+            "membership": membership,
+            "discussions": discussions_visible_to(membership),
+        },
+    )
+
+
+@login_required
+@require_GET
+def export_posts_csv_view(request: HttpRequest, slug: str) -> HttpResponse:
+    community, membership = get_community_for_member(request.user, slug, roles=READERS)
+    return download(
+        request,
+        csv_lines(post_export_rows(reader=membership, community=community)),
+        filename=_filename(community, "posts", "csv"),
+        content_type="text/csv; charset=utf-8",
+    )
+
+
+@login_required
+@require_GET
+def export_posts_xlsx_view(request: HttpRequest, slug: str) -> HttpResponse:
+    community, membership = get_community_for_member(request.user, slug, roles=READERS)
+    file = xlsx_file([("Posts", post_export_rows(reader=membership, community=community))])
+    return download(
+        request, file_chunks(file), filename=_filename(community, "posts", "xlsx"), content_type=XLSX
+    )
+
+
+@login_required
+@require_GET
+def export_themes_xlsx_view(request: HttpRequest, slug: str) -> HttpResponse:
+    community, membership = get_community_for_member(request.user, slug, roles=READERS)
+    file = themes_report_xlsx(reader=membership, community=community)
+    return download(
+        request, file_chunks(file), filename=_filename(community, "themes", "xlsx"), content_type=XLSX
+    )
+
+
+@login_required
+@require_GET
+def export_transcript_view(request: HttpRequest, slug: str, discussion_id: int) -> HttpResponse:
+    community, membership = get_community_for_member(request.user, slug, roles=READERS)
+    discussion = get_discussion_for_member(membership, discussion_id)
+    return download(
+        request,
+        transcript_lines(reader=membership, discussion=discussion),
+        filename=_filename(community, f"transcript-{discussion.pk}", "txt"),
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+@login_required
+@require_GET
+def export_qdpx_view(request: HttpRequest, slug: str) -> HttpResponse:
+    community, membership = get_community_for_member(request.user, slug, roles=READERS)
+    result = qdpx_project(reader=membership, community=community)
+    return download(
+        request,
+        file_chunks(result.file),
+        filename=_filename(community, "codebook", "qdpx"),
+        content_type="application/zip",
+    )

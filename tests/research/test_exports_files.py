@@ -1,0 +1,339 @@
+"""Exports as files: posts (CSV, XLSX), the themes report (XLSX) and discussion transcripts, per role."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from research.exports.common import PENDING_REDACTION
+from tests.factories import DiscussionFactory
+from tests.research import exports_helpers
+from tests.research.exports_helpers import (
+    EMAIL_BODY,
+    EMAIL_REDACTED,
+    FORMULA_BODY,
+    PHONE_BODY,
+    add_posts,
+    build_corpus,
+)
+
+fast_passwords = exports_helpers.fast_passwords
+
+SECRETS = ("SECRET-HIDDEN", "SECRET-REMOVED", "SECRET-UNDER-HIDDEN", "SECRET-THEME")
+
+
+@pytest.fixture
+def corpus(community, alice, bob, carol):
+    return build_corpus(community, alice=alice, bob=bob)
+
+
+def _body(response) -> bytes:
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.getvalue() if hasattr(response, "getvalue") else response.content
+
+
+def _csv(client, user) -> list[dict]:
+    client.force_login(user)
+    response = client.get(reverse("research:export_posts_csv", args=["acme"]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    text = _body(response).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def _xlsx(client, user, name: str):
+    client.force_login(user)
+    response = client.get(reverse(name, args=["acme"]))
+    assert response.status_code == 200
+    return load_workbook(io.BytesIO(_body(response)))
+
+
+def _transcript(client, user, discussion) -> str:
+    client.force_login(user)
+    response = client.get(reverse("research:export_transcript", args=["acme", discussion.pk]))
+    assert response.status_code == 200
+    return _body(response).decode("utf-8")
+
+
+# --- Posts CSV ---
+
+
+def test_it_gives_moderators_real_names_and_the_original_text_in_the_csv(client, corpus, alice):
+    rows = _csv(client, alice)
+    by_id = {int(r["post_id"]): r for r in rows}
+    row = by_id[corpus.email_post.pk]
+    assert row["author"] == "Bob Participant (Swift Heron)"
+    assert row["text"] == EMAIL_BODY
+    assert row["sentiment"] == "negative"
+    assert row["relevance"] == "relevant"
+    assert row["dimensions"] == "trust:negative"
+    assert row["themes"] == "The app"
+    assert by_id[corpus.unanalysed_post.pk]["text"] == PHONE_BODY
+
+
+def test_it_gives_clients_pseudonyms_and_redacted_text_in_the_csv(client, corpus, carol):
+    rows = _csv(client, carol)
+    raw = repr(rows)
+    assert "Bob Participant" not in raw and "Zoe Real" not in raw
+    assert "bob@example.com" not in raw
+    by_id = {int(r["post_id"]): r for r in rows}
+    assert by_id[corpus.email_post.pk]["author"] == "Swift Heron"
+    assert by_id[corpus.email_post.pk]["text"] == EMAIL_REDACTED
+    assert by_id[corpus.reply.pk]["author"] == "Misty Fox"
+
+
+def test_it_withholds_from_clients_the_text_of_posts_not_yet_redacted(client, corpus, carol):
+    by_id = {int(r["post_id"]): r for r in _csv(client, carol)}
+    # Never analysed: the phone number must not reach the client.
+    assert by_id[corpus.unanalysed_post.pk]["text"] == PENDING_REDACTION
+    # Edited since it was analysed: the stored redaction is of older words, the new ones are raw.
+    assert by_id[corpus.stale_post.pk]["text"] == PENDING_REDACTION
+    assert "555 123 4567" not in repr(by_id) and "07700" not in repr(by_id) and "Robert" not in repr(by_id)
+
+
+def test_it_leaves_hidden_removed_and_orphaned_posts_and_hidden_themes_out_of_the_csv(client, corpus, alice):
+    rows = _csv(client, alice)
+    ids = {int(r["post_id"]) for r in rows}
+    assert corpus.hidden_post.pk not in ids
+    assert corpus.removed_post.pk not in ids
+    assert corpus.reply_under_hidden.pk not in ids
+    assert not any(secret in repr(rows) for secret in SECRETS)
+    assert len(rows) == 5
+
+
+def test_it_neutralises_spreadsheet_formulas_in_the_csv(client, corpus, alice):
+    by_id = {int(r["post_id"]): r for r in _csv(client, alice)}
+    assert by_id[corpus.formula_post.pk]["text"] == "'" + FORMULA_BODY
+
+
+def test_it_exports_the_csv_in_the_same_number_of_queries_for_three_times_the_posts(
+    client, corpus, alice, django_assert_num_queries
+):
+    client.force_login(alice)
+    url = reverse("research:export_posts_csv", args=["acme"])
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        assert len(_body(client.get(url)).splitlines()) == 6
+    add_posts(corpus.discussion.community, corpus.discussion, 10, theme=corpus.theme)
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert len(_body(client.get(url)).splitlines()) == 16
+
+
+# --- Posts XLSX ---
+
+
+def test_it_gives_clients_pseudonyms_and_redacted_text_in_the_xlsx(client, corpus, carol):
+    sheet = _xlsx(client, carol, "research:export_posts_xlsx")["Posts"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header, data = rows[0], rows[1:]
+    assert header[0] == "post_id"
+    by_id = {r[0]: dict(zip(header, r, strict=True)) for r in data}
+    assert by_id[corpus.email_post.pk]["text"] == EMAIL_REDACTED
+    assert by_id[corpus.email_post.pk]["author"] == "Swift Heron"
+    assert by_id[corpus.unanalysed_post.pk]["text"] == PENDING_REDACTION
+    assert corpus.hidden_post.pk not in by_id
+    assert "bob@example.com" not in repr(rows) and "Bob Participant" not in repr(rows)
+
+
+def test_it_stores_formula_looking_text_as_text_in_the_xlsx(client, corpus, alice):
+    sheet = _xlsx(client, alice, "research:export_posts_xlsx")["Posts"]
+    cells = [row for row in sheet.iter_rows() if row[0].value == corpus.formula_post.pk][0]
+    text_cell = cells[7]
+    assert text_cell.data_type == "s"
+    assert text_cell.value == "'" + FORMULA_BODY
+    assert cells[5].value == "Bob Participant (Swift Heron)"
+
+
+def test_it_exports_the_xlsx_in_the_same_number_of_queries_for_more_posts(
+    client, corpus, alice, django_assert_max_num_queries
+):
+    client.force_login(alice)
+    url = reverse("research:export_posts_xlsx", args=["acme"])
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        _body(client.get(url))
+    add_posts(corpus.discussion.community, corpus.discussion, 10)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        _body(client.get(url))
+
+
+# --- Themes report ---
+
+
+def test_it_reports_visible_themes_with_summary_counts_and_sentiment(client, corpus, alice):
+    workbook = _xlsx(client, alice, "research:export_themes_xlsx")
+    rows = list(workbook["Themes"].iter_rows(values_only=True))
+    assert rows[0][:4] == ("theme", "summary", "participants", "posts")
+    assert rows[1][:7] == ("The app", "People find the app slow.", 2, 3, 1, 2, 0)
+    assert len(rows) == 2, "the hidden theme is not reported"
+
+
+def test_it_gives_clients_pseudonymous_redacted_quotes_in_the_themes_report(client, corpus, carol):
+    quotes = list(_xlsx(client, carol, "research:export_themes_xlsx")["Quotes"].iter_rows(values_only=True))
+    assert quotes[0] == ("theme", "rank", "post_id", "author", "quote")
+    assert quotes[1] == ("The app", 1, corpus.email_post.pk, "Swift Heron", EMAIL_REDACTED)
+    assert quotes[2][4] == PENDING_REDACTION
+    # The hidden post is a quote in the database but never in the report.
+    assert len(quotes) == 3
+    assert not any(secret in repr(quotes) for secret in SECRETS)
+
+
+def test_it_gives_moderators_real_names_in_the_themes_report(client, corpus, alice):
+    quotes = list(_xlsx(client, alice, "research:export_themes_xlsx")["Quotes"].iter_rows(values_only=True))
+    assert quotes[1][3:] == ("Bob Participant (Swift Heron)", EMAIL_BODY)
+
+
+def test_it_builds_the_themes_report_in_the_same_number_of_queries_for_more_quotes(
+    client, corpus, alice, django_assert_max_num_queries
+):
+    client.force_login(alice)
+    url = reverse("research:export_themes_xlsx", args=["acme"])
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        _body(client.get(url))
+    add_posts(corpus.discussion.community, corpus.discussion, 8, theme=corpus.theme)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        body = _body(client.get(url))
+    quotes = list(load_workbook(io.BytesIO(body))["Quotes"].iter_rows(values_only=True))
+    assert len(quotes) == 11
+
+
+# --- Transcript ---
+
+
+def test_it_writes_a_moderator_transcript_with_real_names_and_replies_under_their_post(client, corpus, alice):
+    text = _transcript(client, alice, corpus.discussion)
+    assert text.startswith("Acme Listening Lab: Your last visit\n")
+    assert "\n4 responses, 1 reply\n" in text
+    assert "Bob Participant (Swift Heron)" in text and EMAIL_BODY in text
+    parent_at = text.index(EMAIL_BODY)
+    reply_at = text.index("I agree about the app.")
+    assert parent_at < reply_at
+    assert "    [" in text[parent_at:reply_at], "the reply is indented under its post"
+    assert not any(secret in text for secret in SECRETS)
+
+
+def test_it_writes_a_client_transcript_with_pseudonyms_and_redacted_text(client, corpus, carol):
+    text = _transcript(client, carol, corpus.discussion)
+    assert "Swift Heron" in text and EMAIL_REDACTED in text
+    assert "Bob Participant" not in text and "bob@example.com" not in text
+    assert "555 123 4567" not in text and PENDING_REDACTION in text
+    assert not any(secret in text for secret in SECRETS)
+
+
+def test_it_refuses_clients_the_transcript_of_a_draft_discussion(client, corpus, carol, alice):
+    draft = DiscussionFactory(community=corpus.discussion.community, is_draft=True)
+    client.force_login(carol)
+    assert client.get(reverse("research:export_transcript", args=["acme", draft.pk])).status_code == 404
+    client.force_login(alice)
+    assert client.get(reverse("research:export_transcript", args=["acme", draft.pk])).status_code == 200
+
+
+def test_it_refuses_the_transcript_of_another_communitys_discussion(client, corpus, alice, other_community):
+    foreign = DiscussionFactory(community=other_community)
+    client.force_login(alice)
+    assert client.get(reverse("research:export_transcript", args=["acme", foreign.pk])).status_code == 404
+
+
+def test_it_writes_the_transcript_in_the_same_number_of_queries_for_more_posts(
+    client, corpus, alice, django_assert_max_num_queries
+):
+    client.force_login(alice)
+    url = reverse("research:export_transcript", args=["acme", corpus.discussion.pk])
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        _body(client.get(url))
+    add_posts(corpus.discussion.community, corpus.discussion, 10)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert _body(client.get(url)).count(b"Extra post") == 10
+
+
+# --- Who may export ---
+
+EXPORT_URLS = [
+    ("research:exports", []),
+    ("research:export_posts_csv", []),
+    ("research:export_posts_xlsx", []),
+    ("research:export_themes_xlsx", []),
+    ("research:export_qdpx", []),
+    ("research:export_transcript", ["discussion"]),
+]
+
+
+def _url(corpus, name, extra):
+    args = ["acme"] + [corpus.discussion.pk for _ in extra]
+    return reverse(name, args=args)
+
+
+@pytest.mark.parametrize(("name", "extra"), EXPORT_URLS)
+def test_it_refuses_every_export_to_participants_and_outsiders_with_404(
+    client, corpus, bob, dave, eve, name, extra
+):
+    for user in (bob, dave, eve):
+        client.force_login(user)
+        response = client.get(_url(corpus, name, extra))
+        assert response.status_code == 404, (user.username, name)
+
+
+@pytest.mark.parametrize(("name", "extra"), EXPORT_URLS)
+def test_it_sends_anonymous_visitors_to_sign_in_for_every_export(client, corpus, name, extra):
+    response = client.get(_url(corpus, name, extra))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(("name", "extra"), EXPORT_URLS)
+def test_it_serves_every_export_to_moderators_and_clients(client, corpus, alice, carol, name, extra):
+    for user in (alice, carol):
+        client.force_login(user)
+        response = client.get(_url(corpus, name, extra))
+        assert response.status_code == 200, (user.username, name)
+        if name != "research:exports":
+            assert response["Cache-Control"] == "private, no-store"
+
+
+def test_it_lists_the_exports_and_transcripts_on_the_exports_page(client, corpus, carol):
+    client.force_login(carol)
+    page = client.get(reverse("research:exports", args=["acme"])).content.decode()
+    assert reverse("research:export_qdpx", args=["acme"]) in page
+    assert reverse("research:export_transcript", args=["acme", corpus.discussion.pk]) in page
+    assert "pseudonyms" in page
+
+
+def test_it_streams_the_csv_without_buffering_it_under_asgi(corpus, alice):
+    import warnings
+
+    from asgiref.sync import async_to_sync
+    from django.test import AsyncClient
+
+    add_posts(corpus.discussion.community, corpus.discussion, 3)
+    client = AsyncClient()
+
+    async def fetch():
+        await client.aforce_login(alice)
+        response = await client.get(reverse("research:export_posts_csv", args=["acme"]))
+        assert response.is_async, "an async iterator, so Django does not read it all into memory first"
+        return b"".join([chunk async for chunk in response.streaming_content])
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        body = async_to_sync(fetch)()
+    # Django warns when it has to read a synchronous iterator whole before serving it.
+    assert not [w for w in caught if "synchronous iterators" in str(w.message)]
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    assert len(rows) == 8
+    assert EMAIL_BODY in {r["text"] for r in rows}
