@@ -1,0 +1,229 @@
+"""Researchers' writes: theme summaries and splits, the codebook (CRUD, CSV import) and coded excerpts.
+
+Rename, hide and merge live in `research.services` (theme_rename, theme_set_hidden,
+theme_merge); everything here keeps to the same rules: keyword-only, validated,
+all or nothing, and researcher edits stored in fields refreshes never overwrite.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from community.models import Community, Post
+from research.models import Code, CodedExcerpt, Theme, ThemePost
+from research.services import code_create, themes_recount
+
+SUMMARY_MAX = 4000
+CODEBOOK_MAX_ROWS = 500
+CODEBOOK_MAX_BYTES = 512 * 1024
+CODEBOOK_COLUMNS = ("name", "description", "examples")
+EXAMPLE_SEPARATOR = ";"
+
+
+class CurationError(ValueError):
+    """A rejected edit; the message names the field and the limit."""
+
+
+def theme_summary_set(*, theme: Theme, summary: str) -> Theme:
+    summary = summary.strip()
+    if len(summary) > SUMMARY_MAX:
+        raise CurationError(f"summary: at most {SUMMARY_MAX} characters (got {len(summary)}).")
+    theme.researcher_summary = summary
+    theme.updated_at = timezone.now()
+    theme.save(update_fields=["researcher_summary", "updated_at"])
+    return theme
+
+
+def theme_split(*, theme: Theme, post_ids: Sequence[int], label: str) -> Theme:
+    """Move the selected posts of `theme` into a new theme of the same scope, labelled by the researcher."""
+    label = label.strip()
+    if not label or len(label) > 200:
+        raise CurationError("label: 1 to 200 characters.")
+    ids = sorted({int(p) for p in post_ids})
+    if not ids:
+        raise CurationError("posts: select at least one post to move.")
+    with transaction.atomic():
+        members = ThemePost.objects.select_for_update().filter(theme=theme, post_id__in=ids)
+        found = {m.post_id for m in members}
+        if set(ids) - found:
+            raise CurationError("posts: some selected posts are not in this theme.")
+        if len(found) == ThemePost.objects.filter(theme=theme).count():
+            raise CurationError(
+                "posts: leave at least one post in the original theme (or rename it instead)."
+            )
+        now = timezone.now()
+        new = Theme.objects.create(
+            community_id=theme.community_id,
+            scope=theme.scope,
+            scope_key=theme.scope_key,
+            discussion_id=theme.discussion_id,
+            segment=theme.segment,
+            date_from=theme.date_from,
+            date_to=theme.date_to,
+            key=f"split-{uuid.uuid4().hex[:20]}",
+            label=label,
+            researcher_label=label,
+            terms=list(theme.terms or []),
+            created_at=now,
+            updated_at=now,
+        )
+        ThemePost.objects.filter(theme=theme, post_id__in=ids).update(theme=new)
+        themes_recount(theme_ids=[theme.pk, new.pk])
+    new.refresh_from_db()
+    return new
+
+
+# --- Codebook ---
+
+
+def _clean_code_fields(name: str, description: str, examples: Sequence[str]) -> tuple[str, str, list[str]]:
+    name = (name or "").strip()
+    if not name or len(name) > 120:
+        raise CurationError("name: 1 to 120 characters.")
+    description = (description or "").strip()
+    if len(description) > 2000:
+        raise CurationError("description: at most 2000 characters.")
+    cleaned = [e.strip() for e in examples if e and e.strip()]
+    if len(cleaned) > 50:
+        raise CurationError("examples: at most 50 example phrases.")
+    if any(len(e) > 300 for e in cleaned):
+        raise CurationError("examples: each at most 300 characters.")
+    return name, description, cleaned
+
+
+def code_add(
+    *, community: Community, name: str, description: str = "", examples: Sequence[str] = (), created_by=None
+) -> Code:
+    name, description, cleaned = _clean_code_fields(name, description, examples)
+    if Code.objects.filter(community=community, name__iexact=name).exists():
+        raise CurationError(f"name: a code called “{name}” already exists.")
+    return code_create(
+        community=community, name=name, description=description, examples=cleaned, created_by=created_by
+    )
+
+
+def code_update(*, code: Code, name: str, description: str = "", examples: Sequence[str] = ()) -> Code:
+    name, description, cleaned = _clean_code_fields(name, description, examples)
+    if Code.objects.filter(community_id=code.community_id, name__iexact=name).exclude(pk=code.pk).exists():
+        raise CurationError(f"name: a code called “{name}” already exists.")
+    code.name, code.description, code.examples = name, description, cleaned
+    code.save(update_fields=["name", "description", "examples"])
+    return code
+
+
+def code_delete(*, code: Code) -> None:
+    code.delete()
+
+
+@dataclass
+class CodebookImportResult:
+    created: int = 0
+    updated: int = 0
+
+
+def codebook_import_csv(*, community: Community, data: bytes, created_by=None) -> CodebookImportResult:
+    """Import `name,description,examples` rows (examples separated by ';').
+
+    Every row is validated first; any error (reported with its line number) rejects the whole
+    file, so nothing is half-saved. Existing codes with the same name are updated.
+    """
+    if len(data) > CODEBOOK_MAX_BYTES:
+        raise CurationError(f"file: at most {CODEBOOK_MAX_BYTES // 1024} KB.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CurationError("file: must be UTF-8 encoded CSV.") from exc
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    if "name" not in header:
+        raise CurationError(
+            "file: the first line must be a header with a “name” column (and optionally description, examples)."
+        )
+    unknown = [h for h in header if h not in CODEBOOK_COLUMNS]
+    if unknown:
+        raise CurationError(
+            f"file: unknown column(s) {', '.join(unknown)}; allowed: {', '.join(CODEBOOK_COLUMNS)}."
+        )
+    reader.fieldnames = header
+    errors: list[str] = []
+    rows: list[tuple[str, str, list[str]]] = []
+    seen: dict[str, int] = {}
+    for row in reader:
+        line = reader.line_num
+        if len(rows) + len(errors) >= CODEBOOK_MAX_ROWS:
+            errors.append(f"line {line}: at most {CODEBOOK_MAX_ROWS} codes per file.")
+            break
+        if None in row:
+            errors.append(f"line {line}: more fields than columns in the header.")
+            continue
+        examples = (row.get("examples") or "").split(EXAMPLE_SEPARATOR)
+        try:
+            cleaned = _clean_code_fields(row.get("name") or "", row.get("description") or "", examples)
+        except CurationError as exc:
+            errors.append(f"line {line}: {exc}")
+            continue
+        key = cleaned[0].lower()
+        if key in seen:
+            errors.append(f"line {line}: name: “{cleaned[0]}” repeats line {seen[key]}.")
+            continue
+        seen[key] = line
+        rows.append(cleaned)
+    if errors:
+        raise CurationError(
+            "\n".join(errors[:20]) + (f"\n… and {len(errors) - 20} more." if len(errors) > 20 else "")
+        )
+    if not rows:
+        raise CurationError("file: no codes found below the header.")
+    result = CodebookImportResult()
+    with transaction.atomic():
+        existing = {c.name.lower(): c for c in Code.objects.select_for_update().filter(community=community)}
+        for name, description, examples in rows:
+            code = existing.get(name.lower())
+            if code is None:
+                code_create(
+                    community=community,
+                    name=name,
+                    description=description,
+                    examples=examples,
+                    created_by=created_by,
+                )
+                result.created += 1
+            else:
+                code.name, code.description, code.examples = name, description, examples
+                code.save(update_fields=["name", "description", "examples"])
+                result.updated += 1
+    return result
+
+
+# --- Coded excerpts ---
+
+
+def excerpt_create(
+    *, post: Post, code: Code, start: int, end: int, text: str | None = None, coder=None
+) -> CodedExcerpt:
+    """Tag post.body[start:end] with `code`. Offsets are validated against the post's current text;
+    when the client also sends the selected text, it must match (a stale page is refused)."""
+    if code.community_id != post.community_id:
+        raise CurationError("code: not in this community's codebook.")
+    length = len(post.body)
+    if not (0 <= start < end <= length):
+        raise CurationError(f"start/end: must satisfy 0 ≤ start < end ≤ {length} (the post's length).")
+    span = post.body[start:end]
+    if not span.strip():
+        raise CurationError("start/end: the selection is only whitespace.")
+    if text is not None and text != span:
+        raise CurationError(
+            "text: the selection does not match the post's current text; reload and select again."
+        )
+    return CodedExcerpt.objects.create(post=post, code=code, start=start, end=end, text=span, coder=coder)
+
+
+def excerpt_delete(*, excerpt: CodedExcerpt) -> None:
+    excerpt.delete()

@@ -1,0 +1,537 @@
+"""Reads behind the client dashboard and the perception gap.
+
+Everything is aggregated in SQL (one aggregate per panel), so the number of queries
+stays the same however many posts a community holds. Clients only ever receive
+pseudonyms and `PostAnalysis.redacted_text`; nothing here returns `Post.body`.
+
+JSON fields (dimensions, mentions, segments) are matched as text with `icontains` on a
+`"key": "value"` pair: that text form is the same in SQLite's stored JSON and in
+PostgreSQL's `jsonb::text`, so one query works on both without JSON functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from community.models import Community, Discussion, Membership, Post, PostStatus, Role
+from community.models.scorecards import SCORE_MAX, SCORE_MIN
+from community.selectors_engagement import scorecard_summary
+from research.analysis.types import PERCEPTION_DIMENSIONS
+from research.models import PostAnalysis, Theme, ThemePost
+from research.selectors import analysed_posts
+
+DIMENSION_LABELS = {
+    "trust": "Trust",
+    "value": "Value",
+    "quality": "Quality",
+    "service": "Service",
+    "privacy": "Privacy",
+    "personalization": "Personalization",
+    "understanding_me": "Understanding me",
+    "consistency": "Consistency across channels",
+}
+# Scorecard dimension names (lower-cased) -> the analyzer's dimension, or "relevance" for the
+# relevance stance, which is the posts' evidence for "Relevance of communications".
+SCORECARD_TO_EVIDENCE = {
+    "trust": "trust",
+    "value": "value",
+    "value for money": "value",
+    "quality": "quality",
+    "service": "service",
+    "privacy": "privacy",
+    "personalization": "personalization",
+    "personalisation": "personalization",
+    "understanding me": "understanding_me",
+    "understanding": "understanding_me",
+    "consistency": "consistency",
+    "consistency across channels": "consistency",
+    "relevance": "relevance",
+    "relevance of communications": "relevance",
+}
+QUOTES_PER_THEME = 3
+QUOTES_PER_SIDE = 2
+# Bounded candidate pool for dimension/relevance quotes: constant work whatever the community size.
+QUOTE_POOL = 200
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    discussion: Discussion | None = None
+    segment: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    brand: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.discussion or self.segment or self.date_from or self.date_to or self.brand)
+
+    def post_q(self, prefix: str = "post__") -> Q:
+        """The filters as a Q on posts reached through `prefix` (e.g. "post__" from PostAnalysis)."""
+        # Customers' words only: moderators' prompts and replies are not evidence about the brand.
+        q = Q(**{f"{prefix}status": PostStatus.PUBLISHED, f"{prefix}author__role": Role.PARTICIPANT})
+        if self.discussion is not None:
+            q &= Q(**{f"{prefix}discussion_id": self.discussion.pk})
+        if self.segment:
+            q &= Q(**{f"{prefix}author__segments__icontains": json.dumps(self.segment)})
+        tz = timezone.get_current_timezone()
+        if self.date_from:
+            q &= Q(**{f"{prefix}created_at__gte": datetime.combine(self.date_from, time.min, tzinfo=tz)})
+        if self.date_to:
+            end = datetime.combine(self.date_to + timedelta(days=1), time.min, tzinfo=tz)
+            q &= Q(**{f"{prefix}created_at__lt": end})
+        if self.brand:
+            q &= Q(**{f"{prefix}analysis__mentions__icontains": _pair("brand", self.brand)})
+        return q
+
+    def matches(self, analysis: PostAnalysis | None, post) -> bool:
+        """The same filters in Python, for the handful of prefetched quotes."""
+        if analysis is None or post.status != PostStatus.PUBLISHED or post.author.role != Role.PARTICIPANT:
+            return False
+        if self.discussion is not None and post.discussion_id != self.discussion.pk:
+            return False
+        if self.segment and self.segment not in (post.author.segments or []):
+            return False
+        created = timezone.localtime(post.created_at).date()
+        if self.date_from and created < self.date_from:
+            return False
+        if self.date_to and created > self.date_to:
+            return False
+        return not self.brand or any(m.get("brand") == self.brand for m in analysis.mentions or [])
+
+
+def _pair(key: str, value: str) -> str:
+    return f'"{key}": {json.dumps(value)}'
+
+
+def _pct(part: int, whole: int) -> float:
+    return round(100.0 * part / whole, 1) if whole else 0.0
+
+
+def _cache_seconds() -> int:
+    return settings.VERBATIM["DASHBOARD_CACHE_SECONDS"]
+
+
+def data_stamp(*, community: Community) -> str:
+    """A fingerprint of everything the dashboard's numbers depend on, in one cheap query.
+
+    Any post created, edited, hidden or removed, any (re)analysis and any theme edit or refresh
+    changes it, so cached numbers are never served after the data moved. Memoised on the
+    community object, which lives for one request.
+    """
+    cached = getattr(community, "_vb_data_stamp", None)
+    if cached is not None:
+        return cached
+
+    def newest(qs: QuerySet, field: str) -> Subquery:
+        return Subquery(qs.order_by().values("community_id").annotate(m=Max(field)).values("m")[:1])
+
+    posts = Post.objects.filter(community_id=OuterRef("pk"))
+    row = (
+        Community.objects.filter(pk=community.pk)
+        .annotate(
+            published=Subquery(
+                posts.filter(status=PostStatus.PUBLISHED)
+                .order_by()
+                .values("community_id")
+                .annotate(n=Count("id"))
+                .values("n")[:1]
+            ),
+            created=newest(posts, "created_at"),
+            edited=newest(posts, "edited_at"),
+            moderated=newest(posts, "status_changed_at"),
+            analysed=newest(PostAnalysis.objects.filter(community_id=OuterRef("pk")), "analysed_at"),
+            themed=newest(Theme.objects.filter(community_id=OuterRef("pk")), "updated_at"),
+        )
+        .values_list("published", "created", "edited", "moderated", "analysed", "themed")
+        .first()
+    )
+    stamp = hashlib.sha256(repr(row).encode()).hexdigest()[:24]
+    community._vb_data_stamp = stamp
+    return stamp
+
+
+def _cached(community: Community, part: str, key: tuple, compute):
+    """Aggregate numbers only (never quotes or names) are cached, keyed by the data stamp."""
+    seconds = _cache_seconds()
+    if seconds <= 0:
+        return compute()
+    digest = hashlib.sha256(repr((part, key)).encode()).hexdigest()[:24]
+    cache_key = f"vb:dash:{community.pk}:{data_stamp(community=community)}:{digest}"
+    value = cache.get(cache_key)
+    if value is None:
+        value = compute()
+        cache.set(cache_key, value, seconds)
+    return value
+
+
+def _filters_key(filters: DashboardFilters) -> tuple:
+    return (
+        filters.discussion.pk if filters.discussion else None,
+        filters.segment,
+        filters.date_from,
+        filters.date_to,
+        filters.brand,
+    )
+
+
+def filter_choices(*, community: Community) -> dict[str, list]:
+    """Discussions, segments and brands to filter by (two queries)."""
+    discussions = list(
+        Discussion.objects.filter(community=community, is_draft=False)
+        .order_by("position", "pk")
+        .only("pk", "title")
+    )
+    segments: set[str] = set()
+    for values in Membership.objects.filter(community=community, role=Role.PARTICIPANT).values_list(
+        "segments", flat=True
+    ):
+        segments.update(s for s in values or [] if s)
+    brands = [
+        community.brand_name,
+        *[b for b in community.competitor_brands or [] if isinstance(b, str) and b],
+    ]
+    return {"discussions": discussions, "segments": sorted(segments), "brands": brands}
+
+
+def filtered_analyses(*, community: Community, filters: DashboardFilters) -> QuerySet[PostAnalysis]:
+    return analysed_posts(community=community).filter(filters.post_q())
+
+
+def dashboard_overview(*, community: Community, filters: DashboardFilters) -> dict[str, Any]:
+    """Headline counts, sentiment, the relevance lens, perception by dimension and brand mentions:
+    three aggregate queries (cached per data stamp)."""
+    return _cached(
+        community,
+        "overview",
+        (_filters_key(filters), tuple(filter_choices_brands(community))),
+        lambda: _overview(community=community, filters=filters),
+    )
+
+
+def _overview(*, community: Community, filters: DashboardFilters) -> dict[str, Any]:
+    aggregates: dict[str, Any] = {
+        "posts": Count("id"),
+        "participants": Count("post__author_id", distinct=True),
+        "positive": Count("id", filter=Q(sentiment="positive")),
+        "negative": Count("id", filter=Q(sentiment="negative")),
+        "neutral": Count("id", filter=Q(sentiment="neutral")),
+        "relevant_people": Count("post__author_id", distinct=True, filter=Q(relevance="relevant")),
+        "irrelevant_people": Count("post__author_id", distinct=True, filter=Q(relevance="irrelevant")),
+        "relevant_posts": Count("id", filter=Q(relevance="relevant")),
+        "irrelevant_posts": Count("id", filter=Q(relevance="irrelevant")),
+    }
+    brands = filter_choices_brands(community)
+    analyses = filtered_analyses(community=community, filters=filters)
+    row = analyses.aggregate(**aggregates)
+    participants = row["participants"]
+    signals = _json_element_counts(analyses, "dimensions", ("dimension", "polarity"))
+    brand_counts = _json_element_counts(analyses, "mentions", ("brand",))
+    dimensions = []
+    for dim in PERCEPTION_DIMENSIONS:
+        pos, neg = signals.get((dim, "positive"), (0, 0))[0], signals.get((dim, "negative"), (0, 0))[0]
+        total = sum(n for (d, _), (n, _) in signals.items() if d == dim)
+        dimensions.append(
+            {
+                "key": dim,
+                "label": DIMENSION_LABELS[dim],
+                "positive": pos,
+                "negative": neg,
+                "posts": total,
+                "positive_pct": _pct(pos, total),
+                "negative_pct": _pct(neg, total),
+            }
+        )
+    mentions = [
+        {
+            "brand": brand,
+            "is_own": i == 0,
+            "posts": brand_counts.get((brand,), (0, 0))[0],
+            "participants": brand_counts.get((brand,), (0, 0))[1],
+            "participant_pct": _pct(brand_counts.get((brand,), (0, 0))[1], participants),
+        }
+        for i, brand in enumerate(brands)
+    ]
+    return {
+        "posts": row["posts"],
+        "participants": participants,
+        "sentiment": {s: row[s] for s in ("positive", "neutral", "negative")},
+        "relevance": {
+            "relevant_people": row["relevant_people"],
+            "irrelevant_people": row["irrelevant_people"],
+            "relevant_pct": _pct(row["relevant_people"], participants),
+            "irrelevant_pct": _pct(row["irrelevant_people"], participants),
+            "relevant_posts": row["relevant_posts"],
+            "irrelevant_posts": row["irrelevant_posts"],
+        },
+        "dimensions": dimensions,
+        "mentions": mentions,
+    }
+
+
+def _json_element_counts(
+    analyses: QuerySet[PostAnalysis], column: str, keys: tuple[str, ...]
+) -> dict[tuple, tuple[int, int]]:
+    """Group the elements of a JSON list column by some of their keys, in SQL: one query whatever
+    the number of posts. Returns {key values: (posts, participants)}.
+
+    The ORM has no portable way to unnest a JSON array, so this is the one raw query: SQLite's
+    json_each or PostgreSQL's jsonb_array_elements over the already-filtered analyses (only
+    names from this module are interpolated; values travel as parameters).
+    """
+    inner_sql, params = (
+        analyses.exclude(**{column: []})
+        .annotate(vb_author=F("post__author_id"))
+        .values("id", column, "vb_author")
+        .query.sql_with_params()
+    )
+    if connection.vendor == "postgresql":
+        source = f'CROSS JOIN LATERAL jsonb_array_elements(sub."{column}") AS el(value)'
+        fields = ", ".join(f"el.value ->> '{k}'" for k in keys)
+    else:
+        source = f'CROSS JOIN json_each(sub."{column}") AS el'
+        fields = ", ".join(f"json_extract(el.value, '$.{k}')" for k in keys)
+    sql = (
+        f'SELECT {fields}, COUNT(DISTINCT sub."id"), COUNT(DISTINCT sub."vb_author") '
+        f"FROM ({inner_sql}) sub {source} GROUP BY {fields}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {tuple(r[: len(keys)]): (r[-2], r[-1]) for r in cursor.fetchall()}
+
+
+def filter_choices_brands(community: Community) -> list[str]:
+    return [community.brand_name, *[b for b in community.competitor_brands or [] if isinstance(b, str) and b]]
+
+
+@dataclass
+class ThemeRow:
+    theme: Theme
+    participants: int = 0
+    posts: int = 0
+    share: float = 0.0
+    sentiment: dict[str, int] = field(default_factory=dict)
+    relevant: int = 0
+    irrelevant: int = 0
+    trend: list[tuple[date, int]] = field(default_factory=list)
+    quotes: list[dict] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return self.theme.display_label
+
+    @property
+    def summary(self) -> str:
+        return self.theme.researcher_summary or self.theme.summary
+
+
+def _quote(analysis: PostAnalysis, post) -> dict:
+    return {
+        "post_id": post.pk,
+        "text": analysis.redacted_text,
+        "pseudonym": post.author.pseudonym,
+        "created_at": post.created_at,
+        "sentiment": analysis.sentiment,
+    }
+
+
+TREND_BUCKETS = 12
+
+
+def trend_buckets(
+    filters: DashboardFilters, *, now: datetime | None = None
+) -> list[tuple[datetime, datetime]]:
+    """Twelve equal periods ending today (or at the filter's end), weekly unless the filtered range
+    is longer; counting per bucket with conditional COUNTs needs no date functions in SQL."""
+    tz = timezone.get_current_timezone()
+    today = timezone.localtime(now or timezone.now()).date()
+    end_day = min(filters.date_to, today) if filters.date_to else today
+    end = datetime.combine(end_day + timedelta(days=1), time.min, tzinfo=tz)
+    days = 7
+    if filters.date_from and filters.date_from < end_day:
+        span = (end_day - filters.date_from).days + 1
+        days = max(1, -(-span // TREND_BUCKETS))
+    start = end - timedelta(days=days * TREND_BUCKETS)
+    return [
+        (start + timedelta(days=days * i), start + timedelta(days=days * (i + 1)))
+        for i in range(TREND_BUCKETS)
+    ]
+
+
+def dashboard_themes(
+    *, community: Community, filters: DashboardFilters, total_participants: int, scope_key: str = "community"
+) -> list[ThemeRow]:
+    """Visible themes ranked by share of participants (within the filters), with sentiment split,
+    a twelve-period trend and up to three redacted quotes. Three queries for any number of themes
+    and posts: the themes, one aggregate over their memberships, and their quotes."""
+    themes = list(
+        Theme.objects.filter(
+            community=community,
+            scope_key=scope_key,
+            retired_at__isnull=True,
+            merged_into__isnull=True,
+            is_hidden=False,
+        ).order_by("-post_count", "pk")
+    )
+    if not themes:
+        return []
+    by_id = {t.pk: ThemeRow(theme=t) for t in themes}
+    buckets = trend_buckets(filters)
+    trend_counts = {
+        f"w{i}": Count("id", filter=Q(post__created_at__gte=lo, post__created_at__lt=hi))
+        for i, (lo, hi) in enumerate(buckets)
+    }
+    stats_query = (
+        ThemePost.objects.filter(theme_id__in=list(by_id), post__analysis__analysable=True)
+        .filter(filters.post_q())
+        .values("theme_id")
+        .annotate(
+            participants=Count("post__author_id", distinct=True),
+            posts=Count("id"),
+            positive=Count("id", filter=Q(post__analysis__sentiment="positive")),
+            neutral=Count("id", filter=Q(post__analysis__sentiment="neutral")),
+            negative=Count("id", filter=Q(post__analysis__sentiment="negative")),
+            relevant=Count("id", filter=Q(post__analysis__relevance="relevant")),
+            irrelevant=Count("id", filter=Q(post__analysis__relevance="irrelevant")),
+            **trend_counts,
+        )
+        .order_by()
+    )
+    stats = _cached(
+        community,
+        "themes",
+        (_filters_key(filters), tuple(by_id), tuple(buckets)),
+        lambda: list(stats_query),
+    )
+    for s in stats:
+        row = by_id[s["theme_id"]]
+        row.participants, row.posts = s["participants"], s["posts"]
+        row.sentiment = {k: s[k] for k in ("positive", "neutral", "negative")}
+        row.relevant, row.irrelevant = s["relevant"], s["irrelevant"]
+        row.share = _pct(row.participants, total_participants)
+        row.trend = [(lo.date(), s[f"w{i}"]) for i, (lo, _) in enumerate(buckets)]
+    quotes = (
+        ThemePost.objects.filter(theme_id__in=list(by_id), is_quote=True)
+        .select_related("post__analysis", "post__author")
+        .order_by("theme_id", "quote_rank", "post_id")
+    )
+    for membership in quotes:
+        row = by_id[membership.theme_id]
+        analysis = getattr(membership.post, "analysis", None)
+        if len(row.quotes) < QUOTES_PER_THEME and filters.matches(analysis, membership.post):
+            row.quotes.append(_quote(analysis, membership.post))
+    rows = [r for r in by_id.values() if r.posts]
+    rows.sort(key=lambda r: (-r.share, -r.posts, r.theme.pk))
+    return rows
+
+
+def _quote_pool(*, community: Community, filters: DashboardFilters, extra: Q) -> list[PostAnalysis]:
+    return list(
+        filtered_analyses(community=community, filters=filters)
+        .filter(extra)
+        .select_related("post__author")
+        .only(
+            "id",
+            "redacted_text",
+            "sentiment",
+            "relevance",
+            "dimensions",
+            "post__id",
+            "post__created_at",
+            "post__author__pseudonym",
+        )
+        # Newest analyses first by primary key: an index walk that stops early, no sort of every row.
+        .order_by("-pk")[:QUOTE_POOL]
+    )
+
+
+def relevance_quotes(*, community: Community, filters: DashboardFilters) -> dict[str, list[dict]]:
+    pool = _quote_pool(
+        community=community, filters=filters, extra=Q(relevance__in=["relevant", "irrelevant"])
+    )
+    out: dict[str, list[dict]] = {"relevant": [], "irrelevant": []}
+    for a in pool:
+        side = out[a.relevance]
+        if len(side) < QUOTES_PER_SIDE and a.redacted_text:
+            side.append(_quote(a, a.post))
+    return out
+
+
+def dimension_quotes(*, community: Community, filters: DashboardFilters) -> dict[str, dict[str, list[dict]]]:
+    """Per dimension, up to two positive and two negative redacted quotes (one bounded query)."""
+    pool = _quote_pool(community=community, filters=filters, extra=~Q(dimensions=[]))
+    out = {d: {"positive": [], "negative": []} for d in PERCEPTION_DIMENSIONS}
+    for a in pool:
+        if not a.redacted_text:
+            continue
+        for signal in a.dimensions or []:
+            side = out.get(signal.get("dimension"), {}).get(signal.get("polarity"))
+            if (
+                side is not None
+                and len(side) < QUOTES_PER_SIDE
+                and all(q["post_id"] != a.post.pk for q in side)
+            ):
+                side.append(_quote(a, a.post))
+    return out
+
+
+def themes_behind_relevance(rows: list[ThemeRow], limit: int = 3) -> dict[str, list[ThemeRow]]:
+    return {
+        "relevant": sorted((r for r in rows if r.relevant), key=lambda r: -r.relevant)[:limit],
+        "irrelevant": sorted((r for r in rows if r.irrelevant), key=lambda r: -r.irrelevant)[:limit],
+    }
+
+
+def perception_gap(*, community: Community, discussion: Discussion | None = None) -> dict[str, Any]:
+    """Per scorecard dimension: the client team's self-assessment, the participants' ratings, the gap,
+    and the evidence in posts (share of positive/negative signals), with quotes explaining the gap."""
+    filters = DashboardFilters(discussion=discussion)
+    overview = dashboard_overview(community=community, filters=filters)
+    evidence = {d["key"]: d for d in overview["dimensions"]}
+    rel = overview["relevance"]
+    evidence["relevance"] = {
+        "key": "relevance",
+        "label": "Relevance",
+        "positive": rel["relevant_posts"],
+        "negative": rel["irrelevant_posts"],
+        "posts": rel["relevant_posts"] + rel["irrelevant_posts"],
+        "positive_pct": _pct(rel["relevant_posts"], rel["relevant_posts"] + rel["irrelevant_posts"]),
+        "negative_pct": _pct(rel["irrelevant_posts"], rel["relevant_posts"] + rel["irrelevant_posts"]),
+    }
+    quotes = dimension_quotes(community=community, filters=filters)
+    rq = relevance_quotes(community=community, filters=filters)
+    quotes["relevance"] = {"positive": rq["relevant"], "negative": rq["irrelevant"]}
+    rows = []
+    for entry in scorecard_summary(community=community, discussion=discussion):
+        key = SCORECARD_TO_EVIDENCE.get(entry["dimension"].strip().lower())
+        ev = evidence.get(key) if key else None
+        gap = entry["gap"]
+        # A brand that rates itself higher is explained by what customers complain about, and vice versa.
+        side = "negative" if (gap or 0) >= 0 else "positive"
+        rows.append(
+            {
+                **entry,
+                "evidence": ev,
+                "abs_gap": abs(gap) if gap is not None else None,
+                "quotes": (quotes.get(key, {}).get(side, []) if key else []),
+                "quote_side": side,
+            }
+        )
+    gaps = [r["gap"] for r in rows if r["gap"] is not None]
+    return {
+        "rows": rows,
+        "scale_min": SCORE_MIN,
+        "scale_max": SCORE_MAX,
+        "mean_gap": round(sum(gaps) / len(gaps), 2) if gaps else None,
+        "largest": max((r for r in rows if r["gap"] is not None), key=lambda r: r["abs_gap"], default=None),
+    }

@@ -1,0 +1,62 @@
+"""Forms for the insights pages: dashboard filters and the codebook."""
+
+from __future__ import annotations
+
+from django import forms
+
+from research.dashboard_selectors import DashboardFilters
+
+
+class DashboardFilterForm(forms.Form):
+    discussion = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Discussion")
+    segment = forms.ChoiceField(required=False, label="Segment")
+    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    brand = forms.ChoiceField(required=False, label="Brand mentioned")
+
+    def __init__(self, *args, choices: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._discussions = {d.pk: d for d in choices["discussions"]}
+        self.fields["discussion"].choices = [("", "All discussions")] + [
+            (d.pk, d.title) for d in choices["discussions"]
+        ]
+        self.fields["segment"].choices = [("", "All segments")] + [(s, s) for s in choices["segments"]]
+        self.fields["brand"].choices = [("", "Any or none")] + [(b, b) for b in choices["brands"]]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", "To: must be on or after From.")
+        return data
+
+    def filters(self) -> DashboardFilters:
+        """The valid filters; an invalid form filters nothing (its errors are shown)."""
+        if not self.is_valid():
+            return DashboardFilters()
+        d = self.cleaned_data
+        return DashboardFilters(
+            discussion=self._discussions.get(d.get("discussion")),
+            segment=d.get("segment") or "",
+            date_from=d.get("date_from"),
+            date_to=d.get("date_to"),
+            brand=d.get("brand") or "",
+        )
+
+
+class CodeForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    description = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    examples = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Example phrases, one per line; they guide theming.",
+    )
+
+    def example_list(self) -> list[str]:
+        return [line for line in self.cleaned_data.get("examples", "").splitlines() if line.strip()]
+
+
+class CodebookImportForm(forms.Form):
+    file = forms.FileField(
+        help_text="CSV with a header: name, description, examples (examples separated by ';')."
+    )

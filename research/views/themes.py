@@ -1,0 +1,109 @@
+"""Themes: clients read them (with researchers' summaries); moderators curate them.
+
+Curation is one POST endpoint with an `action` (rename, summary, hide, show, merge, split),
+so every action shares one access check and one error path.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from community.access import get_community_for_member
+from community.models import Role
+from research.curation_services import CurationError, theme_split, theme_summary_set
+from research.models import Theme
+from research.selectors import get_theme_for_member, theme_posts, themes_for_scope
+from research.services import theme_merge, theme_rename, theme_set_hidden
+
+READERS = [Role.MODERATOR, Role.CLIENT]
+
+
+@login_required
+@require_GET
+def themes_view(request: HttpRequest, slug: str) -> HttpResponse:
+    community, membership = get_community_for_member(request.user, slug, roles=READERS)
+    themes = list(themes_for_scope(community=community, include_hidden=membership.is_moderator))
+    return render(
+        request,
+        "research/themes.html",
+        {"community": community, "membership": membership, "nav_section": "themes", "themes": themes},
+    )
+
+
+@login_required
+@require_GET
+def theme_detail_view(request: HttpRequest, slug: str, theme_id: int) -> HttpResponse:
+    community, membership = get_community_for_member(request.user, slug, roles=READERS)
+    theme = get_theme_for_member(membership, theme_id)
+    posts = list(theme_posts(theme=theme))
+    if membership.is_client:
+        # Clients read only analysed, redacted text.
+        posts = [m for m in posts if getattr(m.post, "analysis", None) is not None]
+    others = []
+    if membership.is_moderator:
+        others = list(
+            Theme.objects.filter(
+                community=community,
+                scope_key=theme.scope_key,
+                retired_at__isnull=True,
+                merged_into__isnull=True,
+            )
+            .exclude(pk=theme.pk)
+            .only("id", "label", "researcher_label")
+            .order_by("-post_count", "pk")
+        )
+    return render(
+        request,
+        "research/theme_detail.html",
+        {
+            "community": community,
+            "membership": membership,
+            "nav_section": "themes",
+            "theme": theme,
+            "posts": posts,
+            "others": others,
+        },
+    )
+
+
+@login_required
+@require_POST
+def theme_action_view(request: HttpRequest, slug: str, theme_id: int) -> HttpResponse:
+    community, membership = get_community_for_member(request.user, slug, roles=[Role.MODERATOR])
+    theme = get_theme_for_member(membership, theme_id)
+    action = request.POST.get("action", "")
+    target = theme
+    try:
+        if action == "rename":
+            theme_rename(theme=theme, label=request.POST.get("label", ""))
+            messages.success(request, "Theme renamed.")
+        elif action == "summary":
+            theme_summary_set(theme=theme, summary=request.POST.get("summary", ""))
+            messages.success(request, "Summary saved; clients see it with the theme.")
+        elif action in ("hide", "show"):
+            theme_set_hidden(theme=theme, hidden=action == "hide")
+            messages.success(
+                request, "Theme hidden from clients." if action == "hide" else "Theme shown to clients."
+            )
+        elif action == "merge":
+            raw = request.POST.get("into", "")
+            into = Theme.objects.filter(community=community, pk=int(raw)).first() if raw.isdigit() else None
+            if into is None:
+                raise CurationError("into: choose the theme to merge into.")
+            theme_merge(theme=theme, into=into)
+            messages.success(request, f"Merged into “{into.display_label}”.")
+            target = into
+        elif action == "split":
+            ids = [int(p) for p in request.POST.getlist("posts") if p.isdigit()]
+            target = theme_split(theme=theme, post_ids=ids, label=request.POST.get("label", ""))
+            messages.success(request, f"Moved {len(ids)} post(s) to the new theme “{target.display_label}”.")
+        else:
+            raise Http404("No such action.")
+    except ValueError as exc:  # CurationError and the research services' ValueErrors name the field
+        messages.error(request, str(exc))
+        target = theme
+    return redirect("research:theme_detail", slug=community.slug, theme_id=target.pk)
