@@ -1,0 +1,612 @@
+"""WebSocket consumers for live sessions (`ws/live/<id>/`) and board updates (`ws/discussions/<id>/`).
+
+Live session protocol (JSON text frames):
+
+client -> server
+  {"type": "send", "stream": "room"|"backroom"|"probe", "body": str, "client_id": uuid,
+   "note": bool (backroom note to the moderator), "recipient": member id (moderator's probe)}
+  {"type": "resume", "last": {"room": n, "backroom": n, "probe": n}}   replay what came after
+  {"type": "typing", "stream": "room"|"backroom"}
+  {"type": "ping"}
+  moderators: {"type": "question_add", "text"}, {"type": "question_push", "question_id"},
+  {"type": "start"}, {"type": "pause"}, {"type": "resume_input"}, {"type": "spotlight", "seq"},
+  {"type": "end"}
+
+server -> client
+  welcome (role, me, state, presence, current numbers, replay of what came after the `room`,
+  `backroom` and `probe` numbers given in the query string), message, ack, presence, typing,
+  replayed, questions (moderators), error {"field", "message"}, pong.
+
+Delivery: every message is stored with its stream's next number before it is broadcast. This
+socket remembers the highest number it delivered per stream, drops repeats, and when a number
+is skipped on a stream the member sees whole it waits briefly for the late broadcast, then
+reads the missing rows from the database: a dropped channel-layer message loses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.consumer import get_handler_name
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from community.access import ConsentRequired, discussion_visible_to
+from community.models import LiveSession, LiveStream, Membership
+from community.realtime_boards import board_group
+from community.selectors_live import (
+    get_live_discussion_for_member,
+    live_event_visible_to,
+    live_frame_for,
+    live_message_event,
+    live_messages_after,
+    live_presence,
+    live_presence_for,
+    live_questions,
+    live_session_seqs,
+    live_state_snapshot,
+    live_stream_is_gap_free_for,
+    live_streams_for,
+)
+from community.services import live as live_services
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403  # a participant who has not accepted the current consent
+CLOSE_NOT_FOUND = 4404  # outsiders, and members who lost access mid-session
+# How long a skipped number may take to arrive over the channel layer before the database is asked.
+GAP_GRACE_SECONDS = 0.3
+TYPING_MIN_INTERVAL = 2.0
+STREAMS = (LiveStream.ROOM, LiveStream.BACKROOM, LiveStream.PROBE)
+FANOUT_EVENTS = frozenset({"live.message", "live.presence", "live.typing"})
+MODERATOR_ACTIONS = {"question_add", "question_push", "start", "pause", "resume_input", "spotlight", "end"}
+
+
+def live_group(session_id: int, audience: str) -> str:
+    return f"live.{int(session_id)}.{audience}"
+
+
+def live_member_group(session_id: int, member_id: int) -> str:
+    return f"live.{int(session_id)}.member.{int(member_id)}"
+
+
+def _staff_name(member: Membership) -> str:
+    """How moderators see this member: real name with pseudonym."""
+    if member.is_imported:
+        return member.pseudonym
+    return f"{member.user.get_full_name() or member.user.username} ({member.pseudonym})"
+
+
+class FrameError(Exception):
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _validation_error_to_frame(exc: ValidationError) -> tuple[str, str]:
+    if hasattr(exc, "error_dict"):
+        field, errors = next(iter(exc.message_dict.items()))
+        return field, " ".join(errors)
+    return "message", " ".join(exc.messages)
+
+
+LIVE_LAYER = "live" if "live" in settings.CHANNEL_LAYERS else "default"
+
+
+class LiveSessionConsumer(AsyncWebsocketConsumer):
+    channel_layer_alias = LIVE_LAYER
+    session_id: int | None = None
+    member: Membership | None = None
+
+    # --- connecting ------------------------------------------------------------------------------
+
+    async def connect(self) -> None:
+        self.groups_joined: list[str] = []
+        self.marks: dict[str, int] = {}
+        self.pending: dict[str, dict[int, dict[str, Any]]] = {s: {} for s in STREAMS}
+        self.gap_tasks: dict[str, asyncio.Task] = {}
+        self.send_lock = asyncio.Lock()
+        self.last_typing = 0.0
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.accept()
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        try:
+            discussion_id = int(self.scope["url_route"]["kwargs"]["discussion_id"])
+            self.discussion, self.member, self.session = await database_sync_to_async(self._authorise)(
+                user, discussion_id
+            )
+        except (Http404, ValueError, ValidationError):
+            await self.accept()
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        except ConsentRequired:
+            await self.accept()
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.session_id = self.session.pk
+        self.streams = live_streams_for(self.member)
+        for group in self._groups():
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups_joined.append(group)
+        last = self._last_from_query()
+        welcome, replay, joined = await database_sync_to_async(self._open)(last)
+        await self.accept()
+        await self._send_json(welcome)
+        await self._send_frames(replay)
+        if joined is not None:
+            await self._announce_presence("joined", joined)
+
+    def _authorise(self, user, discussion_id: int):
+        discussion, member = get_live_discussion_for_member(user, discussion_id)
+        session = live_services.live_session_ensure(discussion=discussion)
+        return discussion, member, session
+
+    def _groups(self) -> list[str]:
+        sid = self.session_id
+        groups = [live_group(sid, "room")]
+        if self.member.is_moderator or self.member.is_client:
+            groups.append(live_group(sid, "backroom"))
+        if self.member.is_moderator:
+            groups.append(live_group(sid, "staff"))
+        else:
+            groups.append(live_member_group(sid, self.member.pk))
+        return groups
+
+    def _last_from_query(self) -> dict[str, int]:
+        query = parse_qs((self.scope.get("query_string") or b"").decode("latin-1"))
+        last = {}
+        for stream in STREAMS:
+            try:
+                last[stream] = max(0, int(query.get(stream, ["0"])[0]))
+            except ValueError:
+                last[stream] = 0
+        return last
+
+    def _open(self, last: dict[str, int]):
+        """Runs after the groups are joined: anything committed from here on arrives live too."""
+        joined = live_services.live_connection_open(
+            session=self.session, member=self.member, channel_name=self.channel_name
+        )
+        session = LiveSession.objects.select_related("current_question", "spotlight__author").get(
+            pk=self.session_id
+        )
+        self.session = session
+        seqs = live_session_seqs(session)
+        replay, more = self._replay(last)
+        for stream in self.streams:
+            top = max([m["seq"] for m in replay if m["stream"] == stream], default=0)
+            self.marks[stream] = max(seqs[stream], top, last[stream])
+        presence = live_presence(session, include_observers=self.member.is_moderator)
+        welcome = {
+            "type": "welcome",
+            "role": self.member.role,
+            "me": {"id": self.member.pk, "name": self.member.pseudonym},
+            "streams": list(self.streams),
+            "session": live_state_snapshot(session, viewer=self.member),
+            "seqs": {s: seqs[s] for s in self.streams},
+            "presence": live_presence_for(presence, self.member),
+            "more": more,
+            "limits": {
+                "body": settings.VERBATIM["LIVE_MESSAGE_MAX_CHARS"],
+                "per_minute": settings.VERBATIM["LIVE_MESSAGES_PER_MINUTE"],
+            },
+        }
+        if self.member.is_moderator:
+            welcome["questions"] = self._questions_payload()
+        joined_entry = self._presence_entry() if joined else None
+        return welcome, [live_frame_for(e, self.member) for e in replay], joined_entry
+
+    def _replay(self, last: dict[str, int]) -> tuple[list[dict[str, Any]], dict[str, bool]]:
+        limit = settings.VERBATIM["LIVE_REPLAY_MAX"]
+        events, more = [], {}
+        for stream in self.streams:
+            rows = live_messages_after(
+                self.session, self.member, stream=stream, after=last.get(stream, 0), limit=limit
+            )
+            more[stream] = len(rows) == limit
+            events.extend(live_message_event(m) for m in rows)
+        return events, more
+
+    def _questions_payload(self) -> list[dict[str, Any]]:
+        return [
+            {"id": q.pk, "position": q.position, "text": q.text, "pushed": q.pushed_at is not None}
+            for q in live_questions(self.session)
+        ]
+
+    async def disconnect(self, code: int) -> None:
+        for task in getattr(self, "gap_tasks", {}).values():
+            task.cancel()
+        for group in getattr(self, "groups_joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+        if self.session_id is not None and self.member is not None:
+            left = await database_sync_to_async(live_services.live_connection_close)(
+                channel_name=self.channel_name
+            )
+            if left is not None:
+                await self._announce_presence("left", self._presence_entry())
+
+    def _presence_entry(self) -> dict[str, Any]:
+        member = self.member
+        return {
+            "id": member.pk,
+            "pseudonym": member.pseudonym,
+            "name": _staff_name(member),
+            "role": member.role,
+        }
+
+    async def _announce_presence(self, change: str, entry: dict[str, Any]) -> None:
+        event = {"type": "live.presence", "change": change, "entry": entry}
+        # Observers are announced to moderators only: participants never learn they exist.
+        audience = "staff" if entry["role"] == "client" else "room"
+        await self.channel_layer.group_send(live_group(self.session_id, audience), event)
+
+    # --- frames from the browser -----------------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        content: dict[str, Any] | None = None
+        try:
+            content = self._parse(text_data)
+            kind = content.get("type")
+            if kind == "ping":
+                await self._send_json({"type": "pong"})
+            elif kind == "typing":
+                await self._typing(content)
+            elif kind == "resume":
+                await self._resume(content)
+            elif kind == "send" or kind in MODERATOR_ACTIONS:
+                await self._act(kind, content)
+            else:
+                raise FrameError("type", f"unknown frame type {str(kind)[:40]!r}.")
+        except FrameError as exc:
+            await self._error(exc.field, exc.message, content_ref=content)
+
+    def _parse(self, text_data: str | None) -> dict[str, Any]:
+        if text_data is None:
+            raise FrameError("message", "Frames must be JSON text, not binary.")
+        limit = settings.VERBATIM["LIVE_FRAME_MAX_CHARS"]
+        if len(text_data) > limit:
+            raise FrameError("message", f"A frame may be at most {limit:,} characters.")
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            raise FrameError("message", "Frames must be valid JSON.") from None
+        if not isinstance(content, dict):
+            raise FrameError("message", "Frames must be JSON objects with a type.")
+        return content
+
+    async def _typing(self, content: dict[str, Any]) -> None:
+        stream = content.get("stream", LiveStream.ROOM)
+        if stream not in (LiveStream.ROOM, LiveStream.BACKROOM) or stream not in self.streams:
+            raise FrameError("stream", "Typing goes to the room or, for observers, the backroom.")
+        if stream == LiveStream.ROOM and self.member.is_client:
+            raise FrameError("stream", "Observers do not write in the room.")
+        loop_time = asyncio.get_running_loop().time()
+        if loop_time - self.last_typing < TYPING_MIN_INTERVAL:
+            return  # typing is a hint: extra ones are dropped silently
+        self.last_typing = loop_time
+        await self.channel_layer.group_send(
+            live_group(self.session_id, stream),
+            {
+                "type": "live.typing",
+                "stream": stream,
+                "author_id": self.member.pk,
+                "pseudonym": self.member.pseudonym,
+                "name": _staff_name(self.member),
+            },
+        )
+
+    async def _resume(self, content: dict[str, Any]) -> None:
+        last = content.get("last")
+        if not isinstance(last, dict):
+            raise FrameError("last", 'resume needs "last": {"room": n, ...}.')
+        clean = {}
+        for stream in self.streams:
+            value = last.get(stream, 0)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise FrameError("last", f"last.{stream} must be a whole number, 0 or more.")
+            clean[stream] = value
+        try:
+            replay, more = await database_sync_to_async(self._replay_fresh)(clean)
+        except PermissionDenied:
+            await self._error("session", "You no longer have access to this session.")
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        frames = [live_frame_for(e, self.member) for e in replay]
+        for frame in frames:
+            self.marks[frame["stream"]] = max(self.marks.get(frame["stream"], 0), frame["seq"])
+        await self._send_frames(frames)
+        await self._send_json({"type": "replayed", "more": more})
+
+    def _replay_fresh(self, last: dict[str, int]):
+        self._refresh_member()
+        return self._replay(last)
+
+    def _refresh_member(self) -> None:
+        """Authorisation on every action: the membership as it is now, not as it was at connect."""
+        fresh = Membership.objects.select_related("user", "community").filter(pk=self.member.pk).first()
+        if (
+            fresh is None
+            or not fresh.is_active
+            or fresh.role != self.member.role
+            or not discussion_visible_to(self.discussion, fresh)
+        ):
+            raise PermissionDenied("No such live session.")
+        self.member = fresh
+
+    async def _act(self, kind: str, content: dict[str, Any]) -> None:
+        try:
+            outcome = await database_sync_to_async(self._act_sync)(kind, content)
+        except PermissionDenied as exc:
+            if str(exc) == "No such live session.":
+                await self._error("session", "You no longer have access to this session.")
+                await self.close(code=CLOSE_NOT_FOUND)
+                return
+            raise FrameError("type", str(exc) or "Not allowed.") from None
+        except ValidationError as exc:
+            field, message = _validation_error_to_frame(exc)
+            raise FrameError(field, message) from None
+        for group, event in outcome.get("broadcast", []):
+            await self.channel_layer.group_send(group, event)
+        for frame in outcome.get("frames", []):
+            await self._send_json(frame)
+
+    def _act_sync(self, kind: str, content: dict[str, Any]) -> dict[str, Any]:
+        self._refresh_member()
+        member, session = self.member, self.session
+        if kind in MODERATOR_ACTIONS and not member.is_moderator:
+            raise PermissionDenied("Only moderators can do that.")
+        if kind == "send":
+            return self._send_message(content)
+        if kind == "question_add":
+            live_services.live_question_add(moderator=member, session=session, text=content.get("text"))
+            return {"frames": [{"type": "questions", "questions": self._questions_payload()}]}
+        if kind == "question_push":
+            message = live_services.live_question_push(
+                moderator=member, session=session, question_id=content.get("question_id")
+            )
+        elif kind == "start":
+            message = live_services.live_session_start(moderator=member, session=session)
+        elif kind == "pause":
+            message = live_services.live_input_pause(moderator=member, session=session)
+        elif kind == "resume_input":
+            message = live_services.live_input_resume(moderator=member, session=session)
+        elif kind == "spotlight":
+            message = live_services.live_spotlight(moderator=member, session=session, seq=content.get("seq"))
+        else:  # end
+            message = live_services.live_session_end(moderator=member, session=session)
+        event = live_message_event(message)
+        frames = []
+        if kind == "question_push":
+            frames.append({"type": "questions", "questions": self._questions_payload()})
+        return {"broadcast": [(live_group(session.pk, "room"), event)], "frames": frames}
+
+    def _send_message(self, content: dict[str, Any]) -> dict[str, Any]:
+        stream = content.get("stream", LiveStream.ROOM)
+        if stream not in STREAMS:
+            raise ValidationError({"stream": "stream must be room, backroom or probe."})
+        recipient = None
+        if stream == LiveStream.PROBE and self.member.is_moderator:
+            recipient_id = content.get("recipient")
+            if isinstance(recipient_id, int) and not isinstance(recipient_id, bool):
+                recipient = (
+                    Membership.objects.select_related("user")
+                    .filter(pk=recipient_id, community_id=self.session.community_id, is_active=True)
+                    .first()
+                )
+        message, created = live_services.live_message_send(
+            author=self.member,
+            session=self.session,
+            stream=stream,
+            body=content.get("body"),
+            client_id=content.get("client_id"),
+            recipient=recipient,
+            note=bool(content.get("note")),
+        )
+        event = live_message_event(message)
+        ack = {
+            "type": "ack",
+            "client_id": event["client_id"],
+            "stream": message.stream,
+            "seq": message.seq,
+            "duplicate": not created,
+        }
+        if not created:
+            # A retry: the first attempt was stored; resend it to this socket in case its
+            # broadcast never arrived here, and broadcast nothing again.
+            return {"frames": [ack, live_frame_for(event, self.member)]}
+        sid = self.session.pk
+        if message.stream == LiveStream.PROBE:
+            groups = [live_group(sid, "staff"), live_member_group(sid, message.recipient_id)]
+        else:
+            groups = [live_group(sid, message.stream)]
+        return {"broadcast": [(g, event) for g in groups], "frames": [ack]}
+
+    # --- events from the channel layer -----------------------------------------------------------
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels runs close_old_connections in the single database thread before every handler.
+        # Fan-out events never touch the database (a gap fill goes through database_sync_to_async,
+        # which does its own), and one such hop per socket per message queues every delivery of a
+        # busy session behind that one thread: skip it for them.
+        if message["type"] in FANOUT_EVENTS:
+            await getattr(self, get_handler_name(message))(message)
+            return
+        await super().dispatch(message)
+
+    async def live_message(self, event: dict[str, Any]) -> None:
+        if self.member is None or not live_event_visible_to(event, self.member):
+            return
+        await self._take(event)
+
+    async def live_presence(self, event: dict[str, Any]) -> None:
+        entry = event["entry"]
+        if entry["role"] == "client" and not self.member.is_moderator:
+            return
+        shown = live_presence_for([entry], self.member)
+        if shown:
+            await self._send_json({"type": "presence", "change": event["change"], "member": shown[0]})
+
+    async def live_typing(self, event: dict[str, Any]) -> None:
+        if event["author_id"] == self.member.pk or event["stream"] not in self.streams:
+            return
+        who = event["name"] if self.member.is_moderator else event["pseudonym"]
+        await self._send_json({"type": "typing", "stream": event["stream"], "who": who})
+
+    async def _take(self, event: dict[str, Any]) -> None:
+        """Deliver in order, once: drop repeats, hold anything after a gap until the gap is filled."""
+        stream, seq = event["stream"], event["seq"]
+        mark = self.marks.get(stream, 0)
+        if seq <= mark:
+            return
+        if seq == mark + 1 or not live_stream_is_gap_free_for(self.member, stream):
+            self.marks[stream] = seq
+            frames = [live_frame_for(event, self.member)]
+            frames += self._flush_pending(stream)
+            await self._send_frames(frames)
+            return
+        self.pending[stream][seq] = event
+        if stream not in self.gap_tasks:
+            self.gap_tasks[stream] = asyncio.create_task(self._fill_gap(stream))
+
+    def _flush_pending(self, stream: str) -> list[dict[str, Any]]:
+        frames = []
+        pending = self.pending[stream]
+        while self.marks[stream] + 1 in pending:
+            nxt = self.marks[stream] + 1
+            frames.append(live_frame_for(pending.pop(nxt), self.member))
+            self.marks[stream] = nxt
+        for seq in [s for s in pending if s <= self.marks[stream]]:
+            del pending[seq]
+        return frames
+
+    async def _fill_gap(self, stream: str) -> None:
+        try:
+            await asyncio.sleep(GAP_GRACE_SECONDS)
+            while self.pending[stream]:
+                before = self.marks[stream]
+                rows = await database_sync_to_async(self._rows_after)(stream, before)
+                frames = []
+                for event in rows:
+                    if event["seq"] == self.marks[stream] + 1:
+                        self.marks[stream] = event["seq"]
+                        frames.append(live_frame_for(event, self.member))
+                frames += self._flush_pending(stream)
+                await self._send_frames(frames)
+                if not rows or self.marks[stream] == before:
+                    break  # nothing new stored beyond the mark: held numbers are flushed on arrival
+        finally:
+            self.gap_tasks.pop(stream, None)
+
+    def _rows_after(self, stream: str, after: int) -> list[dict[str, Any]]:
+        limit = settings.VERBATIM["LIVE_REPLAY_MAX"]
+        return [
+            live_message_event(m)
+            for m in live_messages_after(self.session, self.member, stream=stream, after=after, limit=limit)
+        ]
+
+    # --- output ----------------------------------------------------------------------------------
+
+    async def _send_frames(self, frames: list[dict[str, Any]]) -> None:
+        async with self.send_lock:
+            for frame in frames:
+                await self.send(text_data=json.dumps(frame))
+
+    async def _send_json(self, frame: dict[str, Any]) -> None:
+        await self._send_frames([frame])
+
+    async def _error(self, field: str, message: str, content_ref: Any = None) -> None:
+        frame = {"type": "error", "field": field, "message": message}
+        if isinstance(content_ref, dict) and isinstance(content_ref.get("client_id"), str):
+            frame["client_id"] = content_ref["client_id"][:64]
+        await self._send_json(frame)
+
+
+class BoardConsumer(AsyncWebsocketConsumer):
+    """`ws/discussions/<id>/`: new posts, replies, edits and moderation on an asynchronous board.
+
+    The broadcast carries only a post id and what happened; each socket decides for its own
+    member, with the same selectors as the pages, whether to send the rendered post, a
+    "gone" notice or nothing. Frames: hello, post {"post_id", "parent_id", "kind", "html"},
+    gone {"post_id"}, pong, error.
+    """
+
+    discussion_id: int | None = None
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.accept()
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        try:
+            discussion_id = int(self.scope["url_route"]["kwargs"]["discussion_id"])
+            self.discussion, self.member = await database_sync_to_async(board_authorise)(user, discussion_id)
+        except (Http404, ValueError):
+            await self.accept()
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        except ConsentRequired:
+            await self.accept()
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.discussion_id = self.discussion.pk
+        await self.channel_layer.group_add(board_group(self.discussion_id), self.channel_name)
+        await self.accept()
+        await self.send(text_data=json.dumps({"type": "hello", "discussion_id": self.discussion_id}))
+
+    async def disconnect(self, code: int) -> None:
+        if self.discussion_id is not None:
+            await self.channel_layer.group_discard(board_group(self.discussion_id), self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if text_data is None or len(text_data) > 1024:
+            await self._error("message", "Frames must be JSON text of at most 1,024 characters.")
+            return
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            await self._error("message", "Frames must be valid JSON.")
+            return
+        if not isinstance(content, dict) or content.get("type") != "ping":
+            await self._error("type", 'This socket only accepts {"type": "ping"}.')
+            return
+        await self.send(text_data=json.dumps({"type": "pong"}))
+
+    async def board_post(self, event: dict[str, Any]) -> None:
+        from community.realtime_boards import board_frame_for
+
+        frame, still_member = await database_sync_to_async(board_frame_for)(
+            member_id=self.member.pk, discussion=self.discussion, post_id=event["post_id"], kind=event["kind"]
+        )
+        if not still_member:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        if frame is not None:
+            await self.send(text_data=json.dumps(frame))
+
+    async def _error(self, field: str, message: str) -> None:
+        await self.send(text_data=json.dumps({"type": "error", "field": field, "message": message}))
+
+
+def board_authorise(user, discussion_id: int):
+    """The discussion and membership for a board socket, by the same rules as the discussion page."""
+    from community.access import get_membership
+    from community.models import Discussion
+
+    discussion = Discussion.objects.select_related("community").filter(pk=discussion_id).first()
+    if discussion is None:
+        raise Http404("No such discussion.")
+    member = get_membership(user, discussion.community)
+    if member is None or not discussion_visible_to(discussion, member):
+        raise Http404("No such discussion.")
+    if not member.has_current_consent:
+        raise ConsentRequired(member)
+    return discussion, member

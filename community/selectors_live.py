@@ -1,0 +1,251 @@
+"""Reads for live sessions: access, what each role may see, replay, presence and the transcript.
+
+Who sees which stream (decided here, used by the consumer, the views and the export):
+
+| role        | room | backroom | probe                          |
+|-------------|------|----------|--------------------------------|
+| moderator   | yes  | yes      | every participant's thread     |
+| participant | yes  | never    | only their own thread          |
+| client      | yes  | yes      | no                             |
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+
+from community.access import ConsentRequired, discussion_visible_to, get_membership
+from community.models import (
+    Discussion,
+    DiscussionKind,
+    LiveConnection,
+    LiveMessage,
+    LiveQuestion,
+    LiveSession,
+    LiveStream,
+    Membership,
+    Role,
+)
+from community.pii import redact_contact_details
+
+STAFF_NAME_ROLES = (Role.MODERATOR,)
+
+
+def get_live_discussion_for_member(user, discussion_id: int) -> tuple[Discussion, Membership]:
+    """The live discussion and the user's membership in its community, or Http404.
+
+    Same rules as every page (`community.access`): outsiders, drafts for
+    non-moderators and participants outside the target segments get 404;
+    participants without current consent get ConsentRequired.
+    """
+    discussion = (
+        Discussion.objects.select_related("community")
+        .filter(pk=discussion_id, kind=DiscussionKind.LIVE)
+        .first()
+    )
+    if discussion is None:
+        raise Http404("No such live session.")
+    membership = get_membership(user, discussion.community)
+    if membership is None or not discussion_visible_to(discussion, membership):
+        raise Http404("No such live session.")
+    if not membership.has_current_consent:
+        raise ConsentRequired(membership)
+    return discussion, membership
+
+
+def live_streams_for(membership: Membership) -> tuple[str, ...]:
+    if membership.is_moderator:
+        return (LiveStream.ROOM, LiveStream.BACKROOM, LiveStream.PROBE)
+    if membership.is_client:
+        return (LiveStream.ROOM, LiveStream.BACKROOM)
+    return (LiveStream.ROOM, LiveStream.PROBE)
+
+
+def live_stream_is_gap_free_for(membership: Membership, stream: str) -> bool:
+    """Whether every number of the stream reaches this member, so a missing number means a lost message.
+
+    A participant sees only their own probe thread, a slice of the probe stream.
+    """
+    return stream != LiveStream.PROBE or membership.is_moderator
+
+
+def live_session_seqs(session: LiveSession) -> dict[str, int]:
+    return {
+        LiveStream.ROOM: session.room_seq,
+        LiveStream.BACKROOM: session.backroom_seq,
+        LiveStream.PROBE: session.probe_seq,
+    }
+
+
+def _name_pair(member: Membership | None) -> tuple[str, str, str]:
+    """(pseudonym, name as moderators see it, role) of an author; session events have no author."""
+    if member is None:
+        return "", "", ""
+    real = member.user.get_full_name() or member.user.username if not member.is_imported else ""
+    return member.pseudonym, f"{real} ({member.pseudonym})" if real else member.pseudonym, member.role
+
+
+def live_message_event(message: LiveMessage) -> dict[str, Any]:
+    """The JSON-safe channel-layer event for a stored message; `live_frame_for` picks per viewer.
+
+    `message.author` and `message.recipient` must be loaded with their users (select_related).
+    """
+    pseudonym, real, role = _name_pair(message.author)
+    r_pseudonym, r_real, _ = _name_pair(message.recipient)
+    return {
+        "type": "live.message",
+        "stream": message.stream,
+        "seq": message.seq,
+        "kind": message.kind,
+        "body": message.body,
+        "data": message.data or {},
+        "client_id": str(message.client_id) if message.client_id else None,
+        "question_id": message.question_id,
+        "author_id": message.author_id,
+        "author_pseudonym": pseudonym,
+        "author_name": real,
+        "author_role": role,
+        "recipient_id": message.recipient_id,
+        "recipient_pseudonym": r_pseudonym,
+        "recipient_name": r_real,
+        "at": message.created_at.isoformat(),
+    }
+
+
+def live_event_visible_to(event: dict[str, Any], viewer: Membership) -> bool:
+    stream = event["stream"]
+    if stream not in live_streams_for(viewer):
+        return False
+    if stream == LiveStream.PROBE and not viewer.is_moderator:
+        return event["recipient_id"] == viewer.pk
+    return True
+
+
+def live_frame_for(event: dict[str, Any], viewer: Membership) -> dict[str, Any]:
+    """What `viewer` is sent for a message event: pseudonyms unless the viewer is a moderator."""
+    staff = viewer.role in STAFF_NAME_ROLES
+    mine = event["author_id"] is not None and event["author_id"] == viewer.pk
+    body, data = event["body"], event["data"]
+    if viewer.is_client and event["author_role"] != Role.CLIENT:
+        # Observers read what participants say with contact details redacted, as on the boards.
+        body = redact_contact_details(body)
+        if data.get("body"):
+            data = {**data, "body": redact_contact_details(data["body"])}
+    frame = {
+        "type": "message",
+        "stream": event["stream"],
+        "seq": event["seq"],
+        "kind": event["kind"],
+        "body": body,
+        "data": data,
+        "author": event["author_name"] if staff else event["author_pseudonym"],
+        "author_role": event["author_role"],
+        "mine": mine,
+        "question_id": event["question_id"],
+        "at": event["at"],
+    }
+    if staff:
+        frame["author_id"] = event["author_id"]
+    if mine:
+        frame["client_id"] = event["client_id"]
+    if event["stream"] == LiveStream.PROBE:
+        frame["recipient"] = event["recipient_name"] if staff else event["recipient_pseudonym"]
+        if staff:
+            frame["recipient_id"] = event["recipient_id"]
+    return frame
+
+
+def live_messages_after(
+    session: LiveSession, viewer: Membership, *, stream: str, after: int, limit: int
+) -> list[LiveMessage]:
+    """Messages of one stream numbered above `after` that `viewer` may see, oldest first (one query)."""
+    if stream not in live_streams_for(viewer):
+        return []
+    qs = LiveMessage.objects.filter(session=session, stream=stream, seq__gt=after)
+    if stream == LiveStream.PROBE and not viewer.is_moderator:
+        qs = qs.filter(recipient=viewer)
+    return list(qs.select_related("author__user", "recipient__user").order_by("seq")[:limit])
+
+
+def live_presence(session: LiveSession, *, include_observers: bool = False) -> list[dict[str, Any]]:
+    """Members with an open socket, one entry each. Observers (clients) only when asked: for moderators."""
+    qs = LiveConnection.objects.filter(session=session)
+    if not include_observers:
+        qs = qs.exclude(membership__role=Role.CLIENT)
+    seen: dict[int, dict[str, Any]] = {}
+    for conn in qs.select_related("membership__user").order_by("connected_at", "id"):
+        member = conn.membership
+        if member.pk not in seen:
+            pseudonym, real, role = _name_pair(member)
+            seen[member.pk] = {"id": member.pk, "pseudonym": pseudonym, "name": real, "role": role}
+    return list(seen.values())
+
+
+def live_presence_for(entries: list[dict[str, Any]], viewer: Membership) -> list[dict[str, Any]]:
+    staff = viewer.role in STAFF_NAME_ROLES
+    shown = []
+    for entry in entries:
+        if entry["role"] == Role.CLIENT and not staff:
+            continue
+        item = {"name": entry["name"] if staff else entry["pseudonym"], "role": entry["role"]}
+        if staff:
+            item["id"] = entry["id"]
+        shown.append(item)
+    return shown
+
+
+def live_questions(session: LiveSession) -> list[LiveQuestion]:
+    return list(session.questions.all())
+
+
+def live_state_snapshot(session: LiveSession, *, viewer: Membership | None = None) -> dict[str, Any]:
+    """The session's state as every role may see it (no backroom, no observers).
+
+    A client viewer gets the spotlighted message with contact details redacted.
+    """
+    question = session.current_question
+    spotlight = session.spotlight
+    spotlight_body = spotlight.body if spotlight is not None else ""
+    if viewer is not None and viewer.is_client:
+        spotlight_body = redact_contact_details(spotlight_body)
+    return {
+        "state": session.state,
+        "accepts_input": session.accepts_input,
+        "scheduled_start": session.scheduled_start.isoformat() if session.scheduled_start else None,
+        "question": {"id": question.pk, "text": question.text, "position": question.position}
+        if question
+        else None,
+        "spotlight": {"seq": spotlight.seq, "body": spotlight_body, "author": spotlight.author.pseudonym}
+        if spotlight is not None and spotlight.author_id
+        else None,
+    }
+
+
+def live_transcript_rows(session: LiveSession, *, include_backroom: bool = False) -> list[dict[str, Any]]:
+    """Every stored line in time order with its question marker, for the moderator's export (one query)."""
+    streams = [LiveStream.ROOM, LiveStream.PROBE] + ([LiveStream.BACKROOM] if include_backroom else [])
+    messages = (
+        LiveMessage.objects.filter(session=session, stream__in=streams)
+        .select_related("author__user", "recipient__user", "question")
+        .order_by("created_at", "id")
+    )
+    rows = []
+    for message in messages:
+        _, author, role = _name_pair(message.author)
+        _, recipient, _ = _name_pair(message.recipient)
+        rows.append(
+            {
+                "time": message.created_at.isoformat(timespec="seconds"),
+                "stream": message.stream,
+                "seq": message.seq,
+                "question": message.question.position + 1 if message.question else "",
+                "kind": message.kind,
+                "author": author,
+                "role": role,
+                "to": recipient if message.stream == LiveStream.PROBE else "",
+                "text": message.body,
+                "event": (message.data or {}).get("event", ""),
+            }
+        )
+    return rows

@@ -1,0 +1,625 @@
+"""The live-session socket for every role: who sees which event, replay, retries, bad frames."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.contrib.auth.models import AnonymousUser
+
+from community.live_consumers import LIVE_LAYER
+from community.models import LiveMessage, LiveQuestion, LiveSession, LiveState, LiveStream, Role
+from community.selectors_live import live_message_event
+from community.services.live import live_message_send
+from tests.community.live_helpers import make_live, make_participant, open_socket
+from tests.conftest import membership_of
+from tests.factories import DiscussionFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def live(community, alice, bob, carol):
+    return make_live(community)
+
+
+@pytest.fixture
+def frank(community):
+    return make_participant(community, "frank", "Brisk Finch")
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+# --- connecting ------------------------------------------------------------------------------------
+
+
+def test_it_closes_an_anonymous_socket_with_4401(live):
+    discussion, _ = live
+
+    async def scenario():
+        _, first = await open_socket(AnonymousUser(), discussion.pk)
+        return first
+
+    assert run(scenario()) == {"type": "websocket.close", "code": 4401}
+
+
+def test_it_closes_an_outsiders_socket_with_4404_as_if_the_session_did_not_exist(live, eve):
+    discussion, _ = live
+
+    async def scenario():
+        _, refused = await open_socket(eve, discussion.pk)
+        _, missing = await open_socket(eve, 999_999)
+        return refused, missing
+
+    refused, missing = run(scenario())
+    assert refused == missing == {"type": "websocket.close", "code": 4404}
+
+
+def test_it_refuses_a_participant_without_consent_and_a_board_id_and_a_draft(community, live, dave, bob):
+    discussion, _ = live
+    board = DiscussionFactory(community=community)
+    draft = DiscussionFactory(community=community, kind="live", is_draft=True)
+
+    async def scenario():
+        _, no_consent = await open_socket(dave, discussion.pk)
+        _, not_live = await open_socket(bob, board.pk)
+        _, drafted = await open_socket(bob, draft.pk)
+        return no_consent, not_live, drafted
+
+    no_consent, not_live, drafted = run(scenario())
+    assert no_consent["code"] == 4403
+    assert not_live["code"] == 4404 and drafted["code"] == 4404
+
+
+def test_it_welcomes_each_role_with_the_state_and_the_moderator_with_the_guide(live, alice, bob, carol):
+    discussion, _ = live
+
+    async def scenario():
+        frames = {}
+        for name, user in (("alice", alice), ("bob", bob), ("carol", carol)):
+            socket, welcome = await open_socket(user, discussion.pk)
+            frames[name] = welcome
+            await socket.close()
+        return frames
+
+    frames = run(scenario())
+    assert frames["alice"]["role"] == Role.MODERATOR
+    assert [q["text"] for q in frames["alice"]["questions"]] == ["What did you buy last?", "Why there?"]
+    assert "questions" not in frames["bob"] and "questions" not in frames["carol"]
+    assert frames["bob"]["streams"] == ["room", "probe"]
+    assert frames["carol"]["streams"] == ["room", "backroom"]
+    assert frames["bob"]["session"]["state"] == LiveState.SCHEDULED
+
+
+# --- every role's view of every event ----------------------------------------------------------------
+
+
+def test_it_shows_a_pushed_question_to_everyone_and_starts_the_session(live, alice, bob, carol):
+    discussion, session = live
+    first = session.questions.first()
+
+    async def scenario():
+        mod, _ = await open_socket(alice, discussion.pk)
+        part, _ = await open_socket(bob, discussion.pk)
+        client, _ = await open_socket(carol, discussion.pk)
+        await mod.send(type="question_push", question_id=first.pk)
+        got = [await s.next("message", kind="question") for s in (mod, part, client)]
+        for s in (mod, part, client):
+            await s.close()
+        return got
+
+    got = run(scenario())
+    assert {f["body"] for f in got} == {"What did you buy last?"}
+    assert all(f["stream"] == "room" and f["seq"] == 1 for f in got)
+    session.refresh_from_db()
+    assert session.state == LiveState.RUNNING and session.current_question_id == first.pk
+
+
+def test_it_names_a_participant_by_pseudonym_to_others_and_by_real_name_to_the_moderator(
+    live, alice, bob, carol, frank
+):
+    discussion, session = live
+
+    async def scenario():
+        mod, _ = await open_socket(alice, discussion.pk)
+        part, _ = await open_socket(bob, discussion.pk)
+        other, _ = await open_socket(frank, discussion.pk)
+        client, _ = await open_socket(carol, discussion.pk)
+        await mod.send(type="start")
+        await part.next("message", kind="system")
+        client_id = await part.say("I buy my shoes online now.")
+        ack = await part.next("ack")
+        frames = {
+            "mine": await part.next("message", kind="message"),
+            "moderator": await mod.next("message", kind="message"),
+            "participant": await other.next("message", kind="message"),
+            "client": await client.next("message", kind="message"),
+        }
+        for s in (mod, part, other, client):
+            await s.close()
+        return client_id, ack, frames
+
+    client_id, ack, frames = run(scenario())
+    assert ack == {"type": "ack", "client_id": client_id, "stream": "room", "seq": 2, "duplicate": False}
+    assert frames["moderator"]["author"] == "Bob Participant (Swift Heron)"
+    assert frames["participant"]["author"] == frames["client"]["author"] == "Swift Heron"
+    assert frames["mine"]["mine"] is True and frames["mine"]["client_id"] == client_id
+    assert "client_id" not in frames["participant"]
+    assert LiveMessage.objects.get(session=session, stream="room", seq=2).body == "I buy my shoes online now."
+
+
+def test_it_shows_observers_a_participants_line_with_contact_details_redacted(live, alice, bob, carol, frank):
+    discussion, session = live
+    line = "Text me on 07700 900123 or write to bob.p@example.com about it."
+
+    async def scenario():
+        mod, _ = await open_socket(alice, discussion.pk)
+        part, _ = await open_socket(bob, discussion.pk)
+        other, _ = await open_socket(frank, discussion.pk)
+        client, _ = await open_socket(carol, discussion.pk)
+        await mod.send(type="start")
+        await part.next("message", kind="system")
+        await part.say(line)
+        frames = {
+            "moderator": await mod.next("message", kind="message"),
+            "participant": await other.next("message", kind="message"),
+            "client": await client.next("message", kind="message"),
+        }
+        await mod.send(type="spotlight", seq=frames["moderator"]["seq"])
+        spotlight = await client.next("message", kind="system", seq=frames["moderator"]["seq"] + 1)
+        for s in (mod, part, other, client):
+            await s.close()
+        return frames, spotlight
+
+    frames, spotlight = run(scenario())
+    assert frames["moderator"]["body"] == frames["participant"]["body"] == line
+    assert "07700" not in frames["client"]["body"] and "bob.p@example.com" not in frames["client"]["body"]
+    assert "[PHONE]" in frames["client"]["body"] and "[EMAIL]" in frames["client"]["body"]
+    assert spotlight["data"]["event"] == "spotlight" and "07700" not in spotlight["data"]["body"]
+
+
+def test_it_sends_backroom_notes_to_moderators_and_clients_and_never_to_participants(live, alice, bob, carol):
+    discussion, _ = live
+
+    async def scenario():
+        mod, _ = await open_socket(alice, discussion.pk)
+        part, _ = await open_socket(bob, discussion.pk)
+        client, _ = await open_socket(carol, discussion.pk)
+        await part.drain()
+        await client.say("Ask them about delivery costs", stream="backroom", note=True)
+        to_mod = await mod.next("message", stream="backroom")
+        to_client = await client.next("message", stream="backroom")
+        await client.send(type="typing", stream="backroom")
+        typing_to_mod = await mod.next("typing")
+        participant_frames = await part.drain(0.5)
+        for s in (mod, part, client):
+            await s.close()
+        return to_mod, to_client, typing_to_mod, participant_frames
+
+    to_mod, to_client, typing_to_mod, participant_frames = run(scenario())
+    assert to_mod["kind"] == "note" and to_mod["body"] == "Ask them about delivery costs"
+    assert to_mod["author"] == "Carol Client (Client Carol)"
+    assert to_client["mine"] is True
+    assert typing_to_mod == {"type": "typing", "stream": "backroom", "who": "Carol Client (Client Carol)"}
+    # Not the note, not the typing, not even the observer's arrival.
+    assert participant_frames == []
+
+
+def test_it_keeps_observers_out_of_the_participants_presence_list(live, alice, bob, carol):
+    discussion, _ = live
+
+    async def scenario():
+        mod, _ = await open_socket(alice, discussion.pk)
+        part, _ = await open_socket(bob, discussion.pk)
+        client, client_welcome = await open_socket(carol, discussion.pk)
+        await asyncio.sleep(0.1)
+        part_frames = await part.drain()
+        mod_frames = await mod.drain()
+        late, late_welcome = await open_socket(bob, discussion.pk)  # a second tab
+        for s in (mod, part, client, late):
+            await s.close()
+        return client_welcome, part_frames, mod_frames, late_welcome
+
+    client_welcome, part_frames, mod_frames, late_welcome = run(scenario())
+    assert all(p["role"] != "client" for p in late_welcome["presence"])
+    assert {p["name"] for p in late_welcome["presence"]} == {"Moderator Alice", "Swift Heron"}
+    presence_seen_by_participant = [f["member"] for f in part_frames if f["type"] == "presence"]
+    assert all(m["role"] != "client" and "Carol" not in m["name"] for m in presence_seen_by_participant)
+    observer_joined = [f for f in mod_frames if f["type"] == "presence" and f["member"]["role"] == "client"]
+    assert observer_joined and observer_joined[0]["member"]["name"] == "Carol Client (Client Carol)"
+    assert {p["name"] for p in client_welcome["presence"]} == {"Moderator Alice", "Swift Heron"}
+
+
+def test_it_delivers_a_probe_only_to_its_participant_and_the_moderators(live, alice, bob, carol, frank):
+    discussion, session = live
+    bob_member = membership_of(bob, session.community)
+
+    async def scenario():
+        mod, _ = await open_socket(alice, discussion.pk)
+        part, _ = await open_socket(bob, discussion.pk)
+        other, _ = await open_socket(frank, discussion.pk)
+        client, _ = await open_socket(carol, discussion.pk)
+        await mod.send(type="start")
+        for s in (part, other, client):
+            await s.next("message", kind="system")
+        await mod.say("What made you switch?", stream="probe", recipient=bob_member.pk)
+        to_bob = await part.next("message", stream="probe")
+        to_mod = await mod.next("message", stream="probe")
+        await part.say("The prices, honestly.", stream="probe")
+        answer_to_mod = await mod.next("message", stream="probe", seq=2)
+        others = await other.drain(0.4) + await client.drain(0.1)
+        for s in (mod, part, other, client):
+            await s.close()
+        return to_bob, to_mod, answer_to_mod, others
+
+    to_bob, to_mod, answer_to_mod, others = run(scenario())
+    assert to_bob["body"] == "What made you switch?" and to_bob["recipient"] == "Swift Heron"
+    assert to_mod["recipient"] == "Bob Participant (Swift Heron)"
+    assert answer_to_mod["author"] == "Bob Participant (Swift Heron)"
+    assert not any(f.get("stream") == "probe" for f in others)
+
+
+def test_it_refuses_participant_lines_while_paused_and_accepts_them_after_resuming(live, alice, bob, carol):
+    discussion, _ = live
+
+    async def scenario():
+        mod, _ = await open_socket(alice, discussion.pk)
+        part, _ = await open_socket(bob, discussion.pk)
+        client, _ = await open_socket(carol, discussion.pk)
+        await mod.send(type="start")
+        await mod.send(type="pause")
+        paused = [await s.next("message", kind="system", seq=2) for s in (part, client)]
+        await part.say("Can I still talk?")
+        refused = await part.next("error")
+        await mod.send(type="resume_input")
+        await part.next("message", kind="system", seq=3)
+        await part.say("Now I can.")
+        accepted = await client.next("message", kind="message")
+        for s in (mod, part, client):
+            await s.close()
+        return paused, refused, accepted
+
+    paused, refused, accepted = run(scenario())
+    assert all(f["data"]["event"] == "paused" for f in paused)
+    assert refused["field"] == "state" and "paused" in refused["message"]
+    assert accepted["body"] == "Now I can." and accepted["seq"] == 4
+
+
+def test_it_spotlights_a_message_for_everyone_and_ends_the_session(live, alice, bob, carol):
+    discussion, session = live
+
+    async def scenario():
+        mod, _ = await open_socket(alice, discussion.pk)
+        part, _ = await open_socket(bob, discussion.pk)
+        client, _ = await open_socket(carol, discussion.pk)
+        await mod.send(type="start")
+        await part.say("Loyalty points never arrive.")
+        said = await mod.next("message", kind="message")
+        await mod.send(type="spotlight", seq=said["seq"])
+        spot = [await s.next("message", kind="system", seq=3) for s in (part, client)]
+        await mod.send(type="end")
+        ended = await part.next("message", kind="system", seq=4)
+        await part.say("One more thing")
+        refused = await part.next("error")
+        for s in (mod, part, client):
+            await s.close()
+        return spot, ended, refused
+
+    spot, ended, refused = run(scenario())
+    assert all(
+        f["data"]
+        == {"event": "spotlight", "seq": 2, "body": "Loyalty points never arrive.", "author": "Swift Heron"}
+        for f in spot
+    )
+    assert ended["data"]["event"] == "ended"
+    assert refused["field"] == "state"
+    session.refresh_from_db()
+    assert session.state == LiveState.ENDED and session.spotlight.seq == 2
+
+
+def test_it_shows_typing_in_the_room_by_pseudonym_but_not_to_the_typist(live, alice, bob, carol):
+    discussion, _ = live
+
+    async def scenario():
+        mod, _ = await open_socket(alice, discussion.pk)
+        part, _ = await open_socket(bob, discussion.pk)
+        client, _ = await open_socket(carol, discussion.pk)
+        await part.drain()
+        await part.send(type="typing", stream="room")
+        got = [await s.next("typing") for s in (mod, client)]
+        own = await part.drain()
+        for s in (mod, part, client):
+            await s.close()
+        return got, own
+
+    got, own = run(scenario())
+    assert got[0]["who"] == "Bob Participant (Swift Heron)"  # the moderator knows who it is
+    assert got[1]["who"] == "Swift Heron"
+    assert not any(f["type"] == "typing" for f in own)
+
+
+# --- permissions per action ------------------------------------------------------------------------
+
+
+def test_it_refuses_moderator_actions_and_room_lines_from_the_wrong_roles(live, bob, carol):
+    discussion, session = live
+    question = session.questions.first()
+
+    async def scenario():
+        part, _ = await open_socket(bob, discussion.pk)
+        client, _ = await open_socket(carol, discussion.pk)
+        await part.send(type="question_push", question_id=question.pk)
+        push_refused = await part.next("error")
+        await part.send(type="end")
+        end_refused = await part.next("error")
+        await client.say("Hello participants")
+        room_refused = await client.next("error")
+        await part.say("secret", stream="backroom")
+        backroom_refused = await part.next("error")
+        for s in (part, client):
+            await s.close()
+        return push_refused, end_refused, room_refused, backroom_refused
+
+    for frame in run(scenario()):
+        assert frame["type"] == "error"
+    session.refresh_from_db()
+    assert session.state == LiveState.SCHEDULED
+    assert not LiveMessage.objects.filter(session=session).exists()
+
+
+def test_it_closes_the_socket_of_a_member_deactivated_mid_session_on_their_next_action(live, alice, bob):
+    discussion, session = live
+
+    async def scenario():
+        mod, _ = await open_socket(alice, discussion.pk)
+        part, _ = await open_socket(bob, discussion.pk)
+        await mod.send(type="start")
+        await part.next("message", kind="system")
+        await database_sync_to_async(
+            lambda: (
+                type(membership_of(bob, session.community)).objects.filter(user=bob).update(is_active=False)
+            )
+        )()
+        await part.say("still here?")
+        error = await part.next("error")
+        closed = await part.c.receive_output(timeout=5)
+        await mod.close()
+        return error, closed
+
+    error, closed = run(scenario())
+    assert error["field"] == "session"
+    assert closed == {"type": "websocket.close", "code": 4404}
+    assert not LiveMessage.objects.filter(session=session, stream="room", kind="message").exists()
+
+
+# --- delivery: replay, retries, lost broadcasts -----------------------------------------------------
+
+
+def test_it_replays_what_a_reconnecting_participant_missed_and_nothing_they_had(live, alice, bob):
+    discussion, session = live
+
+    async def scenario():
+        mod, _ = await open_socket(alice, discussion.pk)
+        await mod.send(type="start")
+        for n in range(4):
+            await mod.say(f"line {n}")
+            await mod.next("ack")
+        part, welcome = await open_socket(bob, discussion.pk, "?room=2&probe=0")
+        replayed = await part.drain()
+        for s in (mod, part):
+            await s.close()
+        return welcome, replayed
+
+    welcome, replayed = run(scenario())
+    assert welcome["seqs"]["room"] == 5
+    assert [f["seq"] for f in replayed if f["type"] == "message"] == [3, 4, 5]
+
+
+def test_it_replays_on_request_and_pages_with_more_when_the_replay_limit_is_reached(
+    live, alice, bob, settings
+):
+    settings.VERBATIM = {**settings.VERBATIM, "LIVE_REPLAY_MAX": 10}
+    discussion, session = live
+    mod = membership_of(alice, session.community)
+    for n in range(12):
+        live_message_send(author=mod, session=session, stream="room", body=f"l{n}", client_id=uuid.uuid4())
+
+    async def scenario():
+        part, welcome = await open_socket(bob, discussion.pk)
+        first = await part.drain()
+        await part.send(type="resume", last={"room": 10, "probe": 0})
+        second = await part.drain()
+        await part.close()
+        return welcome, first, second
+
+    welcome, first, second = run(scenario())
+    assert welcome["more"]["room"] is True
+    assert [f["seq"] for f in first if f["type"] == "message"] == list(range(1, 11))
+    assert [f["seq"] for f in second if f["type"] == "message"] == [11, 12]
+    assert second[-1] == {"type": "replayed", "more": {"room": False, "probe": False}}
+
+
+def test_it_stores_a_retried_send_once_and_acknowledges_the_retry_as_a_duplicate(live, alice, bob, carol):
+    discussion, session = live
+
+    async def scenario():
+        mod, _ = await open_socket(alice, discussion.pk)
+        part, _ = await open_socket(bob, discussion.pk)
+        client, _ = await open_socket(carol, discussion.pk)
+        await mod.send(type="start")
+        client_id = str(uuid.uuid4())
+        await part.say("Same words", client_id=client_id)
+        first_ack = await part.next("ack")
+        await part.say("Same words", client_id=client_id)
+        second_ack = await part.next("ack")
+        resent = await part.next("message", kind="message")
+        observed = [f for f in await client.drain(0.4) if f.get("kind") == "message"]
+        for s in (mod, part, client):
+            await s.close()
+        return first_ack, second_ack, resent, observed
+
+    first_ack, second_ack, resent, observed = run(scenario())
+    assert first_ack["duplicate"] is False and second_ack["duplicate"] is True
+    assert first_ack["seq"] == second_ack["seq"] == resent["seq"]
+    assert len(observed) == 1
+    assert LiveMessage.objects.filter(session=session, body="Same words").count() == 1
+
+
+def test_it_recovers_a_broadcast_the_channel_layer_dropped_from_the_database(live, alice, bob):
+    discussion, session = live
+    mod = membership_of(alice, session.community)
+
+    async def scenario():
+        part, _ = await open_socket(bob, discussion.pk)
+        # Stored but never broadcast: as if the channel layer had lost it.
+        await database_sync_to_async(live_message_send)(
+            author=mod, session=session, stream="room", body="lost on the way", client_id=uuid.uuid4()
+        )
+        second, _ = await database_sync_to_async(live_message_send)(
+            author=mod, session=session, stream="room", body="arrived", client_id=uuid.uuid4()
+        )
+        event = await database_sync_to_async(live_message_event)(second)
+        await get_channel_layer(LIVE_LAYER).group_send(f"live.{session.pk}.room", event)
+        await get_channel_layer(LIVE_LAYER).group_send(f"live.{session.pk}.room", event)  # and a repeat
+        frames = await part.drain(0.8)
+        await part.close()
+        return frames
+
+    frames = run(scenario())
+    assert [(f["seq"], f["body"]) for f in frames if f["type"] == "message"] == [
+        (1, "lost on the way"),
+        (2, "arrived"),
+    ]
+
+
+# --- bad input ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "field", "words"),
+    [
+        ("{not json", "message", "valid JSON"),
+        ("[1, 2]", "message", "JSON objects"),
+        ('{"type": "shout"}', "type", "unknown"),
+        ("x" * 9000, "message", "8,192"),
+        ('{"type": "send", "stream": "room", "body": "hi"}', "client_id", "UUID"),
+        (
+            json.dumps({"type": "send", "stream": "attic", "body": "hi", "client_id": str(uuid.uuid4())}),
+            "stream",
+            "room",
+        ),
+        (
+            json.dumps({"type": "send", "stream": "room", "body": "   ", "client_id": str(uuid.uuid4())}),
+            "body",
+            "Write",
+        ),
+        ('{"type": "resume", "last": {"room": -1}}', "last", "0 or more"),
+        ('{"type": "typing", "stream": "backroom"}', "stream", "backroom"),
+    ],
+)
+def test_it_answers_a_bad_frame_with_an_error_and_keeps_the_connection(live, bob, raw, field, words):
+    discussion, _ = live
+
+    async def scenario():
+        part, _ = await open_socket(bob, discussion.pk)
+        await part.drain(0.1)
+        await part.c.send_to(text_data=raw)
+        error = await part.next("error")
+        await part.send(type="ping")
+        pong = await part.next("pong")
+        await part.close()
+        return error, pong
+
+    error, pong = run(scenario())
+    assert error["field"] == field and words in error["message"]
+    assert pong == {"type": "pong"}
+
+
+def test_it_refuses_binary_frames_and_overlong_messages_naming_the_limit(live, alice, bob):
+    discussion, _ = live
+
+    async def scenario():
+        mod, _ = await open_socket(alice, discussion.pk)
+        await mod.send(type="start")
+        await mod.next("message")
+        await mod.c.send_to(bytes_data=b"\x00")
+        binary = await mod.next("error")
+        await mod.say("y" * 2001)
+        long = await mod.next("error")
+        await mod.close()
+        return binary, long
+
+    binary, long = run(scenario())
+    assert binary["field"] == "message"
+    assert long["field"] == "body" and "2,000" in long["message"]
+
+
+def test_it_rate_limits_a_participant_with_a_message_naming_the_limit(live, alice, bob, settings):
+    settings.VERBATIM = {**settings.VERBATIM, "LIVE_MESSAGES_PER_MINUTE": 2}
+    discussion, session = live
+
+    async def scenario():
+        mod, _ = await open_socket(alice, discussion.pk)
+        part, _ = await open_socket(bob, discussion.pk)
+        await mod.send(type="start")
+        await part.next("message")
+        frames = []
+        for n in range(3):
+            await part.say(f"n{n}")
+            frames.append(await part.next("ack") if n < 2 else await part.next("error"))
+        for s in (mod, part):
+            await s.close()
+        return frames
+
+    frames = run(scenario())
+    assert frames[2]["field"] == "body" and "at most 2 messages a minute" in frames[2]["message"]
+    assert LiveMessage.objects.filter(session=session, kind="message").count() == 2
+
+
+def test_it_lets_the_moderator_add_questions_and_refuses_an_empty_one(live, alice):
+    discussion, session = live
+
+    async def scenario():
+        mod, _ = await open_socket(alice, discussion.pk)
+        await mod.send(type="question_add", text="What would make you come back?")
+        added = await mod.next("questions")
+        await mod.send(type="question_add", text=" ")
+        refused = await mod.next("error")
+        await mod.send(type="question_push", question_id=123456)
+        unknown = await mod.next("error")
+        await mod.close()
+        return added, refused, unknown
+
+    added, refused, unknown = run(scenario())
+    assert added["questions"][-1]["text"] == "What would make you come back?"
+    assert refused["field"] == "text" and unknown["field"] == "question_id"
+    assert LiveQuestion.objects.filter(session=session).count() == 3
+
+
+def test_it_stores_every_message_before_broadcasting_with_gap_free_numbers_per_stream(live, alice, carol):
+    discussion, session = live
+
+    async def scenario():
+        mod, _ = await open_socket(alice, discussion.pk)
+        client, _ = await open_socket(carol, discussion.pk)
+        await mod.send(type="start")
+        await client.say("note 1", stream="backroom", note=True)
+        await mod.say("room line")
+        await client.say("note 2", stream="backroom")
+        await client.next("message", stream="backroom", seq=2)
+        await mod.next("message", stream="room", seq=2)
+        for s in (mod, client):
+            await s.close()
+
+    run(scenario())
+    rows = list(LiveMessage.objects.filter(session=session).values_list("stream", "seq"))
+    assert sorted(rows) == [("backroom", 1), ("backroom", 2), ("room", 1), ("room", 2)]
+    session = LiveSession.objects.get(pk=session.pk)
+    assert (session.room_seq, session.backroom_seq) == (2, 2)
+    assert LiveStream.BACKROOM in {s for s, _ in rows}
