@@ -1,0 +1,184 @@
+"""The demo community `make demo` loads: its size, the features it shows, and --reset."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from io import StringIO
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+from django.utils import timezone
+
+from community.demo import content, threads
+from community.demo.loader import demo_counts
+from community.models import (
+    AuditEntry,
+    Community,
+    Discussion,
+    DiscussionKind,
+    Membership,
+    Post,
+    PostRevision,
+    PostStatus,
+    Probe,
+    Role,
+    Visibility,
+)
+from community.selectors import posts_visible_to
+from community.selectors_engagement import probes_open_for_member, scorecard_summary
+from tests.factories import UserFactory
+
+User = get_user_model()
+SLUG = content.COMMUNITY["slug"]
+
+
+def load(*args: str) -> str:
+    out = StringIO()
+    call_command("load_demo", *args, "--no-analysis", stdout=out)
+    return out.getvalue()
+
+
+def member(key: str) -> Membership:
+    return Membership.objects.select_related("community", "user").get(
+        community__slug=SLUG, user__username=key
+    )
+
+
+def test_it_writes_every_post_by_a_known_author_within_the_activity_it_targets():
+    keys = {p.key for p in content.PARTICIPANTS} | {s.key for s in content.STAFF}
+    segments = {p.key: set(p.segments) for p in content.PARTICIPANTS}
+    activities = {a.key: a for a in content.ACTIVITIES}
+
+    def walk(messages, activity):
+        for msg in messages:
+            assert msg.author in keys, msg.body[:40]
+            targets = set(activity.target_segments)
+            assert not targets or msg.author not in segments or segments[msg.author] & targets
+            walk(msg.replies, activity)
+
+    for key, messages in threads.THREADS.items():
+        walk(messages, activities[key])
+    assert len({p.pseudonym for p in content.PARTICIPANTS}) == len(content.PARTICIPANTS)
+    assert {seg for p in content.PARTICIPANTS for seg in p.segments} == set(content.SEGMENTS)
+
+
+@pytest.mark.django_db
+def test_it_loads_a_community_that_uses_every_feature():
+    output = load("--reset")
+    community = Community.objects.get(slug=SLUG)
+    counts = demo_counts(community)
+
+    assert counts["participants"] >= 40
+    assert counts["consented"] == counts["participants"]
+    assert counts["moderators"] == 1 and counts["clients"] >= 1
+    assert counts["posts"] >= 280
+    assert counts["replies"] >= 100
+    assert counts["journal_posts"] >= 20
+    assert counts["probes"] >= 3 and counts["probe_answers"] >= 2
+
+    # Posts span the two weeks of fieldwork and none is in the future.
+    posts = Post.objects.filter(community=community)
+    first, last = posts.order_by("created_at").first(), posts.order_by("created_at").last()
+    assert (last.created_at - first.created_at).days >= 12
+    assert last.created_at <= timezone.now()
+    assert all(reply.created_at > reply.parent.created_at for reply in posts.filter(parent__isnull=False))
+
+    # Moderation: hidden and removed posts, each with its reason in the audit log.
+    moderated = posts.filter(status__in=[PostStatus.HIDDEN, PostStatus.REMOVED, PostStatus.DELETED])
+    assert counts["hidden"] >= 1 and counts["removed"] >= 1 and counts["deleted"] >= 1
+    for post in moderated:
+        entry = AuditEntry.objects.get(community=community, target_type="post", target_id=post.pk)
+        assert entry.reason and entry.reason == post.status_reason
+    assert AuditEntry.objects.filter(community=community, action="post.flag").count() == len(threads.FLAGS)
+    # Authors' edits keep the earlier text as a revision for the moderators.
+    edited = posts.filter(edited_at__isnull=False)
+    assert edited.count() >= 2
+    for post in edited:
+        revision = PostRevision.objects.get(post=post)
+        assert revision.body != post.body and post.created_at < revision.created_at == post.edited_at
+
+    # The guide: an uninfluenced board, a private journal, a segment-only board, a closed one,
+    # a scorecard, a live session still to come and a draft.
+    guide = Discussion.objects.filter(community=community)
+    assert guide.filter(visibility=Visibility.UNINFLUENCED, posts__isnull=False).exists()
+    assert guide.filter(kind=DiscussionKind.LIVE).exists()
+    assert guide.filter(is_draft=True).exists()
+    assert guide.exclude(target_segments=[]).exists()
+    assert [d for d in guide if d.closes_at and not d.is_open()]
+
+    # A participant sees only her own diary entries and the researcher's replies to them.
+    priya = member("priya")
+    diary = guide.get(kind=DiscussionKind.JOURNAL)
+    seen = list(posts_visible_to(priya, diary).select_related("author"))
+    assert seen and {p.author.user.username for p in seen} <= {"priya", "maya"}
+    assert posts.filter(discussion=diary).exclude(author__user__username__in=["priya", "maya"]).exists()
+
+    # Priya's home shows a probe waiting for her; answered probes thread under the post they follow up.
+    assert [p.addressee_id for p in probes_open_for_member(membership=priya)] == [priya.pk]
+    answered = Probe.objects.filter(community=community, answers__isnull=False)
+    assert answered.exists()
+    for probe in answered:
+        assert probe.answers.get().parent_id == probe.post_id
+
+    # The scorecard: customers rate the brand, the clients self-assess higher (the perception gap).
+    summary = scorecard_summary(community=community)
+    assert len(summary) == 5
+    assert all(row["gap"] and row["gap"] > 0 for row in summary)
+
+    # Every role can log in with the printed password.
+    for username in (content.ADMIN_USERNAME, "maya", "tom", content.SAMPLE_PARTICIPANT):
+        assert authenticate(username=username, password=content.DEMO_PASSWORD) is not None
+        assert f" {username} " in output
+    assert User.objects.get(username=content.ADMIN_USERNAME).is_superuser
+    assert member("tom").role == Role.CLIENT
+
+
+@pytest.mark.django_db
+def test_it_reloads_the_same_demo_with_reset_and_leaves_other_accounts_alone():
+    bystander = UserFactory(username="someone-else")
+    load("--reset")
+    first = demo_counts(Community.objects.get(slug=SLUG))
+    pseudonyms = set(Membership.objects.filter(community__slug=SLUG).values_list("pseudonym", flat=True))
+    bodies = sorted(Post.objects.filter(community__slug=SLUG).values_list("body", flat=True))
+
+    # Without --reset a second run changes nothing.
+    assert "already loaded" in load()
+    assert demo_counts(Community.objects.get(slug=SLUG)) == first
+
+    load("--reset")
+    community = Community.objects.get(slug=SLUG)
+    again = demo_counts(community)
+    # The audit log is rebuilt with the community; everything else must match exactly.
+    assert again == first
+    assert (
+        set(Membership.objects.filter(community=community).values_list("pseudonym", flat=True)) == pseudonyms
+    )
+    assert sorted(Post.objects.filter(community=community).values_list("body", flat=True)) == bodies
+    assert Community.objects.filter(slug=SLUG).count() == 1
+    assert User.objects.filter(pk=bystander.pk).exists()
+
+
+@pytest.mark.django_db
+def test_it_runs_the_analysis_command_after_loading_unless_told_not_to(monkeypatch, community):
+    # The loading itself is covered above; here only what the command does around it.
+    command = "community.management.commands.load_demo"
+    monkeypatch.setattr(f"{command}.demo_load", lambda log: SimpleNamespace(community=community, notes=[]))
+    monkeypatch.setattr(f"{command}.demo_counts", lambda _: defaultdict(int))
+    calls = []
+    monkeypatch.setattr(f"{command}.call_command", lambda name, **kwargs: calls.append((name, kwargs)))
+
+    call_command("load_demo", "--reset", "--no-analysis", stdout=StringIO())
+    assert calls == []
+    call_command("load_demo", "--reset", stdout=StringIO())
+    assert [(name, kwargs["community"]) for name, kwargs in calls] == [("analyze", SLUG)]
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_take_over_usernames_that_belong_to_other_accounts():
+    UserFactory(username="maya", email="maya@elsewhere.example")
+    with pytest.raises(Exception, match="maya"):
+        load("--reset")
+    assert not Community.objects.filter(slug=SLUG).exists()
+    assert User.objects.get(username="maya").email == "maya@elsewhere.example"
