@@ -1,0 +1,502 @@
+"""Reads for probes, scorecards, completion, notifications, the participant home and data export.
+
+Every function here runs a fixed number of queries whatever the number of rows
+(asserted in tests), so the pages built on them stay flat as communities grow.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Avg, Count, Prefetch, Q
+from django.http import Http404
+from django.utils import timezone
+
+from community.access import discussion_visible_to
+from community.models import (
+    Community,
+    Discussion,
+    DiscussionKind,
+    Membership,
+    Notification,
+    Post,
+    PostRevision,
+    PostStatus,
+    Probe,
+    Role,
+    Scorecard,
+    ScorecardDimension,
+    ScorecardRating,
+    ScorecardResponse,
+    Visibility,
+)
+
+# A participant has "responded" once they have a live top-level post: published, or pending
+# approval (they did their part). Same rule as community.selectors.has_responded.
+RESPONSE_STATUSES = (PostStatus.PUBLISHED, PostStatus.PENDING)
+NO_SEGMENT = "(no segment)"
+NEW_WINDOW = timedelta(days=7)
+
+
+# --- Probes -----------------------------------------------------------------------------------
+
+
+def _probe_is_private(discussion: Discussion) -> bool:
+    """In journals and uninfluenced activities a probe is seen only by its addressees and moderators."""
+    return discussion.kind == DiscussionKind.JOURNAL or discussion.visibility == Visibility.UNINFLUENCED
+
+
+def probe_visible_to(probe: Probe, membership: Membership) -> bool:
+    if membership.is_moderator:
+        return True
+    if probe.is_addressed_to(membership):
+        return True
+    if _probe_is_private(probe.discussion):
+        return False
+    # Elsewhere a probe is as visible as the post it follows up on.
+    return probe.post is None or probe.post.status == PostStatus.PUBLISHED
+
+
+def _addressed_to(membership: Membership) -> Q:
+    if not membership.is_participant:
+        return Q(pk__in=[])
+    return Q(addressee=membership) | Q(addressee__isnull=True, segment__in=list(membership.segments or []))
+
+
+def probes_for_discussion(*, discussion: Discussion, membership: Membership) -> list[Probe]:
+    """The probes `membership` may see in a discussion they can already see, oldest first."""
+    probes = Probe.objects.filter(discussion=discussion).select_related(
+        "author__user", "addressee__user", "post"
+    )
+    if not membership.is_moderator:
+        if _probe_is_private(discussion):
+            probes = probes.filter(_addressed_to(membership))
+        else:
+            probes = probes.filter(
+                _addressed_to(membership) | Q(post__isnull=True) | Q(post__status=PostStatus.PUBLISHED)
+            )
+    return list(probes)
+
+
+def get_probe_for_member(membership: Membership, probe_id: int) -> Probe:
+    probe = (
+        Probe.objects.filter(community_id=membership.community_id, pk=probe_id)
+        .select_related("discussion__community", "post", "author__user", "addressee__user", "community")
+        .first()
+    )
+    if (
+        probe is None
+        or not discussion_visible_to(probe.discussion, membership)
+        or not probe_visible_to(probe, membership)
+    ):
+        raise Http404("No such probe.")
+    return probe
+
+
+def probe_answers_for(*, probe: Probe, membership: Membership) -> list[Post]:
+    from community.selectors import post_visible_to
+
+    answers = (
+        Post.objects.filter(probe=probe)
+        .select_related("author__user", "discussion", "parent")
+        .order_by("created_at", "id")
+    )
+    return [a for a in answers if post_visible_to(a, membership)]
+
+
+def probes_open_for_member(*, membership: Membership) -> list[Probe]:
+    """Probes asking this participant that they have not answered yet, in activities still open."""
+    if not membership.is_participant:
+        return []
+    now = timezone.now()
+    probes = (
+        Probe.objects.filter(_addressed_to(membership), community_id=membership.community_id)
+        .filter(discussion__is_draft=False)
+        .filter(Q(discussion__opens_at__isnull=True) | Q(discussion__opens_at__lte=now))
+        .filter(Q(discussion__closes_at__isnull=True) | Q(discussion__closes_at__gt=now))
+        .exclude(answers__author=membership)
+        .select_related("discussion")
+        .order_by("created_at", "id")
+    )
+    return [p for p in probes if p.discussion.targets(membership)]
+
+
+# --- Scorecards -------------------------------------------------------------------------------
+
+
+def scorecard_response_for(*, scorecard: Scorecard, membership: Membership) -> dict[int, int]:
+    """The member's current ratings by dimension id (empty if they have not answered)."""
+    return dict(
+        ScorecardRating.objects.filter(
+            response__scorecard=scorecard, response__member=membership
+        ).values_list("dimension_id", "value")
+    )
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+def scorecard_summary(*, community: Community, discussion: Discussion | None = None) -> list[dict[str, Any]]:
+    """Per-dimension averages of participants (customers) and clients (the brand's self-assessment).
+
+    Dimensions are matched by name across the community's scorecards, in the order they
+    are first asked. `gap` is client mean minus participant mean: positive when the brand
+    rates itself higher than its customers do. Means are None when nobody of that role answered.
+    """
+    ratings = ScorecardRating.objects.filter(dimension__scorecard__discussion__community=community)
+    if discussion is not None:
+        ratings = ratings.filter(dimension__scorecard__discussion=discussion)
+    rows = (
+        ratings.values("dimension__name", "response__respondent_role")
+        .annotate(mean=Avg("value"), count=Count("id"))
+        .order_by()
+    )
+    dimensions = _dimension_names(community=community, discussion=discussion)
+    summary: dict[str, dict[str, Any]] = {
+        name: {
+            "dimension": name,
+            "participant_mean": None,
+            "participant_count": 0,
+            "client_mean": None,
+            "client_count": 0,
+            "gap": None,
+        }
+        for name in dimensions
+    }
+    for row in rows:
+        entry = summary.get(row["dimension__name"])
+        if entry is None:
+            continue
+        prefix = "participant" if row["response__respondent_role"] == Role.PARTICIPANT else "client"
+        entry[f"{prefix}_mean"] = _round(row["mean"])
+        entry[f"{prefix}_count"] = row["count"]
+    for entry in summary.values():
+        if entry["participant_mean"] is not None and entry["client_mean"] is not None:
+            entry["gap"] = round(entry["client_mean"] - entry["participant_mean"], 2)
+    return list(summary.values())
+
+
+def _dimension_names(*, community: Community, discussion: Discussion | None) -> list[str]:
+    dimensions = ScorecardDimension.objects.filter(scorecard__discussion__community=community)
+    if discussion is not None:
+        dimensions = dimensions.filter(scorecard__discussion=discussion)
+    names: list[str] = []
+    for name in dimensions.order_by(
+        "scorecard__discussion__position", "scorecard_id", "position", "id"
+    ).values_list("name", flat=True):
+        if name not in names:
+            names.append(name)
+    return names
+
+
+# --- Completion -------------------------------------------------------------------------------
+
+
+def _participants(community_id: int) -> list[Membership]:
+    # Imported corpus authors have no login and can't respond; they are not expected to.
+    return list(
+        Membership.objects.filter(
+            community_id=community_id, role=Role.PARTICIPANT, is_active=True, is_imported=False
+        )
+        .select_related("user")
+        .order_by("pseudonym")
+    )
+
+
+def _responders(discussion_ids: list[int], scorecard_discussion_ids: list[int]) -> dict[int, set[int]]:
+    """discussion id -> ids of members who responded (two queries whatever the sizes)."""
+    responded: dict[int, set[int]] = defaultdict(set)
+    if discussion_ids:
+        pairs = (
+            Post.objects.filter(
+                discussion_id__in=discussion_ids, parent__isnull=True, status__in=RESPONSE_STATUSES
+            )
+            .values_list("discussion_id", "author_id")
+            .distinct()
+        )
+        for discussion_id, author_id in pairs:
+            responded[discussion_id].add(author_id)
+    if scorecard_discussion_ids:
+        pairs = ScorecardResponse.objects.filter(
+            scorecard__discussion_id__in=scorecard_discussion_ids
+        ).values_list("scorecard__discussion_id", "member_id")
+        for discussion_id, member_id in pairs:
+            responded[discussion_id].add(member_id)
+    return responded
+
+
+def _segment_rows(targeted: list[Membership], responded_ids: set[int]) -> list[dict[str, Any]]:
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for member in targeted:
+        for segment in member.segments or [NO_SEGMENT]:
+            counts[segment][0] += 1
+            if member.pk in responded_ids:
+                counts[segment][1] += 1
+    return [
+        {"segment": segment, "targeted": total, "responded": done, "not_responded": total - done}
+        for segment, (total, done) in sorted(counts.items(), key=lambda kv: (kv[0] == NO_SEGMENT, kv[0]))
+    ]
+
+
+def _completion_row(discussion: Discussion, participants: list[Membership], responded_ids: set[int]) -> dict:
+    targeted = [m for m in participants if discussion.targets(m)]
+    done = [m for m in targeted if m.pk in responded_ids]
+    pending = [m for m in targeted if m.pk not in responded_ids]
+    return {
+        "discussion": discussion,
+        "targeted": len(targeted),
+        "responded_count": len(done),
+        "not_responded_count": len(pending),
+        "rate": round(100 * len(done) / len(targeted)) if targeted else None,
+        "responded": done,
+        "not_responded": pending,
+        "segments": _segment_rows(targeted, responded_ids),
+    }
+
+
+def community_completion(*, community: Community) -> list[dict[str, Any]]:
+    """For moderators: per published activity, who has and hasn't responded, overall and by segment."""
+    discussions = list(
+        Discussion.objects.filter(community=community, is_draft=False).exclude(kind=DiscussionKind.LIVE)
+    )
+    participants = _participants(community.pk)
+    responded = _responders(
+        [d.pk for d in discussions if d.kind != DiscussionKind.SCORECARD],
+        [d.pk for d in discussions if d.kind == DiscussionKind.SCORECARD],
+    )
+    return [_completion_row(d, participants, responded[d.pk]) for d in discussions]
+
+
+def discussion_completion(*, discussion: Discussion) -> dict[str, Any]:
+    participants = _participants(discussion.community_id)
+    is_scorecard = discussion.kind == DiscussionKind.SCORECARD
+    responded = _responders([] if is_scorecard else [discussion.pk], [discussion.pk] if is_scorecard else [])
+    return _completion_row(discussion, participants, responded[discussion.pk])
+
+
+def non_responders_due(*, now=None) -> dict[int, list[Discussion]]:
+    """Membership id -> required, open activities they were asked to do and have not (for reminders)."""
+    now = now or timezone.now()
+    discussions = list(
+        Discussion.objects.filter(is_required=True, is_draft=False)
+        .exclude(kind=DiscussionKind.LIVE)
+        .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+        .select_related("community")
+        .order_by("community_id", "closes_at", "position")
+    )
+    if not discussions:
+        return {}
+    community_ids = {d.community_id for d in discussions}
+    participants = list(
+        Membership.objects.filter(
+            community_id__in=community_ids,
+            role=Role.PARTICIPANT,
+            is_active=True,
+            is_imported=False,
+            user__is_active=True,
+        ).select_related("community")
+    )
+    responded = _responders(
+        [d.pk for d in discussions if d.kind != DiscussionKind.SCORECARD],
+        [d.pk for d in discussions if d.kind == DiscussionKind.SCORECARD],
+    )
+    due: dict[int, list[Discussion]] = defaultdict(list)
+    by_community: dict[int, list[Membership]] = defaultdict(list)
+    for member in participants:
+        if member.has_current_consent:
+            by_community[member.community_id].append(member)
+    for discussion in discussions:
+        for member in by_community[discussion.community_id]:
+            if discussion.targets(member) and member.pk not in responded[discussion.pk]:
+                due[member.pk].append(discussion)
+    return dict(due)
+
+
+# --- Notifications ----------------------------------------------------------------------------
+
+
+def notification_list(*, user, limit: int = 50) -> list[Notification]:
+    return list(
+        Notification.objects.filter(membership__user=user, membership__is_active=True)
+        .select_related("membership__community")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def notification_unread_count(*, user) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(
+        membership__user=user, membership__is_active=True, read_at__isnull=True
+    ).count()
+
+
+# --- Participant home -------------------------------------------------------------------------
+
+
+def participant_home(membership: Membership) -> dict[str, Any]:
+    """What is due and what is new for a participant in one community.
+
+    - due: open activities they are asked to do and have not responded to, required first,
+      then by closing time;
+    - probes: follow-ups addressed to them and not yet answered;
+    - new_activities: activities opened in the last week;
+    - new_replies: replies by others to their posts in the last week (latest 5) and their count;
+    - notifications: their latest unread notifications here (5) and the unread count.
+    """
+    now = timezone.now()
+    since = now - NEW_WINDOW
+    discussions = [
+        d
+        for d in Discussion.objects.filter(community_id=membership.community_id, is_draft=False).exclude(
+            kind=DiscussionKind.LIVE
+        )
+        if d.targets(membership)
+    ]
+    open_discussions = [d for d in discussions if d.is_open(now)]
+    responded_post = set(
+        Post.objects.filter(
+            author=membership,
+            parent__isnull=True,
+            status__in=RESPONSE_STATUSES,
+            discussion_id__in=[d.pk for d in open_discussions if d.kind != DiscussionKind.SCORECARD],
+        ).values_list("discussion_id", flat=True)
+    )
+    responded_scorecard = set(
+        ScorecardResponse.objects.filter(
+            member=membership,
+            scorecard__discussion_id__in=[
+                d.pk for d in open_discussions if d.kind == DiscussionKind.SCORECARD
+            ],
+        ).values_list("scorecard__discussion_id", flat=True)
+    )
+    responded = responded_post | responded_scorecard
+    far_future = now + timedelta(days=36500)
+    due = sorted(
+        (d for d in open_discussions if d.pk not in responded),
+        key=lambda d: (not d.is_required, d.closes_at or far_future, d.position, d.pk),
+    )
+    new_activities = [d for d in open_discussions if (d.opens_at or d.created_at) >= since]
+    replies = Post.objects.filter(
+        parent__author=membership,
+        status=PostStatus.PUBLISHED,
+        created_at__gte=since,
+        community_id=membership.community_id,
+    ).exclude(author=membership)
+    unread = Notification.objects.filter(membership=membership, read_at__isnull=True)
+    return {
+        "due": due,
+        "probes": probes_open_for_member(membership=membership),
+        "new_activities": new_activities,
+        "new_replies": list(replies.select_related("author", "discussion").order_by("-created_at")[:5]),
+        "new_reply_count": replies.count(),
+        "notifications": list(unread.order_by("-created_at", "-id")[:5]),
+        "unread_count": unread.count(),
+    }
+
+
+# --- Own data export --------------------------------------------------------------------------
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def member_data_export(*, user) -> dict[str, Any]:
+    """Everything the platform holds about `user` as JSON-safe data (their right of access)."""
+    memberships = list(
+        Membership.objects.filter(user=user)
+        .select_related("community")
+        .prefetch_related(
+            Prefetch(
+                "posts",
+                queryset=Post.objects.select_related("discussion")
+                .prefetch_related(
+                    Prefetch("revisions", queryset=PostRevision.objects.order_by("created_at", "id"))
+                )
+                .order_by("created_at", "id"),
+            ),
+            Prefetch(
+                "scorecard_responses",
+                queryset=ScorecardResponse.objects.select_related("scorecard__discussion").prefetch_related(
+                    Prefetch("ratings", queryset=ScorecardRating.objects.select_related("dimension"))
+                ),
+            ),
+            Prefetch("notifications", queryset=Notification.objects.order_by("created_at", "id")),
+            Prefetch("probes_received", queryset=Probe.objects.select_related("discussion")),
+        )
+        .order_by("joined_at", "id")
+    )
+    return {
+        "format": "verbatim-member-export/1",
+        "exported_at": _iso(timezone.now()),
+        "profile": {
+            "username": user.get_username(),
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "date_joined": _iso(user.date_joined),
+            "last_login": _iso(user.last_login),
+        },
+        "memberships": [
+            {
+                "community": m.community.name,
+                "community_slug": m.community.slug,
+                "role": m.role,
+                "pseudonym": m.pseudonym,
+                "segments": list(m.segments or []),
+                "is_active": m.is_active,
+                "joined_at": _iso(m.joined_at),
+                "consent_version": m.consent_version,
+                "consented_at": _iso(m.consented_at),
+                "posts": [
+                    {
+                        "id": p.pk,
+                        "activity": p.discussion.title,
+                        "parent_id": p.parent_id,
+                        "probe_id": p.probe_id,
+                        "body": p.body,
+                        "status": p.status,
+                        "created_at": _iso(p.created_at),
+                        "edited_at": _iso(p.edited_at),
+                        "revisions": [
+                            {"body": r.body, "created_at": _iso(r.created_at)} for r in p.revisions.all()
+                        ],
+                    }
+                    for p in m.posts.all()
+                ],
+                "scorecard_answers": [
+                    {
+                        "activity": r.scorecard.discussion.title,
+                        "answered_as": r.respondent_role,
+                        "updated_at": _iso(r.updated_at),
+                        "ratings": {rating.dimension.name: rating.value for rating in r.ratings.all()},
+                    }
+                    for r in m.scorecard_responses.all()
+                ],
+                "probes_addressed_to_me": [
+                    {
+                        "id": p.pk,
+                        "activity": p.discussion.title,
+                        "question": p.question,
+                        "asked_at": _iso(p.created_at),
+                    }
+                    for p in m.probes_received.all()
+                ],
+                "notifications": [
+                    {
+                        "kind": n.kind,
+                        "title": n.title,
+                        "created_at": _iso(n.created_at),
+                        "read_at": _iso(n.read_at),
+                    }
+                    for n in m.notifications.all()
+                ],
+            }
+            for m in memberships
+        ],
+    }

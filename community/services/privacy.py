@@ -1,0 +1,253 @@
+"""A member's erasure of their own data (their right to be forgotten).
+
+What is kept and what goes, per membership:
+- The membership row stays (other people's replies, flags, probes and analysis point at it)
+  but is cut loose from the person: it moves to a fresh, inactive placeholder account and
+  gets a neutral pseudonym, so nothing links it back to them or to their other communities.
+- Participants' posts follow `Community.erasure_policy`: "anonymize" keeps them with email
+  addresses, phone numbers and the person's own names redacted; "remove" marks them REMOVED,
+  empties their text and history and announces "removed" so analysis drops them.
+  Moderators' and clients' posts are always anonymised: they are part of other people's threads.
+- Their images, notifications and reminder log go; scorecard answers stay (anonymous) under
+  "anonymize" and go under "remove".
+- The account itself is anonymised and deactivated, never deleted, so audit entries keep a target.
+Everything happens in one transaction; nothing is half-erased.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import secrets
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from community.events import announce_post_event
+from community.markdown import render_markdown
+from community.models import (
+    AuditEntry,
+    ErasurePolicy,
+    Invitation,
+    Membership,
+    Notification,
+    Post,
+    PostImage,
+    PostRevision,
+    PostStatus,
+    Probe,
+    Reminder,
+    ScorecardResponse,
+)
+from community.pii import redact_contact_details
+
+User = get_user_model()
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Phone-like runs: optional +, digits with spaces, dots, dashes or brackets between them.
+_PHONE = re.compile(r"(?<![\w+])\+?\d[\d\s().-]{5,}\d(?!\w)")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ERASED_REASON = "Erased at the member's request."
+TOMBSTONE_PREFIX = "Former member"
+
+
+def _redact_phone(match: re.Match) -> str:
+    text = match.group(0)
+    digits = sum(ch.isdigit() for ch in text)
+    if not 7 <= digits <= 15 or _ISO_DATE.match(text.strip()):
+        return text
+    return "[phone removed]"
+
+
+def redact_personal_details(text: str, *, names: tuple[str, ...] = ()) -> str:
+    """`text` with email addresses, phone numbers and the given names replaced by markers."""
+    if not text:
+        return text
+    text = _EMAIL.sub("[email removed]", text)
+    text = _PHONE.sub(_redact_phone, text)
+    for name in sorted({n.strip() for n in names if n and len(n.strip()) >= 3}, key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", "[name removed]", text, flags=re.IGNORECASE)
+    return text
+
+
+@dataclass
+class ErasureResult:
+    memberships: int = 0
+    posts_anonymised: int = 0
+    posts_removed: int = 0
+    scorecard_responses_deleted: int = 0
+    image_files: list[str] = field(default_factory=list)
+
+
+def _tombstone_pseudonym(membership: Membership) -> str:
+    taken = set(
+        Membership.objects.filter(
+            community_id=membership.community_id, pseudonym__startswith=TOMBSTONE_PREFIX
+        ).values_list("pseudonym", flat=True)
+    )
+    number = len(taken) + 1
+    while f"{TOMBSTONE_PREFIX} {number}" in taken:
+        number += 1
+    return f"{TOMBSTONE_PREFIX} {number}"
+
+
+def _placeholder_user() -> User:
+    placeholder = User(username=f"erased-{secrets.token_hex(8)}", is_active=False)
+    placeholder.set_unusable_password()
+    placeholder.save()
+    return placeholder
+
+
+def _set_body(post: Post, body: str) -> list[str]:
+    post.body = body
+    fields = ["body"]
+    post.body_html = render_markdown(body)
+    post.client_body_html = render_markdown(redact_contact_details(body))
+    fields += ["body_html", "client_body_html"]
+    return fields
+
+
+def _anonymise_posts(membership: Membership, names: tuple[str, ...]) -> int:
+    changed = 0
+    for post in Post.objects.filter(author=membership).select_related("discussion"):
+        redacted = redact_personal_details(post.body, names=names)
+        if redacted == post.body:
+            continue
+        post.save(update_fields=_set_body(post, redacted))
+        changed += 1
+        if post.status == PostStatus.PUBLISHED:
+            announce_post_event(
+                post_id=post.pk,
+                community_id=post.community_id,
+                discussion_id=post.discussion_id,
+                kind="edited",
+            )
+    for revision in PostRevision.objects.filter(post__author=membership):
+        redacted = redact_personal_details(revision.body, names=names)
+        if redacted != revision.body:
+            revision.body = redacted
+            revision.save(update_fields=["body"])
+    return changed
+
+
+def _remove_posts(membership: Membership) -> int:
+    now = timezone.now()
+    removed = 0
+    for post in Post.objects.filter(author=membership):
+        was_visible = post.status not in (PostStatus.REMOVED, PostStatus.DELETED)
+        fields = _set_body(post, "")
+        post.status = PostStatus.REMOVED
+        post.status_changed_at = now
+        post.status_changed_by = None
+        post.status_reason = ERASED_REASON
+        post.save(
+            update_fields=[*fields, "status", "status_changed_at", "status_changed_by", "status_reason"]
+        )
+        if was_visible:
+            removed += 1
+            announce_post_event(
+                post_id=post.pk,
+                community_id=post.community_id,
+                discussion_id=post.discussion_id,
+                kind="removed",
+            )
+    PostRevision.objects.filter(post__author=membership).delete()
+    return removed
+
+
+@transaction.atomic
+def user_erase(*, user, password: str) -> ErasureResult:
+    """Erase `user`'s personal data after they confirm with their password; see the module docstring."""
+    if not password or not user.has_usable_password() or not user.check_password(password):
+        raise ValidationError({"password": "That is not your password; nothing was erased."})
+    user = User.objects.select_for_update().get(pk=user.pk)
+    names = tuple(n for n in (user.first_name, user.last_name, user.get_username(), user.email) if n)
+    result = ErasureResult()
+    memberships = list(Membership.objects.filter(user=user).select_related("community").order_by("pk"))
+    for membership in memberships:
+        community = membership.community
+        remove = membership.is_participant and community.erasure_policy == ErasurePolicy.REMOVE
+        images = PostImage.objects.filter(post__author=membership)
+        result.image_files += [image.file.name for image in images if image.file]
+        images.delete()
+        if remove:
+            posts = _remove_posts(membership)
+            result.posts_removed += posts
+            responses = ScorecardResponse.objects.filter(member=membership)
+            result.scorecard_responses_deleted += responses.count()
+            responses.delete()
+        else:
+            posts = _anonymise_posts(membership, names)
+            result.posts_anonymised += Post.objects.filter(author=membership).count()
+        # Moderators sometimes greet the person by name in the question itself.
+        for probe in Probe.objects.filter(addressee=membership):
+            redacted = redact_personal_details(probe.question, names=names)
+            if redacted != probe.question:
+                probe.question = redacted
+                probe.save(update_fields=["question"])
+        Reminder.objects.filter(membership=membership).delete()
+        Notification.objects.filter(membership=membership).delete()
+        membership.user = _placeholder_user()
+        membership.pseudonym = _tombstone_pseudonym(membership)
+        membership.is_active = False
+        membership.save(update_fields=["user", "pseudonym", "is_active"])
+        AuditEntry.objects.create(
+            community=community,
+            actor=None,
+            action="member.erased",
+            target_type="membership",
+            target_id=membership.pk,
+            reason=ERASED_REASON,
+            details={
+                "policy": "remove" if remove else "anonymize",
+                "role": membership.role,
+                "posts_changed": posts,
+            },
+        )
+        result.memberships += 1
+
+    Invitation.objects.filter(Q(accepted_by=user) | Q(email__iexact=user.email or "\0")).update(
+        email="erased@erased.invalid"
+    )
+    try:
+        from rest_framework.authtoken.models import Token
+    except ImportError:  # pragma: no cover - the API app is always installed here
+        Token = None
+    if Token is not None:
+        Token.objects.filter(user=user).delete()
+    user.username = f"erased-{secrets.token_hex(8)}"
+    user.email = ""
+    user.first_name = ""
+    user.last_name = ""
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.set_unusable_password()
+    user.save(
+        update_fields=[
+            "username",
+            "email",
+            "first_name",
+            "last_name",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+            "password",
+        ]
+    )
+    files = list(result.image_files)
+    transaction.on_commit(lambda: _delete_files(files))
+    return result
+
+
+def _delete_files(names: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        # A file already gone is what we wanted; the rows are deleted either way.
+        with contextlib.suppress(OSError):
+            default_storage.delete(name)

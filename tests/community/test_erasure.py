@@ -1,0 +1,202 @@
+"""Erasure of a member's own data: anonymised or removed posts per policy, nothing else lost, audited."""
+
+from unittest import mock
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from community.events import post_changed
+from community.models import (
+    AuditEntry,
+    ErasurePolicy,
+    Membership,
+    Notification,
+    NotificationKind,
+    Post,
+    PostRevision,
+    PostStatus,
+    ScorecardResponse,
+)
+from community.selectors_engagement import scorecard_summary
+from community.services import privacy
+from community.services.notifications import notification_create
+from community.services.privacy import redact_personal_details, user_erase
+from community.services.scorecards import scorecard_ensure, scorecard_submit
+from tests.community.engagement_helpers import participant, scorecard_activity
+from tests.conftest import membership_of
+from tests.factories import DiscussionFactory, PostFactory
+
+PASSWORD = "correct horse battery"
+User = get_user_model()
+
+
+@pytest.fixture
+def events():
+    received = []
+
+    def listener(sender, **kwargs):
+        received.append((kwargs["kind"], kwargs["post_id"]))
+
+    post_changed.connect(listener, dispatch_uid="test_erasure_listener")
+    yield received
+    post_changed.disconnect(dispatch_uid="test_erasure_listener")
+
+
+@pytest.fixture
+def thread(alice, bob, community):
+    """Bob's post with a history, a reply from someone else, and Bob's scorecard answers."""
+    board = DiscussionFactory(community=community, title="Your last shop")
+    bob_member = membership_of(bob, community)
+    post = PostFactory(
+        discussion=board,
+        author=bob_member,
+        body="I'm Bob Participant, mail me at bob.p@mail.example or call +44 20 7946 0958. Visited 2024-05-01.",
+    )
+    PostRevision.objects.create(post=post, body="Earlier: bob.p@mail.example")
+    reply = PostFactory(
+        discussion=board, author=participant(community, "kim"), parent=post, body="Same here!"
+    )
+    scorecard = scorecard_ensure(discussion=scorecard_activity(community))
+    scorecard_submit(
+        scorecard=scorecard, member=bob_member, ratings={d.pk: 9 for d in scorecard.dimensions.all()}
+    )
+    notification_create(membership=bob_member, kind=NotificationKind.GENERAL, title="Hello")
+    return {"post": post, "reply": reply, "board": board, "member": bob_member}
+
+
+def test_it_redacts_emails_phone_numbers_and_names_but_not_dates():
+    text = "Ask Bob at bob@x.co.uk or 07700 900123; we met 2024-05-01, 3 times."
+    assert redact_personal_details(text, names=("Bob",)) == (
+        "Ask [name removed] at [email removed] or [phone removed]; we met 2024-05-01, 3 times."
+    )
+
+
+def test_it_refuses_a_wrong_password_and_changes_nothing(bob, community, thread):
+    with pytest.raises(ValidationError) as exc:
+        user_erase(user=bob, password="not my password")
+    assert "password" in exc.value.message_dict
+    bob.refresh_from_db()
+    assert bob.is_active and bob.email == "bob@example.com"
+    assert Post.objects.get(pk=thread["post"].pk).author.user == bob
+
+
+def test_it_anonymises_posts_and_cuts_them_loose_from_the_person(
+    bob, community, thread, events, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        result = user_erase(user=bob, password=PASSWORD)
+    post = Post.objects.get(pk=thread["post"].pk)
+    assert post.status == PostStatus.PUBLISHED  # kept, per the community's default policy
+    assert "bob.p@mail.example" not in post.body and "7946" not in post.body and "Bob" not in post.body
+    assert "[email removed]" in post.body and "[phone removed]" in post.body and "2024-05-01" in post.body
+    assert "bob.p@mail.example" not in PostRevision.objects.get(post=post).body
+    author = post.author
+    assert author.pk == thread["member"].pk  # the same row: replies, flags and analysis keep their links
+    assert author.user != bob and not author.user.is_active and author.user.email == ""
+    assert author.pseudonym == "Former member 1" and not author.is_active
+    assert ("edited", post.pk) in events
+    assert result.posts_anonymised == 1
+
+
+def test_it_anonymises_and_deactivates_the_account(bob, community, thread, client):
+    user_erase(user=bob, password=PASSWORD)
+    bob.refresh_from_db()
+    assert not bob.is_active
+    assert (
+        bob.email == ""
+        and bob.first_name == ""
+        and bob.last_name == ""
+        and bob.username.startswith("erased-")
+    )
+    assert not bob.has_usable_password()
+    assert authenticate(username="bob", password=PASSWORD) is None
+    assert not Membership.objects.filter(user=bob).exists()
+    assert not Notification.objects.filter(membership=thread["member"]).exists()
+
+
+def test_it_keeps_everything_that_is_not_theirs(bob, community, thread):
+    before = Post.objects.exclude(author=thread["member"]).values_list("pk", "body", "status", "author_id")
+    before = list(before)
+    user_erase(user=bob, password=PASSWORD)
+    after = list(
+        Post.objects.exclude(author=thread["member"]).values_list("pk", "body", "status", "author_id")
+    )
+    assert after == before
+    assert Post.objects.get(pk=thread["reply"].pk).parent_id == thread["post"].pk
+
+
+def test_it_keeps_anonymous_scorecard_answers_under_the_anonymise_policy(bob, community, thread):
+    user_erase(user=bob, password=PASSWORD)
+    assert ScorecardResponse.objects.filter(member=thread["member"]).count() == 1
+    assert scorecard_summary(community=community)[0]["participant_count"] == 1
+
+
+def test_it_removes_posts_under_the_remove_policy_and_announces_it(
+    bob, community, thread, events, django_capture_on_commit_callbacks
+):
+    community.erasure_policy = ErasurePolicy.REMOVE
+    community.save(update_fields=["erasure_policy"])
+    with django_capture_on_commit_callbacks(execute=True):
+        result = user_erase(user=bob, password=PASSWORD)
+    post = Post.objects.get(pk=thread["post"].pk)
+    assert post.status == PostStatus.REMOVED and post.body == ""
+    assert not PostRevision.objects.filter(post=post).exists()
+    assert ("removed", post.pk) in events
+    assert not ScorecardResponse.objects.filter(member=thread["member"]).exists()
+    assert result.posts_removed == 1 and result.scorecard_responses_deleted == 1
+    # Someone else's reply to the removed post stays.
+    assert Post.objects.get(pk=thread["reply"].pk).status == PostStatus.PUBLISHED
+
+
+def test_it_audits_each_membership_erased(bob, community, other_community, thread):
+    participant(other_community, "bob")
+    user_erase(user=bob, password=PASSWORD)
+    entries = AuditEntry.objects.filter(action="member.erased")
+    assert {e.community_id for e in entries} == {community.pk, other_community.pk}
+    entry = entries.get(community=community)
+    assert entry.target_type == "membership" and entry.target_id == thread["member"].pk
+    assert entry.details["policy"] == "anonymize"
+    # The audit names no person: no email, no real name.
+    assert "bob" not in str(entry.details).lower()
+
+
+def test_it_erases_all_or_nothing(bob, community, other_community, thread):
+    participant(other_community, "bob")
+    real = privacy._placeholder_user
+    calls = []
+
+    def failing_second_time():
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("database went away")
+        return real()
+
+    with mock.patch.object(privacy, "_placeholder_user", failing_second_time), pytest.raises(RuntimeError):
+        user_erase(user=bob, password=PASSWORD)
+    bob.refresh_from_db()
+    assert bob.is_active and bob.email == "bob@example.com"
+    assert Membership.objects.filter(user=bob).count() == 2
+    assert "bob.p@mail.example" in Post.objects.get(pk=thread["post"].pk).body
+    assert not AuditEntry.objects.filter(action="member.erased").exists()
+
+
+def test_it_erases_from_the_page_after_the_password_and_signs_out(bob, community, thread, client):
+    client.force_login(bob)
+    refused = client.post(reverse("my_data_erase"), {"password": "wrong", "confirm": "on"})
+    assert refused.status_code == 400 and "not your password" in refused.content.decode()
+    unconfirmed = client.post(reverse("my_data_erase"), {"password": PASSWORD})
+    assert unconfirmed.status_code == 400
+    bob.refresh_from_db()
+    assert bob.is_active
+    response = client.post(reverse("my_data_erase"), {"password": PASSWORD, "confirm": "on"})
+    assert response.status_code == 302 and response["Location"] == reverse("login")
+    bob.refresh_from_db()
+    assert not bob.is_active
+    assert client.get(reverse("my_data")).status_code == 302  # signed out
+
+
+def test_it_only_accepts_erasure_by_post(bob, client):
+    client.force_login(bob)
+    assert client.get(reverse("my_data_erase")).status_code == 405

@@ -1,0 +1,87 @@
+"""A member's own data export (JSON download)."""
+
+import json
+
+from django.urls import reverse
+
+from community.models import NotificationKind, PostRevision
+from community.services.notifications import notification_create
+from community.services.scorecards import scorecard_ensure, scorecard_submit
+from tests.community.engagement_helpers import participant, scorecard_activity
+from tests.conftest import membership_of
+from tests.factories import DiscussionFactory, PostFactory
+
+
+def _download(client, user):
+    client.force_login(user)
+    response = client.get(reverse("my_data_export"))
+    assert response.status_code == 200
+    return response, json.loads(response.content)
+
+
+def test_it_exports_profile_memberships_posts_revisions_scorecards_and_notifications(bob, community, client):
+    member = membership_of(bob, community)
+    board = DiscussionFactory(community=community, title="Your last shop")
+    post = PostFactory(discussion=board, author=member, body="Now with the right size.")
+    PostRevision.objects.create(post=post, body="First version, wrong size.")
+    activity = scorecard_activity(community)
+    scorecard = scorecard_ensure(discussion=activity)
+    scorecard_submit(
+        scorecard=scorecard, member=member, ratings={d.pk: 11 for d in scorecard.dimensions.all()}
+    )
+    notification_create(membership=member, kind=NotificationKind.REMINDER, title="Please answer")
+
+    response, data = _download(client, bob)
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Type"].startswith("application/json")
+    assert data["profile"]["email"] == "bob@example.com"
+    assert data["profile"]["first_name"] == "Bob"
+    [acme] = data["memberships"]
+    assert acme["community_slug"] == "acme" and acme["pseudonym"] == "Swift Heron"
+    assert acme["segments"] == ["app users"]
+    [exported] = acme["posts"]
+    assert exported["body"] == "Now with the right size." and exported["activity"] == "Your last shop"
+    assert [r["body"] for r in exported["revisions"]] == ["First version, wrong size."]
+    [answers] = acme["scorecard_answers"]
+    assert answers["answered_as"] == "participant" and answers["ratings"]["Privacy"] == 11
+    assert [n["title"] for n in acme["notifications"]] == ["Please answer"]
+
+
+def test_it_exports_nothing_of_other_people(bob, community, client):
+    board = DiscussionFactory(community=community)
+    PostFactory(discussion=board, author=participant(community, "someone"), body="Someone else's words")
+    _, data = _download(client, bob)
+    assert "Someone else's words" not in json.dumps(data)
+
+
+def test_it_asks_anonymous_visitors_to_sign_in(client):
+    response = client.get(reverse("my_data_export"))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_it_shows_the_my_data_page_with_what_erasure_will_do(bob, community, client):
+    client.force_login(bob)
+    page = client.get(reverse("my_data")).content.decode()
+    assert "Download my data" in page and "anonymised" in page
+
+
+def test_it_exports_in_a_constant_number_of_queries(
+    bob, community, other_community, client, django_assert_max_num_queries
+):
+    member = membership_of(bob, community)
+    board = DiscussionFactory(community=community)
+    PostFactory(discussion=board, author=member)
+    client.force_login(bob)
+    url = reverse("my_data_export")
+    client.get(url)
+    with django_assert_max_num_queries(14) as few:
+        client.get(url)
+    participant(other_community, "bob")
+    for i in range(10):
+        post = PostFactory(discussion=board, author=member, body=f"post {i}")
+        PostRevision.objects.create(post=post, body=f"old {i}")
+        notification_create(membership=member, kind=NotificationKind.GENERAL, title=f"n{i}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        data = json.loads(client.get(url).content)
+    assert len(data["memberships"]) == 2
+    assert sum(len(m["posts"]) for m in data["memberships"]) == 11
