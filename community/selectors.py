@@ -1,30 +1,247 @@
-"""Reads of community data. Visibility rules for posts live here, in one place."""
+"""Reads of community data. Visibility rules for discussions and posts live here, in one place.
+
+Every page, export and API that lists posts builds its queryset with
+`posts_visible_to`; the single-post check `post_visible_to` is the same query
+narrowed to one id, so the two can never disagree.
+"""
 
 from __future__ import annotations
 
-from community.models import DiscussionKind, Membership, Post, PostStatus, Visibility
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from community.access import discussion_visible_to
+from community.markdown import render_markdown
+from community.models import (
+    AuditEntry,
+    Community,
+    Discussion,
+    DiscussionKind,
+    Flag,
+    Membership,
+    Post,
+    PostImage,
+    PostStatus,
+    Role,
+    Visibility,
+)
+from community.pii import redact_contact_details
+
+DISCUSSION_PAGE_SIZE = 20
+MODERATION_PAGE_SIZE = 50
+
+
+# --- discussions -------------------------------------------------------------------------------
+
+
+def discussions_visible_to(membership: Membership) -> QuerySet[Discussion]:
+    """The discussion guide as this member may see it, in guide order.
+
+    Moderators see every activity including drafts; clients every published
+    one; participants the published ones aimed at (one of) their segments.
+    """
+    qs = Discussion.objects.filter(community_id=membership.community_id).order_by("position", "id")
+    if membership.is_moderator:
+        return qs
+    qs = qs.filter(is_draft=False)
+    if not membership.is_participant or not membership.segments:
+        return qs.filter(target_segments=[]) if membership.is_participant else qs
+    if connection.features.supports_json_field_contains:
+        segment_q = Q(target_segments=[])
+        for segment in membership.segments:
+            segment_q |= Q(target_segments__contains=[segment])
+        return qs.filter(segment_q)
+    # SQLite has no JSON containment; the guide is short, so decide in Python with the model's rule.
+    return qs.filter(pk__in=[d.pk for d in qs if d.targets(membership)])
+
+
+def discussion_can_post(discussion: Discussion, membership: Membership) -> bool:
+    """Whether the member may write a new response or reply here now (closed means read-only)."""
+    if membership.is_client or not membership.is_active:
+        return False
+    if membership.is_moderator:
+        return not discussion.is_draft
+    return discussion.is_open() and discussion.targets(membership)
+
+
+# --- posts ------------------------------------------------------------------------------------
+
+
+def has_responded(membership: Membership, discussion: Discussion) -> bool:
+    """Whether the member has a live (published or pending) top-level response in the discussion."""
+    return Post.objects.filter(
+        discussion=discussion,
+        author=membership,
+        parent__isnull=True,
+        status__in=[PostStatus.PUBLISHED, PostStatus.PENDING],
+    ).exists()
+
+
+def _visibility_q(membership: Membership, discussion: Discussion, *, responded: bool | None) -> Q:
+    """The rule itself, as a filter on Post rows of `discussion` for a non-moderator."""
+    # Authors keep seeing their own posts that wait for approval; everything else must be published,
+    # and a reply disappears with the post it answers.
+    status_q = Q(status=PostStatus.PUBLISHED) | Q(status=PostStatus.PENDING, author=membership)
+    parent_q = Q(parent__isnull=True) | Q(parent__status=PostStatus.PUBLISHED)
+    q = status_q & parent_q
+    if membership.is_participant:
+        if discussion.kind == DiscussionKind.JOURNAL:
+            # Private journal: own posts and the moderators' replies to them, nothing else.
+            q &= Q(author=membership) | Q(author__role=Role.MODERATOR, parent__author=membership)
+        elif discussion.visibility == Visibility.UNINFLUENCED:
+            if responded is None:
+                responded = has_responded(membership, discussion)
+            if not responded:
+                q &= Q(author=membership)
+    return q
+
+
+def posts_visible_to(
+    membership: Membership, discussion: Discussion, *, responded: bool | None = None
+) -> QuerySet[Post]:
+    """Every post (responses and replies) of `discussion` that `membership` may read.
+
+    The caller must already know the discussion is visible to the member
+    (`community.access.get_discussion_for_member`); an outsider's membership
+    never reaches this point. `responded` may be passed when already known to
+    save a query.
+    """
+    qs = Post.objects.filter(discussion=discussion)
+    if membership.community_id != discussion.community_id:
+        return qs.none()
+    if membership.is_moderator:
+        return qs  # moderators see every state, labelled, so they can act on it
+    return qs.filter(_visibility_q(membership, discussion, responded=responded))
 
 
 def post_visible_to(post: Post, membership: Membership) -> bool:
-    """Whether `membership` may read `post` (its discussion is already known visible)."""
+    """Whether `membership` may read `post`, its discussion's rules (draft, segments) included."""
+    if post.community_id != membership.community_id:
+        return False
     if membership.is_moderator:
-        return True  # moderators see every post, including hidden and removed ones
-    if post.status != PostStatus.PUBLISHED:
-        # Authors still see their own pending posts.
-        return post.author_id == membership.pk and post.status == PostStatus.PENDING
-    if membership.is_client:
         return True
-    if post.author_id == membership.pk:
-        return True
-    discussion = post.discussion
-    if discussion.kind == DiscussionKind.JOURNAL:
-        # Private journal: a participant sees only their own posts and moderators' replies to them.
-        return post.author.is_moderator and post.parent is not None and post.parent.author_id == membership.pk
-    if discussion.visibility == Visibility.UNINFLUENCED:
-        return Post.objects.filter(
-            discussion=discussion,
-            author=membership,
-            parent__isnull=True,
-            status__in=[PostStatus.PUBLISHED, PostStatus.PENDING],
-        ).exists()
-    return True
+    if not discussion_visible_to(post.discussion, membership):
+        return False
+    return posts_visible_to(membership, post.discussion).filter(pk=post.pk).exists()
+
+
+def published_posts(community: Community) -> QuerySet[Post]:
+    """Posts that count as said, for exports and analysis: published, and not under a hidden post."""
+    return Post.objects.filter(community=community, status=PostStatus.PUBLISHED).filter(
+        Q(parent__isnull=True) | Q(parent__status=PostStatus.PUBLISHED)
+    )
+
+
+@dataclass
+class DiscussionPage:
+    """One page of a discussion: top-level responses with their replies and images attached."""
+
+    page: Page
+    posts: list[Post]
+    responded: bool
+    hidden_until_responding: bool
+    reply_count: int = 0
+
+
+def discussion_page(
+    membership: Membership, discussion: Discussion, *, page_number: int | str | None = 1
+) -> DiscussionPage:
+    """A page of the discussion for this member, in a fixed number of queries whatever its size.
+
+    Queries: count, the page's responses, their visible replies, the images of
+    both (+1 for "has responded" where the discussion is uninfluenced).
+    """
+    responded = True
+    if membership.is_participant and discussion.visibility == Visibility.UNINFLUENCED:
+        responded = has_responded(membership, discussion)
+    visible = posts_visible_to(membership, discussion, responded=responded).select_related("author__user")
+    roots = visible.filter(parent__isnull=True).order_by("created_at", "id")
+    paginator = Paginator(roots, DISCUSSION_PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    posts = list(page.object_list)
+    by_id = {p.pk: p for p in posts}
+    replies = list(visible.filter(parent_id__in=list(by_id)).order_by("created_at", "id")) if by_id else []
+    for post in posts:
+        post.visible_replies = []
+    for reply in replies:
+        by_id[reply.parent_id].visible_replies.append(reply)
+    every = posts + replies
+    images: dict[int, list[PostImage]] = {}
+    if every:
+        for image in PostImage.objects.filter(post_id__in=[p.pk for p in every]):
+            images.setdefault(image.post_id, []).append(image)
+    for post in every:
+        post.image_list = images.get(post.pk, [])
+    return DiscussionPage(
+        page=page,
+        posts=posts,
+        responded=responded,
+        hidden_until_responding=not responded,
+        reply_count=len(replies),
+    )
+
+
+def post_revisions(post: Post) -> QuerySet:
+    return post.revisions.all()
+
+
+# --- moderation -------------------------------------------------------------------------------
+
+
+def open_flags_exist() -> Exists:
+    return Exists(Flag.objects.filter(post=OuterRef("pk"), resolved_at__isnull=True))
+
+
+def moderation_queue(
+    community: Community,
+    *,
+    status: str | None = None,
+    discussion_id: int | None = None,
+    flagged: bool = False,
+) -> QuerySet[Post]:
+    """Posts for the moderation queue, newest first, with `has_open_flags` annotated.
+
+    With no filter the queue shows what needs a decision: pending posts and
+    posts with open flags.
+    """
+    qs = (
+        Post.objects.filter(community=community)
+        .select_related("author__user", "discussion", "status_changed_by")
+        .annotate(has_open_flags=open_flags_exist())
+        .order_by("-created_at", "-id")
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if discussion_id:
+        qs = qs.filter(discussion_id=discussion_id)
+    if flagged:
+        qs = qs.filter(has_open_flags=True)
+    if not status and not flagged:
+        qs = qs.filter(Q(status=PostStatus.PENDING) | Q(has_open_flags=True))
+    return qs
+
+
+def open_flags_for(posts: list[Post]) -> dict[int, list[Flag]]:
+    """Open flags of the given posts, by post id, in one query."""
+    found: dict[int, list[Flag]] = {}
+    if posts:
+        flags = Flag.objects.filter(post_id__in=[p.pk for p in posts], resolved_at__isnull=True)
+        for flag in flags.select_related("flagged_by"):
+            found.setdefault(flag.post_id, []).append(flag)
+    return found
+
+
+def audit_entries(community: Community) -> QuerySet[AuditEntry]:
+    return (
+        AuditEntry.objects.filter(community=community).select_related("actor").order_by("-created_at", "-id")
+    )
+
+
+def post_html_for(post: Post, viewer: Membership) -> str:
+    """The sanitised HTML of a post as `viewer` may read it: clients get the redacted copy."""
+    if viewer.is_client:
+        return post.client_body_html or render_markdown(redact_contact_details(post.body))
+    return post.body_html or render_markdown(post.body)

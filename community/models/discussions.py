@@ -78,11 +78,26 @@ class Post(models.Model):
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
     )
     body = models.TextField()
+    # `body` rendered by community.markdown at write time, so pages never re-render Markdown.
+    body_html = models.TextField(blank=True, editable=False)
+    # What clients read instead: the same text with personal details redacted. Written with
+    # body_html by the regex redactor, then replaced by the analysis' finer redaction.
+    client_body_html = models.TextField(blank=True, editable=False)
     status = models.CharField(max_length=10, choices=PostStatus, default=PostStatus.PUBLISHED, db_index=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     # The id a post had in the file it was imported from (import_posts / export_analysis).
     imported_id = models.CharField(max_length=120, blank=True)
+    # Who last changed the status and why (the full history is in AuditEntry).
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status_reason = models.TextField(blank=True)
+    # Set when this post answers a moderator's probe (community.models.probes).
+    probe = models.ForeignKey(
+        "community.Probe", on_delete=models.SET_NULL, null=True, blank=True, related_name="answers"
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
