@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class CommunityConfig(AppConfig):
     name = "community"
     verbose_name = "Communities"
+
+    def ready(self) -> None:
+        # Board sockets subscribe to post events (community.events); importing connects the receiver.
+        from community import realtime_boards  # noqa: F401

@@ -1,17 +1,17 @@
-"""Template context for the navigation: the communities the user belongs to and their role."""
+"""Template context for the navigation: the communities the user belongs to and their role.
+
+Lazy, so pages that never render the community switcher pay no query for it.
+"""
 
 from __future__ import annotations
 
-from community.models import Membership
+from django.utils.functional import SimpleLazyObject
+
+from community.membership_selectors import memberships_for_user
 
 
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_memberships": []}
-    memberships = list(
-        Membership.objects.filter(user=user, is_active=True)
-        .select_related("community")
-        .order_by("community__name")
-    )
-    return {"nav_memberships": memberships}
+    return {"nav_memberships": SimpleLazyObject(lambda: memberships_for_user(user))}

@@ -7,6 +7,10 @@ model instances, so they can hand them straight to a task or a broadcast.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
+
 from django.db import transaction
 from django.dispatch import Signal
 
@@ -15,10 +19,26 @@ post_changed = Signal()
 
 POST_EVENT_KINDS = ("published", "edited", "hidden", "removed", "restored", "deleted", "pending")
 
+# Bulk loaders (the demo) write hundreds of posts at once; one event per post would run the
+# analysis post by post. They mute events and run the batch analysis (`manage.py analyze`) after.
+_muted: ContextVar[bool] = ContextVar("community_post_events_muted", default=False)
+
+
+@contextlib.contextmanager
+def post_events_muted() -> Iterator[None]:
+    """Announce nothing inside this block; the caller takes over what subscribers would have done."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
 
 def announce_post_event(*, post_id: int, community_id: int, discussion_id: int, kind: str) -> None:
     if kind not in POST_EVENT_KINDS:
         raise ValueError(f"Unknown post event kind {kind!r}.")
+    if _muted.get():
+        return
     transaction.on_commit(
         lambda: post_changed.send(
             sender="community",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from celery.schedules import crontab
+
 from config.env import (
     BASE_DIR,
     VAR_DIR,
@@ -45,6 +47,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI assets served locally: no CDN at run time
     "community",
     "research",
 ]
@@ -59,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Turns community.access.ConsentRequired into a redirect to the consent page.
+    "community.middleware.ConsentRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -93,9 +98,19 @@ if REDIS_URL:
             "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30},
         }
     }
+    # Live sessions fan one message out to hundreds of sockets: on the pub/sub layer that is one
+    # PUBLISH per group and one local hand-off per socket, instead of one Redis list push and pop
+    # per socket. At-most-once is fine there: live messages are stored first and replayed from the DB.
+    CHANNEL_LAYERS["live"] = {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL]},
+    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer"},
+        "live": {"BACKEND": "channels.layers.InMemoryChannelLayer"},
+    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Celery: with REDIS_URL, real workers; without, tasks run in-process. Callers
@@ -115,6 +130,27 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"research.tasks.*": {"queue": "analysis"}}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+REMINDER_HOUR = env_int("REMINDER_HOUR", 9, minimum=0)
+if REMINDER_HOUR > 23:
+    raise EnvError(f"REMINDER_HOUR must be an hour from 0 to 23 (UTC), got {REMINDER_HOUR}.")
+# Run by `celery -A config beat`: catch posts whose analysis was never queued, and
+# refresh themes (each community's refresh is debounced in research.services).
+CELERY_BEAT_SCHEDULE = {
+    "research-reconcile-analysis": {
+        "task": "research.tasks.reconcile_analysis",
+        "schedule": 60.0 * env_int("ANALYSIS_RECONCILE_MINUTES", 10, minimum=1),
+    },
+    "research-refresh-themes": {
+        "task": "research.tasks.refresh_all_themes",
+        "schedule": 60.0 * env_int("THEME_REFRESH_MINUTES", 60, minimum=5),
+    },
+    # Reminders to non-responders of required activities, once a day at REMINDER_HOUR (UTC);
+    # REMINDERS_PER_DAY caps them per person, so an extra run sends nothing more.
+    "community-send-reminders": {
+        "task": "community.tasks.send_reminders",
+        "schedule": crontab(minute=0, hour=REMINDER_HOUR),
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -170,7 +206,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Verbatim API", "VERSION": "1", "SERVE_INCLUDE_SCHEMA": False}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Verbatim API",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
 
 # --- Product limits (bad input gets a message naming the limit) ---
 VERBATIM = {
@@ -183,6 +225,25 @@ VERBATIM = {
     "EDIT_WINDOW_MINUTES": env_int("EDIT_WINDOW_MINUTES", 60, minimum=0),
     "REMINDERS_PER_DAY": env_int("REMINDERS_PER_DAY", 1, minimum=0),
     "CSV_INVITE_MAX_ROWS": env_int("CSV_INVITE_MAX_ROWS", 2000, minimum=1),
+    # Dashboard counts are cached under a fingerprint that any post, analysis or theme change
+    # replaces, so entries never go stale; this is how long an unused entry is kept.
+    "DASHBOARD_CACHE_SECONDS": env_int("DASHBOARD_CACHE_SECONDS", 300, minimum=0),
+    # Analysis: posts per chunk (one read, one nlp.pipe pass, one bulk write each) and spaCy batch.
+    "ANALYSIS_CHUNK": env_int("ANALYSIS_CHUNK", 500, minimum=1),
+    "ANALYSIS_NLP_BATCH": env_int("ANALYSIS_NLP_BATCH", 64, minimum=1),
+    "RECONCILE_MAX_POSTS": env_int("RECONCILE_MAX_POSTS", 20_000, minimum=1),
+    # 0 lets the theme builder choose how many themes a scope gets.
+    "THEMES_MAX": env_int("THEMES_MAX", 0, minimum=0),
+    "THEME_REFRESH_DEBOUNCE_SECONDS": env_int("THEME_REFRESH_DEBOUNCE_SECONDS", 300, minimum=1),
+    "IMPORT_MAX_ROWS": env_int("IMPORT_MAX_ROWS", 200_000, minimum=1),
+    "SEGMENTS_PER_MEMBER_MAX": env_int("SEGMENTS_PER_MEMBER_MAX", 12, minimum=1),
+    "SEGMENT_MAX_CHARS": env_int("SEGMENT_MAX_CHARS", 40, minimum=4),
+    # Live sessions: one line of chat, lines per member per minute, one WebSocket frame, and how
+    # many missed messages a (re)connecting socket is sent per stream before it must ask again.
+    "LIVE_MESSAGE_MAX_CHARS": env_int("LIVE_MESSAGE_MAX_CHARS", 2000, minimum=50),
+    "LIVE_MESSAGES_PER_MINUTE": env_int("LIVE_MESSAGES_PER_MINUTE", 20, minimum=1),
+    "LIVE_FRAME_MAX_CHARS": env_int("LIVE_FRAME_MAX_CHARS", 8192, minimum=1024),
+    "LIVE_REPLAY_MAX": env_int("LIVE_REPLAY_MAX", 500, minimum=10),
 }
 
 LOGGING = {

@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("community.urls")),
     path("", include("research.urls")),
+    path("api/", include("research.api.urls")),
 ]
 
 if settings.DEBUG:

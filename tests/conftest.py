@@ -16,6 +16,24 @@ from community.models import Role
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _celery_tasks_run_in_process():
+    """Tasks run in-process even when REDIS_URL is set (CI's second pass): these tests assert what a
+    task did, which needs it to run here. Real workers on Redis are tested in tests/integration."""
+    from django.conf import settings
+
+    from config.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    app.conf.task_always_eager = True
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Personas get real password hashes; the slow default hasher only costs suite time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def community(db):
     return CommunityFactory(

@@ -18,17 +18,59 @@ from community.models.discussions import (
     PostStatus,
     Visibility,
 )
+from community.models.live import (
+    LiveConnection,
+    LiveMessage,
+    LiveMessageKind,
+    LiveQuestion,
+    LiveSession,
+    LiveState,
+    LiveStream,
+)
+from community.models.media import PostImage
+from community.models.moderation import Flag
+from community.models.notifications import Notification, NotificationKind, Reminder
+from community.models.probes import Probe
+from community.models.scorecards import (
+    DEFAULT_DIMENSIONS,
+    SCORE_MAX,
+    SCORE_MIN,
+    Scorecard,
+    ScorecardDimension,
+    ScorecardRating,
+    ScorecardResponse,
+)
 
 __all__ = [
+    "LiveConnection",
+    "LiveMessage",
+    "LiveMessageKind",
+    "LiveQuestion",
+    "LiveSession",
+    "LiveState",
+    "LiveStream",
+    "DEFAULT_DIMENSIONS",
+    "Notification",
+    "NotificationKind",
+    "Probe",
+    "Reminder",
+    "SCORE_MAX",
+    "SCORE_MIN",
+    "Scorecard",
+    "ScorecardDimension",
+    "ScorecardRating",
+    "ScorecardResponse",
     "AuditEntry",
     "Community",
     "Discussion",
     "DiscussionKind",
     "ErasurePolicy",
+    "Flag",
     "Invitation",
     "Membership",
     "ModerationMode",
     "Post",
+    "PostImage",
     "PostRevision",
     "PostStatus",
     "Role",

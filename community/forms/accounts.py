@@ -1,0 +1,62 @@
+"""Forms for joining by invitation and accepting consent."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.password_validation import password_validators_help_text_html, validate_password
+from django.core.exceptions import ValidationError
+
+
+class JoinForm(forms.Form):
+    """New account from an invitation: the email is fixed by the invitation."""
+
+    first_name = forms.CharField(
+        max_length=150, label="First name", widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        max_length=150,
+        label="Last name",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    password1 = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Repeat the password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", "The two passwords do not match.")
+        elif password1:
+            from django.contrib.auth import get_user_model
+
+            probe = get_user_model()(
+                username=self.email, email=self.email, first_name=cleaned.get("first_name", "")
+            )
+            try:
+                validate_password(password1, probe)
+            except ValidationError as exc:
+                self.add_error("password1", exc)
+        return cleaned
+
+
+class ConsentForm(forms.Form):
+    agree = forms.BooleanField(
+        label="I have read the above and I agree to take part on these terms.",
+        error_messages={
+            "required": "Tick the box to agree. If you would rather not take part, you can simply close this page."
+        },
+    )

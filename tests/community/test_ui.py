@@ -1,0 +1,125 @@
+"""Base UI: layout, navigation by role, accessibility basics, no assets from the internet."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_it_offers_a_skip_link_to_the_main_content(client, bob, community):
+    client.force_login(bob)
+    body = client.get(reverse("home")).content.decode()
+    assert '<a class="skip-link" href="#main">' in body
+    assert '<main id="main"' in body
+    assert '<html lang="en"' in body
+
+
+@pytest.mark.parametrize(
+    ("persona", "badge"), [("alice", "Moderator"), ("bob", "Participant"), ("carol", "Client")]
+)
+def test_it_shows_the_current_community_and_role_in_the_header(client, request, community, persona, badge):
+    client.force_login(request.getfixturevalue(persona))
+    body = client.get(reverse("community_home", args=["acme"])).content.decode()
+    header = body[body.index('<header class="site-header">') : body.index("</header>")]
+    assert "Acme Listening Lab" in header
+    assert f'<span class="badge badge-{badge.lower()}">{badge}</span>' in header
+
+
+def test_it_shows_the_members_tab_only_to_moderators(client, alice, bob, community):
+    members_url = reverse("member_list", args=["acme"])
+    client.force_login(alice)
+    assert f'href="{members_url}"' in client.get(reverse("community_home", args=["acme"])).content.decode()
+    client.force_login(bob)
+    assert (
+        f'href="{members_url}"' not in client.get(reverse("community_home", args=["acme"])).content.decode()
+    )
+
+
+def test_it_marks_the_current_tab_for_screen_readers(client, alice, community):
+    client.force_login(alice)
+    body = client.get(reverse("member_list", args=["acme"])).content.decode()
+    assert re.search(r'<a href="/c/acme/members/"\s+aria-current="page">Members</a>', body)
+
+
+def test_it_shows_flash_messages_after_an_action(client, alice, community):
+    client.force_login(alice)
+    response = client.post(
+        reverse("member_invite", args=["acme"]),
+        {"email": "flash@example.com", "role": "participant"},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert 'class="messages" role="status"' in body
+    assert "Invitation sent to flash@example.com" in body
+
+
+def test_it_signs_out_with_a_post_form_in_the_nav(client, bob, community):
+    client.force_login(bob)
+    body = client.get(reverse("home")).content.decode()
+    assert re.search(
+        r'<form method="post" action="/logout/"[^>]*>\s*<input type="hidden" name="csrfmiddlewaretoken"', body
+    )
+
+
+def test_it_labels_every_form_field_and_ties_errors_to_it(client):
+    body = client.post(reverse("login"), {"username": "", "password": ""}).content.decode()
+    assert '<label for="id_username">' in body
+    assert '<label for="id_password">' in body
+    assert 'id="id_username_error"' in body
+    assert 'aria-describedby="id_username_error"' in body
+    assert 'aria-invalid="true"' in body
+
+
+def test_it_serves_its_own_stylesheet_script_and_htmx():
+    assert finders.find("css/verbatim.css")
+    assert finders.find("js/verbatim.js")
+    assert finders.find("django_htmx/htmx-2.min.js")
+
+
+def test_it_loads_nothing_from_another_site(client, alice, community):
+    client.force_login(alice)
+    for url in [
+        reverse("home"),
+        reverse("community_home", args=["acme"]),
+        reverse("member_list", args=["acme"]),
+    ]:
+        body = client.get(url).content.decode()
+        assets = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', body)
+        assert assets, url
+        assert all(not a.startswith(("http:", "https:", "//")) for a in assets), assets
+
+
+def test_it_documents_the_shared_css_classes_at_the_top_of_the_stylesheet():
+    head = (ROOT / "static/css/verbatim.css").read_text()[:3000]
+    for name in [
+        ".card",
+        ".btn-primary",
+        ".btn-danger",
+        ".table",
+        ".badge",
+        ".empty-state",
+        ".chart",
+        ".form",
+    ]:
+        assert name in head, name
+
+
+def test_it_provides_the_template_blocks_other_pages_use():
+    base = (ROOT / "templates/base.html").read_text()
+    for block in ["title", "content", "page_actions", "scripts", "heading"]:
+        assert f"{{% block {block} %}}" in base, block
+
+
+def test_it_shows_a_friendly_not_found_page(client, eve, community, settings):
+    settings.DEBUG = False
+    client.force_login(eve)
+    response = client.get(reverse("community_home", args=["acme"]))
+    assert response.status_code == 404
+    assert "We couldn't find that page" in response.content.decode()
+    assert "Acme" not in response.content.decode()  # outsiders learn nothing about the community
