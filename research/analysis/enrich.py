@@ -22,7 +22,9 @@ from research.analysis.types import (
     PostEnrichment,
 )
 
-ANALYZER_VERSION = "1.0.0"
+ANALYZER_VERSION = "1.1.0"
+# spaCy entity labels for time expressions; their nouns never make aspects or themes.
+TIME_ENTITY_TYPES = frozenset({"DATE", "TIME"})
 DEFAULT_MAX_CHARS = 20_000
 MIN_WORDS_FOR_LANGUAGE_CHECK = 6
 
@@ -470,6 +472,8 @@ def is_compound_part(tok: Any) -> bool:
 def is_aspect_token(tok: Any, pii_chars: set[int]) -> bool:
     if tok.pos_ != "NOUN" or tok.is_stop or tok.like_num or tok.idx in pii_chars:
         return False
+    if tok.ent_type_ in TIME_ENTITY_TYPES:
+        return False  # "last week", "this year": when something happened is never what it is about
     lemma = tok.lemma_.lower()
     if lemma in GENERIC_NOUNS and not any(c.dep_ == "compound" for c in tok.lefts):
         return False  # "points" alone says nothing, "loyalty points" does

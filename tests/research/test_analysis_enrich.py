@@ -277,3 +277,9 @@ def test_it_handles_everyday_retail_and_banking_complaints(enrich):
     assert "credit" not in {a.aspect for a in pushy.aspects}
     assert points.sentiment == "positive"
     assert "loyalty point" in {a.aspect for a in points.aspects}
+
+
+def test_it_never_makes_an_aspect_of_when_something_happened(enrich):
+    [result] = enrich("Last week the delivery was late again.")
+    assert "delivery" in result.terms
+    assert "week" not in result.terms
