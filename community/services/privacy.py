@@ -17,7 +17,6 @@ Everything happens in one transaction; nothing is half-erased.
 from __future__ import annotations
 
 import contextlib
-import re
 import secrets
 from dataclasses import dataclass, field
 
@@ -47,31 +46,13 @@ from community.pii import redact_contact_details
 
 User = get_user_model()
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# Phone-like runs: optional +, digits with spaces, dots, dashes or brackets between them.
-_PHONE = re.compile(r"(?<![\w+])\+?\d[\d\s().-]{5,}\d(?!\w)")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ERASED_REASON = "Erased at the member's request."
 TOMBSTONE_PREFIX = "Former member"
 
 
-def _redact_phone(match: re.Match) -> str:
-    text = match.group(0)
-    digits = sum(ch.isdigit() for ch in text)
-    if not 7 <= digits <= 15 or _ISO_DATE.match(text.strip()):
-        return text
-    return "[phone removed]"
-
-
 def redact_personal_details(text: str, *, names: tuple[str, ...] = ()) -> str:
-    """`text` with email addresses, phone numbers and the given names replaced by markers."""
-    if not text:
-        return text
-    text = _EMAIL.sub("[email removed]", text)
-    text = _PHONE.sub(_redact_phone, text)
-    for name in sorted({n.strip() for n in names if n and len(n.strip()) >= 3}, key=len, reverse=True):
-        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", "[name removed]", text, flags=re.IGNORECASE)
-    return text
+    """`text` with contact details (community.pii) and the given names replaced by markers."""
+    return redact_contact_details(text, names=names)
 
 
 @dataclass

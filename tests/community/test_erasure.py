@@ -66,10 +66,10 @@ def thread(alice, bob, community):
     return {"post": post, "reply": reply, "board": board, "member": bob_member}
 
 
-def test_it_redacts_emails_phone_numbers_and_names_but_not_dates():
-    text = "Ask Bob at bob@x.co.uk or 07700 900123; we met 2024-05-01, 3 times."
+def test_it_redacts_emails_phone_numbers_addresses_and_names_but_not_dates():
+    text = "Ask Bob at bob@x.co.uk or 07700 900123 at 4 Mill Lane; we met 2024-05-01, 3 times."
     assert redact_personal_details(text, names=("Bob",)) == (
-        "Ask [name removed] at [email removed] or [phone removed]; we met 2024-05-01, 3 times."
+        "Ask [NAME] at [EMAIL] or [PHONE] at [ADDRESS]; we met 2024-05-01, 3 times."
     )
 
 
@@ -90,7 +90,7 @@ def test_it_anonymises_posts_and_cuts_them_loose_from_the_person(
     post = Post.objects.get(pk=thread["post"].pk)
     assert post.status == PostStatus.PUBLISHED  # kept, per the community's default policy
     assert "bob.p@mail.example" not in post.body and "7946" not in post.body and "Bob" not in post.body
-    assert "[email removed]" in post.body and "[phone removed]" in post.body and "2024-05-01" in post.body
+    assert "[EMAIL]" in post.body and "[PHONE]" in post.body and "2024-05-01" in post.body
     assert "bob.p@mail.example" not in PostRevision.objects.get(post=post).body
     author = post.author
     assert author.pk == thread["member"].pk  # the same row: replies, flags and analysis keep their links

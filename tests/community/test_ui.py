@@ -123,3 +123,20 @@ def test_it_shows_a_friendly_not_found_page(client, eve, community, settings):
     assert response.status_code == 404
     assert "We couldn't find that page" in response.content.decode()
     assert "Acme" not in response.content.decode()  # outsiders learn nothing about the community
+
+
+def test_it_links_coding_for_moderators_and_exports_for_staff_but_neither_for_participants(
+    client, alice, bob, carol, community
+):
+    from django.urls import reverse
+
+    home = reverse("community_home", kwargs={"slug": community.slug})
+    coding = reverse("research:coding", kwargs={"slug": community.slug})
+    exports = reverse("research:exports", kwargs={"slug": community.slug})
+    seen = {}
+    for user in (alice, bob, carol):
+        client.force_login(user)
+        seen[user.username] = client.get(home).content.decode()
+    assert f'href="{coding}"' in seen["alice"] and f'href="{exports}"' in seen["alice"]
+    assert f'href="{coding}"' not in seen["carol"] and f'href="{exports}"' in seen["carol"]
+    assert f'href="{coding}"' not in seen["bob"] and f'href="{exports}"' not in seen["bob"]
