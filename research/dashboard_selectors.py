@@ -20,7 +20,18 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
 from community.models import Community, Discussion, Membership, Post, PostStatus, Role
@@ -76,10 +87,17 @@ class DashboardFilters:
     def active(self) -> bool:
         return bool(self.discussion or self.segment or self.date_from or self.date_to or self.brand)
 
-    def post_q(self, prefix: str = "post__") -> Q:
-        """The filters as a Q on posts reached through `prefix` (e.g. "post__" from PostAnalysis)."""
+    def post_q(self, prefix: str = "post__", *, published: bool = True) -> Q:
+        """The filters as a Q on posts reached through `prefix` (e.g. "post__" from PostAnalysis).
+
+        `published=False` leaves out the published-status test for querysets that already have it
+        (`analysed_posts`): a repeated equality on the status index makes SQLite's planner, which
+        has no statistics, drive the whole query from every published post of every community.
+        """
         # Customers' words only: moderators' prompts and replies are not evidence about the brand.
-        q = Q(**{f"{prefix}status": PostStatus.PUBLISHED, f"{prefix}author__role": Role.PARTICIPANT})
+        q = Q(**{f"{prefix}author__role": Role.PARTICIPANT})
+        if published:
+            q &= Q(**{f"{prefix}status": PostStatus.PUBLISHED})
         if self.discussion is not None:
             q &= Q(**{f"{prefix}discussion_id": self.discussion.pk})
         if self.segment:
@@ -136,24 +154,36 @@ def data_stamp(*, community: Community) -> str:
     def newest(qs: QuerySet, field: str) -> Subquery:
         return Subquery(qs.order_by().values("community_id").annotate(m=Max(field)).values("m")[:1])
 
-    posts = Post.objects.filter(community_id=OuterRef("pk"))
+    def text(expression) -> Coalesce:
+        return Coalesce(Cast(expression, CharField()), Value(""))
+
+    # The post columns are read in one pass over the community's posts (one scan, not four).
+    posts = (
+        Post.objects.filter(community_id=OuterRef("pk"))
+        .order_by()
+        .values("community_id")
+        .annotate(
+            summary=Concat(
+                text(Count("id", filter=Q(status=PostStatus.PUBLISHED))),
+                Value("|"),
+                text(Max("created_at")),
+                Value("|"),
+                text(Max("edited_at")),
+                Value("|"),
+                text(Max("status_changed_at")),
+                output_field=CharField(),
+            )
+        )
+        .values("summary")[:1]
+    )
     row = (
         Community.objects.filter(pk=community.pk)
         .annotate(
-            published=Subquery(
-                posts.filter(status=PostStatus.PUBLISHED)
-                .order_by()
-                .values("community_id")
-                .annotate(n=Count("id"))
-                .values("n")[:1]
-            ),
-            created=newest(posts, "created_at"),
-            edited=newest(posts, "edited_at"),
-            moderated=newest(posts, "status_changed_at"),
+            vb_posts=Subquery(posts),
             analysed=newest(PostAnalysis.objects.filter(community_id=OuterRef("pk")), "analysed_at"),
             themed=newest(Theme.objects.filter(community_id=OuterRef("pk")), "updated_at"),
         )
-        .values_list("published", "created", "edited", "moderated", "analysed", "themed")
+        .values_list("vb_posts", "analysed", "themed")
         .first()
     )
     stamp = hashlib.sha256(repr(row).encode()).hexdigest()[:24]
@@ -205,7 +235,7 @@ def filter_choices(*, community: Community) -> dict[str, list]:
 
 
 def filtered_analyses(*, community: Community, filters: DashboardFilters) -> QuerySet[PostAnalysis]:
-    return analysed_posts(community=community).filter(filters.post_q())
+    return analysed_posts(community=community).filter(filters.post_q(published=False))
 
 
 def dashboard_overview(*, community: Community, filters: DashboardFilters) -> dict[str, Any]:
@@ -387,31 +417,11 @@ def dashboard_themes(
         return []
     by_id = {t.pk: ThemeRow(theme=t) for t in themes}
     buckets = trend_buckets(filters)
-    trend_counts = {
-        f"w{i}": Count("id", filter=Q(post__created_at__gte=lo, post__created_at__lt=hi))
-        for i, (lo, hi) in enumerate(buckets)
-    }
-    stats_query = (
-        ThemePost.objects.filter(theme_id__in=list(by_id), post__analysis__analysable=True)
-        .filter(filters.post_q())
-        .values("theme_id")
-        .annotate(
-            participants=Count("post__author_id", distinct=True),
-            posts=Count("id"),
-            positive=Count("id", filter=Q(post__analysis__sentiment="positive")),
-            neutral=Count("id", filter=Q(post__analysis__sentiment="neutral")),
-            negative=Count("id", filter=Q(post__analysis__sentiment="negative")),
-            relevant=Count("id", filter=Q(post__analysis__relevance="relevant")),
-            irrelevant=Count("id", filter=Q(post__analysis__relevance="irrelevant")),
-            **trend_counts,
-        )
-        .order_by()
-    )
     stats = _cached(
         community,
         "themes",
         (_filters_key(filters), tuple(by_id), tuple(buckets)),
-        lambda: list(stats_query),
+        lambda: _theme_stats(community=community, filters=filters, theme_ids=list(by_id), buckets=buckets),
     )
     for s in stats:
         row = by_id[s["theme_id"]]
@@ -433,6 +443,60 @@ def dashboard_themes(
     rows = [r for r in by_id.values() if r.posts]
     rows.sort(key=lambda r: (-r.share, -r.posts, r.theme.pk))
     return rows
+
+
+THEME_STAT_KEYS = (
+    "participants",
+    "posts",
+    "positive",
+    "neutral",
+    "negative",
+    "relevant",
+    "irrelevant",
+)
+
+
+def _theme_stats(
+    *, community: Community, filters: DashboardFilters, theme_ids: list[int], buckets: list
+) -> list[dict[str, Any]]:
+    """Per theme: participants, memberships, sentiment and relevance split and posts per trend bucket,
+    over the filtered analyses, in one query.
+
+    The filtered analyses (walked from the community's index) are joined to their memberships by
+    post, so the cost follows the community's posts. Left to itself the planner may instead start
+    from every published post and probe the (theme, post) index once per theme and post: the `+`
+    on `theme_id` (a no-op in SQLite and PostgreSQL) keeps that index out of the join. Only names
+    from this module are interpolated; values travel as parameters.
+    """
+    inner_sql, inner_params = (
+        filtered_analyses(community=community, filters=filters)
+        .annotate(vb_author=F("post__author_id"), vb_created=F("post__created_at"))
+        .values("post_id", "sentiment", "relevance", "vb_author", "vb_created")
+        .query.sql_with_params()
+    )
+    table = connection.ops.quote_name(ThemePost._meta.db_table)
+    counts = [
+        'COUNT(DISTINCT sub."vb_author")',
+        "COUNT(*)",
+        *['COUNT(CASE WHEN sub."sentiment" = %s THEN 1 END)'] * 3,
+        *['COUNT(CASE WHEN sub."relevance" = %s THEN 1 END)'] * 2,
+        *['COUNT(CASE WHEN sub."vb_created" >= %s AND sub."vb_created" < %s THEN 1 END)'] * len(buckets),
+    ]
+    sql = (
+        f"SELECT tp.theme_id, {', '.join(counts)} FROM ({inner_sql}) sub CROSS JOIN {table} tp "
+        f'WHERE tp.post_id = sub."post_id" AND +tp.theme_id IN ({", ".join(["%s"] * len(theme_ids))}) '
+        "GROUP BY tp.theme_id"
+    )
+    bounds = [connection.ops.adapt_datetimefield_value(t) for bucket in buckets for t in bucket]
+    # In the order of the placeholders: the select list's, the subquery's, then the theme ids.
+    params = ("positive", "neutral", "negative", "relevant", "irrelevant", *bounds, *inner_params, *theme_ids)
+    trend_keys = [f"w{i}" for i in range(len(buckets))]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            {"theme_id": r[0], **dict(zip((*THEME_STAT_KEYS, *trend_keys), r[1:], strict=True))}
+            for r in cursor.fetchall()
+        ]
 
 
 def _quote_pool(*, community: Community, filters: DashboardFilters, extra: Q) -> list[PostAnalysis]:
