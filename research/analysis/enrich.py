@@ -702,18 +702,22 @@ def enrich_doc(doc: Any, *, lexicon: BrandLexicon) -> PostEnrichment:
     for start, end, _ in pii:
         pii_chars.update(range(start, end))
 
+    # Doc.text re-joins every token on each access, so read it once.
+    text = doc.text
+
     def phrase(span: Any) -> str:
         # Phrases are shown to clients, so they are cut from the redacted text.
-        return _redacted_range(doc.text, span.start_char, span.end_char, pii)
+        return _redacted_range(text, span.start_char, span.end_char, pii)
 
     toks = list(doc)
+    lemmas = [t.lemma_.lower() for t in toks]
     sents = list(doc.sents)
     doc.user_data["vb_sent_bounds"] = {
         i: (sent.start, sent.end) for sent in sents for i in range(sent.start, sent.end)
     }
     valences = sa.doc_valences(doc, sents=sents)
     by_token = {v.token_i: v.value for v in valences}
-    post_score = sa.score_valences(valences, doc.text)
+    post_score = sa.score_valences(valences, text)
 
     # Every noun counts for theming ("wine" in "wine list" says what the post is about),
     # but a compound's modifier is not an aspect of its own in the sentiment read-out.
@@ -743,8 +747,7 @@ def enrich_doc(doc: Any, *, lexicon: BrandLexicon) -> PostEnrichment:
 
     # Relevance stance.
     rel_cues: list[tuple[float, Any]] = []
-    for tok in toks:
-        lemma = tok.lemma_.lower()
+    for tok, lemma in zip(toks, lemmas, strict=True):
         if lemma in RELEVANCE_POSITIVE:
             polarity = 1.0
         elif lemma in RELEVANCE_NEGATIVE:
@@ -764,8 +767,7 @@ def enrich_doc(doc: Any, *, lexicon: BrandLexicon) -> PostEnrichment:
 
     # Brand-perception dimensions, one signal per dimension, from its strongest cue.
     dims: dict[str, tuple[float, str, float]] = {}
-    for tok in toks:
-        lemma = tok.lemma_.lower()
+    for tok, lemma in zip(toks, lemmas, strict=True):
         names = list(_CUE_TO_DIMENSIONS.get(lemma, ()))
         if not names and lemma in ("know", "get") and any(c.lower_ in ("me", "us") for c in tok.children):
             names = ["understanding_me"]
@@ -780,7 +782,7 @@ def enrich_doc(doc: Any, *, lexicon: BrandLexicon) -> PostEnrichment:
             if prev is None or abs(score) > abs(prev[0]):
                 dims[name] = (score, phrase(clause), 0.0)
     for sent in sents:
-        channels = {t.lemma_.lower() for t in sent if t.lemma_.lower() in CHANNEL_WORDS}
+        channels = {lemmas[i] for i in range(sent.start, sent.end) if lemmas[i] in CHANNEL_WORDS}
         if len(channels) >= 2 and "consistency" not in dims:
             dims["consistency"] = (_span_score(sent, by_token), phrase(sent).strip(), 0.0)
     dimensions = [
@@ -845,17 +847,23 @@ def enrich_doc(doc: Any, *, lexicon: BrandLexicon) -> PostEnrichment:
         for v in valences:
             if i in noun_targets[v.token_i]:
                 attached.add(v.token_i)
-                w = toks[v.token_i].lemma_.lower()
+                w = lemmas[v.token_i]
                 if w != head_lemma and w.isalpha():
                     add(f"{head_lemma}~{w}")
     stops = _stop_words()
-    for tok in toks:
+    for tok, w in zip(toks, lemmas, strict=True):
         if tok.i in nouns or tok.i in attached or tok.idx in pii_chars:
             continue
-        if tok.pos_ in ("ADJ", "VERB") and not tok.is_stop and tok.lemma_.lower() not in LIGHT_VERBS:
-            w = tok.lemma_.lower()
-            if w.isascii() and w.isalpha() and len(w) > 2 and w not in stops:
-                add(f"~{w}")
+        if (
+            tok.pos_ in ("ADJ", "VERB")
+            and not tok.is_stop
+            and w not in LIGHT_VERBS
+            and w.isascii()
+            and w.isalpha()
+            and len(w) > 2
+            and w not in stops
+        ):
+            add(f"~{w}")
 
     entities = [
         {"text": ent.text, "label": ent.label_}
@@ -875,7 +883,7 @@ def enrich_doc(doc: Any, *, lexicon: BrandLexicon) -> PostEnrichment:
         mentions=mentions,
         key_phrases=key_phrases,
         terms=terms,
-        redacted_text=_redact(doc.text, pii),
+        redacted_text=_redact(text, pii),
         sentence_count=len(sents),
         entities=entities,
         noun_phrases=noun_phrases,
