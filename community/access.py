@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.http import Http404
 
-from community.models import Community, Discussion, Membership, Post, PostStatus, Role
+from community.models import Community, Discussion, Membership, Post, Role
 
 
 def get_membership(user, community: Community) -> Membership | None:
@@ -87,7 +87,3 @@ def get_post_for_member(membership: Membership, post_id: int) -> Post:
     if not post_visible_to(post, membership):
         raise Http404("No such post.")
     return post
-
-
-def staff_can_see_status(membership: Membership, status: str) -> bool:
-    return membership.is_moderator or status == PostStatus.PUBLISHED

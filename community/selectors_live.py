@@ -82,8 +82,7 @@ def _name_pair(member: Membership | None) -> tuple[str, str, str]:
     """(pseudonym, name as moderators see it, role) of an author; session events have no author."""
     if member is None:
         return "", "", ""
-    real = member.user.get_full_name() or member.user.username if not member.is_imported else ""
-    return member.pseudonym, f"{real} ({member.pseudonym})" if real else member.pseudonym, member.role
+    return member.pseudonym, member.name_for_moderators, member.role
 
 
 def live_message_event(message: LiveMessage) -> dict[str, Any]:

@@ -190,11 +190,18 @@ class Membership(models.Model):
             return True
         return self.consent_version is not None and self.consent_version >= self.community.consent_version
 
+    @property
+    def name_for_moderators(self) -> str:
+        """The real name with the pseudonym, e.g. "Bob Smith (Swift Heron)"; imported members have none."""
+        if self.is_imported:
+            return self.pseudonym
+        full = self.user.get_full_name() or self.user.username
+        return f"{full} ({self.pseudonym})"
+
     def display_name_for(self, viewer: Membership | None) -> str:
         """Moderators see real identities; everybody else sees the pseudonym."""
-        if viewer is not None and viewer.is_moderator and not self.is_imported:
-            full = self.user.get_full_name() or self.user.username
-            return f"{full} ({self.pseudonym})"
+        if viewer is not None and viewer.is_moderator:
+            return self.name_for_moderators
         return self.pseudonym
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-import pytest
 from django.utils import timezone
 
 from community.models import Post, PostStatus
@@ -145,9 +144,3 @@ def add_posts(community, discussion, n: int, *, theme: Theme | None = None, code
             CodedExcerpt.objects.create(
                 post=post, code=code, start=start, end=start + 15, text="the app is slow"
             )
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings) -> None:
-    # Every factory-made member gets a hashed password; the default hasher is slow by design.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -89,9 +89,3 @@ def fake_nlp(monkeypatch) -> FakeNLP:
     monkeypatch.setattr(services, "_build_themes", fake.build)
     monkeypatch.setattr(services, "_assign_to_themes", fake.assign)
     return fake
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings) -> None:
-    # Every factory-made member gets a hashed password; the default hasher is slow by design.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -15,10 +15,7 @@ from community.services.scorecards import scorecard_ensure, scorecard_submit
 from research.exports.common import PENDING_REDACTION
 from tests.conftest import membership_of
 from tests.factories import DiscussionFactory
-from tests.research import exports_helpers
 from tests.research.exports_helpers import EMAIL_BODY, EMAIL_REDACTED, add_posts, build_corpus
-
-fast_passwords = exports_helpers.fast_passwords
 
 SECRETS = ("SECRET-HIDDEN", "SECRET-REMOVED", "SECRET-UNDER-HIDDEN", "SECRET-THEME")
 COMMUNITY_URLS = ["api:themes", "api:gap", "api:posts"]

@@ -14,11 +14,8 @@ from rest_framework.test import APIClient
 from community.services.scorecards import scorecard_ensure, scorecard_submit
 from tests.conftest import membership_of
 from tests.factories import DiscussionFactory
-from tests.research import exports_helpers
 from tests.research.exports_helpers import build_corpus
 from tests.research.test_api import api_for
-
-fast_passwords = exports_helpers.fast_passwords
 
 ENDPOINTS = [
     ("api:communities", "/api/v1/communities/", False),

@@ -14,7 +14,6 @@ from tests.factories import DiscussionFactory, PostFactory
 from tests.research import fakes
 
 fake_nlp = fakes.fake_nlp
-fast_passwords = fakes.fast_passwords
 
 
 def test_analyze_shows_plain_progress_on_stderr_and_refreshes_themes(community, fake_nlp, settings):

@@ -14,7 +14,6 @@ from tests.factories import DiscussionFactory, PostFactory
 from tests.research import fakes
 
 fake_nlp = fakes.fake_nlp
-fast_passwords = fakes.fast_passwords
 
 
 @pytest.fixture

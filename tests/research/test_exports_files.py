@@ -11,7 +11,6 @@ from openpyxl import load_workbook
 
 from research.exports.common import PENDING_REDACTION
 from tests.factories import DiscussionFactory
-from tests.research import exports_helpers
 from tests.research.exports_helpers import (
     EMAIL_BODY,
     EMAIL_REDACTED,
@@ -20,8 +19,6 @@ from tests.research.exports_helpers import (
     add_posts,
     build_corpus,
 )
-
-fast_passwords = exports_helpers.fast_passwords
 
 SECRETS = ("SECRET-HIDDEN", "SECRET-REMOVED", "SECRET-UNDER-HIDDEN", "SECRET-THEME")
 

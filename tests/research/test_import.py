@@ -9,9 +9,6 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from community.models import Community, Discussion, Membership, Post
-from tests.research import fakes
-
-fast_passwords = fakes.fast_passwords
 
 
 def _jsonl(tmp_path, rows, name="posts.jsonl"):

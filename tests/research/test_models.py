@@ -7,9 +7,6 @@ from django.db import IntegrityError, transaction
 
 from research.models import AnalysisRun, Code, CodedExcerpt, PostAnalysis, Theme
 from tests.factories import DiscussionFactory, PostFactory
-from tests.research import fakes
-
-fast_passwords = fakes.fast_passwords
 
 
 def test_a_run_reports_its_progress_as_a_percentage(community):

@@ -13,7 +13,6 @@ from tests.factories import DiscussionFactory, MembershipFactory, PostFactory, U
 from tests.research import fakes
 
 fake_nlp = fakes.fake_nlp
-fast_passwords = fakes.fast_passwords
 
 
 def _posts(community, bodies, **kwargs):

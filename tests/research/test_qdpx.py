@@ -17,10 +17,7 @@ from lxml import etree
 
 from research.exports.qdpx import NS
 from research.models import CodedExcerpt
-from tests.research import exports_helpers
 from tests.research.exports_helpers import EMAIL_BODY, EMAIL_REDACTED, add_posts, build_corpus
-
-fast_passwords = exports_helpers.fast_passwords
 
 SCHEMA = etree.XMLSchema(etree.parse(str(Path(__file__).parent / "schemas" / "Project-mrt2019.xsd")))
 Q = {"q": NS}

@@ -15,7 +15,6 @@ from tests.factories import DiscussionFactory, PostFactory
 from tests.research import fakes
 
 fake_nlp = fakes.fake_nlp
-fast_passwords = fakes.fast_passwords
 
 
 def test_it_analyses_a_post_once_its_publishing_transaction_commits(

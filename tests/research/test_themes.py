@@ -15,7 +15,6 @@ from tests.factories import DiscussionFactory, MembershipFactory, PostFactory
 from tests.research import fakes
 
 fake_nlp = fakes.fake_nlp
-fast_passwords = fakes.fast_passwords
 
 BODIES = [
     "The staff were lovely.",
