@@ -26,10 +26,13 @@ install: $(STAMP)
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
+# The demo is shown the way users see the product: DEBUG off (the site's own 404 and 500 pages).
+# `make demo DEBUG=true` brings Django's debug pages back; HOST and PORT choose where it listens.
+DEBUG ?= false
 demo: migrate
 	$(BIN)/python manage.py load_demo --reset
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
+	DEBUG=$(DEBUG) $(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
 
 serve: migrate
 	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application

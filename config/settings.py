@@ -144,6 +144,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "research.tasks.refresh_all_themes",
         "schedule": 60.0 * env_int("THEME_REFRESH_MINUTES", 60, minimum=5),
     },
+    # Live-session presence: forget sockets of an ASGI process that died (their heartbeat stopped).
+    "community-sweep-live-connections": {
+        "task": "community.tasks.sweep_live_connections",
+        "schedule": 60.0,
+    },
     # Reminders to non-responders of required activities, once a day at REMINDER_HOUR (UTC);
     # REMINDERS_PER_DAY caps them per person, so an extra run sends nothing more.
     "community-send-reminders": {
@@ -170,6 +175,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+# Outside production WhiteNoise serves static files straight from the finders, so the demo can run
+# with DEBUG off (real 404/500 pages, no URL list) without a collectstatic step.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
