@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, Prefetch, Q
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -32,6 +32,7 @@ from community.models import (
     ScorecardResponse,
     Visibility,
 )
+from community.roster import roster_for
 
 # A participant has "responded" once they have a live top-level post: published, or pending
 # approval (they did their part). Same rule as community.selectors.has_responded.
@@ -80,10 +81,19 @@ def probes_for_discussion(*, discussion: Discussion, membership: Membership) -> 
     return list(probes)
 
 
+def probe_question_for(probe: Probe, viewer: Membership) -> str:
+    """The probe's question as `viewer` reads it. Probes on open boards are public, so members'
+    names in them ("Sarah, what would...") become pseudonyms for everyone but the moderators and
+    the one member it is addressed to (who knows their own name)."""
+    if viewer.is_moderator or (probe.addressee_id is not None and probe.addressee_id == viewer.pk):
+        return probe.question
+    return roster_for(probe.community_id).pseudonymise(probe.question)
+
+
 def get_probe_for_member(membership: Membership, probe_id: int) -> Probe:
     probe = (
         Probe.objects.filter(community_id=membership.community_id, pk=probe_id)
-        .select_related("discussion__community", "post", "author__user", "addressee__user", "community")
+        .select_related("discussion__community", "post__author__user", "author__user", "addressee__user", "community")
         .first()
     )
     if (
@@ -120,7 +130,10 @@ def probes_open_for_member(*, membership: Membership) -> list[Probe]:
         .select_related("discussion")
         .order_by("created_at", "id")
     )
-    return [p for p in probes if p.discussion.targets(membership)]
+    shown = [p for p in probes if p.discussion.targets(membership)]
+    for probe in shown:
+        probe.question_shown = probe_question_for(probe, membership)
+    return shown
 
 
 # --- Scorecards -------------------------------------------------------------------------------
@@ -345,7 +358,8 @@ def participant_home(membership: Membership) -> dict[str, Any]:
       then by closing time;
     - probes: follow-ups addressed to them and not yet answered;
     - new_activities: activities opened in the last week;
-    - new_replies: replies by others to their posts in the last week (latest 5) and their count;
+    - new_reply_discussions: where others replied to their posts in the last week, one entry per
+      discussion with its count (busiest first, at most 5), and new_reply_count in all;
     - notifications: their latest unread notifications here (5) and the unread count.
     """
     now = timezone.now()
@@ -392,7 +406,11 @@ def participant_home(membership: Membership) -> dict[str, Any]:
         "due": due,
         "probes": probes_open_for_member(membership=membership),
         "new_activities": new_activities,
-        "new_replies": list(replies.select_related("author", "discussion").order_by("-created_at")[:5]),
+        "new_reply_discussions": list(
+            replies.values("discussion_id", "discussion__title")
+            .annotate(replies=Count("id"))
+            .order_by("-replies", "discussion__title")[:5]
+        ),
         "new_reply_count": replies.count(),
         "notifications": list(unread.order_by("-created_at", "-id")[:5]),
         "unread_count": unread.count(),
@@ -500,3 +518,21 @@ def member_data_export(*, user) -> dict[str, Any]:
             for m in memberships
         ],
     }
+
+
+def client_self_assessments(membership: Membership) -> list[dict[str, Any]]:
+    """The scorecards a client can answer for the brand, and whether they have (one query).
+
+    The perception gap compares these answers with the participants', so the client home
+    lists them with a plain "answered" mark.
+    """
+    answered = ScorecardResponse.objects.filter(member=membership, scorecard__discussion=OuterRef("pk"))
+    rows = (
+        Discussion.objects.filter(
+            community_id=membership.community_id, kind=DiscussionKind.SCORECARD, is_draft=False
+        )
+        .annotate(answered=Exists(answered))
+        .order_by("position", "pk")
+    )
+    now = timezone.now()
+    return [{"discussion": d, "answered": d.answered, "is_open": d.is_open(now)} for d in rows]

@@ -12,6 +12,7 @@ from community.access import get_community_for_member
 from community.forms.members import CommunityCreateForm
 from community.membership_selectors import member_counts, memberships_for_user
 from community.models import Role
+from community.selectors_engagement import client_self_assessments
 from community.services.memberships import MembershipError, community_create, membership_create
 
 
@@ -27,6 +28,8 @@ def community_home(request: HttpRequest, slug: str) -> HttpResponse:
     context = {"community": community, "membership": membership}
     if membership.is_moderator:
         context["counts"] = member_counts(community)
+    elif membership.is_client:
+        context["self_assessments"] = client_self_assessments(membership)
     return render(request, "community/community_home.html", context)
 
 

@@ -30,6 +30,15 @@ _DEFAULT_ACTION = {
 }
 
 
+# What the moderator reads after an action: what happened and to whose post, in words.
+_MODERATION_DONE = {
+    "approve": "Approved the post by {author}; it is visible and its flags are cleared.",
+    "hide": "Hid the post by {author}. Participants and clients no longer see it.",
+    "remove": "Removed the post by {author}. It is out of every page, result and export.",
+    "restore": "Restored the post by {author}; it is visible again.",
+}
+
+
 @login_required
 def moderation_queue_view(request: HttpRequest, slug: str) -> HttpResponse:
     community, membership = get_community_for_member(request.user, slug, roles=MODERATORS)
@@ -93,7 +102,10 @@ def post_moderate_view(request: HttpRequest, slug: str, post_id: int) -> HttpRes
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"Post {post.pk}: {form.cleaned_data['action']} done.")
+        messages.success(
+            request,
+            _MODERATION_DONE[form.cleaned_data["action"]].format(author=post.author.name_for_moderators),
+        )
     return redirect(next_url)
 
 

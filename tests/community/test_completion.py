@@ -132,9 +132,14 @@ def test_it_shows_a_participant_open_probes_new_replies_and_unread_notifications
     mine = PostFactory(discussion=board, author=member)
     PostFactory(discussion=board, author=participant(community, "replier"), parent=mine)
     probe = probe_create(author=membership_of(alice, community), discussion=board, question="Why?", post=mine)
+    PostFactory(discussion=board, author=participant(community, "second"), parent=mine)
     home = participant_home(member)
     assert home["probes"] == [probe]
-    assert home["new_reply_count"] == 1
+    assert home["new_reply_count"] == 2
+    # One line per discussion with its count, not the discussion's title once per reply.
+    assert home["new_reply_discussions"] == [
+        {"discussion_id": board.pk, "discussion__title": board.title, "replies": 2}
+    ]
     assert home["unread_count"] == 1
     assert board not in home["due"]
     PostFactory(discussion=board, author=member, probe=probe, parent=mine)
@@ -172,3 +177,15 @@ def test_it_shows_what_is_due_on_the_participants_community_home(bob, community,
     client.force_login(bob)
     page = client.get(reverse("community_home", args=["acme"])).content.decode()
     assert "Waiting for you" in page and "Your last shop" in page
+
+
+def test_it_lists_new_replies_once_per_discussion_with_a_link(bob, community, board, client):
+    member = membership_of(bob, community)
+    mine = PostFactory(discussion=board, author=member)
+    for name in ("first", "second", "third"):
+        PostFactory(discussion=board, author=participant(community, name), parent=mine)
+    client.force_login(bob)
+    page = client.get(reverse("community_home", args=["acme"])).content.decode()
+    link = f'<a href="{reverse("discussion_detail", args=["acme", board.pk])}">{board.title}</a> (3)'
+    assert "3 new replies to your posts" in page
+    assert page.count(link) == 1

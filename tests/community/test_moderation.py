@@ -147,6 +147,18 @@ def test_it_shows_the_required_reason_message_when_a_moderator_leaves_it_out(cli
     assert bobs_post.status == PostStatus.PUBLISHED
 
 
+def test_it_tells_the_moderator_in_words_what_the_action_did(client, alice, bobs_post):
+    client.force_login(alice)
+    response = client.post(
+        reverse("post_moderate", args=["acme", bobs_post.pk]),
+        {"action": "hide", "reason": "Off topic"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert f"Hid the post by {bobs_post.author.name_for_moderators}" in page
+    assert "hide done" not in page
+
+
 def test_it_answers_not_found_to_participants_and_clients_on_moderation_pages(client, bob, carol, bobs_post):
     for user in (bob, carol):
         client.force_login(user)

@@ -212,3 +212,24 @@ def test_it_shows_results_in_a_constant_number_of_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert "(12)" in response.content.decode()
+
+
+def test_it_points_a_client_from_their_home_to_the_self_assessment_until_answered(
+    bob, carol, community, activity, scorecard, client, django_assert_max_num_queries
+):
+    from community.selectors_engagement import client_self_assessments
+
+    home = reverse("community_home", args=["acme"])
+    answer = reverse("scorecard_answer", args=["acme", activity.pk])
+    client.force_login(carol)
+    page = client.get(home).content.decode()
+    assert "Your team's self-assessment" in page and answer in page and "not answered yet" in page
+    assert reverse("research:gap", args=["acme"]) in page
+    scorecard_submit(member=membership_of(carol, community), scorecard=scorecard, ratings=_all(scorecard, 20))
+    assert "not answered yet" not in client.get(home).content.decode()
+    carols = membership_of(carol, community)
+    with django_assert_max_num_queries(1):
+        assert [i["answered"] for i in client_self_assessments(carols)] == [True]
+    # Participants rate the brand too, but not "for the team": their home has no such card.
+    client.force_login(bob)
+    assert "Your team's self-assessment" not in client.get(home).content.decode()
