@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from community.models import Community, Role
 from community.services.memberships import segments_clean
 
-SEGMENTS_HELP = "Tags that group members, separated by commas, e.g. “app users, London”."
+SEGMENTS_HELP = "Tags that group members, separated by commas or semicolons, e.g. “app users; London”."
 
 
 class SegmentsField(forms.CharField):

@@ -4,6 +4,7 @@ get 404 on analysis endpoints, anonymous callers 401), selectors read, serialize
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
@@ -129,7 +130,20 @@ class PostListView(_ReaderMixin, generics.ListAPIView):
 @login_required
 @require_http_methods(["GET", "POST"])
 def api_token_view(request: HttpRequest) -> HttpResponse:
-    """Shows the signed-in user's API token; POST creates one or replaces it (revoking the old)."""
+    """Shows the signed-in user's API token; POST creates one or replaces it (revoking the old).
+
+    Only research teams and the brand's team read the API (participants have no endpoint), so
+    nobody else is handed a token that would answer 404 everywhere.
+    """
+    if not (
+        request.user.is_staff
+        or Membership.objects.filter(
+            user=request.user, role__in=[Role.MODERATOR, Role.CLIENT], is_active=True
+        ).exists()
+    ):
+        raise PermissionDenied(
+            "The API is for research teams and the brand's team; as a participant you have no API access."
+        )
     token = Token.objects.filter(user=request.user).first()
     if request.method == "POST":
         if token is not None:

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from community.models import AuditEntry, Community, Membership, Role
-from tests.factories import CommunityFactory, MembershipFactory
+from tests.factories import CommunityFactory, MembershipFactory, UserFactory
 
 
 def test_it_signs_a_member_in_and_shows_their_communities(client, bob, community):
@@ -172,8 +172,15 @@ def test_it_refuses_community_creation_to_non_staff(client, request, community, 
     assert not Community.objects.filter(slug="x").exists()
 
 
-def test_it_shows_an_empty_state_to_someone_without_communities(client, admin_user):
-    client.force_login(admin_user)
+def test_it_shows_an_empty_state_to_someone_without_communities(client, db):
+    client.force_login(UserFactory(username="newcomer"))
     body = client.get(reverse("home")).content.decode()
     assert "You are not in any community yet" in body
-    assert "Create a community" in body
+    assert "Create a community" not in body
+
+
+def test_it_shows_a_site_administrator_where_to_start(client, admin_user):
+    client.force_login(admin_user)
+    body = client.get(reverse("home")).content.decode()
+    assert "You administer this site" in body and "You are not in any community yet" not in body
+    assert "Create a community" in body and reverse("admin:index") in body

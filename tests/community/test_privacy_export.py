@@ -63,6 +63,8 @@ def test_it_shows_the_my_data_page_with_what_erasure_will_do(bob, community, cli
     client.force_login(bob)
     page = client.get(reverse("my_data")).content.decode()
     assert "Download my data" in page and "anonymised" in page
+    # The account page is also where a member finds the password change.
+    assert reverse("password_change") in page
 
 
 def test_it_exports_in_a_constant_number_of_queries(

@@ -264,6 +264,14 @@ def test_it_lets_a_signed_in_user_create_and_replace_their_token(client, carol):
     assert Token.objects.get(user=carol).key != first
 
 
+def test_it_gives_participants_no_token_and_says_why(client, bob):
+    client.force_login(bob)
+    response = client.post(reverse("api:token"))
+    assert response.status_code == 403
+    assert "as a participant you have no API access" in response.content.decode()
+    assert not Token.objects.filter(user=bob).exists()
+
+
 def test_it_sends_anonymous_visitors_of_the_token_page_to_sign_in(client, db):
     response = client.get(reverse("api:token"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
