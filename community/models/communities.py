@@ -8,6 +8,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+# Erasure swaps a member's account for a placeholder whose username starts with this.
+ERASED_USERNAME_PREFIX = "erased-"
+
 
 class Role(models.TextChoices):
     PARTICIPANT = "participant", "Participant"
@@ -191,9 +194,16 @@ class Membership(models.Model):
         return self.consent_version is not None and self.consent_version >= self.community.consent_version
 
     @property
+    def is_erased(self) -> bool:
+        """The person asked to be erased: this membership now points at a placeholder account."""
+        return self.user.username.startswith(ERASED_USERNAME_PREFIX)
+
+    @property
     def name_for_moderators(self) -> str:
         """The real name with the pseudonym, e.g. "Bob Smith (Swift Heron)"; imported members have none."""
-        if self.is_imported:
+        if self.is_imported or self.is_erased:
+            # Imported people have no account; an erased member's account is a placeholder
+            # whose name says nothing, so the tombstone pseudonym is the whole label.
             return self.pseudonym
         full = self.user.get_full_name() or self.user.username
         return f"{full} ({self.pseudonym})"

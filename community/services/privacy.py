@@ -42,6 +42,7 @@ from community.models import (
     Reminder,
     ScorecardResponse,
 )
+from community.models.communities import ERASED_USERNAME_PREFIX
 from community.pii import redact_contact_details
 
 User = get_user_model()
@@ -77,7 +78,7 @@ def _tombstone_pseudonym(membership: Membership) -> str:
 
 
 def _placeholder_user() -> User:
-    placeholder = User(username=f"erased-{secrets.token_hex(8)}", is_active=False)
+    placeholder = User(username=f"{ERASED_USERNAME_PREFIX}{secrets.token_hex(8)}", is_active=False)
     placeholder.set_unusable_password()
     placeholder.save()
     return placeholder
@@ -200,7 +201,7 @@ def user_erase(*, user, password: str) -> ErasureResult:
         Token = None
     if Token is not None:
         Token.objects.filter(user=user).delete()
-    user.username = f"erased-{secrets.token_hex(8)}"
+    user.username = f"{ERASED_USERNAME_PREFIX}{secrets.token_hex(8)}"
     user.email = ""
     user.first_name = ""
     user.last_name = ""

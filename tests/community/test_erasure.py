@@ -200,3 +200,17 @@ def test_it_erases_from_the_page_after_the_password_and_signs_out(bob, community
 def test_it_only_accepts_erasure_by_post(bob, client):
     client.force_login(bob)
     assert client.get(reverse("my_data_erase")).status_code == 405
+
+
+def test_it_shows_moderators_an_erased_member_as_the_former_member_with_no_probe_link(
+    alice, bob, community, thread, client
+):
+    user_erase(user=bob, password=PASSWORD)
+    member = Membership.objects.select_related("user").get(pk=thread["member"].pk)
+    assert member.is_erased and member.name_for_moderators == "Former member 1"
+    client.force_login(alice)
+    page = client.get(reverse("discussion_detail", args=["acme", thread["board"].pk])).content.decode()
+    assert "Former member 1" in page and "erased-" not in page
+    assert f"?post={thread['post'].pk}" not in page  # nobody to probe any more
+    # The reply by a present participant keeps its probe link.
+    assert f"?post={thread['reply'].pk}" in page
