@@ -1,7 +1,15 @@
 """Live-session fan-out through a real ASGI server on the Redis channel layer.
 
-    .venv/bin/python bench/live_fanout.py [--duration 60] [--participants 200] [--observers 5]
-                                          [--rate 1] [--workers 2] [--redis-url redis://127.0.0.1:6379/12]
+The measurement for issue #4 (PostgreSQL, 2 daphne processes, Redis on localhost; ~3 minutes):
+
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/verbatim \
+        .venv/bin/python bench/live_fanout.py --redis-url redis://127.0.0.1:6379/12
+
+and the embedded default (SQLite, so one daphne process): the same without BENCH_DATABASE_URL.
+Options: [--duration 60] [--participants 200] [--observers 5] [--rate 1] [--workers 2] [--grace 5].
+The Redis database given is flushed first. With a PostgreSQL URL the run creates a new empty
+database named after it on that server (`<name>_fanout_<random>`) and drops it at the end, so
+repeated runs start alike and never touch the named database itself.
 
 Starts --workers `daphne config.asgi:application` processes with channels-redis (REDIS_URL) on a
 fresh database (a SQLite file in a temporary folder under var/, or BENCH_DATABASE_URL), seeds one
@@ -20,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import contextlib
 import json
 import os
@@ -34,7 +43,9 @@ import tempfile
 import time
 import urllib.request
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -76,6 +87,24 @@ print(json.dumps(out))
 """
 
 
+def scratch_postgres_database(url: str) -> tuple[str, Callable[[], None]]:
+    """A new, empty database on the server of `url` (named after it), and a function that drops it:
+    every run starts from the same empty state, and runs never collide."""
+    import psycopg
+
+    parsed = urlparse(url)
+    name = f"{parsed.path.lstrip('/') or 'verbatim'}_fanout_{secrets.token_hex(3)}"
+    admin = urlunparse(parsed._replace(scheme="postgresql", path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return urlunparse(parsed._replace(path=f"/{name}")), drop
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -103,6 +132,7 @@ class Client:
         self.errors: list[dict] = []
         self.reconnects = 0
         self.acks: dict[str, float] = {}  # client_id -> perf_counter when the server said "stored"
+        self.failure: Exception | None = None
 
     async def run(self, url: str, origin: str) -> None:
         from websockets.asyncio.client import connect
@@ -117,10 +147,12 @@ class Client:
                     open_timeout=60,
                 )
                 break
-            except (OSError, InvalidHandshake):
+            except (OSError, InvalidHandshake) as exc:
                 self.reconnects += 1
                 if attempt == 4:
-                    raise
+                    self.failure = exc
+                    self.welcomed.set()  # wake the waiting connect wave, which reports it
+                    return
                 await asyncio.sleep(1 + attempt)
         async for raw in self.ws:
             frame = json.loads(raw)
@@ -158,14 +190,22 @@ async def load(args, ports: list[int], keys: dict, redis_url: str, server_pids: 
     clients += [Client(f"c{i}", k, sender=False) for i, k in enumerate(keys["observers"])]
     tasks = []
     t_connect = time.perf_counter()
-    for i in range(0, len(clients), 20):  # connect in small waves, as people arrive
-        for c in clients[i : i + 20]:
+    wave = args.connect_wave
+    for i in range(0, len(clients), wave):  # connect in small waves, as people arrive
+        for c in clients[i : i + wave]:
             # Sockets spread over the ASGI processes, as a proxy in front of them would.
             port = ports[clients.index(c) % len(ports)]
             url = f"ws://127.0.0.1:{port}/ws/live/{keys['discussion']}/"
             tasks.append(asyncio.create_task(c.run(url, f"http://127.0.0.1:{port}")))
-        await asyncio.gather(*(c.welcomed.wait() for c in clients[i : i + 20]))
-        print(f"  {min(i + 20, len(clients))} connected", flush=True)
+        await asyncio.gather(*(c.welcomed.wait() for c in clients[i : i + wave]))
+        failed = [c for c in clients[i : i + wave] if c.failure is not None]
+        if failed:
+            raise SystemExit(
+                f"{len(failed)} sockets could not connect after 5 attempts (first: {failed[0].failure!r}); "
+                "daphne refuses a handshake the application does not accept within 5 s: is the machine "
+                f"overloaded (load average {os.getloadavg()[0]:.1f})?"
+            )
+        print(f"  {min(i + wave, len(clients))} connected", flush=True)
     print(
         f"{len(clients)} sockets connected in {time.perf_counter() - t_connect:.1f}s "
         f"({sum(c.reconnects for c in clients)} handshakes retried)",
@@ -270,11 +310,17 @@ def main() -> None:
         help="daphne processes sharing the sockets (default 2, one per core)",
     )
     parser.add_argument("--grace", type=float, default=5.0, help="seconds to wait for the last lines")
+    parser.add_argument(
+        "--connect-wave", type=int, default=20, help="sockets opened at a time before the load (default 20)"
+    )
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"))
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="live-fanout-", dir=ROOT / "var"))
     db_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{work / 'bench.sqlite3'}"
+    if urlparse(db_url).scheme in {"postgres", "postgresql"}:
+        db_url, drop_database = scratch_postgres_database(db_url)
+        atexit.register(drop_database)  # also on SystemExit and on SIGTERM (sys.exit below)
     env = {k: v for k, v in os.environ.items() if not k.startswith("CELERY_")}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",

@@ -17,6 +17,11 @@ server -> client
   `backroom` and `probe` numbers given in the query string), message, ack, presence, typing,
   replayed, questions (moderators), error {"field", "message"}, pong.
 
+Storing: a process stores the lines of all its sockets by group commit (`LiveLineWriter`): lines
+arriving while a batch is written go together into the next one, in one transaction, on a thread of
+their own. Presence: each socket's `LiveConnection` row is refreshed by a heartbeat (`LiveHeartbeat`),
+so the rows of a process that crashed go stale, drop out of presence and are swept by Celery beat.
+
 Delivery: every message is stored with its stream's next number before it is broadcast. This
 socket remembers the highest number it delivered per stream, drops repeats, and when a number
 is skipped on a stream the member sees whole it waits briefly for the late broadcast, then
@@ -27,6 +32,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import weakref
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -35,18 +44,24 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.http import Http404
 
 from community.access import ConsentRequired, discussion_visible_to
 from community.models import LiveSession, LiveStream, Membership
+from community.models.live import LIVE_HEARTBEAT_SECONDS
+from community.realtime import LIVE_LAYER, live_group, live_member_group, live_presence_event
 from community.realtime_boards import board_group
+from community.roster import Roster, roster_for
 from community.selectors_live import (
     get_live_discussion_for_member,
     live_event_visible_to,
+    live_frame_audience,
     live_frame_for,
     live_message_event,
     live_messages_after,
     live_presence,
+    live_presence_entry,
     live_presence_for,
     live_questions,
     live_session_seqs,
@@ -56,6 +71,8 @@ from community.selectors_live import (
 )
 from community.services import live as live_services
 
+logger = logging.getLogger(__name__)
+
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403  # a participant who has not accepted the current consent
 CLOSE_NOT_FOUND = 4404  # outsiders, and members who lost access mid-session
@@ -63,23 +80,7 @@ CLOSE_NOT_FOUND = 4404  # outsiders, and members who lost access mid-session
 GAP_GRACE_SECONDS = 0.3
 TYPING_MIN_INTERVAL = 2.0
 STREAMS = (LiveStream.ROOM, LiveStream.BACKROOM, LiveStream.PROBE)
-FANOUT_EVENTS = frozenset({"live.message", "live.presence", "live.typing"})
 MODERATOR_ACTIONS = {"question_add", "question_push", "start", "pause", "resume_input", "spotlight", "end"}
-
-
-def live_group(session_id: int, audience: str) -> str:
-    return f"live.{int(session_id)}.{audience}"
-
-
-def live_member_group(session_id: int, member_id: int) -> str:
-    return f"live.{int(session_id)}.member.{int(member_id)}"
-
-
-def _staff_name(member: Membership) -> str:
-    """How moderators see this member: real name with pseudonym."""
-    if member.is_imported:
-        return member.pseudonym
-    return f"{member.user.get_full_name() or member.user.username} ({member.pseudonym})"
 
 
 class FrameError(Exception):
@@ -96,7 +97,136 @@ def _validation_error_to_frame(exc: ValidationError) -> tuple[str, str]:
     return "message", " ".join(exc.messages)
 
 
-LIVE_LAYER = "live" if "live" in settings.CHANNEL_LAYERS else "default"
+# Lines are stored on a thread of their own: channels' database_sync_to_async runs every other
+# database call of the process (connects, replays, gap fills) on one shared thread, and a line
+# waiting behind those is a line everybody sees late.
+# SQLite takes one writer at a time anyway (and its in-memory test database refuses a second thread
+# outright), so there lines share the one thread.
+_STORE_EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-store")
+
+
+def _store_on_own_thread():
+    return database_sync_to_async(
+        live_services.live_messages_store, thread_sensitive=False, executor=_STORE_EXECUTOR
+    )
+
+
+def _store_on_shared_thread():
+    return database_sync_to_async(live_services.live_messages_store)
+
+
+class LiveLineWriter:
+    """Group commit for one event loop: lines that arrive while a batch is being stored are stored
+    together in the next one (one transaction, one bulk insert, one number allocation per stream).
+
+    A lone line is stored at once: a batch is whatever queued up while the previous one was written,
+    so batching adds no waiting when the room is quiet and saves round trips when it is busy.
+    """
+
+    def __init__(self) -> None:
+        self.queue: list[tuple[int, live_services.LiveSend, asyncio.Future]] = []
+        self.worker: asyncio.Task | None = None
+
+    async def store(self, *, session_id: int, send: live_services.LiveSend) -> live_services.Stored:
+        future = asyncio.get_running_loop().create_future()
+        self.queue.append((session_id, send, future))
+        if self.worker is None or self.worker.done():
+            self.worker = asyncio.create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        store = _store_on_own_thread() if connection.vendor != "sqlite" else _store_on_shared_thread()
+        while self.queue:
+            batch, self.queue = self.queue, []
+            by_session: dict[int, list[tuple[live_services.LiveSend, asyncio.Future]]] = {}
+            for session_id, send, future in batch:
+                by_session.setdefault(session_id, []).append((send, future))
+            for session_id, items in by_session.items():
+                try:
+                    results = await store(session_id=session_id, sends=[send for send, _ in items])
+                except Exception as exc:  # the whole batch failed (database down): every sender hears it
+                    results = [exc] * len(items)
+                for (_, future), outcome in zip(items, results, strict=True):
+                    if future.done():  # the socket went away meanwhile
+                        continue
+                    if isinstance(outcome, Exception):
+                        future.set_exception(outcome)
+                    else:
+                        future.set_result(outcome)
+
+
+_writers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LiveLineWriter] = weakref.WeakKeyDictionary()
+
+
+def live_line_writer() -> LiveLineWriter:
+    loop = asyncio.get_running_loop()
+    writer = _writers.get(loop)
+    if writer is None:
+        writer = _writers[loop] = LiveLineWriter()
+    return writer
+
+
+# Per process: the JSON text of a broadcast line as each audience (role) sees it. A line reaching 200 sockets
+# is then built and serialised once per role (plus once for its author) rather than once per socket.
+_FRAME_TEXTS: OrderedDict[tuple, str] = OrderedDict()
+FRAME_TEXTS_KEPT = 1024
+
+
+def live_frame_text(event: dict[str, Any], viewer: Membership, roster: Roster | None = None) -> str:
+    """`live_frame_for` as JSON text, shared by every viewer of the same audience
+    (`live_frame_audience`: the role, except for frames that are one viewer's own)."""
+    audience = live_frame_audience(event, viewer)
+    if audience is None:
+        return json.dumps(live_frame_for(event, viewer, roster))
+    key = (event.get("session_id"), event["stream"], event["seq"], event["at"], audience)
+    text = _FRAME_TEXTS.get(key)
+    if text is None:
+        text = _FRAME_TEXTS[key] = json.dumps(live_frame_for(event, viewer, roster))
+        if len(_FRAME_TEXTS) > FRAME_TEXTS_KEPT:
+            _FRAME_TEXTS.popitem(last=False)
+    return text
+
+
+class LiveHeartbeat:
+    """Per event loop: keeps the connection rows of this process's live sockets fresh, with one
+    update for all of them every LIVE_HEARTBEAT_SECONDS. When the process dies the rows go stale:
+    presence ignores them and `live_connections_sweep` (Celery beat) deletes them."""
+
+    def __init__(self) -> None:
+        self.channel_names: set[str] = set()
+        self.task: asyncio.Task | None = None
+
+    def add(self, channel_name: str) -> None:
+        self.channel_names.add(channel_name)
+        if self.task is None or self.task.done():
+            self.task = asyncio.create_task(self._beat())
+
+    def discard(self, channel_name: str) -> None:
+        self.channel_names.discard(channel_name)
+
+    async def beat_once(self) -> int:
+        return await database_sync_to_async(live_services.live_connections_heartbeat)(
+            channel_names=sorted(self.channel_names)
+        )
+
+    async def _beat(self) -> None:
+        while self.channel_names:
+            await asyncio.sleep(LIVE_HEARTBEAT_SECONDS)
+            try:
+                await self.beat_once()
+            except Exception:  # a database hiccup: the next beat tries again well before rows go stale
+                logger.exception("Live connection heartbeat failed")
+
+
+_heartbeats: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LiveHeartbeat] = weakref.WeakKeyDictionary()
+
+
+def live_heartbeat() -> LiveHeartbeat:
+    loop = asyncio.get_running_loop()
+    heartbeat = _heartbeats.get(loop)
+    if heartbeat is None:
+        heartbeat = _heartbeats[loop] = LiveHeartbeat()
+    return heartbeat
 
 
 class LiveSessionConsumer(AsyncWebsocketConsumer):
@@ -138,6 +268,7 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
             self.groups_joined.append(group)
         last = self._last_from_query()
         welcome, replay, joined = await database_sync_to_async(self._open)(last)
+        live_heartbeat().add(self.channel_name)
         await self.accept()
         await self._send_json(welcome)
         await self._send_frames(replay)
@@ -147,6 +278,9 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
     def _authorise(self, user, discussion_id: int):
         discussion, member = get_live_discussion_for_member(user, discussion_id)
         session = live_services.live_session_ensure(discussion=discussion)
+        # Frames are built on the event loop, which must not read the cache or the database:
+        # the names to redact are loaded here and refreshed with the member on each action.
+        self.roster = roster_for(member.community_id)
         return discussion, member, session
 
     def _groups(self) -> list[str]:
@@ -202,7 +336,7 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
         if self.member.is_moderator:
             welcome["questions"] = self._questions_payload()
         joined_entry = self._presence_entry() if joined else None
-        return welcome, [live_frame_for(e, self.member) for e in replay], joined_entry
+        return welcome, [live_frame_for(e, self.member, self.roster) for e in replay], joined_entry
 
     def _replay(self, last: dict[str, int]) -> tuple[list[dict[str, Any]], dict[str, bool]]:
         limit = settings.VERBATIM["LIVE_REPLAY_MAX"]
@@ -222,6 +356,7 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
         ]
 
     async def disconnect(self, code: int) -> None:
+        live_heartbeat().discard(self.channel_name)
         for task in getattr(self, "gap_tasks", {}).values():
             task.cancel()
         for group in getattr(self, "groups_joined", []):
@@ -234,19 +369,12 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
                 await self._announce_presence("left", self._presence_entry())
 
     def _presence_entry(self) -> dict[str, Any]:
-        member = self.member
-        return {
-            "id": member.pk,
-            "pseudonym": member.pseudonym,
-            "name": _staff_name(member),
-            "role": member.role,
-        }
+        return live_presence_entry(self.member)
 
     async def _announce_presence(self, change: str, entry: dict[str, Any]) -> None:
-        event = {"type": "live.presence", "change": change, "entry": entry}
         # Observers are announced to moderators only: participants never learn they exist.
-        audience = "staff" if entry["role"] == "client" else "room"
-        await self.channel_layer.group_send(live_group(self.session_id, audience), event)
+        group, event = live_presence_event(session_id=self.session_id, change=change, entry=entry)
+        await self.channel_layer.group_send(group, event)
 
     # --- frames from the browser -----------------------------------------------------------------
 
@@ -261,7 +389,9 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
                 await self._typing(content)
             elif kind == "resume":
                 await self._resume(content)
-            elif kind == "send" or kind in MODERATOR_ACTIONS:
+            elif kind == "send":
+                await self._send_line(content)
+            elif kind in MODERATOR_ACTIONS:
                 await self._act(kind, content)
             else:
                 raise FrameError("type", f"unknown frame type {str(kind)[:40]!r}.")
@@ -299,7 +429,7 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
                 "stream": stream,
                 "author_id": self.member.pk,
                 "pseudonym": self.member.pseudonym,
-                "name": _staff_name(self.member),
+                "name": self.member.name_for_moderators,
             },
         )
 
@@ -319,7 +449,7 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
             await self._error("session", "You no longer have access to this session.")
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        frames = [live_frame_for(e, self.member) for e in replay]
+        frames = [live_frame_for(e, self.member, self.roster) for e in replay]
         for frame in frames:
             self.marks[frame["stream"]] = max(self.marks.get(frame["stream"], 0), frame["seq"])
         await self._send_frames(frames)
@@ -340,31 +470,56 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
         ):
             raise PermissionDenied("No such live session.")
         self.member = fresh
+        self.roster = roster_for(fresh.community_id)
 
     async def _act(self, kind: str, content: dict[str, Any]) -> None:
         try:
             outcome = await database_sync_to_async(self._act_sync)(kind, content)
-        except PermissionDenied as exc:
-            if str(exc) == "No such live session.":
-                await self._error("session", "You no longer have access to this session.")
-                await self.close(code=CLOSE_NOT_FOUND)
-                return
-            raise FrameError("type", str(exc) or "Not allowed.") from None
-        except ValidationError as exc:
+        except (PermissionDenied, ValidationError) as exc:
+            await self._refused(exc)
+            return
+        await self._deliver(outcome)
+
+    async def _refused(self, exc: PermissionDenied | ValidationError) -> None:
+        if isinstance(exc, ValidationError):
             field, message = _validation_error_to_frame(exc)
             raise FrameError(field, message) from None
+        if str(exc) == "No such live session.":
+            await self._error("session", "You no longer have access to this session.")
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        raise FrameError("type", str(exc) or "Not allowed.") from None
+
+    async def _deliver(self, outcome: dict[str, Any]) -> None:
         for group, event in outcome.get("broadcast", []):
             await self.channel_layer.group_send(group, event)
         for frame in outcome.get("frames", []):
             await self._send_json(frame)
 
+    async def _send_line(self, content: dict[str, Any]) -> None:
+        """A line: checked here, stored by the process's group commit, then broadcast and acknowledged."""
+        try:
+            send = live_services.live_send_clean(
+                author=self.member,
+                stream=content.get("stream", LiveStream.ROOM),
+                body=content.get("body"),
+                client_id=content.get("client_id"),
+                recipient_id=content.get("recipient"),
+                note=bool(content.get("note")),
+            )
+            message, created = await live_line_writer().store(session_id=self.session_id, send=send)
+        except (PermissionDenied, ValidationError) as exc:
+            await self._refused(exc)
+            return
+        if created:
+            self.member = message.author  # as re-read for this line
+        await self._deliver(self._line_outcome(message, created))
+
     def _act_sync(self, kind: str, content: dict[str, Any]) -> dict[str, Any]:
         self._refresh_member()
         member, session = self.member, self.session
-        if kind in MODERATOR_ACTIONS and not member.is_moderator:
+        if not member.is_moderator:
             raise PermissionDenied("Only moderators can do that.")
-        if kind == "send":
-            return self._send_message(content)
         if kind == "question_add":
             live_services.live_question_add(moderator=member, session=session, text=content.get("text"))
             return {"frames": [{"type": "questions", "questions": self._questions_payload()}]}
@@ -388,28 +543,7 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
             frames.append({"type": "questions", "questions": self._questions_payload()})
         return {"broadcast": [(live_group(session.pk, "room"), event)], "frames": frames}
 
-    def _send_message(self, content: dict[str, Any]) -> dict[str, Any]:
-        stream = content.get("stream", LiveStream.ROOM)
-        if stream not in STREAMS:
-            raise ValidationError({"stream": "stream must be room, backroom or probe."})
-        recipient = None
-        if stream == LiveStream.PROBE and self.member.is_moderator:
-            recipient_id = content.get("recipient")
-            if isinstance(recipient_id, int) and not isinstance(recipient_id, bool):
-                recipient = (
-                    Membership.objects.select_related("user")
-                    .filter(pk=recipient_id, community_id=self.session.community_id, is_active=True)
-                    .first()
-                )
-        message, created = live_services.live_message_send(
-            author=self.member,
-            session=self.session,
-            stream=stream,
-            body=content.get("body"),
-            client_id=content.get("client_id"),
-            recipient=recipient,
-            note=bool(content.get("note")),
-        )
+    def _line_outcome(self, message, created: bool) -> dict[str, Any]:
         event = live_message_event(message)
         ack = {
             "type": "ack",
@@ -421,7 +555,7 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
         if not created:
             # A retry: the first attempt was stored; resend it to this socket in case its
             # broadcast never arrived here, and broadcast nothing again.
-            return {"frames": [ack, live_frame_for(event, self.member)]}
+            return {"frames": [ack, live_frame_for(event, self.member, self.roster)]}
         sid = self.session.pk
         if message.stream == LiveStream.PROBE:
             groups = [live_group(sid, "staff"), live_member_group(sid, message.recipient_id)]
@@ -432,14 +566,14 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
     # --- events from the channel layer -----------------------------------------------------------
 
     async def dispatch(self, message: dict[str, Any]) -> None:
-        # Channels runs close_old_connections in the single database thread before every handler.
-        # Fan-out events never touch the database (a gap fill goes through database_sync_to_async,
-        # which does its own), and one such hop per socket per message queues every delivery of a
-        # busy session behind that one thread: skip it for them.
-        if message["type"] in FANOUT_EVENTS:
-            await getattr(self, get_handler_name(message))(message)
-            return
-        await super().dispatch(message)
+        # Channels runs close_old_connections in the shared database thread before every handler.
+        # This consumer reaches the database only through database_sync_to_async, which does that
+        # itself on the thread it runs on; one extra hop per frame and per delivered event would
+        # queue every line and delivery of a busy session behind that one thread: skip it.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def live_message(self, event: dict[str, Any]) -> None:
         if self.member is None or not live_event_visible_to(event, self.member):
@@ -468,7 +602,7 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
             return
         if seq == mark + 1 or not live_stream_is_gap_free_for(self.member, stream):
             self.marks[stream] = seq
-            frames = [live_frame_for(event, self.member)]
+            frames: list[dict[str, Any] | str] = [live_frame_text(event, self.member, self.roster)]
             frames += self._flush_pending(stream)
             await self._send_frames(frames)
             return
@@ -476,12 +610,12 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
         if stream not in self.gap_tasks:
             self.gap_tasks[stream] = asyncio.create_task(self._fill_gap(stream))
 
-    def _flush_pending(self, stream: str) -> list[dict[str, Any]]:
-        frames = []
+    def _flush_pending(self, stream: str) -> list[dict[str, Any] | str]:
+        frames: list[dict[str, Any] | str] = []
         pending = self.pending[stream]
         while self.marks[stream] + 1 in pending:
             nxt = self.marks[stream] + 1
-            frames.append(live_frame_for(pending.pop(nxt), self.member))
+            frames.append(live_frame_text(pending.pop(nxt), self.member, self.roster))
             self.marks[stream] = nxt
         for seq in [s for s in pending if s <= self.marks[stream]]:
             del pending[seq]
@@ -493,11 +627,11 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
             while self.pending[stream]:
                 before = self.marks[stream]
                 rows = await database_sync_to_async(self._rows_after)(stream, before)
-                frames = []
+                frames: list[dict[str, Any] | str] = []
                 for event in rows:
                     if event["seq"] == self.marks[stream] + 1:
                         self.marks[stream] = event["seq"]
-                        frames.append(live_frame_for(event, self.member))
+                        frames.append(live_frame_for(event, self.member, self.roster))
                 frames += self._flush_pending(stream)
                 await self._send_frames(frames)
                 if not rows or self.marks[stream] == before:
@@ -514,10 +648,10 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
 
     # --- output ----------------------------------------------------------------------------------
 
-    async def _send_frames(self, frames: list[dict[str, Any]]) -> None:
+    async def _send_frames(self, frames: list[dict[str, Any] | str]) -> None:
         async with self.send_lock:
             for frame in frames:
-                await self.send(text_data=json.dumps(frame))
+                await self.send(text_data=frame if isinstance(frame, str) else json.dumps(frame))
 
     async def _send_json(self, frame: dict[str, Any]) -> None:
         await self._send_frames([frame])

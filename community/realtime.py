@@ -13,6 +13,7 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 
 
 def user_group_name(user_id: int) -> str:
@@ -32,3 +33,30 @@ def push_to_user(*, user_id: int, kind: str, data: dict[str, Any] | None = None)
     """
     layer = get_channel_layer()
     async_to_sync(layer.group_send)(user_group_name(user_id), notification_event(kind=kind, data=data))
+
+
+# --- live sessions ----------------------------------------------------------------------------------
+
+# Live sessions fan out over their own layer when one is configured (Redis pub/sub in production).
+LIVE_LAYER = "live" if "live" in settings.CHANNEL_LAYERS else "default"
+
+
+def live_group(session_id: int, audience: str) -> str:
+    """Sockets of a live session by audience: room (everyone), backroom, staff (moderators)."""
+    return f"live.{int(session_id)}.{audience}"
+
+
+def live_member_group(session_id: int, member_id: int) -> str:
+    return f"live.{int(session_id)}.member.{int(member_id)}"
+
+
+def live_presence_event(*, session_id: int, change: str, entry: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """(group, event) announcing that a member joined or left; observers are announced to staff only."""
+    audience = "staff" if entry["role"] == "client" else "room"
+    return live_group(session_id, audience), {"type": "live.presence", "change": change, "entry": entry}
+
+
+def live_presence_announce(*, session_id: int, change: str, entry: dict[str, Any]) -> None:
+    """Synchronous announcement, for code outside the event loop (the stale-connection sweep)."""
+    group, event = live_presence_event(session_id=session_id, change=change, entry=entry)
+    async_to_sync(get_channel_layer(LIVE_LAYER).group_send)(group, event)

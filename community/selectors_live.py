@@ -11,9 +11,11 @@ Who sees which stream (decided here, used by the consumer, the views and the exp
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.http import Http404
+from django.utils import timezone
 
 from community.access import ConsentRequired, discussion_visible_to, get_membership
 from community.models import (
@@ -27,7 +29,9 @@ from community.models import (
     Membership,
     Role,
 )
+from community.models.live import LIVE_CONNECTION_STALE_SECONDS
 from community.pii import redact_contact_details
+from community.roster import Roster, roster_for
 
 STAFF_NAME_ROLES = (Role.MODERATOR,)
 
@@ -94,6 +98,7 @@ def live_message_event(message: LiveMessage) -> dict[str, Any]:
     r_pseudonym, r_real, _ = _name_pair(message.recipient)
     return {
         "type": "live.message",
+        "session_id": message.session_id,
         "stream": message.stream,
         "seq": message.seq,
         "kind": message.kind,
@@ -121,16 +126,25 @@ def live_event_visible_to(event: dict[str, Any], viewer: Membership) -> bool:
     return True
 
 
-def live_frame_for(event: dict[str, Any], viewer: Membership) -> dict[str, Any]:
-    """What `viewer` is sent for a message event: pseudonyms unless the viewer is a moderator."""
+def live_frame_for(event: dict[str, Any], viewer: Membership, roster: Roster | None = None) -> dict[str, Any]:
+    """What `viewer` is sent for a message event: pseudonyms unless the viewer is a moderator.
+
+    `roster` is the community's names as loaded off the event loop (the live consumer keeps one per
+    socket); without it the roster is read here, which only synchronous callers may do.
+    """
     staff = viewer.role in STAFF_NAME_ROLES
     mine = event["author_id"] is not None and event["author_id"] == viewer.pk
     body, data = event["body"], event["data"]
     if viewer.is_client and event["author_role"] != Role.CLIENT:
         # Observers read what participants say with contact details redacted, as on the boards.
-        body = redact_contact_details(body)
+        roster = roster or roster_for(viewer.community_id)
+        body = roster.redact(redact_contact_details(body))
         if data.get("body"):
-            data = {**data, "body": redact_contact_details(data["body"])}
+            data = {**data, "body": roster.redact(redact_contact_details(data["body"]))}
+    elif viewer.is_participant and event["author_role"] == Role.MODERATOR:
+        # "Welcome Priya!" beside Priya's pseudonym would tie the two together for everyone else.
+        roster = roster or roster_for(viewer.community_id)
+        body = roster.pseudonymise(body, keep=(viewer.pk, event["author_id"]))
     frame = {
         "type": "message",
         "stream": event["stream"],
@@ -155,6 +169,18 @@ def live_frame_for(event: dict[str, Any], viewer: Membership) -> dict[str, Any]:
     return frame
 
 
+def live_frame_audience(event: dict[str, Any], viewer: Membership) -> tuple | None:
+    """Viewers with the same key are sent the same `live_frame_for` frame, so it can be built once
+    for all of them; None when this viewer's frame is theirs alone. Keep in step with live_frame_for:
+    it depends on the viewer's role and community, except for the author's own copy (with its client
+    id) and a participant reading a moderator's line (which keeps that participant's own name)."""
+    if event["author_id"] is not None and event["author_id"] == viewer.pk:
+        return None
+    if viewer.is_participant and event["author_role"] == Role.MODERATOR:
+        return None
+    return (viewer.role, viewer.community_id)
+
+
 def live_messages_after(
     session: LiveSession, viewer: Membership, *, stream: str, after: int, limit: int
 ) -> list[LiveMessage]:
@@ -167,17 +193,27 @@ def live_messages_after(
     return list(qs.select_related("author__user", "recipient__user").order_by("seq")[:limit])
 
 
+def live_connection_fresh_since() -> datetime:
+    """Connection rows refreshed before this belong to sockets whose process died."""
+    return timezone.now() - timedelta(seconds=LIVE_CONNECTION_STALE_SECONDS)
+
+
+def live_presence_entry(member: Membership) -> dict[str, Any]:
+    """A member as presence lists carry them (with the user loaded); `live_presence_for` picks per viewer."""
+    pseudonym, real, role = _name_pair(member)
+    return {"id": member.pk, "pseudonym": pseudonym, "name": real, "role": role}
+
+
 def live_presence(session: LiveSession, *, include_observers: bool = False) -> list[dict[str, Any]]:
-    """Members with an open socket, one entry each. Observers (clients) only when asked: for moderators."""
-    qs = LiveConnection.objects.filter(session=session)
+    """Members with an open socket, one entry each (one query). Observers (clients) only when asked:
+    for moderators. Rows whose process stopped refreshing them (it crashed) are not presence."""
+    qs = LiveConnection.objects.filter(session=session, seen_at__gte=live_connection_fresh_since())
     if not include_observers:
         qs = qs.exclude(membership__role=Role.CLIENT)
     seen: dict[int, dict[str, Any]] = {}
     for conn in qs.select_related("membership__user").order_by("connected_at", "id"):
-        member = conn.membership
-        if member.pk not in seen:
-            pseudonym, real, role = _name_pair(member)
-            seen[member.pk] = {"id": member.pk, "pseudonym": pseudonym, "name": real, "role": role}
+        if conn.membership_id not in seen:
+            seen[conn.membership_id] = live_presence_entry(conn.membership)
     return list(seen.values())
 
 
@@ -207,7 +243,7 @@ def live_state_snapshot(session: LiveSession, *, viewer: Membership | None = Non
     spotlight = session.spotlight
     spotlight_body = spotlight.body if spotlight is not None else ""
     if viewer is not None and viewer.is_client:
-        spotlight_body = redact_contact_details(spotlight_body)
+        spotlight_body = roster_for(viewer.community_id).redact(redact_contact_details(spotlight_body))
     return {
         "state": session.state,
         "accepts_input": session.accepts_input,

@@ -19,3 +19,27 @@ def send_reminders() -> int:
     from community.services.engagement import reminders_send_due
 
     return reminders_send_due()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def archive_live_session(session_id: int) -> int:
+    """Turn an ended live session's participant lines into posts (idempotent: archived lines are skipped)."""
+    from community.models import LiveSession
+    from community.services.live_archive import live_session_archive
+
+    session = LiveSession.objects.filter(pk=session_id).first()
+    return len(live_session_archive(session=session)) if session is not None else 0
+
+
+@shared_task
+def sweep_live_connections() -> int:
+    """Run by Celery beat: delete live-socket rows left by a crashed ASGI process and tell the
+    session's sockets those members left. Returns how many members left."""
+    from community.realtime import live_presence_announce
+    from community.selectors_live import live_presence_entry
+    from community.services.live import live_connections_sweep
+
+    gone = live_connections_sweep()
+    for session_id, member in gone:
+        live_presence_announce(session_id=session_id, change="left", entry=live_presence_entry(member))
+    return len(gone)

@@ -240,6 +240,11 @@ VERBATIM = {
     "ANALYSIS_CHUNK": env_int("ANALYSIS_CHUNK", 500, minimum=1),
     "ANALYSIS_NLP_BATCH": env_int("ANALYSIS_NLP_BATCH", 64, minimum=1),
     "RECONCILE_MAX_POSTS": env_int("RECONCILE_MAX_POSTS", 20_000, minimum=1),
+    # A community's own word polarities are learned from its latest posts, once it has enough.
+    "DOMAIN_LEXICON_SAMPLE": env_int("DOMAIN_LEXICON_SAMPLE", 3000, minimum=1),
+    "DOMAIN_LEXICON_MIN_POSTS": env_int("DOMAIN_LEXICON_MIN_POSTS", 200, minimum=1),
+    # Scheduled refreshes learn again once new posts reach this percentage of the last sample.
+    "DOMAIN_LEXICON_RELEARN_PERCENT": env_int("DOMAIN_LEXICON_RELEARN_PERCENT", 10, minimum=0),
     # 0 lets the theme builder choose how many themes a scope gets.
     "THEMES_MAX": env_int("THEMES_MAX", 0, minimum=0),
     "THEME_REFRESH_DEBOUNCE_SECONDS": env_int("THEME_REFRESH_DEBOUNCE_SECONDS", 300, minimum=1),

@@ -124,17 +124,28 @@ class LiveMessage(models.Model):
         return f"{self.stream} #{self.seq} of session {self.session_id}"
 
 
+# The process holding a socket refreshes its row this often; a row not refreshed for
+# LIVE_CONNECTION_STALE_SECONDS belongs to a process that died (presence ignores it, a sweep deletes it).
+LIVE_HEARTBEAT_SECONDS = 30
+LIVE_CONNECTION_STALE_SECONDS = 90
+
+
 class LiveConnection(models.Model):
-    """One open socket; presence is the set of members with at least one (kept in the database so
-    every ASGI process sees the same list)."""
+    """One open socket; presence is the set of members with at least one fresh row (kept in the
+    database so every ASGI process sees the same list)."""
 
     session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="connections")
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
     channel_name = models.CharField(max_length=200, unique=True)
     connected_at = models.DateTimeField(default=timezone.now)
+    # Heartbeat: a crashed process never deletes its rows, it only stops refreshing them.
+    seen_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        indexes = [models.Index(fields=["session", "membership"])]
+        indexes = [
+            models.Index(fields=["session", "membership"]),
+            models.Index(fields=["seen_at"], name="live_connection_seen_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.membership_id} in session {self.session_id}"

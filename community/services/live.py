@@ -7,17 +7,18 @@ and the limit for bad input or a session state that does not allow it. Nothing i
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from community.access import discussion_visible_to
 from community.models import (
     Discussion,
     DiscussionKind,
@@ -30,6 +31,7 @@ from community.models import (
     LiveStream,
     Membership,
 )
+from community.selectors_live import live_connection_fresh_since
 from community.services.moderation import audit_record
 
 RATE_WINDOW_SECONDS = 60
@@ -125,16 +127,6 @@ def _append(
     return message
 
 
-def _existing(session_id: int, author: Membership, client_id: uuid.UUID | None) -> LiveMessage | None:
-    if client_id is None:
-        return None
-    return (
-        LiveMessage.objects.filter(session_id=session_id, author=author, client_id=client_id)
-        .select_related("author__user", "recipient__user")
-        .first()
-    )
-
-
 def live_client_id_clean(value) -> uuid.UUID:
     try:
         return uuid.UUID(str(value))
@@ -154,21 +146,12 @@ def live_body_clean(body) -> str:
     return body
 
 
-def _rate_limit_take(member: Membership) -> None:
-    """LIVE_MESSAGES_PER_MINUTE per member, counted in the cache so every ASGI process shares it."""
+def _rate_limited() -> ValidationError:
     limit = settings.VERBATIM["LIVE_MESSAGES_PER_MINUTE"]
-    key = f"ratelimit:live:{member.pk}:{int(time.time() // RATE_WINDOW_SECONDS)}"
-    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS * 2)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS * 2)
-        count = 1
-    if count > limit:
-        raise ValidationError(
-            {"body": f"You can send at most {limit} messages a minute; please wait a moment."},
-            code="rate_limited",
-        )
+    return ValidationError(
+        {"body": f"You can send at most {limit} messages a minute; please wait a moment."},
+        code="rate_limited",
+    )
 
 
 def _require_input_open(session: LiveSession) -> list[str]:
@@ -177,6 +160,240 @@ def _require_input_open(session: LiveSession) -> list[str]:
     if session.state != LiveState.RUNNING:
         raise ValidationError({"state": "The session is not running."})
     return []
+
+
+def _require_not_ended(session: LiveSession) -> list[str]:
+    if session.state == LiveState.ENDED:
+        raise ValidationError({"state": "The session has ended."})
+    return []
+
+
+@dataclass(frozen=True)
+class LiveSend:
+    """One line to store, checked for everything that needs no database (`live_send_clean`)."""
+
+    author: Membership  # as the sender's socket knows it; re-read when stored
+    stream: str
+    body: str
+    client_id: uuid.UUID
+    recipient_id: int | None = None  # a moderator's probe: the participant it goes to
+    note: bool = False
+
+
+def live_send_clean(
+    *, author: Membership, stream, body, client_id, recipient_id=None, note: bool = False
+) -> LiveSend:
+    """Validate a line's input and what the author's role may write, without touching the database.
+
+    - room: participants and moderators (observers use the backroom);
+    - backroom: clients and moderators; `note=True` marks a note to the moderator;
+    - probe: moderators write to `recipient_id` (a participant of the community);
+      a participant writes only in their own thread.
+    """
+    client_uuid = live_client_id_clean(client_id)
+    if stream not in LiveStream.values:
+        raise ValidationError({"stream": "stream must be room, backroom or probe."})
+    body = live_body_clean(body)
+    if stream == LiveStream.ROOM and author.is_client:
+        raise PermissionDenied("Observers do not write in the room; use the backroom.")
+    if stream == LiveStream.BACKROOM and author.is_participant:
+        raise PermissionDenied("No such stream.")
+    if stream == LiveStream.PROBE:
+        if author.is_client:
+            raise PermissionDenied("No such stream.")
+        if author.is_participant:
+            recipient_id = author.pk
+        elif isinstance(recipient_id, bool) or not isinstance(recipient_id, int):
+            raise ValidationError({"recipient": "Choose a participant of this community to probe."})
+    else:
+        recipient_id = None
+    return LiveSend(
+        author=author,
+        stream=stream,
+        body=body,
+        client_id=client_uuid,
+        recipient_id=recipient_id,
+        note=bool(note) and stream == LiveStream.BACKROOM,
+    )
+
+
+Stored = tuple[LiveMessage, bool]
+
+
+def live_messages_store(
+    *, session_id: int, sends: Sequence[LiveSend], reread_authors: bool = True
+) -> list[Stored | Exception]:
+    """Store a batch of lines with one transaction: the group commit behind every live socket.
+
+    Per line: (message, created), or the PermissionDenied / ValidationError refusing it; one refused
+    line holds back none of the others. A line whose (author, client_id) is already stored, or came
+    earlier in the same batch, gives back that message with created=False whatever the session's state
+    is now, and counts nothing against the rate limit.
+
+    Authorisation is checked on every line against the membership and the discussion as they are now:
+    an author deactivated, moved to another role, or who can no longer see the discussion gets
+    PermissionDenied("No such live session."). Sockets hold a membership read at connect, so the
+    authors are re-read (one query for the batch); `reread_authors=False` is for callers that have
+    just read the author themselves.
+
+    Queries, whatever the batch size: the authors, the authors' recent and retried lines (rate limit,
+    idempotency), then under the session row's lock (held by every writer of the session's numbers)
+    the session with its discussion, one bulk insert and one update of the stream counters, so numbers
+    are gap-free and in commit order. Everything that needs no lock is done before taking it: the
+    lock is what all of a session's lines queue for.
+    """
+    for attempt in range(2):
+        try:
+            return _store_batch(session_id, sends, reread_authors)
+        except IntegrityError:
+            # Another process stored one of these client ids between our look-up and our insert
+            # (a retry racing its first attempt): the batch rolled back whole; the look-up now sees it.
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _store_batch(
+    session_id: int, sends: Sequence[LiveSend], reread_authors: bool
+) -> list[Stored | Exception]:
+    results: list[Stored | Exception | None] = [None] * len(sends)
+    if reread_authors:
+        ids = {s.author.pk for s in sends} | {s.recipient_id for s in sends if s.recipient_id is not None}
+        members = Membership.objects.select_related("user", "community").in_bulk(ids)
+    else:
+        members = {s.author.pk: s.author for s in sends}
+        missing = {s.recipient_id for s in sends if s.recipient_id is not None} - set(members)
+        if missing:
+            members.update(Membership.objects.select_related("user").in_bulk(missing))
+    stored, recent = _stored_and_recent(session_id, sends)
+    lines: list[tuple[int, LiveSend, Membership, Membership | None]] = []  # to store, in order
+    firsts: dict[tuple[int, uuid.UUID], int] = {}  # (author, client id) -> index of its first line
+    repeats: list[tuple[int, int]] = []
+    for i, send in enumerate(sends):
+        author = members.get(send.author.pk)
+        if author is None or not author.is_active or author.role != send.author.role:
+            results[i] = PermissionDenied("No such live session.")
+            continue
+        key = (author.pk, send.client_id)
+        if key in stored:
+            results[i] = (stored[key], False)
+        elif key in firsts:
+            repeats.append((i, firsts[key]))
+        else:
+            firsts[key] = i
+            recipient = members.get(send.recipient_id) if send.recipient_id is not None else None
+            lines.append((i, send, author, recipient))
+    allowed = _rate_limit_batch(recent, [(i, a) for i, _, a, _ in lines if not a.is_moderator])
+
+    new: list[tuple[int, LiveMessage]] = []
+    with transaction.atomic():
+        session = (
+            LiveSession.objects.select_for_update(of=("self",))
+            .select_related("discussion")
+            .get(pk=session_id)
+        )
+        bumped: set[str] = set()
+        for i, send, author, recipient in lines:
+            try:
+                if author.community_id != session.community_id or not discussion_visible_to(
+                    session.discussion, author
+                ):
+                    raise PermissionDenied("No such live session.")
+                if not allowed.get(i, True):
+                    raise _rate_limited()
+                _check_line(session, send, author, recipient)
+            except (PermissionDenied, ValidationError) as exc:
+                results[i] = exc
+                continue
+            field = f"{send.stream}_seq"
+            seq = getattr(session, field) + 1
+            setattr(session, field, seq)
+            bumped.add(field)
+            message = LiveMessage(
+                session_id=session_id,
+                stream=send.stream,
+                seq=seq,
+                kind=LiveMessageKind.NOTE if send.note else LiveMessageKind.MESSAGE,
+                author=author,
+                recipient=recipient if send.stream == LiveStream.PROBE else None,
+                body=send.body,
+                data={},
+                client_id=send.client_id,
+                question_id=session.current_question_id,
+            )
+            new.append((i, message))
+        if new:
+            LiveMessage.objects.bulk_create([m for _, m in new])
+            session.save(update_fields=sorted(bumped))
+    for i, message in new:
+        results[i] = (message, True)
+    for i, first in repeats:
+        earlier = results[first]
+        results[i] = (earlier[0], False) if isinstance(earlier, tuple) else earlier
+    return results
+
+
+def _stored_and_recent(
+    session_id: int, sends: Sequence[LiveSend]
+) -> tuple[dict[tuple[int, uuid.UUID], LiveMessage], dict[int, int]]:
+    """The batch's (author, client id) pairs already stored, and how many lines each author stored in
+    the session over the last minute (the rate limit), in one query; a second one loads the stored
+    lines only when there are retries.
+
+    The rate limit is counted in the database, where every ASGI process's lines are, rather than with
+    cache round trips per line. Two processes storing one author's lines at the same instant may each
+    let one through before seeing the other's: it is a limit against flooding, not an exact quota.
+    """
+    since = timezone.now() - timedelta(seconds=RATE_WINDOW_SECONDS)
+    wanted = {(s.author.pk, s.client_id) for s in sends}
+    rows = LiveMessage.objects.filter(
+        Q(client_id__in={s.client_id for s in sends}) | Q(created_at__gte=since),
+        session_id=session_id,
+        author_id__in={s.author.pk for s in sends},
+    ).values_list("pk", "author_id", "client_id", "created_at")
+    recent: dict[int, int] = {}
+    retried: list[int] = []
+    for pk, author_id, client_id, created_at in rows.order_by():
+        if created_at >= since:
+            recent[author_id] = recent.get(author_id, 0) + 1
+        if (author_id, client_id) in wanted:
+            retried.append(pk)
+    stored = {}
+    if retried:
+        for message in LiveMessage.objects.filter(pk__in=retried).select_related(
+            "author__user", "recipient__user"
+        ):
+            stored[(message.author_id, message.client_id)] = message
+    return stored, recent
+
+
+def _rate_limit_batch(recent: dict[int, int], lines: list[tuple[int, Membership]]) -> dict[int, bool]:
+    """Which of these lines fit in their authors' LIVE_MESSAGES_PER_MINUTE, given what each stored
+    in the last minute."""
+    limit = settings.VERBATIM["LIVE_MESSAGES_PER_MINUTE"]
+    counts = dict(recent)
+    allowed: dict[int, bool] = {}
+    for i, author in lines:
+        counts[author.pk] = counts.get(author.pk, 0) + 1
+        allowed[i] = counts[author.pk] <= limit
+    return allowed
+
+
+def _check_line(
+    session: LiveSession, send: LiveSend, author: Membership, recipient: Membership | None
+) -> None:
+    """The checks that need the locked session or the fresh author (their role is unchanged)."""
+    if send.stream == LiveStream.ROOM:
+        (_require_input_open if author.is_participant else _require_not_ended)(session)
+    elif send.stream == LiveStream.PROBE:
+        if not author.is_participant and (
+            recipient is None
+            or not recipient.is_active
+            or recipient.community_id != session.community_id
+            or not recipient.is_participant
+        ):
+            raise ValidationError({"recipient": "Choose a participant of this community to probe."})
+        _require_not_ended(session)
 
 
 def live_message_send(
@@ -189,81 +406,25 @@ def live_message_send(
     recipient: Membership | None = None,
     note: bool = False,
 ) -> tuple[LiveMessage, bool]:
-    """A participant's or moderator's line in the room, a backroom chat line or note, or a probe.
+    """One line in the room, a backroom chat line or note, or a probe (see `live_send_clean`).
 
-    Returns (message, created). A retry with a client_id this author already
-    used returns the stored message with created=False, whatever the session's
-    state is now, and counts nothing against the rate limit.
-
-    - room: participants (while running) and moderators (any state but ended);
-    - backroom: clients and moderators; `note=True` marks a note to the moderator;
-    - probe: moderators write to `recipient` (a participant of the community);
-      a participant writes only in their own thread.
+    Returns (message, created); a retry with a client_id this author already used returns the
+    stored message with created=False. Sockets batch their lines through `live_messages_store`.
     """
-    client_uuid = live_client_id_clean(client_id)
     if not author.is_active or author.community_id != session.community_id:
         raise PermissionDenied("No such live session.")
-    existing = _existing(session.pk, author, client_uuid)
-    if existing is not None:
-        return existing, False
-    body = live_body_clean(body)
-    kind = LiveMessageKind.MESSAGE
-    check: Check | None
-    if stream == LiveStream.ROOM:
-        if author.is_client:
-            raise PermissionDenied("Observers do not write in the room; use the backroom.")
-        check = _require_input_open if author.is_participant else _require_not_ended
-        recipient = None
-    elif stream == LiveStream.BACKROOM:
-        if author.is_participant:
-            raise PermissionDenied("No such stream.")
-        kind = LiveMessageKind.NOTE if note else LiveMessageKind.MESSAGE
-        check = None
-        recipient = None
-    elif stream == LiveStream.PROBE:
-        if author.is_client:
-            raise PermissionDenied("No such stream.")
-        if author.is_participant:
-            recipient = author
-            check = _require_not_ended
-        else:
-            if (
-                recipient is None
-                or recipient.community_id != session.community_id
-                or not recipient.is_participant
-            ):
-                raise ValidationError({"recipient": "Choose a participant of this community to probe."})
-            check = _require_not_ended
-    else:
-        raise ValidationError({"stream": "stream must be room, backroom or probe."})
-    if not author.is_moderator:
-        _rate_limit_take(author)
-    try:
-        message = _append(
-            session_id=session.pk,
-            stream=stream,
-            kind=kind,
-            author=author,
-            body=body,
-            client_id=client_uuid,
-            recipient=recipient,
-            check=check,
-        )
-    except IntegrityError:
-        # Two sockets of the same author raced with the same client id: the other one stored it.
-        existing = _existing(session.pk, author, client_uuid)
-        if existing is None:
-            raise
-        return existing, False
-    message.author = author
-    message.recipient = recipient
-    return message, True
-
-
-def _require_not_ended(session: LiveSession) -> list[str]:
-    if session.state == LiveState.ENDED:
-        raise ValidationError({"state": "The session has ended."})
-    return []
+    send = live_send_clean(
+        author=author,
+        stream=stream,
+        body=body,
+        client_id=client_id,
+        recipient_id=recipient.pk if recipient is not None else None,
+        note=note,
+    )
+    (outcome,) = live_messages_store(session_id=session.pk, sends=[send], reread_authors=False)
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
 
 
 # --- the moderator's controls --------------------------------------------------------------------
@@ -392,6 +553,9 @@ def live_session_end(*, moderator: Membership, session: LiveSession) -> LiveMess
             target=session,
             details={"discussion_id": session.discussion_id, "room_messages": message.seq},
         )
+        from community.services.live_archive import live_session_archive_on_commit  # live lines -> posts
+
+        live_session_archive_on_commit(session_id=session.pk)
     return message
 
 
@@ -413,10 +577,11 @@ def _int(value, field: str) -> int:
 def live_connection_open(*, session: LiveSession, member: Membership, channel_name: str) -> bool:
     """Record an open socket; True when the member was not present before (announce them)."""
     with transaction.atomic():
-        present = LiveConnection.objects.filter(session=session, membership=member).exists()
-        LiveConnection.objects.update_or_create(
-            channel_name=channel_name, defaults={"session": session, "membership": member}
-        )
+        present = LiveConnection.objects.filter(
+            session=session, membership=member, seen_at__gte=live_connection_fresh_since()
+        ).exists()
+        # A channel name is new for every socket: a plain insert, no lookup first.
+        LiveConnection.objects.create(session=session, membership=member, channel_name=channel_name)
     return not present
 
 
@@ -427,7 +592,49 @@ def live_connection_close(*, channel_name: str) -> tuple[int, int] | None:
         if conn is None:
             return None
         conn.delete()
-        still = LiveConnection.objects.filter(session_id=conn.session_id, membership_id=conn.membership_id)
+        still = LiveConnection.objects.filter(
+            session_id=conn.session_id,
+            membership_id=conn.membership_id,
+            seen_at__gte=live_connection_fresh_since(),
+        )
         if still.exists():
             return None
     return conn.session_id, conn.membership_id
+
+
+def live_connections_heartbeat(*, channel_names: Sequence[str]) -> int:
+    """Mark these sockets (all open in the calling process) as alive: one update for all of them.
+
+    Returns how many rows were refreshed; a socket whose row a sweep already took (its process
+    stalled past the stale limit) is no longer counted as present until it reconnects.
+    """
+    if not channel_names:
+        return 0
+    return LiveConnection.objects.filter(channel_name__in=list(channel_names)).update(seen_at=timezone.now())
+
+
+def live_connections_sweep() -> list[tuple[int, Membership]]:
+    """Delete the rows of sockets whose process stopped refreshing them (it crashed or was killed).
+
+    Returns (session id, membership) for every member who thereby left a session, i.e. has no
+    fresh row there any more, so the caller can announce it; memberships come with their users.
+    """
+    cutoff = live_connection_fresh_since()
+    with transaction.atomic():
+        stale = list(
+            LiveConnection.objects.filter(seen_at__lt=cutoff)
+            .select_for_update(skip_locked=True)
+            .values_list("pk", "session_id", "membership_id")
+        )
+        if not stale:
+            return []
+        LiveConnection.objects.filter(pk__in=[pk for pk, _, _ in stale]).delete()
+        pairs = {(session_id, member_id) for _, session_id, member_id in stale}
+        still = set(
+            LiveConnection.objects.filter(
+                session_id__in={s for s, _ in pairs}, membership_id__in={m for _, m in pairs}
+            ).values_list("session_id", "membership_id")
+        )
+        gone = sorted(pairs - still)
+        members = Membership.objects.select_related("user").in_bulk({m for _, m in gone})
+    return [(session_id, members[member_id]) for session_id, member_id in gone if member_id in members]

@@ -5,16 +5,35 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from datetime import timedelta
 
 import pytest
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
+from community import live_consumers
 from community.live_consumers import LIVE_LAYER
-from community.models import LiveMessage, LiveQuestion, LiveSession, LiveState, LiveStream, Role
-from community.selectors_live import live_message_event
-from community.services.live import live_message_send
+from community.models import (
+    LiveConnection,
+    LiveMessage,
+    LiveQuestion,
+    LiveSession,
+    LiveState,
+    LiveStream,
+    Role,
+)
+from community.models.live import LIVE_CONNECTION_STALE_SECONDS
+from community.selectors_live import live_message_event, live_presence
+from community.services.live import (
+    live_connections_sweep,
+    live_message_send,
+    live_messages_store,
+    live_send_clean,
+)
+from community.tasks import sweep_live_connections
 from tests.community.live_helpers import make_live, make_participant, open_socket
 from tests.conftest import membership_of
 from tests.factories import DiscussionFactory
@@ -623,3 +642,257 @@ def test_it_stores_every_message_before_broadcasting_with_gap_free_numbers_per_s
     session = LiveSession.objects.get(pk=session.pk)
     assert (session.room_seq, session.backroom_seq) == (2, 2)
     assert LiveStream.BACKROOM in {s for s, _ in rows}
+
+
+# --- group commit: lines stored in batches --------------------------------------------------------
+
+
+def _start(session):
+    LiveSession.objects.filter(pk=session.pk).update(state=LiveState.RUNNING)
+
+
+def _line(member, body, *, client_id=None, stream="room", **extra):
+    return live_send_clean(
+        author=member, stream=stream, body=body, client_id=client_id or uuid.uuid4(), **extra
+    )
+
+
+def test_it_stores_a_batch_in_constant_queries_with_gap_free_numbers_and_each_client_id_once(
+    live, alice, bob, frank, django_assert_num_queries, django_assert_max_num_queries
+):
+    _, session = live
+    _start(session)
+    mod, part, other = (membership_of(u, session.community) for u in (alice, bob, frank))
+    earlier, _ = live_message_send(
+        author=part, session=session, stream="room", body="first", client_id=uuid.uuid4()
+    )
+    retried = uuid.uuid4()
+    small = [_line(part, "a"), _line(other, "b")]
+    big = [
+        _line(part, "c", client_id=retried),
+        _line(other, "d"),
+        _line(part, "c again", client_id=retried),  # a retry racing its first attempt, same batch
+        _line(part, "first", client_id=earlier.client_id),  # a retry of a line stored before
+        _line(mod, "e"),
+        _line(mod, "note", stream="backroom", note=True),
+        _line(mod, "probe", stream="probe", recipient_id=part.pk),
+    ]
+    # Authors, their recent lines; lock, insert, counters; BEGIN/COMMIT where they are logged.
+    with django_assert_max_num_queries(7) as small_queries:
+        small_results = live_messages_store(session_id=session.pk, sends=small)
+    # Whatever the size of the batch; retries add one query, loading the lines they repeat.
+    with django_assert_num_queries(len(small_queries.captured_queries) + 1):
+        results = live_messages_store(session_id=session.pk, sends=big)
+
+    assert [(m.seq, created) for m, created in small_results] == [(2, True), (3, True)]
+    assert [(m.stream, m.seq, created) for m, created in results] == [
+        ("room", 4, True),
+        ("room", 5, True),
+        ("room", 4, False),
+        ("room", 1, False),
+        ("room", 6, True),
+        ("backroom", 1, True),
+        ("probe", 1, True),
+    ]
+    assert results[5][0].kind == "note" and results[6][0].recipient_id == part.pk
+    rows = list(LiveMessage.objects.filter(session=session, stream="room").values_list("seq", "body"))
+    assert rows == [(1, "first"), (2, "a"), (3, "b"), (4, "c"), (5, "d"), (6, "e")]
+    session.refresh_from_db()
+    assert (session.room_seq, session.backroom_seq, session.probe_seq) == (6, 1, 1)
+
+
+def test_it_refuses_single_lines_of_a_batch_without_numbering_them_or_holding_back_the_others(
+    live, alice, bob, frank, settings
+):
+    settings.VERBATIM = {**settings.VERBATIM, "LIVE_MESSAGES_PER_MINUTE": 3}
+    _, session = live
+    LiveSession.objects.filter(pk=session.pk).update(state=LiveState.PAUSED)
+    mod, part, other = (membership_of(u, session.community) for u in (alice, bob, frank))
+    type(other).objects.filter(pk=other.pk).update(is_active=False)
+    results = live_messages_store(
+        session_id=session.pk,
+        sends=[
+            _line(part, "while paused"),
+            _line(other, "deactivated"),
+            _line(mod, "moderators may talk while paused"),
+            _line(part, "to myself", stream="probe"),
+            _line(mod, "to nobody", stream="probe", recipient_id=mod.pk),
+        ],
+    )
+    paused, deactivated, moderator, own_probe, bad_probe = results
+    assert isinstance(paused, ValidationError) and "paused" in str(paused)
+    assert isinstance(deactivated, PermissionDenied) and str(deactivated) == "No such live session."
+    assert isinstance(bad_probe, ValidationError) and "recipient" in bad_probe.message_dict
+    assert (moderator[0].stream, moderator[0].seq) == ("room", 1)
+    assert (own_probe[0].stream, own_probe[0].seq, own_probe[0].recipient_id) == ("probe", 1, part.pk)
+
+    _start(session)  # bob's probe answer counted against his limit; his refused line did not
+    lines = live_messages_store(session_id=session.pk, sends=[_line(part, f"n{n}") for n in range(2)])
+    over = live_messages_store(session_id=session.pk, sends=[_line(part, "third"), _line(mod, "fine")])
+    assert [m.seq for m, _ in lines] == [2, 3]
+    assert isinstance(over[0], ValidationError) and "at most 3 messages a minute" in str(over[0])
+    assert over[1][0].seq == 4
+
+
+def test_it_numbers_lines_sent_at_once_from_many_sockets_gap_free_and_delivers_them_in_order(
+    live, alice, bob, frank
+):
+    discussion, session = live
+    extra = [make_participant(session.community, f"p{n}", f"Member {n}") for n in range(3)]
+
+    async def scenario():
+        mod, _ = await open_socket(alice, discussion.pk)
+        await mod.send(type="start")
+        await mod.next("message", kind="system")
+        speakers = [(await open_socket(u, discussion.pk))[0] for u in (bob, frank, *extra)]
+        retried = str(uuid.uuid4())
+        # Everybody at once, and bob's first line sent twice (a retry before the first ack).
+        sends = [s.say(f"{n}-{k}") for k in range(4) for n, s in enumerate(speakers)]
+        sends.append(speakers[0].say("retry", client_id=retried))
+        sends.append(speakers[0].say("retry", client_id=retried))
+        await asyncio.gather(*sends)
+        expected = 4 * len(speakers) + 1
+        seen = [await mod.next("message", kind="message") for _ in range(expected)]
+        await speakers[0].drain(0.5)
+        acks = [f for f in speakers[0].seen if f["type"] == "ack"]
+        for s in (mod, *speakers):
+            await s.close()
+        return seen, acks, retried
+
+    seen, acks, retried = run(scenario())
+    assert [f["seq"] for f in seen] == list(range(2, 2 + len(seen)))
+    retry_acks = [a for a in acks if a["client_id"] == retried]
+    assert sorted(a["duplicate"] for a in retry_acks) == [False, True]
+    assert retry_acks[0]["seq"] == retry_acks[1]["seq"]
+    stored = list(LiveMessage.objects.filter(session=session, stream="room").values_list("seq", flat=True))
+    assert stored == list(range(1, len(seen) + 2))
+    assert LiveMessage.objects.filter(session=session, body="retry").count() == 1
+
+
+# --- presence after a crash: heartbeat, stale rows, sweep ------------------------------------------
+
+
+def _stale():
+    return timezone.now() - timedelta(seconds=LIVE_CONNECTION_STALE_SECONDS + 5)
+
+
+def test_it_leaves_connections_of_a_crashed_process_out_of_presence_and_sweeps_them(
+    live, alice, bob, frank, django_assert_num_queries
+):
+    _, session = live
+    part, other = membership_of(bob, session.community), membership_of(frank, session.community)
+    LiveConnection.objects.create(
+        session=session, membership=part, channel_name="crashed.1", seen_at=_stale()
+    )
+    LiveConnection.objects.create(session=session, membership=other, channel_name="alive.1")
+    LiveConnection.objects.create(
+        session=session, membership=other, channel_name="crashed.2", seen_at=_stale()
+    )
+
+    with django_assert_num_queries(1):
+        presence = live_presence(session)
+    assert [p["pseudonym"] for p in presence] == ["Brisk Finch"]
+
+    gone = live_connections_sweep()
+    # Frank still has a tab on a live process: only bob left.
+    assert [(session_id, member.pk) for session_id, member in gone] == [(session.pk, part.pk)]
+    assert list(LiveConnection.objects.values_list("channel_name", flat=True)) == ["alive.1"]
+    assert live_connections_sweep() == []
+
+
+def test_it_announces_a_member_whose_only_socket_was_on_a_crashed_process_when_they_return_and_leave(
+    live, alice, bob, frank
+):
+    discussion, session = live
+    part, other = membership_of(bob, session.community), membership_of(frank, session.community)
+    LiveConnection.objects.create(
+        session=session, membership=part, channel_name="crashed.1", seen_at=_stale()
+    )
+    LiveConnection.objects.create(
+        session=session, membership=other, channel_name="crashed.2", seen_at=_stale()
+    )
+    mine = membership_of(alice, session.community).pk
+
+    async def scenario():
+        mod, welcome = await open_socket(alice, discussion.pk)
+        part_socket, _ = await open_socket(bob, discussion.pk)
+        returned = [f for f in await mod.drain(0.2) if f["type"] == "presence" and f["member"]["id"] != mine]
+        announced = await database_sync_to_async(sweep_live_connections)()
+        left = await mod.next("presence")
+        await part_socket.close()
+        await mod.close()
+        return welcome, returned, announced, left
+
+    welcome, returned, announced, left = run(scenario())
+    assert [p["name"] for p in welcome["presence"]] == ["Alice Moderator (Moderator Alice)"]
+    assert [(f["change"], f["member"]["id"]) for f in returned] == [("joined", part.pk)]
+    assert announced == 1  # frank; bob is back on a live socket
+    assert left == {
+        "type": "presence",
+        "change": "left",
+        "member": {"id": other.pk, "name": "Frank Participant (Brisk Finch)", "role": "participant"},
+    }
+
+
+def test_it_refreshes_the_rows_of_open_sockets_and_stops_with_the_last_one(live, alice, bob, monkeypatch):
+    discussion, session = live
+    monkeypatch.setattr(live_consumers, "LIVE_HEARTBEAT_SECONDS", 0.05)
+
+    async def scenario():
+        mod, _ = await open_socket(alice, discussion.pk)
+        part, _ = await open_socket(bob, discussion.pk)
+        await database_sync_to_async(lambda: LiveConnection.objects.update(seen_at=_stale()))()
+        await asyncio.sleep(0.4)
+        fresh = await database_sync_to_async(lambda: live_presence(session))()
+        heartbeat = live_consumers.live_heartbeat()
+        for s in (mod, part):
+            await s.close()
+        await asyncio.sleep(0.2)
+        return fresh, heartbeat
+
+    fresh, heartbeat = run(scenario())
+    assert {p["pseudonym"] for p in fresh} == {"Moderator Alice", "Swift Heron"}
+    assert not heartbeat.channel_names and heartbeat.task.done()
+    assert not LiveConnection.objects.exists()
+
+
+def test_it_serialises_a_broadcast_line_once_per_role_and_gives_the_author_their_own_copy(
+    live, alice, bob, carol, frank, monkeypatch
+):
+    _, session = live
+    _start(session)
+    mod, part, client, other = (membership_of(u, session.community) for u in (alice, bob, carol, frank))
+    message, _ = live_message_send(
+        author=part, session=session, stream="room", body="Mail me at bob@example.com", client_id=uuid.uuid4()
+    )
+    built = []
+    real_frame_for = live_consumers.live_frame_for
+    monkeypatch.setattr(
+        live_consumers,
+        "live_frame_for",
+        lambda event, viewer, roster=None: built.append(viewer.pk) or real_frame_for(event, viewer, roster),
+    )
+    # Each socket gets its own copy of the event from the channel layer, as over Redis.
+    texts = {
+        name: json.loads(live_consumers.live_frame_text(live_message_event(message), member))
+        for name, member in (("mod", mod), ("part", part), ("client", client), ("other", other))
+    }
+    again = live_consumers.live_frame_text(live_message_event(message), other)
+
+    assert json.loads(again) == texts["other"] and built.count(other.pk) == 1
+    assert texts["part"]["mine"] is True and texts["part"]["client_id"] == str(message.client_id)
+    assert texts["other"]["mine"] is False and "client_id" not in texts["other"]
+    assert (
+        texts["mod"]["author"] == "Bob Participant (Swift Heron)"
+        and texts["other"]["author"] == "Swift Heron"
+    )
+    assert "bob@example.com" not in texts["client"]["body"] and "bob@example.com" in texts["other"]["body"]
+
+    # A moderator's line is built for each participant: it keeps that reader's own name.
+    question, _ = live_message_send(
+        author=mod, session=session, stream="room", body="Thanks, everyone", client_id=uuid.uuid4()
+    )
+    built.clear()
+    for member in (part, other, client, client):
+        live_consumers.live_frame_text(live_message_event(question), member)
+    assert built == [part.pk, other.pk, client.pk]
