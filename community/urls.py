@@ -88,6 +88,9 @@ urlpatterns = [
         live.live_transcript_view,
         name="live_transcript",
     ),
+    path("c/<slug:slug>/live/<int:discussion_id>/schedule/", live.live_schedule_view, name="live_schedule"),
+    path("c/<slug:slug>/live/<int:discussion_id>/withhold/", live.live_withhold_view, name="live_withhold"),
+    path("c/<slug:slug>/live/<int:discussion_id>/archive/", live.live_archive_view, name="live_archive"),
     # --- Engagement (probes, scorecards, notifications, completion, own data) ---
     path("", include("community.urls_engagement")),
 ]

@@ -26,7 +26,8 @@ COMMUNITY = {
     "consent_text": (
         "I agree to take part in the Hearth & Loom Customer Circle, run by Northlight Research. "
         "The research team can read everything I post. Hearth & Loom's team sees my posts under "
-        "a pseudonym with personal details removed. I can export or erase my posts at any time."
+        "a pseudonym with personal details removed, and that includes my shopping diary, which "
+        "other participants never see. I can export or erase my posts at any time."
     ),
     "consent_version": 1,
 }
@@ -199,7 +200,8 @@ ACTIVITIES = [
     Activity(
         "diary",
         "Shopping diary",
-        "A private diary: only you and the research team can see it. Whenever you shop, browse, "
+        "A private diary: other participants never see it. The research team reads your entries; "
+        "Hearth & Loom's team may read them without your name. Whenever you shop, browse, "
         "or get a message from any retailer over the two weeks, jot down what happened and how "
         "it made you feel. Short is fine!",
         kind="journal",
@@ -214,6 +216,15 @@ ACTIVITIES = [
         kind="scorecard",
         opens_day=10.0,
         is_required=True,
+    ),
+    Activity(
+        "live_homeware",
+        "Live session: buying homeware, evening group",
+        "A one-hour live chat about buying things for the home from Hearth & Loom: online, in store, "
+        "delivery and returns. The session has ended; what participants said is archived below.",
+        kind="live",
+        opens_day=9.0,
+        closes_day=9.1,
     ),
     Activity(
         "live",

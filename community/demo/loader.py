@@ -13,6 +13,7 @@ muted during the load because the analysis then runs once, in batch.
 from __future__ import annotations
 
 import random
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -24,13 +25,16 @@ from django.db.models import QuerySet
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from community.demo import content, threads
+from community.demo import content, live_script, threads
 from community.events import post_events_muted
 from community.models import (
     AuditEntry,
     Community,
     Discussion,
     DiscussionKind,
+    LiveMessage,
+    LiveQuestion,
+    LiveSession,
     Membership,
     Notification,
     Post,
@@ -40,6 +44,15 @@ from community.models import (
     ScorecardResponse,
 )
 from community.services.discussions import discussion_create, discussion_update
+from community.services.live import (
+    live_message_send,
+    live_question_add,
+    live_question_push,
+    live_session_end,
+    live_session_ensure,
+    live_spotlight,
+)
+from community.services.live_archive import live_message_withhold, live_session_archive
 from community.services.memberships import community_create, membership_consent, membership_create
 from community.services.moderation import post_flag, post_moderate
 from community.services.posts import post_create, post_delete, post_edit
@@ -88,6 +101,7 @@ def demo_delete() -> int:
         # Audit entries are append-only for people; a community being deleted takes its log with it.
         Post.objects.filter(community=community, parent__isnull=False).delete()
         Post.objects.filter(community=community).delete()
+        LiveMessage.objects.filter(session__community=community).delete()
         Probe.objects.filter(community=community).delete()
         ScorecardResponse.objects.filter(scorecard__discussion__community=community).delete()
         community.delete()
@@ -384,6 +398,15 @@ def _load(*, clock: _Clock, rng: random.Random, log: Callable[[str], None]) -> D
         responses += 1
     log(f"  {responses} scorecard answers (including the brand's self-assessment)")
 
+    # --- the ended live session ---------------------------------------------------------
+    live = _load_live_session(
+        discussion=discussions[live_script.ACTIVITY_KEY], members=members, clock=clock, rng=rng
+    )
+    log(
+        f"  a live session: {live['room']} room lines ({live['archived']} archived as posts, 1 withheld), "
+        f"{live['backroom']} backroom lines and notes"
+    )
+
     # --- close what closed ---------------------------------------------------------------
     for activity in content.ACTIVITIES:
         if activity.closes_day is not None and clock.day(activity.closes_day) <= clock.now:
@@ -407,6 +430,93 @@ def _load(*, clock: _Clock, rng: random.Random, log: Callable[[str], None]) -> D
         flags=flags,
         notes=notes,
     )
+
+
+def _load_live_session(
+    *, discussion: Discussion, members: dict[str, Membership], clock: _Clock, rng: random.Random
+) -> dict[str, int]:
+    """Replay `live_script` through the live services, then move its times back to the evening it ran.
+
+    Participants' lines are archived as posts at the end, as for any session (the loader calls the
+    archive itself, inside its transaction, rather than waiting for the task queued on commit).
+    """
+    moderator = members["maya"]
+    session = live_session_ensure(discussion=discussion)
+    questions = [
+        live_question_add(moderator=moderator, session=session, text=text) for text in live_script.QUESTIONS
+    ]
+    timeline: list[LiveMessage] = []
+    by_opening: dict[tuple[str, str], LiveMessage] = {}
+
+    def send(author: str, body: str, stream: str = "room", **extra) -> LiveMessage:
+        message, _ = live_message_send(
+            author=members[author], session=session, stream=stream, body=body, client_id=uuid.uuid4(), **extra
+        )
+        timeline.append(message)
+        return message
+
+    for step in live_script.STEPS:
+        action = step[0]
+        if action == "ask":
+            timeline.append(
+                live_question_push(moderator=moderator, session=session, question_id=questions[step[1]].pk)
+            )
+        elif action == "say":
+            message = send(step[1], step[2])
+            by_opening[(step[1], step[2])] = message
+        elif action in ("back", "note"):
+            send(step[1], step[2], stream="backroom", note=action == "note")
+        elif action == "probe":
+            send("maya", step[2], stream="probe", recipient=members[step[1]])
+        elif action == "answer":
+            send(step[1], step[2], stream="probe")
+        elif action == "spotlight":
+            timeline.append(
+                live_spotlight(
+                    moderator=moderator, session=session, seq=_line(by_opening, step[1], step[2]).seq
+                )
+            )
+        elif action == "withhold":
+            continue  # applied below, once the lines have their evening's times
+        else:
+            raise ValueError(f"Unknown live script step {action!r}.")
+    timeline.append(live_session_end(moderator=moderator, session=session))
+
+    # The evening it ran: ten minutes after the activity opened, a line every 15 to 70 seconds.
+    at = discussion.opens_at + timedelta(minutes=10)
+    moments: dict[int, datetime] = {}
+    for message in timeline:
+        at += timedelta(seconds=rng.randint(15, 70))
+        moments[message.pk] = at
+        _backdate(LiveMessage, message.pk, created_at=at)
+    first, last = timeline[0], timeline[-1]
+    _backdate(LiveSession, session.pk, started_at=moments[first.pk], ended_at=moments[last.pk])
+    for question in questions:
+        pushed = next(
+            m for m in timeline if m.kind == "question" and m.data.get("question_id") == question.pk
+        )
+        _backdate(LiveQuestion, question.pk, pushed_at=moments[pushed.pk])
+    for step in live_script.STEPS:
+        if step[0] == "withhold":
+            live_message_withhold(
+                moderator=moderator,
+                session=session,
+                seq=_line(by_opening, step[1], step[2]).seq,
+                reason=step[3],
+            )
+    archived = live_session_archive(session=session)
+    return {
+        "room": LiveMessage.objects.filter(session=session, stream="room", kind="message").count(),
+        "backroom": LiveMessage.objects.filter(session=session, stream="backroom").count(),
+        "archived": len(archived),
+    }
+
+
+def _line(by_opening: dict[tuple[str, str], LiveMessage], author: str, opening: str) -> LiveMessage:
+    matches = [m for (who, body), m in by_opening.items() if who == author and body.startswith(opening)]
+    if len(matches) != 1:
+        raise ValueError(f"The live script names {len(matches)} lines of {author} starting {opening!r}.")
+    return matches[0]
 
 
 def _plan_posts(
@@ -456,6 +566,13 @@ def demo_counts(community: Community) -> dict[str, int]:
         "deleted": posts.filter(status="deleted").count(),
         "edited": posts.filter(edited_at__isnull=False).count(),
         "journal_posts": posts.filter(discussion__kind=DiscussionKind.JOURNAL).count(),
+        "live_posts": posts.filter(live_message__isnull=False).count(),
+        "live_room_lines": LiveMessage.objects.filter(
+            session__community=community, stream="room", kind="message"
+        ).count(),
+        "live_backroom_lines": LiveMessage.objects.filter(
+            session__community=community, stream="backroom"
+        ).count(),
         "probes": Probe.objects.filter(community=community).count(),
         "probe_answers": posts.filter(probe__isnull=False).count(),
         "scorecard_responses": ScorecardResponse.objects.filter(

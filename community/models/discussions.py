@@ -98,6 +98,15 @@ class Post(models.Model):
     probe = models.ForeignKey(
         "community.Probe", on_delete=models.SET_NULL, null=True, blank=True, related_name="answers"
     )
+    # Set when this post archives a participant's line from a live session (community.services.
+    # live_archive); unique, so a message becomes at most one post however often archiving runs.
+    live_message = models.OneToOneField(
+        "community.LiveMessage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="archived_post",
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

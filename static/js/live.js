@@ -23,6 +23,9 @@
   var typingTimers = {};
   var presence = {}; // name -> entry
   var gapFree = role === "moderator" ? { room: 1, backroom: 1, probe: 1 } : { room: 1, backroom: 1 };
+  // Moderators: room numbers of participant lines taken out of the findings (server-rendered, then kept here).
+  var withheld = {};
+  (root.getAttribute("data-withheld") || "").split(",").forEach(function (n) { if (n) withheld[n] = true; });
 
   function $(selector) { return root.querySelector(selector); }
   function $all(selector) { return Array.prototype.slice.call(root.querySelectorAll(selector)); }
@@ -162,7 +165,7 @@
       if (ev === "spotlight") setSpotlight(m.data);
       if (ev === "paused") status("Paused by the moderator");
       if (ev === "resumed" || ev === "started") status("Live");
-      if (ev === "ended") status("Session ended");
+      if (ev === "ended") { status("Session ended"); if (role === "moderator") archiveNow(); }
       root.setAttribute("data-state", { paused: "paused", resumed: "running", started: "running", ended: "ended" }[ev] || root.getAttribute("data-state"));
     }
     if (m.stream === "probe") {
@@ -220,8 +223,16 @@
       return false;
     });
     var stick = log.scrollTop + log.clientHeight >= log.scrollHeight - 30;
+    // On phones the page scrolls, not the log (live.css): follow new lines while the reader is at
+    // the newest ones, and always show the reader's own line.
+    var follow = pageScrolls(log) && (m.mine || log.getBoundingClientRect().bottom <= window.innerHeight + 40);
     log.insertBefore(li, after);
     if (stick) log.scrollTop = log.scrollHeight;
+    if (follow) li.scrollIntoView({ block: "nearest" });
+  }
+
+  function pageScrolls(log) {
+    return window.getComputedStyle(log).overflowY === "visible";
   }
 
   function moderatorTools(li, m) {
@@ -244,7 +255,56 @@
         if (box) box.focus();
       });
       li.appendChild(probe);
+      if (withheld[m.seq]) { li.classList.add("is-withheld"); return; }
+      var hold = document.createElement("button");
+      hold.type = "button";
+      hold.className = "btn btn-sm linklike";
+      hold.textContent = "Withhold";
+      hold.title = "Keep this line out of the findings (analysis, themes, client views)";
+      hold.addEventListener("click", function () { withhold(li, hold, m); });
+      li.appendChild(hold);
     }
+  }
+
+  // The moderator's console turns participants' lines into posts for the analysis once the session
+  // ends (idempotent: a worker may have done it already; a replayed "ended" asks again harmlessly).
+  function archiveNow() {
+    var url = root.getAttribute("data-archive-url");
+    if (!url) return;
+    fetch(url, { method: "POST", credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" }
+    }).then(function (response) { return response.json(); }).then(function (body) {
+      if (body.archived) status("Session ended · " + body.archived + " lines archived for analysis");
+    }).catch(function () { showError("The lines could not be archived yet; reload the page to try again."); });
+  }
+
+  function csrfToken() {
+    var token = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
+    return token ? decodeURIComponent(token[1]) : "";
+  }
+
+  function withhold(li, button, m) {
+    var reason = window.prompt("Why keep this line out of the findings? (kept in the moderation audit)");
+    if (reason === null) return;
+    var data = new FormData();
+    data.append("seq", String(m.seq));
+    data.append("reason", reason);
+    fetch(root.getAttribute("data-withhold-url"), {
+      method: "POST", body: data, credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken() }
+    }).then(function (response) {
+      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+    }).then(function (result) {
+      if (!result.ok) {
+        var errors = result.body.errors || {};
+        showError(Object.keys(errors).map(function (k) { return errors[k]; }).join(" ") || "Could not withhold that line.");
+        return;
+      }
+      withheld[m.seq] = true;
+      li.classList.add("is-withheld");
+      button.remove();  // .btn's display rule would beat the hidden attribute
+      showError("");
+    }).catch(function () { showError("Could not reach the server; try again."); });
   }
 
   function ensureOption(select, id, name) {
@@ -367,6 +427,7 @@
     li.textContent = frame.body + " (sending…)";
     log.appendChild(li);
     log.scrollTop = log.scrollHeight;
+    if (pageScrolls(log)) li.scrollIntoView({ block: "nearest" });
   }
 
   $all("[data-live-action]").forEach(function (button) {
@@ -387,6 +448,15 @@
       input.value = "";
     });
   }
+
+  // The announced start in the reader's own time zone (the server wrote it in the site's).
+  $all("[data-live-waiting] time[datetime]").forEach(function (el) {
+    var when = new Date(el.getAttribute("datetime"));
+    if (isNaN(when)) return;
+    el.textContent = when.toLocaleString([], { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" });
+    var zone = el.parentNode && el.parentNode.parentNode && el.parentNode.parentNode.querySelector("[data-live-zone]");
+    if (zone) zone.textContent = "(your time)";
+  });
 
   // Keep idle connections alive through proxies.
   setInterval(function () { send({ type: "ping" }); }, 25000);

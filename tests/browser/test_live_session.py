@@ -38,7 +38,13 @@ for username, first, role, pseudonym in people:
 discussion = Discussion.objects.create(community=community, title="Evening focus group", kind="live", is_draft=False)
 session = LiveSession.objects.create(discussion=discussion, community=community)
 LiveQuestion.objects.create(session=session, text="What did you buy last?")
-print(json.dumps({{"discussion": discussion.pk}}))
+from datetime import timedelta
+from django.utils import timezone
+later = Discussion.objects.create(community=community, title="Morning focus group", kind="live", is_draft=False)
+waiting = LiveSession.objects.create(discussion=later, community=community,
+                                     scheduled_start=timezone.now() + timedelta(days=1))
+LiveQuestion.objects.create(session=waiting, text="What did you buy for your home?")
+print(json.dumps({{"discussion": discussion.pk, "later": later.pk}}))
 """
 
 
@@ -76,7 +82,11 @@ def asgi_site(tmp_path_factory) -> Iterator[dict]:
 
     try:
         wait_until(healthy, timeout=60, what="daphne for the live browser test", process=process)
-        yield {"base": base, "room": f"/c/acme/live/{seed['discussion']}/"}
+        yield {
+            "base": base,
+            "room": f"/c/acme/live/{seed['discussion']}/",
+            "later_room": f"/c/acme/live/{seed['later']}/",
+        }
     finally:
         process.stop()
 
@@ -133,6 +143,87 @@ def test_it_runs_a_short_live_session_with_a_backroom_note_only_the_moderator_se
         expect(part.get_by_text("Ask why not in store")).to_have_count(0)
         expect(part.get_by_text("Client Carol")).to_have_count(0)
         expect(part.locator("[data-live-presence]")).not_to_contain_text("Carol")
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def _box(page, selector: str) -> dict:
+    return page.locator(selector).first.bounding_box()
+
+
+def test_a_participant_on_a_phone_waits_for_the_start_then_chats_without_scrolling_sideways(
+    browser, asgi_site, screenshot
+):
+    base, room = asgi_site["base"], asgi_site["later_room"]
+    contexts = []
+    try:
+        mod_ctx, mod = signed_in(browser, base, "alice")
+        part_ctx, part = signed_in(browser, base, "bob", phone=True)
+        contexts += [mod_ctx, part_ctx]
+        mod.goto(room)
+        part.goto(room)
+        waiting = part.locator("[data-live-waiting]")
+        expect(waiting).to_be_visible()
+        expect(waiting).to_contain_text("Starts at")
+        expect(waiting).to_contain_text("(your time)")  # shown in the phone's own time zone
+        expect(part.get_by_label("Your message")).to_be_hidden()
+        screenshot(part, "live-participant-phone-waiting")
+        mod.get_by_role("button", name="Push question: What did you buy for your home?").click()
+        expect(waiting).to_be_hidden()
+        expect(part.get_by_label("Your message")).to_be_visible()
+
+        for n in range(12):
+            part.get_by_label("Your message").fill(
+                f"Phone line {n}: the cushions were lovely but the delivery was late."
+            )
+            part.get_by_role("button", name="Send", exact=True).click()
+            expect(part.get_by_role("list", name="Messages", exact=True)).to_contain_text(f"Phone line {n}:")
+
+        # Nothing wider than the phone, a composer reachable at the bottom of the screen, big tap targets,
+        # and text the phone does not zoom into (16px or more).
+        assert part.evaluate("document.scrollingElement.scrollWidth") <= 390
+        send = _box(part, ".live-compose[data-live-compose='room'] button")
+        box = _box(part, "#live-room-input")
+        assert send["height"] >= 44 and send["width"] >= 44
+        assert box["y"] + box["height"] <= 844 and send["y"] + send["height"] <= 844
+        assert (
+            part.evaluate("parseFloat(getComputedStyle(document.getElementById('live-room-input')).fontSize)")
+            >= 16
+        )
+        last = part.get_by_role("list", name="Messages", exact=True).locator("li").last
+        expect(last).to_be_in_viewport()
+        # The question stays pinned on screen however long the conversation gets.
+        expect(part.locator("[data-live-question]")).to_be_in_viewport()
+        # A line from someone else arrives while the participant reads the bottom: it scrolls into view.
+        mod.get_by_label("Your message").fill("Thanks Swift Heron, tell us more about the delivery.")
+        mod.get_by_role("button", name="Send", exact=True).click()
+        expect(part.get_by_text("tell us more about the delivery")).to_be_in_viewport()
+        screenshot(part, "live-participant-phone-chatting")
+
+        # The moderator keeps one line out of the findings: a reason is asked for, the line is marked.
+        line = mod.get_by_role("list", name="Messages", exact=True).locator("li", has_text="Phone line 3:")
+        mod.once("dialog", lambda dialog: dialog.accept("Repeated line"))
+        line.get_by_role("button", name="Withhold").click()
+        expect(line).to_have_class(re.compile(r"\bis-withheld\b"))
+        expect(line.get_by_role("button", name="Withhold")).to_have_count(0)
+        mod.reload()
+        reloaded = mod.get_by_role("list", name="Messages", exact=True).locator(
+            "li", has_text="Phone line 3:"
+        )
+        expect(reloaded).to_have_class(re.compile(r"\bis-withheld\b"))
+        expect(reloaded.get_by_role("button", name="Withhold")).to_have_count(0)
+
+        # Ending the session: the console has the participant's lines archived for the analysis
+        # (twelve lines, one withheld: eleven published posts, the withheld one hidden).
+        mod.once("dialog", lambda dialog: dialog.accept())
+        mod.get_by_role("button", name="End session").click()
+        expect(part.locator("[data-live-status]")).to_have_text("Session ended")
+        # In-process tasks: the archive request analyses the lines (loading spaCy the first time).
+        expect(mod.locator("[data-live-status]")).to_have_text(
+            "Session ended · 11 lines archived for analysis", timeout=90_000
+        )
+        expect(part.get_by_label("Your message")).to_be_hidden()
     finally:
         for context in contexts:
             context.close()

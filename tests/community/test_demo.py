@@ -11,13 +11,18 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
-from community.demo import content, threads
+from community.demo import content, live_script, threads
 from community.demo.loader import demo_counts
 from community.models import (
     AuditEntry,
     Community,
     Discussion,
     DiscussionKind,
+    LiveMessage,
+    LiveMessageKind,
+    LiveSession,
+    LiveState,
+    LiveStream,
     Membership,
     Post,
     PostRevision,
@@ -28,7 +33,11 @@ from community.models import (
 )
 from community.selectors import posts_visible_to
 from community.selectors_engagement import probes_open_for_member, scorecard_summary
+from research.models import PostAnalysis, ThemePost
 from tests.factories import UserFactory
+from tests.research import fakes
+
+fake_nlp = fakes.fake_nlp
 
 User = get_user_model()
 SLUG = content.COMMUNITY["slug"]
@@ -182,3 +191,55 @@ def test_it_refuses_to_take_over_usernames_that_belong_to_other_accounts():
         load("--reset")
     assert not Community.objects.filter(slug=SLUG).exists()
     assert User.objects.get(username="maya").email == "maya@elsewhere.example"
+
+
+@pytest.mark.django_db
+def test_it_includes_an_ended_live_session_whose_participant_lines_reach_the_analysis(fake_nlp):
+    load("--reset")
+    community = Community.objects.get(slug=SLUG)
+    discussion = Discussion.objects.get(
+        community=community, title__startswith="Live session: buying homeware"
+    )
+    session = LiveSession.objects.get(discussion=discussion)
+    assert session.state == LiveState.ENDED and not discussion.is_open()
+    assert discussion.opens_at < session.started_at < session.ended_at < timezone.now()
+    assert session.questions.filter(pushed_at__isnull=False).count() == len(live_script.QUESTIONS)
+    assert session.spotlight is not None and session.spotlight.author.user.username == "dan"
+
+    lines = LiveMessage.objects.filter(session=session, stream=LiveStream.ROOM, kind=LiveMessageKind.MESSAGE)
+    participant_lines = lines.filter(author__role=Role.PARTICIPANT)
+    assert 30 <= participant_lines.count() <= 70
+    assert participant_lines.values("author").distinct().count() == len(live_script.PARTICIPANTS)
+    times = list(
+        LiveMessage.objects.filter(session=session)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+    )
+    assert session.started_at <= times[0] and times[-1] <= session.ended_at
+
+    # Every participant line is a post of the live discussion, at the moment it was said; the withheld
+    # one is hidden with its reason, and nothing from the backroom, moderator or probes is a post.
+    posts = Post.objects.filter(discussion=discussion)
+    assert posts.count() == participant_lines.count()
+    assert not posts.exclude(author__role=Role.PARTICIPANT).exists()
+    for post in posts.select_related("live_message"):
+        assert post.created_at == post.live_message.created_at and post.body == post.live_message.body
+    withheld = posts.get(status=PostStatus.HIDDEN)
+    assert "07700" in withheld.body and withheld.status_reason
+    assert AuditEntry.objects.get(target_type="post", target_id=withheld.pk).reason == withheld.status_reason
+
+    # The backroom: Tom and Ruth talk between themselves and leave Maya notes; none of it is evidence.
+    backroom = LiveMessage.objects.filter(session=session, stream=LiveStream.BACKROOM)
+    assert {m.author.user.username for m in backroom.filter(kind=LiveMessageKind.MESSAGE)} >= {"tom", "ruth"}
+    assert {m.author.role for m in backroom.filter(kind=LiveMessageKind.NOTE)} == {Role.CLIENT}
+    assert LiveMessage.objects.filter(session=session, stream=LiveStream.PROBE).count() == 2
+
+    # The upcoming session shows its start time to participants while they wait.
+    upcoming = Discussion.objects.get(community=community, title="Live session: the new Loom Points app")
+    assert upcoming.opens_at > timezone.now()
+
+    # The demo's batch analysis covers the live lines like any post, except the withheld one.
+    call_command("analyze", community=SLUG, stdout=StringIO())
+    analysed = set(PostAnalysis.objects.filter(post__discussion=discussion).values_list("post_id", flat=True))
+    assert analysed == set(posts.filter(status=PostStatus.PUBLISHED).values_list("pk", flat=True))
+    assert ThemePost.objects.filter(post__discussion=discussion).exists()

@@ -5,19 +5,32 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from community.models import DiscussionKind
 from community.services.live import (
     live_input_pause,
     live_message_send,
     live_question_push,
+    live_session_schedule,
 )
 from tests.community.live_helpers import make_live
 from tests.conftest import membership_of
 from tests.factories import DiscussionFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # Live lines count per member per minute in the cache, which outlives each test's database.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -144,3 +157,106 @@ def test_it_stores_a_live_message_in_a_fixed_small_number_of_queries(
         say(part, session, "first")
     with django_assert_max_num_queries(6):
         say(part, session, "second")
+
+
+# --- the announced start -------------------------------------------------------------------------
+
+
+def schedule_url(discussion):
+    return reverse("live_schedule", args=[discussion.community.slug, discussion.pk])
+
+
+def test_the_moderator_schedules_the_start_and_participants_see_it_while_they_wait(client, live, alice, bob):
+    discussion, session = live
+    start = (timezone.now() + timedelta(days=2)).replace(second=0, microsecond=0)
+    client.force_login(alice)
+    console = client.get(room_url(discussion)).content.decode()
+    assert 'name="scheduled_start"' in console and "Save start time" in console
+
+    response = client.post(schedule_url(discussion), {"scheduled_start": start.strftime("%Y-%m-%dT%H:%M")})
+
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.scheduled_start == start
+    client.force_login(bob)
+    page = client.get(room_url(discussion)).content.decode()
+    assert f'<time datetime="{start.isoformat()}">' in page
+    assert "Starts at" in page and 'data-state="scheduled"' in page
+    assert "as soon as the moderator starts it" in page
+    assert 'name="scheduled_start"' not in page
+
+
+def test_it_clears_the_start_time_when_the_field_is_left_empty(client, live, alice):
+    discussion, session = live
+    session.scheduled_start = timezone.now() + timedelta(hours=3)
+    session.save(update_fields=["scheduled_start"])
+    client.force_login(alice)
+    assert client.post(schedule_url(discussion), {"scheduled_start": ""}).status_code == 302
+    session.refresh_from_db()
+    assert session.scheduled_start is None
+    assert "Not started yet." in client.get(room_url(discussion)).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("yesterday at six", "Enter the start as a date and time"),
+        ("2026-13-45T25:99", "Enter the start as a date and time"),
+        ("2001-01-01T10:00", "2001-01-01 10:00 is in the past"),
+    ],
+)
+def test_it_refuses_a_bad_or_past_start_time_with_a_clear_error(client, live, alice, value, message):
+    discussion, session = live
+    client.force_login(alice)
+    response = client.post(schedule_url(discussion), {"scheduled_start": value})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    session.refresh_from_db()
+    assert session.scheduled_start is None
+
+
+def test_it_refuses_to_reschedule_a_session_that_has_started(client, live, alice):
+    discussion, session = live
+    live_question_push(
+        moderator=membership_of(alice, discussion.community),
+        session=session,
+        question_id=session.questions.first().pk,
+    )
+    client.force_login(alice)
+    later = (timezone.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(schedule_url(discussion), {"scheduled_start": later})
+    assert response.status_code == 400
+    assert "already started" in response.content.decode()
+    session.refresh_from_db()
+    assert session.scheduled_start is None
+    assert 'name="scheduled_start"' not in client.get(room_url(discussion)).content.decode()
+
+
+def test_participants_clients_and_outsiders_cannot_schedule(client, live, bob, carol, eve):
+    discussion, session = live
+    later = (timezone.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    for user in (bob, carol, eve):
+        client.force_login(user)
+        assert client.post(schedule_url(discussion), {"scheduled_start": later}).status_code == 404
+        with pytest.raises(PermissionDenied):
+            live_session_schedule(
+                moderator=user.memberships.get(), session=session, start=timezone.now() + timedelta(days=1)
+            )
+    session.refresh_from_db()
+    assert session.scheduled_start is None
+
+
+def test_the_room_page_renders_in_a_fixed_number_of_queries_for_every_role(
+    client, live, alice, bob, carol, django_assert_max_num_queries
+):
+    discussion, session = live
+    mod = membership_of(alice, discussion.community)
+    live_question_push(moderator=mod, session=session, question_id=session.questions.first().pk)
+    for user in (alice, bob, carol):
+        client.force_login(user)
+        with django_assert_max_num_queries(14) as few:
+            client.get(room_url(discussion))
+        for n in range(5):
+            say(mod, session, f"line {n} from {user.username}")  # moderators are not rate limited
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            assert client.get(room_url(discussion)).status_code == 200

@@ -1,0 +1,246 @@
+"""What participants say in a live session becomes posts of the live discussion.
+
+Clients pay for evidence from every conversation, so a participant's line in the room is
+archived as a published `Post` of the session's discussion (author = the member, created_at =
+when it was said, `Post.live_message` = the line). From there everything that applies to posts
+applies unchanged: the post event queues analysis and themes, `community.selectors` decides who
+reads the posts, exports include them, erasure anonymises or removes them, and moderators hide
+or remove them with the usual tools and audit trail.
+
+What is archived: room messages of kind "message" written by participants. Never the backroom
+(clients' chat and notes), never moderators' lines, questions or probes, never session events,
+and never the private probe thread (other participants would read it on the discussion page).
+
+When: once the session ends, in one batch, so nothing is added to the send path of a running
+session: a worker task queued when the end commits (`live_session_archive_on_commit`, called by
+`live_session_end`) or, where tasks run in-process, the moderator's console right after the end.
+A moderator may take a line out of the evidence during the session (`live_message_withhold`): it
+is archived at once as a hidden post with the reason, and the batch then leaves it alone.
+Archiving is idempotent: a line is archived once (a unique column), and a post a moderator hid
+or removed stays that way.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from community.events import announce_post_event
+from community.markdown import render_markdown
+from community.models import (
+    LiveMessage,
+    LiveMessageKind,
+    LiveSession,
+    LiveState,
+    LiveStream,
+    Membership,
+    Post,
+    PostStatus,
+    Role,
+)
+from community.services.moderation import audit_record
+from community.services.posts import render_client_html
+
+WITHHOLD_REASON_MAX_CHARS = 1000
+
+
+def archivable_messages(session: LiveSession):
+    """The session's participant lines that count as evidence and have no post yet."""
+    return LiveMessage.objects.filter(
+        session=session,
+        stream=LiveStream.ROOM,
+        kind=LiveMessageKind.MESSAGE,
+        author__role=Role.PARTICIPANT,
+        # Erased or removed members' lines are not turned into fresh evidence.
+        author__is_active=True,
+        archived_post__isnull=True,
+    ).exclude(body="")
+
+
+def _post_for(message: LiveMessage, *, status: str, discussion_id: int, community_id: int) -> Post:
+    return Post(
+        community_id=community_id,
+        discussion_id=discussion_id,
+        author=message.author,
+        body=message.body,
+        body_html=render_markdown(message.body),
+        client_body_html=render_client_html(message.body, author=message.author),
+        status=status,
+        created_at=message.created_at,
+        live_message=message,
+    )
+
+
+def live_session_archive(*, session: LiveSession) -> list[Post]:
+    """Archive every participant line of the session that has no post yet; returns the new posts.
+
+    Safe to run any number of times and concurrently: the unique `Post.live_message` makes a
+    second writer's insert fail, and that batch is then retried line by line, skipping lines
+    archived meanwhile.
+    """
+    messages = list(archivable_messages(session).select_related("author__user").order_by("seq"))
+    if not messages:
+        return []
+    discussion_id, community_id = session.discussion_id, session.community_id
+    try:
+        with transaction.atomic():
+            posts = Post.objects.bulk_create(
+                [
+                    _post_for(
+                        m, status=PostStatus.PUBLISHED, discussion_id=discussion_id, community_id=community_id
+                    )
+                    for m in messages
+                ]
+            )
+            _announce_published(posts)
+    except IntegrityError:
+        posts = []
+        for message in messages:
+            try:
+                with transaction.atomic():
+                    post = _post_for(
+                        message,
+                        status=PostStatus.PUBLISHED,
+                        discussion_id=discussion_id,
+                        community_id=community_id,
+                    )
+                    post.save()
+                    _announce_published([post])
+            except IntegrityError:
+                continue  # archived by the other writer
+            posts.append(post)
+    return posts
+
+
+def _announce_published(posts: list[Post]) -> None:
+    for post in posts:
+        announce_post_event(
+            post_id=post.pk,
+            community_id=post.community_id,
+            discussion_id=post.discussion_id,
+            kind="published",
+        )
+
+
+def live_session_archive_on_commit(*, session_id: int) -> None:
+    """Once the transaction that ended the session commits, have a worker archive it.
+
+    Only where tasks go to workers: in the embedded default tasks run in-process, and the archive
+    would then analyse every line (loading spaCy the first time) inside the socket that ended the
+    session, holding up the "ended" message for everyone. There the moderator's console asks for
+    the archive over HTTP as soon as it sees the end (`live_archive_view`), off the socket's path.
+    """
+    from celery import current_app
+
+    if current_app.conf.task_always_eager:
+        return
+
+    def queue() -> None:
+        from community.tasks import archive_live_session
+
+        archive_live_session.delay(session_id)
+
+    transaction.on_commit(queue)
+
+
+def live_session_archive_for(*, moderator: Membership, session: LiveSession) -> list[Post]:
+    """A moderator's request to archive an ended session now (idempotent)."""
+    if (
+        not moderator.is_active
+        or not moderator.is_moderator
+        or moderator.community_id != session.community_id
+    ):
+        raise PermissionDenied("Only the community's moderators can archive a live session.")
+    # The state as stored now: the caller's copy may predate the end.
+    if LiveSession.objects.filter(pk=session.pk).values_list("state", flat=True).first() != LiveState.ENDED:
+        raise ValidationError({"state": "The session has not ended: its lines are archived once it ends."})
+    return live_session_archive(session=session)
+
+
+@transaction.atomic
+def live_message_withhold(*, moderator: Membership, session: LiveSession, seq, reason: str) -> Post:
+    """Take one participant line of the room out of the evidence, with a reason (audited).
+
+    The line stays in the transcript (it was said and seen); its post is hidden, so analysis,
+    themes, clients and exports never count it. Works during and after the session; a line
+    already withheld or removed is left as it is.
+    """
+    if (
+        not moderator.is_active
+        or not moderator.is_moderator
+        or moderator.community_id != session.community_id
+    ):
+        raise PermissionDenied("Only the community's moderators can withhold a live message.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Give a reason: it is kept in the moderation audit."})
+    if len(reason) > WITHHOLD_REASON_MAX_CHARS:
+        raise ValidationError(
+            {
+                "reason": f"The reason is {len(reason):,} characters; the limit is {WITHHOLD_REASON_MAX_CHARS:,}."
+            }
+        )
+    try:
+        number = int(seq)
+    except (TypeError, ValueError):
+        raise ValidationError({"seq": "seq must be the number of a message in the room."}) from None
+    message = (
+        LiveMessage.objects.select_for_update(of=("self",))
+        .select_related("author__user")
+        .filter(session=session, stream=LiveStream.ROOM, seq=number, kind=LiveMessageKind.MESSAGE)
+        .first()
+    )
+    if message is None or message.author is None or message.author.role != Role.PARTICIPANT:
+        raise ValidationError({"seq": "Only a participant's message in the room can be withheld."})
+    now = timezone.now()
+    post = Post.objects.select_for_update().filter(live_message=message).first()
+    if post is None:
+        post = _post_for(
+            message,
+            status=PostStatus.HIDDEN,
+            discussion_id=session.discussion_id,
+            community_id=session.community_id,
+        )
+        old_status = ""
+    elif post.status in (PostStatus.HIDDEN, PostStatus.REMOVED, PostStatus.DELETED):
+        return post
+    else:
+        old_status = post.status
+        post.status = PostStatus.HIDDEN
+    post.status_changed_at = now
+    post.status_changed_by = moderator
+    post.status_reason = reason
+    if old_status:
+        post.save(update_fields=["status", "status_changed_at", "status_changed_by", "status_reason"])
+    else:
+        post.save()
+    if old_status:
+        # It had been archived and announced: analysis must drop it.
+        announce_post_event(
+            post_id=post.pk, community_id=post.community_id, discussion_id=post.discussion_id, kind="hidden"
+        )
+    audit_record(
+        community=session.community_id,
+        actor=moderator,
+        action="post.hide",
+        target=post,
+        reason=reason,
+        details={
+            "from": old_status or "live message",
+            "to": PostStatus.HIDDEN,
+            "discussion_id": session.discussion_id,
+            "author": message.author.pseudonym,
+            "live_seq": message.seq,
+        },
+    )
+    return post
+
+
+def live_withheld_seqs(session: LiveSession) -> list[int]:
+    """Room numbers of the lines whose post is not published (withheld, removed, deleted)."""
+    return sorted(
+        Post.objects.filter(live_message__session=session)
+        .exclude(status=PostStatus.PUBLISHED)
+        .values_list("live_message__seq", flat=True)
+    )
