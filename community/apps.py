@@ -7,4 +7,8 @@ class CommunityConfig(AppConfig):
 
     def ready(self) -> None:
         # Board sockets subscribe to post events (community.events); importing connects the receiver.
-        from community import realtime_boards  # noqa: F401
+        # The roster cache drops itself when memberships or users' names change.
+        from community import (
+            realtime_boards,  # noqa: F401
+            roster,  # noqa: F401
+        )

@@ -29,6 +29,7 @@ from community.models import (
     Visibility,
 )
 from community.pii import redact_contact_details
+from community.roster import roster_for
 
 DISCUSSION_PAGE_SIZE = 20
 MODERATION_PAGE_SIZE = 50
@@ -241,7 +242,26 @@ def audit_entries(community: Community) -> QuerySet[AuditEntry]:
 
 
 def post_html_for(post: Post, viewer: Membership) -> str:
-    """The sanitised HTML of a post as `viewer` may read it: clients get the redacted copy."""
+    """The sanitised HTML of a post as `viewer` may read it: clients get the redacted copy;
+    participants read staff posts with members' names as pseudonyms ("Welcome Priya!" would
+    tie Priya to the pseudonym that answers). `post.author` should be select_related."""
     if viewer.is_client:
-        return post.client_body_html or render_markdown(redact_contact_details(post.body))
+        return post.client_body_html or render_markdown(
+            roster_for(post.community_id).redact(redact_contact_details(post.body))
+        )
+    if viewer.is_participant and post.author_id != viewer.pk and not post.author.is_participant:
+        return render_markdown(
+            roster_for(post.community_id).pseudonymise(post.body, keep=(viewer.pk, post.author_id))
+        )
     return post.body_html or render_markdown(post.body)
+
+
+def post_text_for(post: Post, viewer: Membership) -> str:
+    """The post's plain words as `viewer` may read them (the same rules as `post_html_for`)."""
+    if viewer.is_client:
+        author = post.author
+        names = () if author.is_imported else (author.user.first_name, author.user.last_name)
+        return roster_for(post.community_id).redact(redact_contact_details(post.body, names=names))
+    if viewer.is_participant and post.author_id != viewer.pk and not post.author.is_participant:
+        return roster_for(post.community_id).pseudonymise(post.body, keep=(viewer.pk, post.author_id))
+    return post.body

@@ -19,6 +19,7 @@ from community.models import (
     Community,
     Discussion,
     DiscussionKind,
+    LiveMessage,
     Membership,
     Notification,
     Post,
@@ -83,17 +84,19 @@ def probes_for_discussion(*, discussion: Discussion, membership: Membership) -> 
 
 def probe_question_for(probe: Probe, viewer: Membership) -> str:
     """The probe's question as `viewer` reads it. Probes on open boards are public, so members'
-    names in them ("Sarah, what would...") become pseudonyms for everyone but the moderators and
-    the one member it is addressed to (who knows their own name)."""
-    if viewer.is_moderator or (probe.addressee_id is not None and probe.addressee_id == viewer.pk):
+    names in them ("Sarah, what would...") become pseudonyms for everyone but the moderators;
+    the reader's own name and the asking moderator's stay."""
+    if viewer.is_moderator:
         return probe.question
-    return roster_for(probe.community_id).pseudonymise(probe.question)
+    return roster_for(probe.community_id).pseudonymise(probe.question, keep=(viewer.pk, probe.author_id))
 
 
 def get_probe_for_member(membership: Membership, probe_id: int) -> Probe:
     probe = (
         Probe.objects.filter(community_id=membership.community_id, pk=probe_id)
-        .select_related("discussion__community", "post__author__user", "author__user", "addressee__user", "community")
+        .select_related(
+            "discussion__community", "post__author__user", "author__user", "addressee__user", "community"
+        )
         .first()
     )
     if (
@@ -449,6 +452,22 @@ def member_data_export(*, user) -> dict[str, Any]:
         )
         .order_by("joined_at", "id")
     )
+    # What they said in live sessions (room, backroom, probe threads): one query for all memberships.
+    live_lines: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for line in (
+        LiveMessage.objects.filter(author__in=memberships)
+        .exclude(body="")
+        .select_related("session__discussion")
+        .order_by("created_at", "id")
+    ):
+        live_lines[line.author_id].append(
+            {
+                "session": line.session.discussion.title,
+                "stream": line.stream,
+                "body": line.body,
+                "created_at": _iso(line.created_at),
+            }
+        )
     return {
         "format": "verbatim-member-export/1",
         "exported_at": _iso(timezone.now()),
@@ -505,6 +524,7 @@ def member_data_export(*, user) -> dict[str, Any]:
                     }
                     for p in m.probes_received.all()
                 ],
+                "live_session_lines": live_lines.get(m.pk, []),
                 "notifications": [
                     {
                         "kind": n.kind,

@@ -9,6 +9,7 @@ import logging
 from django.dispatch import receiver
 
 from community.events import post_changed
+from community.roster import roster_changed
 
 logger = logging.getLogger(__name__)
 
@@ -31,3 +32,14 @@ def queue_analysis_on_post_change(sender, *, post_id: int, community_id: int, ki
         # broker must not fail the participant's request. The reconciler catches up; a
         # failed drop is logged loudly because the post would stay in results until then.
         logger.exception("Could not queue analysis work for post %s (%s)", post_id, kind)
+
+
+@receiver(roster_changed, dispatch_uid="research.redact_again_on_roster_change")
+def redact_again_on_roster_change(sender, *, community_id: int, **kwargs) -> None:
+    from research.tasks import redact_again
+
+    try:
+        redact_again.delay(community_id)
+    except Exception:
+        # The membership change is saved; the reconciler applies the new roster later.
+        logger.exception("Could not queue redaction for community %s", community_id)

@@ -29,6 +29,15 @@ def _celery_tasks_run_in_process():
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: SQLite hands out row ids again after a rollback, so a
+    cached member-name roster or rate-limit counter of an earlier test must not leak into this one."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Personas get real password hashes; the slow default hasher only costs suite time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

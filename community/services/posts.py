@@ -33,6 +33,7 @@ from community.models import (
     Probe,
 )
 from community.pii import redact_contact_details
+from community.roster import roster_for
 from community.selectors import discussion_can_post, post_visible_to
 from community.services.moderation import audit_record
 from community.uploads import clean_image
@@ -151,10 +152,11 @@ def post_create(
 
 
 def render_client_html(body: str, *, author: Membership) -> str:
-    """The post as clients read it: contact details and the author's own names redacted."""
+    """The post as clients read it: contact details, the author's own names and every other
+    member's name (the community roster) redacted."""
     user = author.user
     names = (user.first_name, user.last_name) if not author.is_imported else ()
-    return render_markdown(redact_contact_details(body, names=names))
+    return render_markdown(roster_for(author.community_id).redact(redact_contact_details(body, names=names)))
 
 
 def post_edit_deadline(post: Post) -> datetime:

@@ -32,6 +32,7 @@ from community.models import (
     AuditEntry,
     ErasurePolicy,
     Invitation,
+    LiveMessage,
     Membership,
     Notification,
     Post,
@@ -44,10 +45,12 @@ from community.models import (
 )
 from community.models.communities import ERASED_USERNAME_PREFIX
 from community.pii import redact_contact_details
+from community.roster import roster_for
 
 User = get_user_model()
 
 ERASED_REASON = "Erased at the member's request."
+LIVE_LINE_REMOVED = "[removed at the member's request]"
 TOMBSTONE_PREFIX = "Former member"
 
 
@@ -62,6 +65,7 @@ class ErasureResult:
     posts_anonymised: int = 0
     posts_removed: int = 0
     scorecard_responses_deleted: int = 0
+    live_messages: int = 0
     image_files: list[str] = field(default_factory=list)
 
 
@@ -88,7 +92,9 @@ def _set_body(post: Post, body: str) -> list[str]:
     post.body = body
     fields = ["body"]
     post.body_html = render_markdown(body)
-    post.client_body_html = render_markdown(redact_contact_details(body))
+    post.client_body_html = render_markdown(
+        roster_for(post.community_id).redact(redact_contact_details(body))
+    )
     fields += ["body_html", "client_body_html"]
     return fields
 
@@ -113,6 +119,19 @@ def _anonymise_posts(membership: Membership, names: tuple[str, ...]) -> int:
         if redacted != revision.body:
             revision.body = redacted
             revision.save(update_fields=["body"])
+    return changed
+
+
+def _erase_live_messages(membership: Membership, names: tuple[str, ...], *, remove: bool) -> int:
+    """What the member said in live sessions (room, backroom, probe threads) follows the policy too:
+    the transcript keeps the line, anonymised, or keeps only a marker that a line was removed."""
+    changed = 0
+    for message in LiveMessage.objects.filter(author=membership).exclude(body=""):
+        body = LIVE_LINE_REMOVED if remove else redact_personal_details(message.body, names=names)
+        if body != message.body:
+            message.body = body
+            message.save(update_fields=["body"])
+            changed += 1
     return changed
 
 
@@ -165,6 +184,7 @@ def user_erase(*, user, password: str) -> ErasureResult:
         else:
             posts = _anonymise_posts(membership, names)
             result.posts_anonymised += Post.objects.filter(author=membership).count()
+        result.live_messages += _erase_live_messages(membership, names, remove=remove)
         # Moderators sometimes greet the person by name in the question itself.
         for probe in Probe.objects.filter(addressee=membership):
             redacted = redact_personal_details(probe.question, names=names)

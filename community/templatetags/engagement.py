@@ -38,3 +38,11 @@ def probes_in(discussion, membership) -> list:
         probe.mine = probe.is_addressed_to(membership)
         probe.addressee_name = probe.addressee.display_name_for(membership) if probe.addressee else ""
     return probes
+
+
+@register.filter
+def question_for(probe, membership) -> str:
+    """`{{ probe|question_for:membership }}`: the question with members' names as this viewer may read them."""
+    from community.selectors_engagement import probe_question_for
+
+    return probe_question_for(probe, membership)

@@ -7,12 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from community.access import get_community_for_member, get_discussion_for_member, get_post_for_member
 from community.forms.probes import ProbeAnswerForm, ProbeForm
 from community.models import Membership, Role
-from community.selectors import post_visible_to
+from community.selectors import post_html_for, post_text_for, post_visible_to
 from community.selectors_engagement import (
     get_probe_for_member,
     probe_answers_for,
@@ -106,6 +107,8 @@ def probe_detail_view(request: HttpRequest, slug: str, probe_id: int) -> HttpRes
     answers = probe_answers_for(probe=probe, membership=membership)
     for answer in answers:
         answer.author_name = answer.author.display_name_for(membership)
+        answer.html = mark_safe(post_html_for(answer, membership))  # sanitised by nh3; redacted for clients
+    probed_post = probe.post if probe.post and post_visible_to(probe.post, membership) else None
     return render(
         request,
         "community/probe_detail.html",
@@ -117,7 +120,8 @@ def probe_detail_view(request: HttpRequest, slug: str, probe_id: int) -> HttpRes
             "form": form,
             "addressee_name": probe.addressee.display_name_for(membership) if probe.addressee else "",
             # The probed post shows only to those who could read it anyway (journals stay private).
-            "probed_post": probe.post if probe.post and post_visible_to(probe.post, membership) else None,
+            "probed_post": probed_post,
+            "probed_text": post_text_for(probed_post, membership) if probed_post else "",
         },
     )
 

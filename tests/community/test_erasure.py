@@ -214,3 +214,33 @@ def test_it_shows_moderators_an_erased_member_as_the_former_member_with_no_probe
     assert f"?post={thread['post'].pk}" not in page  # nobody to probe any more
     # The reply by a present participant keeps its probe link.
     assert f"?post={thread['reply'].pk}" in page
+
+
+@pytest.mark.parametrize("policy", [ErasurePolicy.ANONYMIZE, ErasurePolicy.REMOVE])
+def test_it_erases_what_the_member_said_in_live_sessions_by_the_same_policy(
+    alice, bob, community, thread, policy
+):
+    import uuid
+
+    from community.models import LiveMessage, LiveStream
+    from community.services.live import live_message_send, live_session_start
+    from tests.community.live_helpers import make_live
+
+    community.erasure_policy = policy
+    community.save(update_fields=["erasure_policy"])
+    _, session = make_live(community)
+    live_session_start(moderator=membership_of(alice, community), session=session)
+    said, _ = live_message_send(
+        author=thread["member"],
+        session=session,
+        stream=LiveStream.ROOM,
+        body="I'm Bob, text me on 07700 900123 about the rug",
+        client_id=str(uuid.uuid4()),
+    )
+    result = user_erase(user=bob, password=PASSWORD)
+    body = LiveMessage.objects.get(pk=said.pk).body
+    assert "Bob" not in body and "07700" not in body and result.live_messages == 1
+    if policy == ErasurePolicy.REMOVE:
+        assert body == privacy.LIVE_LINE_REMOVED
+    else:
+        assert "about the rug" in body

@@ -76,7 +76,7 @@ def test_it_exports_in_a_constant_number_of_queries(
     client.force_login(bob)
     url = reverse("my_data_export")
     client.get(url)
-    with django_assert_max_num_queries(14) as few:
+    with django_assert_max_num_queries(15) as few:
         client.get(url)
     participant(other_community, "bob")
     for i in range(10):
@@ -87,3 +87,25 @@ def test_it_exports_in_a_constant_number_of_queries(
         data = json.loads(client.get(url).content)
     assert len(data["memberships"]) == 2
     assert sum(len(m["posts"]) for m in data["memberships"]) == 11
+
+
+def test_it_exports_what_the_member_said_in_live_sessions_and_no_one_elses(alice, bob, community, client):
+    import uuid
+
+    from community.models import LiveStream
+    from community.services.live import live_message_send, live_session_start
+    from tests.community.live_helpers import make_live
+
+    _, session = make_live(community)
+    live_session_start(moderator=membership_of(alice, community), session=session)
+    for author, body in (
+        (membership_of(bob, community), "Mine: the rug faded"),
+        (membership_of(alice, community), "Moderator line"),
+    ):
+        live_message_send(
+            author=author, session=session, stream=LiveStream.ROOM, body=body, client_id=str(uuid.uuid4())
+        )
+    client.force_login(bob)
+    data = json.loads(client.get(reverse("my_data_export")).content)
+    lines = [line["body"] for m in data["memberships"] for line in m["live_session_lines"]]
+    assert lines == ["Mine: the rug faded"]

@@ -1,0 +1,93 @@
+"""Keeping stored client text redacted under the community's current roster.
+
+Analysis is skipped while a post's text and the analyzer version are unchanged,
+so a name that joins the roster later (a new member, a renamed user, or this
+feature's first deploy) would stay in text analysed before. `posts_redact_again`
+re-applies the roster to what is stored, without re-running the NLP: redaction
+only ever adds [NAME] markers, so applying it twice changes nothing. It runs
+when the roster changes (community.roster.roster_changed), from the periodic
+reconciler, and from `manage.py redact_again`; each community remembers the
+roster fingerprint last applied, so an unchanged roster costs one cache read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.cache import cache
+
+from community.markdown import render_markdown
+from community.models import Post
+from community.pii import redact_contact_details
+from community.roster import Roster, roster_for
+from research.models import PostAnalysis
+
+_APPLIED_KEY = "research:roster-applied:{}"
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def posts_redact_again(*, community_id: int, force: bool = False) -> int:
+    """Redact the roster's names out of the community's stored analyses and client copies.
+
+    Returns how many rows changed. Unless `force`, does nothing when the roster is the one last
+    applied. Each change is a conditional UPDATE on the text it was computed from, so an
+    analysis or edit landing meanwhile is never overwritten with older text.
+    """
+    roster = roster_for(community_id)
+    key = _APPLIED_KEY.format(community_id)
+    if not force and cache.get(key) == roster.fingerprint:
+        return 0
+    changed = _redact_analyses(community_id, roster) + _redact_client_copies(community_id, roster)
+    cache.set(key, roster.fingerprint, None)
+    return changed
+
+
+def _redact_analyses(community_id: int, roster: Roster) -> int:
+    changed = 0
+    rows = PostAnalysis.objects.filter(community_id=community_id).values_list("pk", "redacted_text")
+    for pk, text in rows.iterator(chunk_size=2000):
+        redacted = roster.redact(text)
+        if redacted != text:
+            changed += PostAnalysis.objects.filter(pk=pk, redacted_text=text).update(redacted_text=redacted)
+    return changed
+
+
+def _redact_client_copies(community_id: int, roster: Roster) -> int:
+    """Re-render the client copy of posts whose words hold a member's name, as
+    research.services._store_client_text and community's render_client_html write it."""
+    changed = 0
+    posts = (
+        Post.objects.filter(community_id=community_id)
+        .select_related("author__user", "analysis")
+        .only(
+            "id",
+            "body",
+            "client_body_html",
+            "author__is_imported",
+            "author__user__first_name",
+            "author__user__last_name",
+            "analysis__analysable",
+            "analysis__redacted_text",
+            "analysis__text_hash",
+        )
+    )
+    for post in posts.iterator(chunk_size=500):
+        if not roster.spans(post.body):
+            continue
+        author = post.author
+        names = () if author.is_imported else (author.user.first_name, author.user.last_name)
+        analysis = getattr(post, "analysis", None)
+        current = (
+            analysis is not None
+            and analysis.analysable
+            and analysis.redacted_text
+            and analysis.text_hash == _hash(post.body)
+        )
+        source = analysis.redacted_text if current else post.body
+        html = render_markdown(roster.redact(redact_contact_details(source, names=names)))
+        if html != post.client_body_html:
+            changed += Post.objects.filter(pk=post.pk, body=post.body).update(client_body_html=html)
+    return changed
