@@ -17,6 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from research.analysis.domain_polarity import learn_domain_lexicon  # noqa: E402
 from research.analysis.enrich import enrich_texts  # noqa: E402
 from research.analysis.pipeline import get_nlp  # noqa: E402
 from research.analysis.themes import build_themes  # noqa: E402
@@ -29,6 +30,11 @@ def main() -> None:
     ap.add_argument("pred")
     ap.add_argument("--cache", help="reuse (or write) the enrichment of these posts")
     ap.add_argument("--max-themes", type=int, default=None)
+    ap.add_argument(
+        "--learn-domain",
+        action="store_true",
+        help="first learn the corpus's own adjective polarities (research.analysis.domain_polarity)",
+    )
     a = ap.parse_args()
 
     with open(a.posts, encoding="utf-8") as f:
@@ -41,7 +47,12 @@ def main() -> None:
     else:
         nlp = get_nlp()
         started = time.perf_counter()
-        results = enrich_texts([p["text"] for p in posts], lexicon=BrandLexicon(), nlp=nlp)
+        domain = None
+        if a.learn_domain:
+            learned = learn_domain_lexicon(nlp.pipe([p["text"] for p in posts], batch_size=64))
+            domain = learned.words
+            print(f"domain lexicon: {len(learned)} words, {learned.fingerprint}", file=sys.stderr)
+        results = enrich_texts([p["text"] for p in posts], lexicon=BrandLexicon(), nlp=nlp, domain=domain)
         took = time.perf_counter() - started
         words = sum(len(p["text"].split()) for p in posts)
         print(

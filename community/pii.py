@@ -1,10 +1,20 @@
 """Personal details in free text: the regex half of redaction.
 
 Clients must never read a participant's email address, phone number, web
-address or street address. This module finds those by pattern and is used
-wherever community code shows text to clients before (or without) the spaCy
-analysis, which adds person names from named-entity recognition on top
-(research.analysis imports these patterns; community never imports research).
+address, social handle, street address or postcode, payment card or bank
+account number, nor the name of someone a post points to ("ask for sarah at
+the till"). This module finds those by pattern and is used wherever community
+code shows text to clients before (or without) the spaCy analysis, which adds
+person names from named-entity recognition on top (research.analysis imports
+these patterns; community never imports research).
+
+Numbers are checked before they are called personal: a card number must pass
+the Luhn check and an IBAN its mod-97 check, so order numbers, prices, dates
+and sizes stay readable. Names are found by the phrase that introduces a person
+("ask for", "my name is", "thanks to", "served by"...) followed by a common
+given name from a general list, in any case; given names that are also everyday
+words ("will", "may", "grace") count only after "my name is", "named" or
+"called", or when written with a capital.
 """
 
 from __future__ import annotations
@@ -12,15 +22,45 @@ from __future__ import annotations
 import re
 
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
-URL_RE = re.compile(
-    r"\b(?:https?://|www\.)[^\s<>\"')\]]+"
-    r"|\b[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.(?:com|org|net|io|co|uk|de|fr|app|info|biz|shop|store)(?:/[^\s<>\"')\]]*)?\b",
+# Spelled out to dodge scrapers: "jo [at] example [dot] com", "jo (at) example.com".
+SPELLED_EMAIL_RE = re.compile(
+    r"[A-Za-z0-9._%+\-]+\s*[\[(]at[\])]\s*[A-Za-z0-9\-]+(?:\s*(?:[\[(]dot[\])]|\.)\s*[A-Za-z0-9\-]+)+",
     re.IGNORECASE,
 )
-# International and national forms: +44 20 7946 0958, (555) 123-4567, 555.123.4567, 07700 900123.
-PHONE_RE = re.compile(
-    r"(?<![\w/])(?:\+\d{1,3}[\s.\-]?)?(?:\(\d{1,4}\)[\s.\-]?)?\d{2,6}(?:[\s.\-]\d{2,6}){1,4}(?![\w/])"
+URL_RE = re.compile(
+    r"\b(?:https?://|www\.)[^\s<>\"')\]]+"
+    r"|\b[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.(?:com|org|net|io|co|uk|de|fr|ie|ca|au|nz|us|eu|me|tv|ly|app|info|biz"
+    r"|shop|store)(?:/[^\s<>\"')\]]*)?\b",
+    re.IGNORECASE,
 )
+# Social handles: "@jo_bloggs" (an email's "@" has a word character before it).
+HANDLE_RE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])")
+# International and national forms: +44 20 7946 0958, (555) 123-4567, 555.123.4567, 07700 900123,
+# +1 (555) 123-4567 ext. 204, and unbroken +447700900123 or 07700900123.
+PHONE_RE = re.compile(
+    r"(?<![\w/])(?:"
+    r"(?:\+\d{1,3}[\s.\-]?)?(?:\(\d{1,4}\)[\s.\-]?)?\d{2,6}(?:[\s.\-]\d{2,6}){1,4}"
+    r"|\+\d{7,15}|0\d{9,10}"
+    r")(?:,?\s*(?i:ext\.?|extension|x)\s*\d{1,5})?(?![\w/])"
+)
+# 13 to 19 digits in groups split by single spaces or dashes; Luhn-checked in _card_like.
+CARD_RE = re.compile(r"(?<![\w.,/\-])\d(?:[ \-]?\d){12,18}(?![\w.,/]\d|\w)")
+# IBAN: country, check digits, up to 30 letters or digits, often in groups of four; mod-97-checked.
+IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
+# A bank account or sort code the writer names as one: "account number 31926819", "sort code 20-00-00".
+ACCOUNT_RE = re.compile(
+    r"\b(?:account|acct|a/c|sort\s*code|routing)(?:\s*(?:number|no\.?|num|#))?\s*(?:is|:)?\s*"
+    r"(\d[\d \-]{4,22}\d)(?!\w)",
+    re.IGNORECASE,
+)
+# UK postcodes ("SW1A 1AA", "M1 1AE"; capitals, as the inward letters exclude C, I, K, M, O and V)
+# and US ZIP codes after a state ("Springfield, IL 62704-1234"): a bare five-digit number is not one.
+UK_POSTCODE_RE = re.compile(r"(?<![\w\-])(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}(?![\w\-])")
+US_STATES = (
+    "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|"
+    "NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY"
+)
+US_ZIP_RE = re.compile(r"\b(?:" + US_STATES + r"),?\s+(\d{5}(?:-\d{4})?)(?![\w\-])")
 STREET_SUFFIXES = (
     "street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|"
     "square|sq|crescent|close|parkway|pkwy|highway|hwy|circle|cir|alley|row|gardens|grove|mews|walk|view"
@@ -31,19 +71,100 @@ ADDRESS_RE = re.compile(
     r"\b\d{1,5}[A-Za-z]?,?\s+(?:[A-Z][A-Za-z'\-]*\.?\s+){1,4}(?i:" + STREET_SUFFIXES + r")\b\.?"
     r"(?:,?\s+(?i:apt|apartment|suite|unit|flat|#)\.?\s*\w+)?"
 )
+# Order matters where two patterns find the same stretch: the earlier label wins.
 PII_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("EMAIL", EMAIL_RE),
+    ("EMAIL", SPELLED_EMAIL_RE),
     ("URL", URL_RE),
+    ("HANDLE", HANDLE_RE),
     ("ADDRESS", ADDRESS_RE),
+    ("CARD", CARD_RE),
+    ("ACCOUNT", IBAN_RE),
+    ("ACCOUNT", ACCOUNT_RE),
+    ("POSTCODE", UK_POSTCODE_RE),
+    ("POSTCODE", US_ZIP_RE),
     ("PHONE", PHONE_RE),
 )
 PLACEHOLDERS = {
     "EMAIL": "[EMAIL]",
     "URL": "[URL]",
+    "HANDLE": "[HANDLE]",
     "ADDRESS": "[ADDRESS]",
+    "POSTCODE": "[POSTCODE]",
+    "CARD": "[CARD]",
+    "ACCOUNT": "[ACCOUNT]",
     "PHONE": "[PHONE]",
     "NAME": "[NAME]",
 }
+
+# Common given names across English-speaking countries and the communities living there
+# (a general resource, not drawn from any data set of ours). Lower case.
+_FIRST_NAMES_TEXT = """
+    aaron abby abigail adam adrian aidan aiden aisha alan albert alex alexa alexander alexandra alfie alice
+    alicia alison amanda amelia amir amit amy ana andre andrea andrew andy angela angus anita ann anna anne
+    annie anthony antonio anya archie arjun arthur ashley aston barbara beatrice becky ben benjamin beth
+    bethany betty beverley billy bobby bradley brandon brenda brian bridget brittany bruce bryan caitlin
+    callum cameron carl carla carlos caroline carolyn catherine cathy charlie charlotte chen chloe chris
+    christina christine christopher cindy claire clara colin connor craig cynthia daisy damian dan daniel
+    danielle danny darren david deborah debbie declan deepak denise dennis derek diana diane dominic donald
+    donna dorothy douglas duncan dylan edward eileen elaine eleanor elena eli elijah elizabeth ella ellen
+    ellie emily emma eric erica erin ethan evelyn fatima fiona francesca freddie freya gareth gary gavin
+    george georgia gerald gillian gemma graham gregory hannah harold harriet harvey hayley helen henry
+    hugh ian imogen irene isaac isabel isabella isla jacob jacqueline james jamie jane janet janice jason
+    jasmine jean jeffrey jenna jennifer jenny jeremy jessica jill joan joanna joanne joe joel john johnny
+    jonathan jordan jose joseph joshua joyce juan judith judy julia julian julie justin karen kate katherine
+    kathleen kathryn katie kayla keith kelly kenneth kerry kevin kieran kim kimberly kirsty kyle laura
+    lauren leah leo leon lewis liam lily linda lisa logan lola louis louise lucas lucy luis luke lydia
+    lynne maria mariam marie marilyn martha martin mary matthew megan melanie melissa mia michael michelle
+    mohammed mohammad muhammad molly monica nancy naomi natalie nathan neil nicholas nicola nicole niamh
+    noah nora oliver olivia omar oscar owen paige pamela patricia patrick paul paula peter philip phoebe
+    priya rachel rahul rajesh raymond rebecca richard rita robert robin rachael roger ronald rosie ross
+    ruth ryan sally samantha samuel sandra sara sarah scarlett scott sean sharon shaun sheila shirley simon
+    sophia sophie stacey stephanie stephen steve steven stuart susan suzanne tanya teresa theo theresa
+    thomas tim timothy tina toby tom tommy tony tracey tracy trevor vanessa victoria vincent wayne wendy
+    william yasmin yusuf zara zoe zainab ahmed ali hassan hussein ibrahim kwame chidi ngozi wei li ming
+    hiroshi yuki kenji tomasz piotr agnieszka katarzyna magdalena marek pawel ivan olga natasha dmitri
+    sven lars ingrid giulia marco francesco alessandro luca sofia lucia pablo javier carmen miguel diego
+    rohan ananya aditya neha pooja sanjay sunil ravi anil vijay meera kavya jo sam
+"""
+FIRST_NAMES = frozenset(_FIRST_NAMES_TEXT.split())
+# Given names that are also everyday words or common surnames: a name only when capitalised or
+# announced as one ("my name is will"), or "I will ask for the bill" would lose words.
+_AMBIGUOUS_NAMES_TEXT = """
+    will may mark rose bill pat sue grace hope joy faith dawn summer april june august frank jack
+    amber ruby holly ivy daisy lily heather pearl crystal sky rich chase hunter miles gene art sandy
+    penny carol dean earl glen guy ray rusty wade jay kit max rod rob sonny honey angel autumn
+    sage olive violet iris jade hazel ginger candy misty sunny drew gay don nick eve jean jordan
+    georgia victoria charlotte florence lewis kim
+"""
+AMBIGUOUS_NAMES = frozenset(_AMBIGUOUS_NAMES_TEXT.split())
+_NAME_WORDS = FIRST_NAMES | AMBIGUOUS_NAMES
+# Phrases that introduce a person, in three strengths:
+# - announcing a name: any given name, in any case ("my name is will");
+# - pointing at a person: a given name in any case, an everyday-word one only capitalised
+#   ("ask for sarah", "served by Grace");
+# - linking words that also join things ("and", "with", "from"): only a capitalised given name
+#   that is no everyday word, or "pad thai and tom yum soup" would lose its soup.
+_ANNOUNCING_CUES = r"my\s+name(?:'s|\s+is)|name(?:'s|\s+is)|named|called"
+_PERSON_CUES = (
+    r"ask(?:ed)?\s+for|thanks(?:\s+to)?|thank(?:\s+you)?|thx|cheers|i'm|i\s+am|"
+    r"spoke\s+(?:to|with)|speak\s+(?:to|with)|talk(?:ed)?\s+(?:to|with)|chat(?:ted)?\s+(?:to|with)|"
+    r"served\s+by|helped\s+by|dealt\s+with\s+by|hi|hello|hey|dear|manager|assistant|colleague|"
+    r"friend|husband|wife|partner|son|daughter|mum|mom|dad|brother|sister"
+)
+_LINKING_CUES = r"ask|asked|this\s+is|love|from|with|and|tell|told|call|contact|message|email|text"
+_NAME_CUE_RE = re.compile(
+    # The name is looked ahead at, not consumed, so it can be the next cue: "hi, i'm priya".
+    r"\b(?:(" + _ANNOUNCING_CUES + r")|(" + _PERSON_CUES + r")|" + _LINKING_CUES + r")[\s,:]+"
+    r"(?=([A-Za-z][A-Za-z\-]*)('s)?(?:\s+([A-Z][a-z]+(?:[\-'][A-Z]?[a-z]+)?))?)",
+    re.IGNORECASE,
+)
+# Capitalised words after a given name that start a sentence or are function words, not surnames.
+_LOWER_WORD_RE = re.compile(r"[a-z]+")
+_NOT_SURNAMES_TEXT = (
+    "i the a an and but or so at in on to for of is was are were it this that my we you he she they"
+)
+_NOT_SURNAMES = frozenset(_NOT_SURNAMES_TEXT.split())
 
 
 def _phone_like(text: str) -> bool:
@@ -58,6 +179,77 @@ def _phone_like(text: str) -> bool:
     return not re.fullmatch(r"\d{1,4}[.\-/]\d{1,4}", stripped)
 
 
+def _card_like(text: str) -> bool:
+    """A payment card number: 13 to 19 digits passing the Luhn check, not all one digit."""
+    digits = [int(ch) for ch in text if ch.isdigit()]
+    if not 13 <= len(digits) <= 19 or len(set(digits)) == 1:
+        return False
+    total = 0
+    for position, digit in enumerate(reversed(digits)):
+        if position % 2:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return total % 10 == 0
+
+
+def _iban_like(text: str) -> bool:
+    """An IBAN: 15 to 34 characters whose check digits pass ISO 13616's mod-97 test."""
+    compact = text.replace(" ", "").upper()
+    if not 15 <= len(compact) <= 34:
+        return False
+    rearranged = compact[4:] + compact[:4]
+    return int("".join(str(int(ch, 36)) for ch in rearranged)) % 97 == 1
+
+
+def _iban_span(match: re.Match[str]) -> tuple[int, int] | None:
+    """The longest valid IBAN the match starts with (a word after it may have been swallowed)."""
+    value = match.group(0)
+    end = len(value)
+    while end >= 15:
+        if _iban_like(value[:end]):
+            return match.start(), match.start() + end
+        cut = value.rfind(" ", 0, end)
+        end = cut if cut > 0 else end - 1
+    return None
+
+
+def name_cue_spans(text: str) -> list[tuple[int, int, str]]:
+    """Given names introduced as a person ("ask for sarah", "thanks to Priya Shah"), any case."""
+    spans: list[tuple[int, int, str]] = []
+    if _NAME_WORDS.isdisjoint(_LOWER_WORD_RE.findall(text.lower())):
+        return spans  # no given name anywhere: skip the cue scan
+    for match in _NAME_CUE_RE.finditer(text):
+        word = match.group(3)
+        folded = word.casefold()
+        if folded not in _NAME_WORDS:
+            continue
+        capitalised = word[0].isupper()
+        everyday = folded in AMBIGUOUS_NAMES
+        if match.group(1) is not None:  # announcing: any given name
+            pass
+        elif match.group(2) is not None:  # pointing at a person
+            if everyday and not capitalised:
+                continue
+        elif everyday or not capitalised:  # a linking word
+            continue
+        if len(folded) <= 2 and not capitalised:
+            continue  # "jo", "li": too short to trust in lower case
+        end = match.end(3)
+        surname = match.group(5)
+        if (
+            surname
+            and match.group(4) is None
+            and surname[0].isupper()
+            and surname.casefold() not in _NOT_SURNAMES
+        ):
+            end = match.end(5)
+        # A possessive stays readable: "[NAME]'s".
+        spans.append((match.start(3), end, "NAME"))
+    return spans
+
+
 def merge_spans(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Drop spans overlapping an earlier or longer one; the result is sorted by start."""
     chosen: list[tuple[int, int, str]] = []
@@ -68,18 +260,61 @@ def merge_spans(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]
     return chosen
 
 
+def _could_match(pattern: re.Pattern[str], text: str, lowered: str, digits: int) -> bool:
+    """Cheap tests that rule a pattern out before it scans the text (most posts hold no PII)."""
+    need = _MIN_DIGITS.get(pattern, 0)
+    if digits < need:
+        return False
+    if pattern is EMAIL_RE or pattern is HANDLE_RE:
+        return "@" in text
+    if pattern is SPELLED_EMAIL_RE:
+        return "at)" in lowered or "at]" in lowered
+    if pattern is URL_RE:
+        return "." in text
+    return True
+
+
 def find_pii_spans(text: str) -> list[tuple[int, int, str]]:
-    """Character spans of emails, URLs, street addresses and phone numbers, non-overlapping."""
+    """Character spans of contact details, postcodes, card and account numbers and the names
+    of people a post introduces, non-overlapping."""
     found: list[tuple[int, int, str]] = []
+    digits = len(_DIGIT_RE.findall(text))
+    lowered = text.lower()
     for label, pattern in PII_PATTERNS:
+        if not _could_match(pattern, text, lowered, digits):
+            continue
         for match in pattern.finditer(text):
             value = match.group(0)
+            start, end = match.start(), match.end()
             if label == "PHONE" and not _phone_like(value):
                 continue
             if label == "URL" and "@" in value:
                 continue
-            found.append((match.start(), match.end(), label))
+            if label == "CARD" and not _card_like(value):
+                continue
+            if pattern is IBAN_RE:
+                span = _iban_span(match)
+                if span is None:
+                    continue
+                start, end = span
+            elif pattern.groups:  # patterns that name the part to hide in their first group
+                start, end = match.start(1), match.end(1)
+            found.append((start, end, label))
+    found.extend(name_cue_spans(text))
     return merge_spans(found)
+
+
+_DIGIT_RE = re.compile(r"\d")
+# The fewest digits a match of each pattern holds.
+_MIN_DIGITS = {
+    ADDRESS_RE: 1,
+    CARD_RE: 13,
+    IBAN_RE: 10,
+    ACCOUNT_RE: 6,
+    UK_POSTCODE_RE: 2,
+    US_ZIP_RE: 5,
+    PHONE_RE: 7,
+}
 
 
 def name_spans(text: str, names: tuple[str, ...] | list[str]) -> list[tuple[int, int, str]]:

@@ -8,7 +8,7 @@ Bump ANALYZER_VERSION whenever the output for some text can change.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -22,7 +22,7 @@ from research.analysis.types import (
     PostEnrichment,
 )
 
-ANALYZER_VERSION = "1.1.0"
+ANALYZER_VERSION = "1.2.0"
 # spaCy entity labels for time expressions; their nouns never make aspects or themes.
 TIME_ENTITY_TYPES = frozenset({"DATE", "TIME"})
 DEFAULT_MAX_CHARS = 20_000
@@ -499,22 +499,31 @@ def _with_conjuncts(tok: Any) -> list[Any]:
     return out
 
 
+CLAUSE_DEPS = frozenset({"ROOT", "conj", "advcl", "ccomp", "relcl", "parataxis"})
+
+
 def clause_root(tok: Any) -> Any:
     memo = tok.doc.user_data.setdefault("vb_clause_root", {})
     hit = memo.get(tok.i)
     if hit is not None:
         return hit
     cur = tok
+    path = []
     for _ in range(30):
-        if cur.dep_ in ("ROOT", "conj", "advcl", "ccomp", "relcl", "parataxis") and cur.pos_ in (
-            "VERB",
-            "AUX",
-        ):
+        if cur.i in memo:
+            cur = memo[cur.i]
             break
-        if cur.head is cur:
+        path.append(cur.i)
+        if cur.dep_ in CLAUSE_DEPS and cur.pos_ in ("VERB", "AUX"):
             break
-        cur = cur.head
-    memo[tok.i] = cur
+        head = cur.head
+        # Tokens are new objects on every access, so compare positions: the root is its own head.
+        if head.i == cur.i:
+            break
+        cur = head
+    # Every token on the way up has the same clause root.
+    for i in path:
+        memo[i] = cur
     return cur
 
 
@@ -584,12 +593,9 @@ def opinion_targets(tok: Any, aspects: dict[int, str]) -> list[int]:
             found = [i for g in group for i in expand(g)]
             if found:
                 return found
-    # Fall back to the nearest aspect in the same clause.
-    root = clause_root(tok)
-    doc = tok.doc
-    same = [i for i in aspects if clause_root(doc[i]) is root]
-    if same:
-        return [min(same, key=lambda i: (abs(i - tok.i), i))]
+    # No fallback to "the nearest aspect in the same clause": the one this code had compared
+    # Token objects by identity, which never holds (spaCy makes a new Token on every access), so
+    # it never matched. Restoring it by position changes results and needs the eval gate first.
     return []
 
 
@@ -635,11 +641,15 @@ def _find_mentions(doc: Any, lexicon: BrandLexicon) -> list[tuple[str, bool, Any
     if not patterns:
         return []
     lowers = [t.lower_ for t in doc]
+    # Where each word occurs, so a term is only compared where its first word stands.
+    positions: dict[str, list[int]] = {}
+    for i, word in enumerate(lowers):
+        positions.setdefault(word, []).append(i)
     taken: set[int] = set()
     found: list[tuple[str, bool, Any]] = []
     for term, words, competitor in patterns:
         n = len(words)
-        for i in range(len(lowers) - n + 1):
+        for i in positions.get(words[0], ()):
             if tuple(lowers[i : i + n]) == words and not taken.intersection(range(i, i + n)):
                 taken.update(range(i, i + n))
                 found.append((term, competitor, doc[i : i + n]))
@@ -688,8 +698,10 @@ def _clean_chunk(chunk: Any, pii_chars: set[int]) -> str:
     return " ".join(t.lower_ for t in toks)
 
 
-def enrich_doc(doc: Any, *, lexicon: BrandLexicon) -> PostEnrichment:
-    """Everything we derive from one parsed post."""
+def enrich_doc(
+    doc: Any, *, lexicon: BrandLexicon, domain: Mapping[str, float] | None = None
+) -> PostEnrichment:
+    """Everything we derive from one parsed post (`domain`: a community's learned word valences)."""
     found_mentions = _find_mentions(doc, lexicon)
     # Brand and competitor names are what clients need to read, not personal data.
     brand_chars = {c for _, _, span in found_mentions for c in range(span.start_char, span.end_char)}
@@ -715,7 +727,7 @@ def enrich_doc(doc: Any, *, lexicon: BrandLexicon) -> PostEnrichment:
     doc.user_data["vb_sent_bounds"] = {
         i: (sent.start, sent.end) for sent in sents for i in range(sent.start, sent.end)
     }
-    valences = sa.doc_valences(doc, sents=sents)
+    valences = sa.doc_valences(doc, sents=sents, domain=domain)
     by_token = {v.token_i: v.value for v in valences}
     post_score = sa.score_valences(valences, text)
 
@@ -835,6 +847,11 @@ def enrich_doc(doc: Any, *, lexicon: BrandLexicon) -> PostEnrichment:
         if len(nouns) == len(aspects)
         else {v.token_i: opinion_targets(toks[v.token_i], nouns) for v in valences}
     )
+    # The sentiment words said about each noun, in text order (one pass, not nouns x valences).
+    said_about: dict[int, list[int]] = {}
+    for v in valences:
+        for i in noun_targets[v.token_i]:
+            said_about.setdefault(i, []).append(v.token_i)
     for i, name in nouns.items():
         tok = toks[i]
         head_lemma = name.split()[-1]
@@ -844,19 +861,17 @@ def enrich_doc(doc: Any, *, lexicon: BrandLexicon) -> PostEnrichment:
         for ctx in _context_words(tok):
             if ctx != head_lemma:
                 add(f"{head_lemma}~{ctx}")
-        for v in valences:
-            if i in noun_targets[v.token_i]:
-                attached.add(v.token_i)
-                w = lemmas[v.token_i]
-                if w != head_lemma and w.isalpha():
-                    add(f"{head_lemma}~{w}")
+        for token_i in said_about.get(i, ()):
+            attached.add(token_i)
+            w = lemmas[token_i]
+            if w != head_lemma and w.isalpha():
+                add(f"{head_lemma}~{w}")
     stops = _stop_words()
-    for tok, w in zip(toks, lemmas, strict=True):
-        if tok.i in nouns or tok.i in attached or tok.idx in pii_chars:
+    for i, (tok, w) in enumerate(zip(toks, lemmas, strict=True)):
+        if tok.pos_ not in ("ADJ", "VERB") or i in nouns or i in attached or tok.idx in pii_chars:
             continue
         if (
-            tok.pos_ in ("ADJ", "VERB")
-            and not tok.is_stop
+            not tok.is_stop
             and w not in LIGHT_VERBS
             and w.isascii()
             and w.isalpha()
@@ -906,6 +921,7 @@ def enrich_texts(
     batch_size: int = 64,
     max_chars: int = DEFAULT_MAX_CHARS,
     model_name: str = DEFAULT_MODEL,
+    domain: Mapping[str, float] | None = None,
 ) -> list[PostEnrichment]:
     """One `PostEnrichment` per text, in order; unanalysable texts get `analysable=False` and a reason."""
     if nlp is None:
@@ -920,5 +936,5 @@ def enrich_texts(
             todo.append(n)
     docs = nlp.pipe((texts[n] for n in todo), batch_size=batch_size)
     for n, doc in zip(todo, docs, strict=True):
-        results[n] = enrich_doc(doc, lexicon=lexicon)
+        results[n] = enrich_doc(doc, lexicon=lexicon, domain=domain)
     return [r for r in results if r is not None]

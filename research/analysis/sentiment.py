@@ -12,6 +12,7 @@ about, which gives aspect-level sentiment for free.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -98,6 +99,42 @@ EXTRA_LEXICON: dict[str, float] = {
     "ok": 0.1,
     "okay": 0.1,
 }
+# Emoji common in customer chat whose Unicode names say nothing VADER can score
+# ("thumbs up", "pouting face", "face with rolling eyes"); VADER's scale.
+EMOJI_VALENCE: dict[str, float] = {
+    "\U0001f44d": 1.5,  # thumbs up
+    "\U0001f44e": -1.5,  # thumbs down
+    "\U0001f44f": 1.5,  # clapping hands
+    "\U0001f64c": 1.5,  # raising hands
+    "\U0001f44c": 1.2,  # OK hand
+    "\U0001f389": 1.5,  # party popper
+    "\U0001f4af": 1.5,  # hundred points
+    "\u2b50": 1.0,  # star
+    "\u2705": 0.8,  # check mark button
+    "\u274c": -0.8,  # cross mark
+    "\U0001f60d": 2.5,  # smiling face with heart-eyes
+    "\U0001f970": 2.5,  # smiling face with hearts
+    "\U0001f642": 1.0,  # slightly smiling face
+    "\U0001f641": -1.2,  # slightly frowning face
+    "\u2639": -1.5,  # frowning face
+    "\U0001f621": -2.5,  # pouting face
+    "\U0001f620": -2.2,  # angry face
+    "\U0001f92c": -2.8,  # face with symbols on mouth
+    "\U0001f624": -1.5,  # face with steam from nose
+    "\U0001f612": -1.5,  # unamused face
+    "\U0001f644": -1.5,  # face with rolling eyes
+    "\U0001f629": -1.8,  # weary face
+    "\U0001f62b": -1.8,  # tired face
+    "\U0001f61e": -1.8,  # disappointed face
+    "\U0001f614": -1.5,  # pensive face
+    "\U0001f62d": -2.0,  # loudly crying face
+    "\U0001f92e": -2.5,  # face vomiting
+    "\U0001f922": -2.0,  # nauseated face
+    "\U0001f4a9": -2.0,  # pile of poo
+}
+SPLIT_PREFIXES = frozenset({"over", "under", "un", "non"})
+# Emoticons in VADER's lexicon are told from punctuation by these characters.
+EMOTICON_MARKS = frozenset(":;=<")
 LUKEWARM = frozenset({"ok", "okay", "fine", "alright", "decent", "acceptable", "average"})
 # Phrasal verbs whose sentiment lives in the particle: "fell apart", "let me down".
 PHRASAL: dict[str, tuple[tuple[str, float], ...]] = {
@@ -109,8 +146,11 @@ PHRASAL: dict[str, tuple[tuple[str, float], ...]] = {
     "rip": (("off", -2.0),),
     "give": (("up", -1.0),),
 }
+# "go elsewhere", "take your business somewhere else": advice (or a decision) to leave.
+LEAVE_VERBS = frozenset({"go", "look", "shop", "take", "try", "move", "switch", "head"})
 PATTERN_LEMMAS = frozenset(
     {"go", "come", "be", "return", "head", "visit", "try", "check", "have", "stick", "wait", "stay", "save"}
+    | LEAVE_VERBS
     | set(PHRASAL)
 )
 # "will be back", "keep coming back", "would return": a customer who means to come back.
@@ -183,6 +223,27 @@ def _typo_index() -> dict[str, str]:
             for i in range(len(word)):
                 index.setdefault(word[:i] + word[i + 1 :], word)
     return index
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> frozenset[str]:
+    """Base forms the English lemmatizer knows, to tell a misspelling from a real word.
+
+    Without it "eating" would be read as "beating" and "reading" as "dreading".
+    """
+    from research.analysis.pipeline import get_nlp
+
+    try:
+        index = get_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    except (KeyError, OSError):  # a model without lookup tables: fall back to the lexicon alone
+        return frozenset()
+    return frozenset(word for words in index.values() for word in words)
+
+
+def is_misspelling(tok: Any) -> bool:
+    """Neither the word nor its lemma is an English base form the lemmatizer knows."""
+    known = _dictionary()
+    return tok.lower_ not in known and tok.lemma_.lower() not in known
 
 
 @lru_cache(maxsize=20_000)
@@ -279,7 +340,12 @@ def is_negated(tok: Any) -> bool:
         if cur.dep_ == "amod" and head.lower_ in ("nothing", "nobody", "none", "noone", "nowhere"):
             return True  # "nothing special"
         # A noun object carries its own sentiment: in "not worth the hassle" only "worth" is denied.
-        if cur.pos_ in ("NOUN", "PROPN") and cur.dep_ in ("dobj", "pobj", "npadvmod"):
+        # An adjective on the object is inside the verb's negation: "never had a bad experience".
+        if (
+            cur.pos_ in ("NOUN", "PROPN")
+            and cur.dep_ in ("dobj", "pobj", "npadvmod")
+            and (cur is tok or cur.dep_ != "dobj")
+        ):
             return False
         # Climb only through attachments that keep the same predication.
         if cur.dep_ in (
@@ -318,8 +384,45 @@ def _is_booster_use(tok: Any, boosters: dict[str, float]) -> bool:
     )
 
 
-def _base_valence(tok: Any, lex: dict[str, float], boosters: dict[str, float]) -> float | None:
+@lru_cache(maxsize=1)
+def _split_suffixes() -> frozenset[str]:
+    """What follows a split prefix in a lexicon word ("priced" of "overpriced"), to skip the lookback cheaply."""
+    lex, _ = lexicon()
+    return frozenset(w[len(p) :] for w in lex for p in SPLIT_PREFIXES if w.startswith(p) and len(w) > len(p))
+
+
+@lru_cache(maxsize=4096)
+def symbol_valence(text: str) -> float | None:
+    """Valence of an emoticon (":(", ":-)", "<3") or an emoji, None for any other token."""
+    lex, _ = lexicon()
+    low = text.lower()
+    if low in lex and EMOTICON_MARKS.intersection(low):
+        return lex[low]
+    if text in EMOJI_VALENCE:
+        return EMOJI_VALENCE[text]
+    # Other emoji: VADER's own reading, the lexicon words of the emoji's name ("crying face").
+    name = _emoji_names().get(text)
+    if name is None:
+        return None
+    total = sum(lex.get(word, 0.0) for word in name.split())
+    return total or None
+
+
+@lru_cache(maxsize=1)
+def _emoji_names() -> dict[str, str]:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return dict(SentimentIntensityAnalyzer().emojis)
+
+
+def _base_valence(
+    tok: Any, lex: dict[str, float], boosters: dict[str, float], domain: Mapping[str, float] | None = None
+) -> float | None:
     word = tok.lower_
+    if not tok.is_alpha and not tok.like_num:
+        symbol = symbol_valence(tok.text)
+        if symbol is not None:
+            return symbol
     if word in IGNORED or tok.lemma_.lower() in IGNORED or tok.is_punct or tok.like_num:
         return None
     if (
@@ -337,16 +440,34 @@ def _base_valence(tok: Any, lex: dict[str, float], boosters: dict[str, float]) -
             return compound
     if tok.i >= 2 and doc[tok.i - 1].text == "-" and f"{doc[tok.i - 2].lower_}-{word}" in lex:
         return None
-    if tok.pos_ == "NOUN" and tok.dep_ == "compound":
-        return None  # "credit card", "trust fund": a name for a thing, not an opinion
+    # A prefix written apart ("over priced", "under whelming") reads as the joined word.
+    if word in SPLIT_PREFIXES and tok.i + 1 < len(doc) and not doc[tok.i + 1].is_sent_start:
+        joined = lex.get(f"{word}{doc[tok.i + 1].lower_}")
+        if joined is not None:
+            return joined
+    if word in _split_suffixes() and tok.i:
+        prefix = doc[tok.i - 1].lower_
+        if prefix in SPLIT_PREFIXES and f"{prefix}{word}" in lex:
+            return None  # already scored on its prefix
+    if tok.pos_ in ("NOUN", "PROPN") and word == "support":
+        return None  # "contacted support": a department; the verb ("they support me") still counts
     val = lex.get(word)
     if val is None and tok.pos_ in ("NOUN", "VERB", "ADJ", "ADV"):
         val = lex.get(tok.lemma_.lower())
+    if val is None and domain and tok.pos_ == "ADJ":
+        val = domain.get(word)  # this community's own evaluative words (domain_polarity)
     if val is None and tok.pos_ == "ADV" and word.endswith("ly") and len(word) > 4:
-        # "rudely" -> "rude", "happily" -> "happy"
+        # "rudely" -> "rude", "happily" -> "happy", "reasonably" -> "reasonable"
         stem = word[:-2]
         val = lex.get(stem, lex.get(stem[:-1] + "y") if stem.endswith("i") else None)
-    if val is None and tok.pos_ in ("ADJ", "VERB", "ADV", "NOUN", "PROPN") and not tok.ent_type_:
+        if val is None and word.endswith(("ably", "ibly")):
+            val = lex.get(word[:-1] + "e")
+    if (
+        val is None
+        and tok.pos_ in ("ADJ", "VERB", "ADV", "NOUN", "PROPN")
+        and not tok.ent_type_
+        and is_misspelling(tok)
+    ):
         fixed = typo_lookup(word)
         if fixed is not None:
             val = lex[fixed]
@@ -459,6 +580,9 @@ def _prohibition(tok: Any) -> bool:
 def _emphatic(tok: Any) -> bool:
     if any(c.lower_ in ("so", "such") for c in tok.children):
         return True
+    # "can't say enough good things", "can't recommend them enough": denial of a limit.
+    if any(c.lower_ == "enough" for t in (tok, tok.head) for c in t.children):
+        return True
     return tok.dep_ == "amod" and any(c.lower_ == "such" for c in tok.head.children)
 
 
@@ -482,11 +606,61 @@ def _deficient(tok: Any) -> bool:
         tok.lower_ == "better"
         and tok.dep_ == "amod"
         and head.dep_ == "dobj"
-        and head.head.lemma_ == "have"
+        and head.head.lemma_ in ("have", "use", "see", "try", "eat", "taste", "hear", "know")
         and any(c.dep_ == "aux" and c.lower_ in ("'ve", "have", "'d", "had") for c in head.head.children)
     ):
-        return True  # "I've had better service at the post office"
+        return True  # "I've had better service at the post office", "I have used better apps"
     return any(t.lower_ in ("elsewhere", "else") for t in tok.sent)
+
+
+def _elsewhere(tok: Any) -> bool:
+    """ "go elsewhere", "look somewhere else", "took our business elsewhere"."""
+    for c in tok.children:
+        if c.lower_ == "elsewhere":
+            return True
+        # The parser hangs "somewhere else" either way round.
+        pair = {c.lower_, *(g.lower_ for g in c.children)}
+        if "else" in pair and pair & {"somewhere", "someplace"}:
+            return True
+    return False
+
+
+def _modal_aux(tok: Any, modals: frozenset[str] | set[str]) -> bool:
+    """A modal auxiliary on the word or on the copula/verb it completes."""
+    return any(c.dep_ == "aux" and c.lower_ in modals for cand in (tok, tok.head) for c in cand.children)
+
+
+def _comparative(tok: Any) -> bool:
+    return tok.tag_ in ("JJR", "RBR") or any(c.lower_ == "more" and c.dep_ == "advmod" for c in tok.children)
+
+
+def _unsurpassable(tok: Any) -> bool:
+    """ "couldn't be happier", "could not have been nicer": a denied improvement is top praise."""
+    return _comparative(tok) and _modal_aux(tok, {"could", "can", "ca"}) and is_negated(tok)
+
+
+def _no_longer(tok: Any) -> bool:
+    """ "the app used to be good", "we used to love it": the past habit implies it has changed."""
+    for cand in (tok, tok.head):
+        if (
+            cand.dep_ == "xcomp"
+            and cand.head.lower_ == "used"
+            and cand.head.tag_ == "VBD"
+            and any(c.lower_ == "to" for c in cand.children)
+        ):
+            return True
+    return False
+
+
+def _hypothetical_praise(tok: Any) -> bool:
+    """ "it would be great if they opened on Sundays", "would be nice to get a reply": a wish."""
+    if tok.pos_ != "ADJ" or not _modal_aux(tok, {"would", "'d"}):
+        return False
+    verb = tok.head if tok.dep_ in ("acomp", "attr") else tok
+    return any(
+        c.dep_ == "advcl" and any(m.lower_ == "if" and m.dep_ == "mark" for m in c.children)
+        for c in verb.children
+    ) or any(c.dep_ in ("xcomp", "ccomp") and c.tag_ == "VB" for c in (*tok.children, *verb.children))
 
 
 def _save_warning(tok: Any) -> bool:
@@ -517,6 +691,8 @@ def _complaint(tok: Any) -> float | None:
     if lemma == "wait" and (tok.pos_ == "NOUN" or tok.pos_ == "VERB" and (personal or tok.dep_ == "xcomp")):
         return -0.6  # negated ("no wait", "can't wait") it turns positive
     if lemma == "stay" and any(c.lower_ == "away" for c in tok.children):
+        return -1.5
+    if lemma in LEAVE_VERBS and _elsewhere(tok):
         return -1.5
     particles = {c.lower_ for c in tok.children if c.dep_ in ("prt", "advmod")}
     for particle, value in PHRASAL.get(lemma, ()):
@@ -582,13 +758,18 @@ def _return_intent(tok: Any) -> float | None:
     return None
 
 
-def sentence_valences(sent: Any, *, lead_weight: float = 1.0) -> list[Valence]:
-    """Scored sentiment words of one sentence, each with its token index."""
+def sentence_valences(
+    sent: Any, *, lead_weight: float = 1.0, domain: Mapping[str, float] | None = None
+) -> list[Valence]:
+    """Scored sentiment words of one sentence, each with its token index.
+
+    `domain` adds a community's learned adjective valences to the general lexicon.
+    """
     lex, boosters = lexicon()
     weights = _clause_weights(sent)
     out: list[Valence] = []
     for tok in sent:
-        val = _base_valence(tok, lex, boosters)
+        val = _base_valence(tok, lex, boosters, domain)
         if val is None:
             val = _too_excess(tok)
             if val is None:
@@ -600,6 +781,13 @@ def sentence_valences(sent: Any, *, lead_weight: float = 1.0) -> list[Valence]:
                 val = -abs(val) * 0.5
             elif tok.lower_ in LUKEWARM and any(c.lower_ in ("just", "only", "merely") for c in tok.children):
                 val = -0.6  # "just OK", "only average"
+        if val > 0 and _unsurpassable(tok):
+            out.append(Valence(tok.i, (val + BOOST) * weights[tok.i] * lead_weight))
+            continue
+        if val < 0 and _comparative(tok) and _modal_aux(tok, {"could", "might"}) and not is_negated(tok):
+            # "could be worse": faint praise, not a complaint.
+            out.append(Valence(tok.i, -val * 0.3 * weights[tok.i] * lead_weight))
+            continue
         # "never been treated so rudely", "never had such good food": emphasis, not denial.
         if is_negated(tok) and not _emphatic(tok):
             if val > 0:
@@ -611,6 +799,10 @@ def sentence_valences(sent: Any, *, lead_weight: float = 1.0) -> list[Valence]:
             val *= -0.6
         elif val > 0 and _should(tok):
             val *= 0.3  # "should be authentic": a wish, not praise
+        elif val > 0 and _hypothetical_praise(tok):
+            val *= -0.3
+        if _no_longer(tok):
+            val *= -0.5
         out.append(Valence(tok.i, val * weights[tok.i] * lead_weight))
     has_again = any(t.lower_ == "again" for t in sent)
     for tok in sent:
@@ -629,7 +821,9 @@ def sentence_valences(sent: Any, *, lead_weight: float = 1.0) -> list[Valence]:
     return out
 
 
-def doc_valences(doc: Any, *, sents: list[Any] | None = None) -> list[Valence]:
+def doc_valences(
+    doc: Any, *, sents: list[Any] | None = None, domain: Mapping[str, float] | None = None
+) -> list[Valence]:
     """All sentences; a sentence opening with "But"/"However" outweighs the one before it."""
     if sents is None:
         sents = list(doc.sents)
@@ -641,7 +835,7 @@ def doc_valences(doc: Any, *, sents: list[Any] | None = None) -> list[Valence]:
             leads[n] *= 1.5
     out: list[Valence] = []
     for sent, lead in zip(sents, leads, strict=True):
-        out.extend(sentence_valences(sent, lead_weight=lead))
+        out.extend(sentence_valences(sent, lead_weight=lead, domain=domain))
     return out
 
 

@@ -16,6 +16,8 @@ Method (distributional, so it works on short posts in any trade):
    words point to when it names no known aspect ("it was delicious").
 4. Themes are matched to the previous run by shared posts and terms, so a
    theme keeps its key (and whatever a researcher attached to it).
+5. Each emergent theme is named and quoted from its posts' redacted text
+   (research.analysis.theme_labels): "Slow transfers", not "transfer, payment, day".
 
 Everything is seeded and order-independent: the same posts give the same themes.
 """
@@ -30,6 +32,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from research.analysis.theme_labels import pick_quotes, theme_label
 from research.analysis.types import SENTIMENTS, CodeSpec, PreviousTheme, ThemeDoc, ThemeResult
 
 MAX_ASPECTS = 2000
@@ -53,12 +56,17 @@ class _Corpus:
         self.doc_aspects: list[list[str]] = []
         self.doc_phrases: list[list[str]] = []
         self.doc_contexts: list[list[str]] = []
+        self.doc_pairs: list[list[tuple[str, str]]] = []
         self.pairs: Counter[tuple[str, str]] = Counter()
+        self.context_totals: Counter[str] = Counter()
+        # The posts naming each aspect or aspect phrase, by position in `docs`.
+        self.docs_with: defaultdict[str, set[int]] = defaultdict(set)
         self.df: Counter[str] = Counter()
         for doc in self.docs:
             aspects: list[str] = []
             phrases: list[str] = []
             contexts: list[str] = []
+            pairs: list[tuple[str, str]] = []
             for term in doc.terms:
                 if "~" in term:
                     left, _, right = term.partition("~")
@@ -66,6 +74,8 @@ class _Corpus:
                         contexts.append(right)
                         if left:
                             self.pairs[(left, right)] += 1
+                            self.context_totals[right] += 1
+                            pairs.append((left, right))
                 elif " " in term:
                     phrases.append(term)
                 else:
@@ -75,6 +85,9 @@ class _Corpus:
             self.doc_aspects.append(aspects)
             self.doc_phrases.append(sorted(set(phrases)))
             self.doc_contexts.append(sorted(set(contexts)))
+            self.doc_pairs.append(sorted(set(pairs)))
+            for term in (*aspects, *phrases):
+                self.docs_with[term].add(len(self.doc_aspects) - 1)
 
 
 def _min_df(n_docs: int) -> int:
@@ -244,17 +257,6 @@ def _auto_k(n_docs: int, n_aspects: int) -> int:
     return max(MIN_THEMES, min(MAX_AUTO_THEMES, k, max(1, n_aspects // 3)))
 
 
-def _label(terms: list[str], used: set[str]) -> str:
-    top = terms[:3] or ["misc"]
-    label = top[0] if len(top) == 1 else ", ".join(top[:-1]) + " and " + top[-1]
-    base, n = label, 2
-    while label in used:
-        label = f"{base} ({n})"
-        n += 1
-    used.add(label)
-    return label
-
-
 def _theme_key(terms: list[str], used: set[str]) -> str:
     digest = hashlib.sha1("|".join(sorted(terms[:5])).encode()).hexdigest()[:10]
     key, n = f"t-{digest}", 2
@@ -262,39 +264,6 @@ def _theme_key(terms: list[str], used: set[str]) -> str:
         key = f"t-{digest}-{n}"
         n += 1
     return key
-
-
-def _pick_quotes(members: list[int], scores: np.ndarray, corpus: _Corpus, limit: int = 5) -> list[str]:
-    """Up to five representative posts that say different things, from different people."""
-    cands = sorted(members, key=lambda d: (-scores[d], corpus.docs[d].key))[: max(50, limit * 10)]
-    chosen: list[int] = []
-    people: set[str] = set()
-    sentiments: set[str] = set()
-    while cands and len(chosen) < limit:
-        best, best_val = None, -1e9
-        for d in cands:
-            doc = corpus.docs[d]
-            words = len(doc.text.split())
-            val = float(scores[d])
-            if words < 5 or words > 80:
-                val -= 0.5
-            if doc.participant in people:
-                val -= 0.3
-            if doc.sentiment not in sentiments:
-                val += 0.2
-            terms = set(corpus.doc_aspects[d]) | set(corpus.doc_contexts[d])
-            for c in chosen:
-                other = set(corpus.doc_aspects[c]) | set(corpus.doc_contexts[c])
-                if terms or other:
-                    val -= 0.5 * len(terms & other) / max(1, len(terms | other))
-            if val > best_val:
-                best, best_val = d, val
-        assert best is not None
-        chosen.append(best)
-        cands.remove(best)
-        people.add(corpus.docs[best].participant)
-        sentiments.add(corpus.docs[best].sentiment)
-    return [corpus.docs[d].key for d in chosen]
 
 
 def _match_previous(themes: list[ThemeResult], previous: Sequence[PreviousTheme]) -> None:
@@ -421,6 +390,7 @@ def build_themes(
     results: list[ThemeResult] = []
     used_labels: set[str] = set()
     used_keys: set[str] = set()
+    doc_totals = scores.sum(axis=1)
     order = sorted(range(k), key=lambda j: (j >= len(code_seeds), -len(members[j]), j))
     for j in order:
         if not members[j]:
@@ -436,7 +406,7 @@ def build_themes(
             key = f"code-{code.key}"
             code_key: str | None = code.key
         else:
-            label = _label(_readable_terms(terms, members[j], corpus), used_labels)
+            label = theme_label(terms, members[j], corpus, used_labels)
             key = _theme_key(terms, used_keys)
             code_key = None
         used_keys.add(key)
@@ -453,7 +423,7 @@ def build_themes(
                 doc_keys=[corpus.docs[d].key for d in members[j]],
                 participant_count=len({corpus.docs[d].participant for d in members[j]}),
                 sentiment_mix=mix,
-                quote_keys=_pick_quotes(members[j], scores[:, j], corpus),
+                quote_keys=pick_quotes(members[j], scores[:, j], doc_totals, corpus, terms=terms),
                 code_key=code_key,
             )
         )
@@ -461,30 +431,14 @@ def build_themes(
     return results
 
 
-def _readable_terms(terms: list[str], members: list[int], corpus: _Corpus) -> list[str]:
-    """Top terms for a label, preferring a frequent multi-word phrase over its bare head noun."""
-    phrase_counts: Counter[str] = Counter()
-    for d in members:
-        phrase_counts.update(corpus.doc_phrases[d])
-    out: list[str] = []
-    for term in terms[:3]:
-        best = term
-        for phrase, n in phrase_counts.most_common(50):
-            if phrase.endswith(" " + term) and n >= max(3, corpus.df[term] * 0.3):
-                best = phrase
-                break
-        out.append(best)
-    return out
-
-
-def assign_to_themes(docs: Sequence[ThemeDoc], themes: Sequence[ThemeResult]) -> dict[str, list[str]]:
-    """Theme keys for each new post, from the themes' terms, without refitting."""
+def theme_scores(docs: Sequence[ThemeDoc], themes: Sequence[ThemeResult]) -> dict[str, dict[str, float]]:
+    """How close each post is to each theme it shares a term with, by the themes' terms alone."""
     term_theme: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for theme in themes:
         for rank, term in enumerate(theme.terms):
             # Earlier terms are more characteristic of the theme.
             term_theme[term].append((theme.key, 1.0 / (1.0 + 0.05 * rank)))
-    out: dict[str, list[str]] = {}
+    out: dict[str, dict[str, float]] = {}
     for doc in docs:
         scores: dict[str, float] = defaultdict(float)
         for term in set(doc.terms):
@@ -492,9 +446,17 @@ def assign_to_themes(docs: Sequence[ThemeDoc], themes: Sequence[ThemeResult]) ->
                 continue
             for key, w in term_theme.get(term, ()):
                 scores[key] += w
+        out[doc.key] = dict(scores)
+    return out
+
+
+def assign_to_themes(docs: Sequence[ThemeDoc], themes: Sequence[ThemeResult]) -> dict[str, list[str]]:
+    """Theme keys for each new post, from the themes' terms, without refitting."""
+    out: dict[str, list[str]] = {}
+    for key, scores in theme_scores(docs, themes).items():
         if not scores:
-            out[doc.key] = []
+            out[key] = []
             continue
         best = max(scores.values())
-        out[doc.key] = sorted(k for k, v in scores.items() if v >= DOC_SHARE * best)
+        out[key] = sorted(k for k, v in scores.items() if v >= DOC_SHARE * best)
     return out

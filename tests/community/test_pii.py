@@ -1,4 +1,111 @@
-from community.pii import redact_contact_details
+import pytest
+
+from community.pii import find_pii_spans, redact_contact_details
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ask for sarah at the till", "ask for [NAME] at the till"),
+        ("my name is tomasz and i shop here weekly", "my name is [NAME] and i shop here weekly"),
+        ("hi, i'm priya. the app keeps logging me out", "hi, i'm [NAME]. the app keeps logging me out"),
+        ("thanks to kevin for sorting my refund", "thanks to [NAME] for sorting my refund"),
+        ("We were served by Aisha Khan, who was lovely", "We were served by [NAME], who was lovely"),
+        ("I spoke to JAMES on the phone", "I spoke to [NAME] on the phone"),
+        ("my name is will", "my name is [NAME]"),
+        ("Ask for Grace at the counter", "Ask for [NAME] at the counter"),
+        ("we went from May to June with Tom", "we went from May to June with [NAME]"),
+        ("thank you sarah, and Sarah's manager too", "thank you [NAME], and [NAME]'s manager too"),
+    ],
+)
+def test_it_redacts_people_a_post_introduces_in_any_case(text, expected):
+    assert redact_contact_details(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I will ask for the bill and may come back",
+        "thanks to grace periods i will pay later",
+        "i'm frank about it: ask for a refund",
+        "I'm happy, thanks for asking",
+        "called customer services twice",
+        "the rich sauce and the art on the walls",
+        "pad thai and tom yum soup, with rich sauce",  # linking words need a capitalised name
+        "Sarah",  # a lone name with nothing introducing it is left to the NER and the roster
+    ],
+)
+def test_it_keeps_everyday_words_that_are_also_names(text):
+    assert redact_contact_details(text) == text
+
+
+@pytest.mark.parametrize(
+    "card",
+    [
+        "4111 1111 1111 1111",
+        "4111-1111-1111-1111",
+        "4111111111111111",
+        "3782 822463 10005",
+        "5500 0000 0000 0004",
+    ],
+)
+def test_it_redacts_payment_card_numbers_that_pass_the_luhn_check(card):
+    assert redact_contact_details(f"My card {card} was charged twice") == "My card [CARD] was charged twice"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Order 1234 5678 9012 3456 never arrived",  # 16 digits, fails Luhn
+        "order number 123456789012 is late",
+        "It cost 1,299.99 and the sale ended 2024-05-01",
+        "Delivered 12/05/2024, size 32x34, UK 10, 2 for 15.00",
+        "Tracking 0000 0000 0000 0000 shows nothing",  # one digit repeated
+        "5 stars from 10000 reviews, room 10011",
+        "A4 paper, a V8 engine and the M25",
+    ],
+)
+def test_it_keeps_order_numbers_prices_dates_and_sizes(text):
+    assert redact_contact_details(text) == text
+
+
+def test_it_redacts_iban_and_named_account_numbers_but_not_a_broken_iban():
+    assert redact_contact_details("Pay GB82 WEST 1234 5698 7654 32 today") == "Pay [ACCOUNT] today"
+    assert redact_contact_details("IBAN DE89370400440532013000.") == "IBAN [ACCOUNT]."
+    assert redact_contact_details("IBAN DE89370400440532013001.") == "IBAN DE89370400440532013001."
+    assert (
+        redact_contact_details("account number 31926819, sort code 20-00-00")
+        == "account number [ACCOUNT], sort code [ACCOUNT]"
+    )
+
+
+def test_it_redacts_uk_and_us_postcodes_inside_addresses():
+    assert (
+        redact_contact_details("Send it to 10 Downing Street, London SW1A 2AA please")
+        == "Send it to [ADDRESS], London [POSTCODE] please"
+    )
+    assert redact_contact_details("I'm in Manchester M1 1AE") == "I'm in Manchester [POSTCODE]"
+    assert redact_contact_details("Springfield, IL 62704-1234") == "Springfield, IL [POSTCODE]"
+    assert redact_contact_details("we waited 62704 seconds") == "we waited 62704 seconds"
+
+
+@pytest.mark.parametrize(
+    "phone",
+    ["+44 20 7946 0958", "+1 (555) 123-4567 ext. 204", "+447700900123", "07700900123", "555.123.4567 x12"],
+)
+def test_it_redacts_phone_numbers_with_country_codes_and_extensions(phone):
+    assert redact_contact_details(f"ring {phone} after six") == "ring [PHONE] after six"
+
+
+def test_it_redacts_plus_addressed_and_spelled_out_emails_schemeless_urls_and_handles():
+    text = (
+        "Mail jo+shop@example.com or jo [at] example [dot] com, see www.jos-finds.com and "
+        "jos-finds.co.uk/sale, DM @jo_bloggs"
+    )
+    assert redact_contact_details(text) == "Mail [EMAIL] or [EMAIL], see [URL] and [URL], DM [HANDLE]"
+    # An email is one span, not a name and a handle; a lone "@" is not a handle.
+    assert [label for _, _, label in find_pii_spans("jo@example.com")] == ["EMAIL"]
+    assert redact_contact_details("meet @ 5pm") == "meet @ 5pm"
 
 
 def test_it_redacts_emails_phones_urls_and_street_addresses():

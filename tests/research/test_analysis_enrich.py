@@ -105,6 +105,12 @@ def test_it_does_not_mistake_requests_or_comparisons_for_praise(enrich):
         ("Deliver to 221B Baker Street please.", "[ADDRESS]", "Baker Street"),
         ("We moved to 42 Elm Road, Apt 5 last year.", "[ADDRESS]", "Elm Road"),
         ("My name is Sarah Connor and I shop here weekly.", "[NAME]", "Connor"),
+        ("ask for sarah at the till, she sorted my refund", "[NAME]", "sarah"),
+        ("thanks to kevin the exchange was quick", "[NAME]", "kevin"),
+        ("They charged my card 4111 1111 1111 1111 twice.", "[CARD]", "1111"),
+        ("Refund to GB82 WEST 1234 5698 7654 32 please.", "[ACCOUNT]", "WEST"),
+        ("Post it to 10 Downing Street, London SW1A 2AA.", "[POSTCODE]", "SW1A"),
+        ("DM me @jo_bloggs or jo+shop@example.com", "[HANDLE]", "jo_bloggs"),
     ],
 )
 def test_it_redacts_personal_data(enrich, text, placeholder, secret):
@@ -118,6 +124,15 @@ def test_it_keeps_prices_dates_and_brand_names_readable(enrich):
     assert "$25.99" in result.redacted_text
     assert "2019" in result.redacted_text
     assert "Globex" in result.redacted_text and "Acme" in result.redacted_text
+
+
+def test_it_keeps_a_brand_named_like_a_person_after_a_cue(enrich, nlp):
+    lexicon = BrandLexicon(brand_terms=("Wendy",), competitor_terms=())
+    (result,) = enrich_texts(
+        ["thanks to Wendy the order was right, and thanks to lucy for the bag"], lexicon=lexicon, nlp=nlp
+    )
+    assert result.redacted_text == "thanks to Wendy the order was right, and thanks to [NAME] for the bag"
+    assert "lucy" not in " ".join(result.terms + result.noun_phrases)
 
 
 def test_it_keeps_personal_data_out_of_terms_and_phrases(enrich):

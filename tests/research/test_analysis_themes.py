@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
+from dataclasses import replace
 
-from research.analysis.themes import assign_to_themes, build_themes
+from research.analysis.theme_labels import LABEL_MAX_CHARS, quote_excerpt, theme_label
+from research.analysis.themes import _Corpus, assign_to_themes, build_themes
 from research.analysis.types import CodeSpec, PreviousTheme, ThemeDoc
 
 # Three things customers talk about, each with its own nouns and its own way of being described.
@@ -72,7 +75,7 @@ def test_it_labels_themes_with_readable_terms_from_the_posts():
         group, _ = majority(theme, truth)
         nouns = GROUPS[group][0]
         assert theme.terms[0] in nouns
-        assert any(noun in theme.label for noun in nouns)
+        assert any(noun in theme.label.lower() for noun in nouns)
     assert len({t.label for t in build_themes(docs)}) == 3
 
 
@@ -203,3 +206,309 @@ def test_a_code_named_by_what_people_say_finds_what_they_say_it_about():
     assert len(coded) == 1
     group, purity = majority(coded[0], truth)
     assert group == "app" and purity >= 0.9
+
+
+# --- Labels and quotes, on a banking app's community ---
+
+# Each topic: (aspect lemma, how posts write it), what is typically said of it (lemma, as written,
+# sentiment) and a rarer opinion, so the typical one has to win on counts.
+BANK = {
+    "transfers": (("transfer", "transfers"), ("slow", "slow", "negative"), ("quick", "quick", "positive")),
+    "support": (("advisor", "advisors"), ("helpful", "helpful", "positive"), ("rude", "rude", "negative")),
+    "cards": (("card", "cards"), ("block", "blocked", "negative"), ("arrive", "arrived", "neutral")),
+}
+# Things people mention alongside, so posts are not all alike.
+EXTRAS = ("weekend", "salary", "branch", "phone", "account", "holiday")
+TEMPLATES = (
+    "{Op} {asp} again this week, {extra} or not.",
+    "Honestly the {asp} were {op} when I needed them around my {extra}.",
+    "The {asp} were really {op}, nothing else to say about the {extra}.",
+    "My {extra} aside, {op} {asp} every single time.",
+)
+
+
+def bank_docs(n_per_topic: int = 24) -> list[ThemeDoc]:
+    docs = []
+    for t, (topic, ((lemma, written), typical, rare)) in enumerate(BANK.items()):
+        for n in range(n_per_topic):
+            op_lemma, op_written, sentiment = rare if n % 6 == 5 else typical
+            extra = EXTRAS[(n + t) % len(EXTRAS)]
+            template = TEMPLATES[n % len(TEMPLATES)]
+            text = template.format(Op=op_written.capitalize(), op=op_written, asp=written, extra=extra)
+            docs.append(
+                ThemeDoc(
+                    key=f"{topic}-{n:02d}",
+                    participant=f"m{(n * 5 + t) % 11}",
+                    text=text,
+                    terms=(lemma, f"{lemma}~{op_lemma}", extra),
+                    sentiment=sentiment,
+                )
+            )
+    return docs
+
+
+def topic_of(theme) -> str:
+    return Counter(k.split("-")[0] for k in theme.doc_keys).most_common(1)[0][0]
+
+
+def label_for(topic_docs: list[ThemeDoc], head: str, used: set[str] | None = None) -> str:
+    """The label of a theme made of `topic_docs`, among other posts of the community."""
+    corpus = _Corpus([*topic_docs, *bank_docs(12)])
+    keys = {d.key for d in topic_docs}
+    members = [d for d, doc in enumerate(corpus.docs) if doc.key in keys]
+    return theme_label([head], members, corpus, set() if used is None else used)
+
+
+def test_a_label_names_the_aspect_with_what_is_typically_said_of_it():
+    labels = {topic_of(t): t.label for t in build_themes(bank_docs())}
+    assert labels == {"transfers": "Slow transfers", "support": "Helpful advisors", "cards": "Blocked cards"}
+
+
+def test_labels_are_short_distinct_phrases_not_lists_of_terms():
+    themes = build_themes(bank_docs())
+    labels = [t.label for t in themes]
+    assert len({label.lower() for label in labels}) == len(labels)
+    for theme in themes:
+        assert "," not in theme.label and len(theme.label) <= LABEL_MAX_CHARS
+        assert theme.label[0].isupper()
+        # The aspect as people wrote it, not its lemma.
+        assert theme.terms[0] in theme.label.lower()
+
+
+def test_a_label_is_only_the_aspect_when_no_opinion_dominates():
+    docs = []
+    for n, word in enumerate(["late", "early", "fine", "great", "odd", "busy"] * 4):
+        docs.append(
+            ThemeDoc(
+                key=f"s-{n:02d}",
+                participant=f"m{n}",
+                text=f"The statements were {word} this month.",
+                terms=("statement", f"statement~{word}"),
+                sentiment="neutral",
+            )
+        )
+    assert label_for(docs, "statement") == "Statements"
+
+
+def test_an_opinion_that_takes_a_side_in_a_divided_theme_does_not_name_it():
+    # "rude" is the word said most, but the theme is divided: 10 complaints, 14 words of praise.
+    words = ["rude"] * 10 + ["helpful"] * 8 + ["clear"] * 6
+    docs = [
+        ThemeDoc(
+            key=f"a-{n:02d}",
+            participant=f"m{n % 9}",
+            text=f"The advisors were {word} on the phone.",
+            terms=("advisor", f"advisor~{word}", "phone"),
+            sentiment="negative" if word == "rude" else "positive",
+        )
+        for n, word in enumerate(words)
+    ]
+    assert label_for(docs, "advisor") == "Advisors"
+    # The same words in a theme that leans negative: now "rude" is what it is about.
+    leaning = [replace(d, sentiment="negative" if "rude" in d.text else "neutral") for d in docs]
+    assert label_for(leaning, "advisor") == "Rude advisors"
+
+
+def test_a_negated_opinion_is_not_read_as_the_opinion():
+    docs = [
+        ThemeDoc(
+            key=f"o-{n:02d}",
+            participant=f"m{n}",
+            text="The overdraft fees were not fair at all."
+            if n % 2
+            else "The overdraft fees were never fair.",
+            terms=("fee", "overdraft fee", "fee~fair"),
+            sentiment="negative",
+        )
+        for n in range(20)
+    ]
+    assert label_for(docs, "fee") == "Overdraft fees"
+
+
+def test_a_word_always_written_before_the_aspect_becomes_part_of_its_name():
+    docs = [
+        ThemeDoc(
+            key=f"l-{n:02d}",
+            participant=f"m{n}",
+            text=f"Opening {'the' if n % 3 else 'my'} savings pots {['takes ages', 'is easy', 'went fine'][n % 3]}.",
+            terms=("pot", "pot~open"),
+            sentiment="neutral",
+        )
+        for n in range(20)
+    ]
+    assert label_for(docs, "pot") == "Opening savings pots"
+
+
+def test_a_label_never_shows_what_redaction_removed():
+    # The parse took a name for part of the aspect ("Bob's mortgage team" -> "bob team");
+    # the redacted text the label is read from has only the placeholder.
+    docs = [
+        ThemeDoc(
+            key=f"r-{n:02d}",
+            participant=f"m{n}",
+            text=f"Spoke to [NAME] mortgage team, they were {'slow' if n % 2 else 'helpful'}.",
+            terms=("team", "bob team", "team~slow" if n % 2 else "team~helpful"),
+            sentiment="neutral",
+        )
+        for n in range(20)
+    ]
+    assert label_for(docs, "team") == "Mortgage team"
+
+
+def test_a_label_taken_by_another_theme_or_code_is_not_reused():
+    docs = bank_docs()
+    code = CodeSpec(key="c9", name="slow transfers", description="", examples=("transfers were slow",))
+    themes = build_themes(docs, codes=[code])
+    labels = [t.label.lower() for t in themes]
+    assert labels.count("slow transfers") == 1
+    assert len(set(labels)) == len(labels)
+
+    corpus = _Corpus(docs)
+    members = [d for d, doc in enumerate(corpus.docs) if doc.key.startswith("transfers")]
+    used = {"Slow transfers"}
+    second = theme_label(["transfer"], members, corpus, used)
+    assert second.lower() != "slow transfers" and "transfers" in second.lower()
+    assert theme_label(["transfer"], members, corpus, used).lower() not in {"slow transfers", second.lower()}
+
+
+def test_the_same_posts_give_the_same_labels():
+    docs = bank_docs()
+    shuffled = list(docs)
+    random.Random(3).shuffle(shuffled)
+    assert [t.label for t in build_themes(docs)] == [t.label for t in build_themes(shuffled)]
+
+
+def test_quotes_skip_copies_long_rambles_and_repeat_authors():
+    docs = []
+    for n in range(16):
+        docs.append(
+            ThemeDoc(
+                key=f"q-{n:02d}",
+                participant="same" if n < 8 else f"m{n}",
+                text="The transfers were slow again, two days for my rent." if n < 8 else bank_text(n),
+                terms=("transfer", "transfer~slow"),
+                sentiment="negative" if n % 3 else "positive",
+            )
+        )
+    ramble = " ".join(["Let me tell you about my week."] * 20) + " Also the transfers were slow."
+    docs.append(
+        ThemeDoc(
+            key="q-long",
+            participant="m99",
+            text=ramble,
+            terms=("transfer", "transfer~slow", "week", "week~tell"),
+            sentiment="negative",
+        )
+    )
+    docs += [d for d in bank_docs(12) if not d.key.startswith("transfers")]
+    theme = next(t for t in build_themes(docs) if topic_of(t) == "q")
+    by_key = {d.key: d for d in docs}
+    quotes = [by_key[k] for k in theme.quote_keys]
+    assert len(quotes) == 5
+    assert len({q.participant for q in quotes}) == 5
+    assert len({q.text for q in quotes}) == 5
+    assert "q-long" not in theme.quote_keys
+    # The theme is two-thirds negative, one third positive: both sides are heard.
+    assert {q.sentiment for q in quotes} == {"negative", "positive"}
+
+
+def bank_text(n: int) -> str:
+    return [
+        "Paying my builder took three days because transfers are slow.",
+        "Slow transfers again, so the school fees went in late.",
+        "Why is a transfer between my own accounts slow on a Friday?",
+        "Sent money to my sister on Monday; it arrived Thursday. So slow.",
+        "International transfers are painfully slow compared with other apps.",
+        "My deposit transfer sat pending all weekend, slow as usual.",
+        "I gave up waiting and used another bank, transfers here are that slow.",
+        "Transfers used to be instant, lately they are slow and nobody explains why.",
+    ][n % 8]
+
+
+def test_a_small_theme_quotes_every_post_it_has():
+    docs = [d for d in bank_docs(12)]
+    for theme in build_themes(docs):
+        assert 3 <= len(theme.quote_keys) <= 5
+        assert set(theme.quote_keys) <= set(theme.doc_keys)
+
+
+def test_an_excerpt_keeps_the_sentence_about_the_theme():
+    text = (
+        "I have banked here for twenty years and mostly it has been fine. "
+        "My partner handles the savings and I do the bills. "
+        "Last month the transfer to my landlord took four days and I paid a late fee. "
+        "The app itself looks nice enough. We will see how it goes next year, I suppose, fingers crossed."
+    )
+    excerpt = quote_excerpt(text, ["transfer", "fee"], max_chars=120)
+    assert "the transfer to my landlord took four days" in excerpt
+    assert len(excerpt) <= 122
+    assert excerpt.startswith("…") and excerpt.endswith("…")
+    assert quote_excerpt("Short and to the point.", ["transfer"]) == "Short and to the point."
+
+
+def test_an_excerpt_of_one_long_sentence_is_cut_at_a_word():
+    text = "The transfer " + "really " * 80 + "took forever."
+    excerpt = quote_excerpt(text, ["transfer"], max_chars=100)
+    assert excerpt.startswith("The transfer really") and excerpt.endswith("really…")
+    assert len(excerpt) <= 101
+
+
+GYM = {
+    "rooms": [
+        "The changing rooms are dirty again.",
+        "Dirty changing rooms every evening, the bins overflow.",
+        "Honestly the changing rooms were dirty and smelly.",
+        "Changing rooms are cramped and dirty at peak time.",
+        "I love the sauna but the changing rooms are dirty.",
+        "The changing rooms were dirty when I came in after work.",
+    ],
+    "instructors": [
+        "The instructors are friendly and know their stuff.",
+        "Friendly instructors, especially on Mondays.",
+        "My instructor was friendly and patient with my bad knee.",
+        "The yoga instructor is brilliant and very friendly.",
+        "The instructors are friendly even when it is packed.",
+        "Spin is fun because the instructors are friendly.",
+    ],
+    "app": [
+        "The booking app crashes when I try to reserve a class.",
+        "App crashes every time I open the timetable.",
+        "The app keeps crashing on my phone since the update.",
+        "Booking a class in the app is slow and it crashes.",
+        "Since the update the app crashes at checkout.",
+        "I cannot book anything, the app crashes constantly.",
+    ],
+}
+
+
+def test_labels_read_well_from_real_enrichment_of_a_gyms_posts():
+    from research.analysis.enrich import enrich_texts
+    from research.analysis.pipeline import get_nlp
+    from research.analysis.types import BrandLexicon
+
+    texts = [
+        (topic, f"{prefix}{line}")
+        for prefix in ("", "Again: ", "Week two. ")
+        for topic, lines in GYM.items()
+        for line in lines
+    ]
+    enriched = enrich_texts([t for _, t in texts], lexicon=BrandLexicon(), nlp=get_nlp())
+    docs = [
+        ThemeDoc(
+            key=f"{topic}-{n:02d}",
+            participant=f"m{n % 13}",
+            text=e.redacted_text,
+            terms=tuple(e.terms),
+            sentiment=e.sentiment,
+        )
+        for n, ((topic, _), e) in enumerate(zip(texts, enriched, strict=True))
+    ]
+    themes = build_themes(docs)
+    assert len({t.label.lower() for t in themes}) == len(themes)
+    assert all("," not in t.label and len(t.label) <= LABEL_MAX_CHARS for t in themes)
+    labels: dict[str, str] = {}
+    for theme in themes:  # largest first: the main theme of each topic
+        labels.setdefault(topic_of(theme), theme.label)
+    assert labels["rooms"] == "Dirty changing rooms"
+    assert labels["instructors"] == "Friendly instructors"
+    assert "app" in labels["app"].lower() and "crash" in labels["app"].lower()

@@ -1,0 +1,466 @@
+"""Readable theme labels and representative quotes, from what a theme's posts actually say.
+
+A label is the theme's main aspect as people write it ("changing rooms", "clothes",
+not the parse's lemmas "room" and "clothe"), with the opinion most typically attached
+to it when one dominates and agrees with how the theme leans ("slow delivery",
+"app keeps crashing"). Every word of a label is read from the redacted text of the
+theme's posts, so a label never shows what redaction removed.
+
+Quotes are members that are about the theme (not long posts that touch everything),
+from different people, not near-duplicates, and mirror a mixed theme's sentiment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Protocol
+
+import numpy as np
+
+from research.analysis.types import SENTIMENTS, ThemeDoc
+
+LABEL_MAX_CHARS = 40
+# An opinion names the theme only when it is said of the aspect often, and mostly of it.
+OPINION_MIN_SHARE = 0.3
+OPINION_MIN_POSTS = 3
+OPINION_MIN_PRECISION = 0.2
+# At most this many words between an aspect and what is said of it, for the phrase to be quoted.
+SPAN_GAP = 3
+SECOND_ASPECT_SHARE = 0.5
+NAME_PREFIX_SHARE = 0.6
+# Posts read per word to find how it is written: enough to see the usual forms, bounded for big themes.
+SCAN_MAX_POSTS = 300
+# Share of a theme's positive and negative posts that makes it lean one way.
+OPINION_LEAN = 0.6
+
+QUOTE_LIMIT = 5
+QUOTE_MIN_WORDS = 8
+QUOTE_IDEAL_MAX_WORDS = 60
+NEAR_DUPLICATE = 0.6
+# A sentiment this common in a theme gets a quote of its own.
+SENTIMENT_MIN_SHARE = 0.15
+
+EXCERPT_MAX_CHARS = 280
+
+# Nouns that say nothing on their own; a theme is named by what it is about.
+VAGUE_NOUNS = frozenset(
+    {"thing", "stuff", "way", "lot", "bit", "kind", "sort", "one", "day", "week", "month", "year", "moment"}
+)
+# Words between an aspect and an adjective that make the adjective describe it ("staff were rude").
+_LINKING = frozenset(
+    {
+        "is",
+        "was",
+        "are",
+        "were",
+        "be",
+        "been",
+        "being",
+        "'s",
+        "seems",
+        "seemed",
+        "feels",
+        "felt",
+        "looks",
+        "looked",
+        "became",
+        "gets",
+        "got",
+        "very",
+        "really",
+        "so",
+        "too",
+        "quite",
+        "pretty",
+        "always",
+        "often",
+        "extremely",
+        "incredibly",
+        "super",
+        "fairly",
+    }
+)
+_NEGATIONS = frozenset({"not", "never", "no", "hardly", "barely", "nothing", "nobody"})
+_SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "est", "'s", "s'")
+
+# Redaction placeholders ("[NAME]"), words, numbers and other characters, in that order.
+_TOKEN_RE = re.compile(r"\[[A-Z_]+\]|[A-Za-z][A-Za-z'’\-]*|\d[\d.,:]*|\S")
+_SENTENCE_RE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)]*|\n|$)")
+
+
+class LabelCorpus(Protocol):
+    """What labels and quotes read from the theme builder's corpus."""
+
+    docs: list[ThemeDoc]
+    doc_aspects: list[list[str]]
+    doc_phrases: list[list[str]]
+    doc_pairs: list[list[tuple[str, str]]]
+    context_totals: Counter[str]
+    df: Counter[str]
+    docs_with: dict[str, set[int]]
+    pairs: Counter[tuple[str, str]]
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    # scikit-learn's list: the theme builder loads scikit-learn anyway, spaCy it does not need.
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+@lru_cache(maxsize=8192)
+def _segments(text: str) -> tuple[tuple[str, ...], ...]:
+    """Runs of lower-cased words with no punctuation, number or redaction placeholder inside."""
+    out: list[tuple[str, ...]] = []
+    current: list[str] = []
+    for tok in _TOKEN_RE.findall(text.lower()):
+        if tok[0].isalpha():
+            current.append(tok.replace("’", "'"))
+            continue
+        if current:
+            out.append(tuple(current))
+        current = []
+    if current:
+        out.append(tuple(current))
+    return tuple(out)
+
+
+def word_matches(word: str, lemma: str) -> bool:
+    """Whether a written word is an inflection of `lemma` ("deliveries" of "delivery", "crashing" of "crash")."""
+    w = word.lower()
+    if w == lemma:
+        return True
+    if w.startswith(lemma) and w[len(lemma) :] in (*_SUFFIXES, lemma[-1:] + "ed", lemma[-1:] + "ing"):
+        return True
+    stem, last = lemma[:-1], lemma[-1:]
+    if len(stem) >= 2 and w.startswith(stem):
+        rest = w[len(stem) :]
+        if last == "e" and rest in ("ing", "ed", "er", "est"):
+            return True
+        if last == "y" and rest in ("ies", "ied", "ier", "iest"):
+            return True
+    return False
+
+
+def _find_unit(words: Sequence[str], unit: Sequence[str]) -> list[tuple[int, int]]:
+    """(start, end) of each run of `words` that writes the lemma sequence `unit`."""
+    n = len(unit)
+    # Every inflection starts with the lemma less its last letter: a cheap test before the full one.
+    first = unit[0][:-1] or unit[0]
+    hits = []
+    for i in range(len(words) - n + 1):
+        if words[i].startswith(first) and all(word_matches(words[i + k], unit[k]) for k in range(n)):
+            hits.append((i, i + n))
+    return hits
+
+
+def _is_negated(words: Sequence[str], start: int, end: int) -> bool:
+    window = words[max(0, start - 1) : end]
+    return any(w.lower() in _NEGATIONS or w.lower().endswith("n't") for w in window)
+
+
+def _opinion_phrase(words: Sequence[str], head: tuple[int, int], ctx: int) -> str | None:
+    """The aspect and what is said of it as one phrase, or None if they are not close enough."""
+    start, end = head
+    if start <= ctx < end:
+        return None
+    head_text = " ".join(words[start:end])
+    if ctx < start:
+        if start - ctx > SPAN_GAP + 1 or _is_negated(words, ctx, start):
+            return None
+        # "slow delivery"; "cancelled my order" keeps its words but articles.
+        return " ".join([words[ctx], *_without_articles(words[ctx + 1 : start]), head_text])
+    if ctx - end > SPAN_GAP or _is_negated(words, start, ctx + 1):
+        return None
+    between = [w.lower() for w in words[end:ctx]]
+    if between and all(w in _LINKING for w in between) and not words[ctx].lower().endswith("ing"):
+        # "the staff were really rude" -> "rude staff"
+        return f"{words[ctx]} {head_text}"
+    # "app forgets my size", "app keeps crashing"
+    return " ".join([head_text, *_without_articles(words[end:ctx]), words[ctx]])
+
+
+def _without_articles(words: Sequence[str]) -> list[str]:
+    return [w for w in words if w.lower() not in ("the", "a", "an")]
+
+
+def _surface(counts: Counter[str], fallback: str) -> str:
+    if not counts:
+        return fallback
+    return min(counts, key=lambda s: (-counts[s], len(s), s))
+
+
+def _evenly(items: Sequence[int], limit: int) -> Sequence[int]:
+    """At most `limit` of `items`, spread evenly: how a theme writes a word shows in a sample."""
+    if len(items) <= limit:
+        return items
+    step = len(items) / limit
+    return [items[int(i * step)] for i in range(limit)]
+
+
+class _Head:
+    """A theme's main aspect and how its posts write it."""
+
+    def __init__(self, unit: tuple[str, ...], members: Sequence[int], corpus: LabelCorpus) -> None:
+        self.unit = unit
+        self.term = " ".join(unit)
+        forms: Counter[str] = Counter()
+        before: Counter[str] = Counter()
+        naming = corpus.docs_with.get(self.term, set())
+        having = [d for d in members if d in naming]
+        self.posts = len(having)
+        for d in _evenly(having, SCAN_MAX_POSTS):
+            for seg in _segments(corpus.docs[d].text):
+                for s, e in _find_unit(seg, unit):
+                    forms[" ".join(seg[s:e]).lower()] += 1
+                    if s > 0:
+                        before[seg[s - 1].lower()] += 1
+        self.written = _surface(forms, "")
+        # A word nearly always written before the aspect is part of its name ("changing rooms"),
+        # unless it is something said of it ("slow delivery") or a function word.
+        word, n = _surface(before, ""), before.most_common(1)[0][1] if before else 0
+        if (
+            word
+            and n >= max(3, NAME_PREFIX_SHARE * sum(forms.values()))
+            and word.isalpha()
+            and word not in _stop_words()
+            and not any(word_matches(word, c) for a, c in corpus.pairs if a == unit[-1])
+        ):
+            self.unit = (word, *unit)
+            self.written = f"{word} {self.written}"
+
+
+def _head_units(terms: Sequence[str], members: Sequence[int], corpus: LabelCorpus) -> list[tuple[str, ...]]:
+    """The theme's main aspects, most characteristic first, each as its most used multi-word form."""
+    phrase_counts: Counter[str] = Counter()
+    aspect_counts: Counter[str] = Counter()
+    for d in members:
+        phrase_counts.update(corpus.doc_phrases[d])
+        aspect_counts.update(corpus.doc_aspects[d])
+    units: list[tuple[str, ...]] = []
+    for term in terms[:5]:
+        if term in VAGUE_NOUNS or "~" in term:
+            continue
+        best = term
+        for phrase, n in sorted(phrase_counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            # "customer service" rather than "service" when most mentions say it that way.
+            if phrase.endswith(" " + term) and n >= max(3, aspect_counts[term] * 0.3):
+                best = phrase
+                break
+        unit = tuple(best.split())
+        if unit not in units:
+            units.append(unit)
+    return units
+
+
+def _lean(mix: Counter[str]) -> str:
+    """ "positive" or "negative" when one clearly outweighs the other, else ""."""
+    pos, neg = mix["positive"], mix["negative"]
+    if pos + neg == 0:
+        return ""
+    if pos >= OPINION_LEAN * (pos + neg):
+        return "positive"
+    if neg >= OPINION_LEAN * (pos + neg):
+        return "negative"
+    return ""
+
+
+def _opinion_label(head: _Head, members: Sequence[int], corpus: LabelCorpus) -> str | None:
+    """The head aspect with what is most typically said of it in this theme, as written."""
+    last = head.unit[-1]
+    naming = corpus.docs_with.get(last, set())
+    with_head = [d for d in members if d in naming]
+    said: Counter[str] = Counter()
+    for d in with_head:
+        said.update({c for a, c in corpus.doc_pairs[d] if a == last and c not in head.unit})
+    needed = max(OPINION_MIN_POSTS, OPINION_MIN_SHARE * len(with_head))
+    ranked = []
+    theme_lean = _lean(Counter(corpus.docs[d].sentiment for d in members))
+    for ctx, n in said.items():
+        # Nouns linked to the aspect ("rooms at peak time") are other aspects, not opinions of it.
+        if n < needed or not ctx.isalpha() or corpus.df[ctx]:
+            continue
+        lean = _lean(
+            Counter(corpus.docs[d].sentiment for d in with_head if (last, ctx) in corpus.doc_pairs[d])
+        )
+        # An opinion that goes against how the theme leans, or takes a side in a divided theme,
+        # would misname it.
+        if lean and lean != theme_lean:
+            continue
+        # Said of this aspect rather than of everything ("good", "great" are said of all).
+        precision = corpus.pairs[(last, ctx)] / max(1, corpus.context_totals[ctx])
+        if precision >= OPINION_MIN_PRECISION:
+            ranked.append((-n * precision, ctx))
+    for _, ctx in sorted(ranked):
+        phrases: Counter[str] = Counter()
+        saying = [d for d in with_head if (last, ctx) in corpus.doc_pairs[d]]
+        for d in _evenly(saying, SCAN_MAX_POSTS):
+            for seg in _segments(corpus.docs[d].text):
+                spots = [i for i, w in enumerate(seg) if word_matches(w, ctx)]
+                for hit in _find_unit(seg, head.unit):
+                    for k in spots:
+                        phrase = _opinion_phrase(seg, hit, k)
+                        if phrase:
+                            phrases[phrase.lower()] += 1
+        if phrases:
+            best = _surface(phrases, "")
+            if phrases[best] >= 2 and len(best) <= LABEL_MAX_CHARS:
+                return best
+    return None
+
+
+def theme_label(terms: Sequence[str], members: Sequence[int], corpus: LabelCorpus, used: set[str]) -> str:
+    """A short readable phrase for a theme, distinct (ignoring case) from the labels in `used`."""
+    heads: list[_Head] = []
+    for unit in _head_units(terms, members, corpus):
+        head = _Head(unit, members, corpus)
+        if not head.written and len(unit) > 1:
+            # The parse joined words the redacted text does not have side by side (a removed name).
+            head = _Head(unit[-1:], members, corpus)
+        if head.written and head.written not in {h.written for h in heads}:
+            heads.append(head)
+    candidates: list[str] = []
+    if heads:
+        main = heads[0]
+        opinion = _opinion_label(main, members, corpus)
+        if opinion:
+            candidates.append(opinion)
+        pairs = [f"{main.written} and {other.written}" for other in heads[1:]]
+        # A second aspect nearly as common as the first is half of what the theme is about.
+        if len(heads) > 1 and heads[1].posts >= SECOND_ASPECT_SHARE * main.posts:
+            candidates.append(pairs.pop(0))
+        candidates.append(main.written)
+        candidates.extend(pairs)
+        for head in heads[1:]:
+            opinion = _opinion_label(head, members, corpus)
+            if opinion:
+                candidates.append(opinion)
+    # A theme whose words never appear as written (or only vague ones) is still named by its terms;
+    # single words only, as a parse's compound may hold a name redaction removed from the text.
+    candidates.extend(t for t in terms[:3] if "~" not in t and " " not in t)
+    taken = {u.lower() for u in used}
+    for candidate in candidates:
+        label = _capitalise(candidate)
+        if len(label) <= LABEL_MAX_CHARS and label.lower() not in taken:
+            used.add(label)
+            return label
+    base = _capitalise(candidates[0] if candidates else "other")[: LABEL_MAX_CHARS - 4]
+    label, n = base, 2
+    while label.lower() in taken:
+        label = f"{base} ({n})"
+        n += 1
+    used.add(label)
+    return label
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+# --- Quotes ---
+
+
+def _word_set(text: str) -> set[str]:
+    return {w.lower() for seg in _segments(text) for w in seg}
+
+
+def pick_quotes(
+    members: Sequence[int],
+    own: np.ndarray,
+    total: np.ndarray,
+    corpus: LabelCorpus,
+    *,
+    terms: Sequence[str] = (),
+    limit: int = QUOTE_LIMIT,
+) -> list[str]:
+    """Up to `limit` representative posts: about this theme, from different people, saying different
+    things, and with each sentiment that is common in the theme represented.
+
+    `own` is each post's score for this theme and `total` its score over all themes, so a long post
+    that touches every theme counts less than one about this theme alone. A post naming one of the
+    theme's main `terms` is preferred to one that joined by its opinion words only.
+    """
+    main_terms = set(terms[:3])
+    if not members:
+        return []
+    ref = float(np.percentile([own[d] for d in members], 75)) or 1.0
+    mix = Counter(corpus.docs[d].sentiment for d in members)
+    wanted = {s for s in SENTIMENTS if mix[s] >= SENTIMENT_MIN_SHARE * len(members)}
+    cands = sorted(members, key=lambda d: (-own[d], corpus.docs[d].key))[: max(60, limit * 12)]
+    words = {d: _word_set(corpus.docs[d].text) for d in cands}
+    chosen: list[int] = []
+    people: set[str] = set()
+    shown: set[str] = set()
+    while cands and len(chosen) < limit:
+        best, best_val = None, -1e9
+        for d in cands:
+            doc = corpus.docs[d]
+            strength = min(1.0, float(own[d]) / ref)
+            focus = float(own[d]) / float(total[d]) if total[d] > 0 else 0.0
+            val = strength + 0.5 * focus
+            if main_terms & set(corpus.doc_aspects[d]):
+                val += 0.5
+            n_words = len(doc.text.split())
+            if n_words < QUOTE_MIN_WORDS:
+                val -= 1.0
+            elif n_words > QUOTE_IDEAL_MAX_WORDS:
+                val -= min(1.0, (n_words - QUOTE_IDEAL_MAX_WORDS) / QUOTE_IDEAL_MAX_WORDS)
+            if doc.participant in people:
+                val -= 2.0
+            if doc.sentiment in wanted and doc.sentiment not in shown:
+                val += 0.6
+            for c in chosen:
+                overlap = len(words[d] & words[c]) / max(1, len(words[d] | words[c]))
+                # A copy of a chosen quote (pasted twice, a template answer) is the last resort.
+                val -= 3.0 if overlap >= NEAR_DUPLICATE else overlap
+            if val > best_val:
+                best, best_val = d, val
+        assert best is not None
+        chosen.append(best)
+        cands.remove(best)
+        people.add(corpus.docs[best].participant)
+        shown.add(corpus.docs[best].sentiment)
+    return [corpus.docs[d].key for d in chosen]
+
+
+def quote_excerpt(text: str, terms: Sequence[str], *, max_chars: int = EXCERPT_MAX_CHARS) -> str:
+    """The part of a (redacted) post that speaks of a theme: the sentence naming most of the theme's
+    `terms`, with its neighbours while they fit in `max_chars`. Cuts are marked with "…"."""
+    text = text.strip()
+    if len(text) <= max_chars:
+        return text
+    sentences = [m.group(0).strip() for m in _SENTENCE_RE.finditer(text) if m.group(0).strip()]
+    if not sentences:
+        return _cut(text, max_chars)
+    units = [tuple(t.split()) for t in terms[:10] if "~" not in t]
+
+    def mentions(sentence: str) -> float:
+        segs = _segments(sentence)
+        return sum(1.0 / (1 + rank) for rank, u in enumerate(units) if any(_find_unit(s, u) for s in segs))
+
+    scores = [mentions(s) for s in sentences]
+    best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
+    lo = hi = best
+    length = len(sentences[best])
+    while True:
+        grew = False
+        for nxt in (hi + 1, lo - 1):
+            if 0 <= nxt < len(sentences) and length + 1 + len(sentences[nxt]) <= max_chars:
+                length += 1 + len(sentences[nxt])
+                lo, hi = min(lo, nxt), max(hi, nxt)
+                grew = True
+        if not grew:
+            break
+    excerpt = " ".join(sentences[lo : hi + 1])
+    if len(excerpt) > max_chars:
+        excerpt = _cut(excerpt, max_chars - 1)
+    return ("…" if lo > 0 else "") + excerpt + ("…" if hi < len(sentences) - 1 else "")
+
+
+def _cut(text: str, max_chars: int) -> str:
+    cut = text[:max_chars].rsplit(" ", 1)[0].rstrip(",;: ")
+    return cut + "…"
