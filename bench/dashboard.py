@@ -1,15 +1,23 @@
 """Benchmark the client dashboard of a 20,000-post community.
 
     .venv/bin/python bench/dashboard.py [--posts 20000] [--participants 400] [--themes 12] [--runs 30]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/NAME .venv/bin/python bench/dashboard.py
 
-Builds a throwaway database (SQLite in a temporary directory, or the empty database
-named by BENCH_DATABASE_URL) and bulk-creates a community with posts, their analysis
-(sentiment, relevance, perception dimensions, brand mentions, redacted text) and themes
-with memberships and quotes, synthetically (no NLP). Then requests, as a client, through
-the full Django stack: the dashboard (unfiltered and filtered), the perception gap, and a
-bare page ("My communities": middleware, session, a small template, no research queries) in the
-same run. Prints query counts and p50/p95 server times; the query count is also measured
-on a community a tenth the size, to show it stays constant.
+Builds a throwaway database and bulk-creates a community with posts, their analysis
+(sentiment, relevance, perception dimensions, brand mentions, redacted text, and the summary
+columns the dashboard counts with) and themes with memberships and quotes, synthetically (no NLP).
+Without a PostgreSQL URL the database is an SQLite file in a temporary directory (the embedded
+default); with one (BENCH_DATABASE_URL or DATABASE_URL) it is a fresh `test_NAME` database beside
+NAME, created and dropped here, so NAME itself is never touched. REDIS_URL, if set, makes the
+cache Redis (and "cold" flushes that Redis database).
+
+Then requests, as a client, through the full Django stack: a bare page ("My communities":
+middleware, session, a small template, no research queries) as the machine's reference, the
+dashboard (unfiltered and filtered), and the perception gap. "cold" empties the cache before every
+request (each one computes its numbers from the database); "warm" serves the cached numbers and
+charts. Prints query counts, p50/p95 server times, each page's p50 as a multiple of the bare page's,
+and the load average, and checks the goals: the same number of queries on a community a tenth the
+size, and p95 <= 300 ms.
 """
 
 from __future__ import annotations
@@ -30,7 +38,10 @@ sys.path.insert(0, str(ROOT))
 
 def _configure_environment() -> tempfile.TemporaryDirectory:
     tmp = tempfile.TemporaryDirectory(prefix="verbatim-bench-")
-    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp.name}/bench.sqlite3"
+    url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL") or ""
+    if not url.startswith("postgres"):
+        url = f"sqlite:///{tmp.name}/bench.sqlite3"
+    os.environ["DATABASE_URL"] = url
     os.environ["VERBATIM_VAR_DIR"] = tmp.name
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DEBUG", "false")
@@ -75,7 +86,7 @@ def build(slug: str, *, posts: int, participants: int, themes: int, seed: int = 
     from django.utils import timezone
 
     from community.models import Community, Discussion, Membership, Post, Role
-    from research.models import PostAnalysis, Theme, ThemePost
+    from research.models import PostAnalysis, Theme, ThemePost, summary_columns
 
     rng = random.Random(seed)
     User = get_user_model()
@@ -144,6 +155,8 @@ def build(slug: str, *, posts: int, participants: int, themes: int, seed: int = 
                 dimensions=dims,
                 mentions=mentions,
                 redacted_text=p.body,
+                # As research.services writes them beside the JSON.
+                **summary_columns(dimensions=dims, mentions=mentions),
             )
         )
     PostAnalysis.objects.bulk_create(analyses, batch_size=2000)
@@ -166,13 +179,13 @@ def build(slug: str, *, posts: int, participants: int, themes: int, seed: int = 
     return community, client_user
 
 
-def measure(client, url: str, runs: int, *, cold: bool = False):
-    """Query count and timings of `runs` requests; `cold` empties the cache before each one
-    (outside the timing), so every request computes its aggregates from the database."""
+def count_queries(client, url: str, *, cold: bool) -> int:
+    """Queries of one request (after a first one has warmed templates and the URL resolver);
+    `cold` empties the cache first, so the aggregates come from the database."""
     from django.core.cache import cache
     from django.db import connection
 
-    client.get(url)  # warm caches (templates, URL resolver)
+    client.get(url)
     if cold:
         cache.clear()
     # Django resets the query log when a request starts, so count with an execute wrapper instead.
@@ -189,16 +202,32 @@ def measure(client, url: str, runs: int, *, cold: bool = False):
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     if os.environ.get("BENCH_SHOW_SQL"):
+        print(f"{url} ({'cold' if cold else 'warm'}), slowest queries:")
         for ms, sql in sorted(timings, reverse=True)[:6]:
             print(f"  {ms:8.1f} ms  {sql[:160]}")
-    times = []
+    return len(timings)
+
+
+def time_interleaved(pages: list[tuple[str, object, str, str]], runs: int) -> dict[str, list[float]]:
+    """Server times of `runs` rounds, each requesting every page once in turn, so a burst of load
+    from elsewhere on the machine hits the reference page and the dashboard alike.
+
+    A page's mode: "cold" empties the cache before the request, "warm" makes one untimed request
+    first so the timed one finds its numbers and charts cached, "bare" just requests it.
+    """
+    from django.core.cache import cache
+
+    times: dict[str, list[float]] = {name: [] for name, *_ in pages}
     for _ in range(runs):
-        if cold:
-            cache.clear()
-        start = time.perf_counter()
-        client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-    return len(timings), _percentile(times, 0.5), _percentile(times, 0.95), statistics.mean(times)
+        for name, client, url, mode in pages:
+            if mode == "cold":
+                cache.clear()
+            elif mode == "warm":
+                client.get(url)
+            start = time.perf_counter()
+            client.get(url)
+            times[name].append((time.perf_counter() - start) * 1000)
+    return times
 
 
 def main() -> None:
@@ -217,11 +246,22 @@ def main() -> None:
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
+    from django.db import connection
     from django.test import Client
     from django.urls import reverse
 
     settings.ALLOWED_HOSTS = ["testserver"]
-    call_command("migrate", verbosity=0)
+    named_database = None
+    if connection.vendor == "postgresql":
+        # Django's own throwaway-database machinery: creates test_NAME, migrates it, drops it below.
+        named_database = connection.settings_dict["NAME"]
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    else:
+        call_command("migrate", verbosity=0)
+    print(
+        f"database: {connection.vendor} {connection.settings_dict['NAME']}; cache: "
+        f"{settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}; load average before: {_load()}"
+    )
 
     t0 = time.perf_counter()
     big, big_user = build("big", posts=args.posts, participants=args.participants, themes=args.themes)
@@ -231,8 +271,6 @@ def main() -> None:
         participants=max(args.participants // 10, 10),
         themes=args.themes,
     )
-    from django.db import connection
-
     if connection.vendor == "postgresql":
         # What autovacuum would do after a bulk load: without statistics the planner guesses badly.
         with connection.cursor() as cursor:
@@ -242,40 +280,56 @@ def main() -> None:
         f"({settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})"
     )
 
-    client = Client()
-    rows = []
+    client, small_client = Client(), Client()
     client.force_login(big_user)
+    small_client.force_login(small_user)
     dash = reverse("research:dashboard", args=["big"])
-    rows.append(("bare page (my communities)", *measure(client, reverse("home"), args.runs)))
-    rows.append((f"dashboard, {args.posts} posts, cold", *measure(client, dash, args.runs, cold=True)))
-    rows.append((f"dashboard, {args.posts} posts, warm", *measure(client, dash, args.runs)))
-    filtered = dash + "?segment=app+users&brand=Southgate"
-    rows.append(
-        ("dashboard, filtered (segment + brand), cold", *measure(client, filtered, args.runs, cold=True))
-    )
-    rows.append(
+    small_posts = max(args.posts // 10, 100)
+    pages = [
+        ("bare page (my communities)", client, reverse("home"), "bare"),
+        (f"dashboard, {args.posts} posts, cold", client, dash, "cold"),
+        (f"dashboard, {args.posts} posts, warm", client, dash, "warm"),
         (
-            "perception gap, cold",
-            *measure(client, reverse("research:gap", args=["big"]), args.runs, cold=True),
-        )
-    )
-    client.force_login(small_user)
-    small_dash = reverse("research:dashboard", args=["small"])
-    rows.append(
+            "dashboard, filtered (segment + brand), cold",
+            client,
+            dash + "?segment=app+users&brand=Southgate",
+            "cold",
+        ),
+        ("perception gap, cold", client, reverse("research:gap", args=["big"]), "cold"),
         (
-            f"dashboard, {max(args.posts // 10, 100)} posts, cold",
-            *measure(client, small_dash, args.runs, cold=True),
-        )
-    )
+            f"dashboard, {small_posts} posts, cold",
+            small_client,
+            reverse("research:dashboard", args=["small"]),
+            "cold",
+        ),
+    ]
+    queries = {name: count_queries(c, url, cold=mode == "cold") for name, c, url, mode in pages}
+    times = time_interleaved(pages, args.runs)
 
-    print(f"\n{'page':46} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8}")
-    for name, q, p50, p95, mean in rows:
-        print(f"{name:46} {q:>7} {p50:>8.1f} {p95:>8.1f} {mean:>8.1f}")
-    big_q, small_q = rows[1][1], rows[5][1]
-    print(f"\nqueries constant as posts grow: {'yes' if big_q == small_q else 'NO'} ({small_q} -> {big_q})")
-    for row in rows[1:3]:
-        print(f"p95 goal 300 ms, {row[0]}: {'met' if row[3] <= 300 else 'MISSED'} ({row[3]:.1f} ms)")
+    bare_p50 = _percentile(times[pages[0][0]], 0.5)
+    print(f"\n{'page':46} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8} {'p50 x bare':>10}")
+    for name, *_ in pages:
+        p50, p95 = _percentile(times[name], 0.5), _percentile(times[name], 0.95)
+        print(
+            f"{name:46} {queries[name]:>7} {p50:>8.1f} {p95:>8.1f} "
+            f"{statistics.mean(times[name]):>8.1f} {p50 / bare_p50:>10.1f}"
+        )
+    print(
+        f"\n{args.runs} rounds, each page once per round in this order; "
+        f"load average after: {_load()} (on {os.cpu_count()} cores)"
+    )
+    big_q, small_q = queries[pages[1][0]], queries[pages[5][0]]
+    print(f"queries constant as posts grow: {'yes' if big_q == small_q else 'NO'} ({small_q} -> {big_q})")
+    for name, *_ in pages[1:3]:
+        p95 = _percentile(times[name], 0.95)
+        print(f"p95 goal 300 ms, {name}: {'met' if p95 <= 300 else 'MISSED'} ({p95:.1f} ms)")
+    if named_database is not None:
+        connection.creation.destroy_test_db(named_database, verbosity=0)
     tmp.cleanup()
+
+
+def _load() -> str:
+    return " ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
 if __name__ == "__main__":

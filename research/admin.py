@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from research.models import AnalysisRun, Code, CodedExcerpt, PostAnalysis, Theme, ThemePost
+from research.models import AnalysisRun, Code, CodedExcerpt, PostAnalysis, Theme
 
 
 @admin.register(PostAnalysis)
@@ -26,12 +26,6 @@ class AnalysisRunAdmin(admin.ModelAdmin):
     list_select_related = ("community",)
 
 
-class ThemePostInline(admin.TabularInline):
-    model = ThemePost
-    raw_id_fields = ("post",)
-    extra = 0
-
-
 @admin.register(Theme)
 class ThemeAdmin(admin.ModelAdmin):
     list_display = (
@@ -45,9 +39,10 @@ class ThemeAdmin(admin.ModelAdmin):
     )
     list_filter = ("is_hidden", "scope")
     search_fields = ("label", "researcher_label")
-    raw_id_fields = ("community", "discussion", "merged_into", "code")
+    raw_id_fields = ("community", "discussion", "merged_into", "split_from", "code")
     list_select_related = ("community",)
-    inlines = [ThemePostInline]
+    # No inline of the theme's posts: a theme can hold thousands; researchers read and curate
+    # them on the theme page, a page at a time.
 
 
 @admin.register(Code)

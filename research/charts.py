@@ -1,18 +1,25 @@
 """Server-rendered, accessible SVG charts: no JavaScript, no CDN.
 
 Each builder returns a `Chart`: the SVG (role="img" with <title> and <desc>, labels drawn
-as text) and the same numbers as a table, which templates show under the chart
-(`research/_chart.html`) for screen readers and for anyone who wants the figures.
+as text) and the same numbers as a table, shown under the chart (`Chart.figure`, included by
+`research/_chart.html`) for screen readers and for anyone who wants the figures.
 Colours meet 3:1 contrast against white for graphics and 4.5:1 for text.
+
+`cached_chart` builds and renders a chart once per distinct input: a dashboard whose numbers did
+not move serves the stored figure instead of drawing it again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import count
+from functools import cached_property
+from typing import Any, NamedTuple
 
-from django.utils.html import escape
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 COLORS = {
@@ -25,7 +32,6 @@ COLORS = {
     "text": "#1f2933",
     "muted": "#5f6b76",
 }
-_ids = count(1)
 
 
 @dataclass
@@ -36,6 +42,74 @@ class Chart:
     headers: list[str] = field(default_factory=list)
     rows: list[list] = field(default_factory=list)
     legend: list[tuple[str, str]] = field(default_factory=list)
+    small: bool = False
+
+    @cached_property
+    def figure(self) -> SafeString:
+        """The chart, its legend and the table behind it, as one <figure>."""
+        legend = ""
+        if self.legend:
+            legend = format_html(
+                '<div class="chart-legend" aria-hidden="true">{}</div>',
+                format_html_join(
+                    "",
+                    '<span><span class="swatch" style="background: {}"></span>{}</span>',
+                    ((color, name) for name, color in self.legend),
+                ),
+            )
+        body = format_html_join(
+            "", "<tr>{}</tr>", ((_table_cells(row),) for row in self.rows)
+        ) or format_html('<tr><td colspan="{}">No data.</td></tr>', len(self.headers))
+        return format_html(
+            '<figure class="chart insight-chart{}">{}{}<details class="chart-data">'
+            "<summary>Show the data behind “{}”</summary>"
+            '<div class="table-wrap"><table class="table">'
+            '<caption class="visually-hidden">{}</caption>'
+            "<thead><tr>{}</tr></thead><tbody>{}</tbody></table></div></details></figure>",
+            " chart-small" if self.small else "",
+            self.svg,
+            legend,
+            self.title,
+            self.title,
+            format_html_join("", '<th scope="col">{}</th>', ((h,) for h in self.headers)),
+            body,
+        )
+
+
+def _table_cells(row: list) -> SafeString:
+    first, *rest = row or [""]
+    return format_html(
+        '<th scope="row">{}</th>{}',
+        first,
+        format_html_join("", '<td class="num">{}</td>', ((c,) for c in rest)),
+    )
+
+
+class ShareBar(NamedTuple):
+    """What `theme_share_chart` reads of a theme row: a plain, exactly comparable cache input."""
+
+    label: str
+    share: float
+    participants: int
+    posts: int
+    sentiment: dict[str, int]
+
+
+def cached_chart(builder: Callable[..., Chart], /, *args: Any, **kwargs: Any) -> Chart:
+    """`builder(*args, **kwargs)` with its figure rendered, kept in the cache under a digest of the
+    builder and its inputs (plain values whose repr says everything the chart draws), so the same
+    numbers are never drawn twice while the cache holds them."""
+    seconds = settings.VERBATIM["DASHBOARD_CACHE_SECONDS"]
+    if seconds <= 0:
+        return builder(*args, **kwargs)
+    digest = hashlib.sha256(repr((builder.__qualname__, args, sorted(kwargs.items()))).encode()).hexdigest()
+    key = f"vb:chart:{digest[:32]}"
+    chart = cache.get(key)
+    if chart is None:
+        chart = builder(*args, **kwargs)
+        chart.figure  # noqa: B018 - rendered now so the cached copy carries it
+        cache.set(key, chart, seconds)
+    return chart
 
 
 def _t(value) -> str:
@@ -43,7 +117,9 @@ def _t(value) -> str:
 
 
 def _svg(width: int, height: int, title: str, desc: str, body: list[str]) -> SafeString:
-    uid = f"vbchart{next(_ids)}"
+    # Named after the content, not a counter: a chart served from the cache keeps ids that cannot
+    # collide with another chart's on the same page.
+    uid = "vbchart" + hashlib.sha256("\x00".join((title, desc, *body)).encode()).hexdigest()[:12]
     return mark_safe(  # noqa: S308 - every interpolated value passes through escape()
         f'<svg viewBox="0 0 {width} {height}" role="img" aria-labelledby="{uid}-t {uid}-d" '
         f'xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="13">'
@@ -151,6 +227,7 @@ def sparkline(points: Sequence[tuple], *, label: str) -> Chart:
         svg=_svg(width, height, title, desc, body),
         headers=["Period starting", "Posts"],
         rows=[[f"{d:%Y-%m-%d}", v] for d, v in points],
+        small=True,
     )
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from community.models import Community, Post
 from research.models import Code, CodedExcerpt, Theme, ThemePost
-from research.services import code_create, themes_recount
+from research.services import Scope, _scope_docs, code_create, split_terms, themes_recount
 
 SUMMARY_MAX = 4000
 CODEBOOK_MAX_ROWS = 500
@@ -41,23 +41,55 @@ def theme_summary_set(*, theme: Theme, summary: str) -> Theme:
     return theme
 
 
-def theme_split(*, theme: Theme, post_ids: Sequence[int], label: str) -> Theme:
-    """Move the selected posts of `theme` into a new theme of the same scope, labelled by the researcher."""
+@dataclass
+class SplitPlan:
+    """What a split would do, for the researcher to confirm before anything moves."""
+
+    label: str
+    moving: list[int]
+    staying: int
+
+
+def theme_split_plan(*, theme: Theme, post_ids: Sequence[int], label: str) -> SplitPlan:
+    """Validate a split without writing: the label, the posts that move and how many stay."""
     label = label.strip()
     if not label or len(label) > 200:
         raise CurationError("label: 1 to 200 characters.")
+    if theme.merged_into_id:
+        raise CurationError("theme: it is merged into another theme; unmerge it before splitting it.")
     ids = sorted({int(p) for p in post_ids})
     if not ids:
         raise CurationError("posts: select at least one post to move.")
+    members = set(ThemePost.objects.filter(theme=theme).values_list("post_id", flat=True))
+    if set(ids) - members:
+        raise CurationError("posts: some selected posts are not in this theme.")
+    if len(ids) == len(members):
+        raise CurationError("posts: leave at least one post in the original theme (or rename it instead).")
+    return SplitPlan(label=label, moving=ids, staying=len(members) - len(ids))
+
+
+def theme_split(*, theme: Theme, post_ids: Sequence[int], label: str) -> Theme:
+    """Move the selected posts of `theme` into a new theme of the same scope, labelled by the researcher.
+
+    The split is kept as a rule that refreshes and new posts respect (see
+    `research.services._split_memberships`): the moved posts stay in the new theme, the others
+    stay in `theme`, and later posts join whichever of the two their terms are closer to. The new
+    theme's terms are those that set the moved posts apart from the ones left behind.
+    """
     with transaction.atomic():
-        members = ThemePost.objects.select_for_update().filter(theme=theme, post_id__in=ids)
-        found = {m.post_id for m in members}
-        if set(ids) - found:
-            raise CurationError("posts: some selected posts are not in this theme.")
-        if len(found) == ThemePost.objects.filter(theme=theme).count():
-            raise CurationError(
-                "posts: leave at least one post in the original theme (or rename it instead)."
-            )
+        # Locks the parent's memberships so a concurrent refresh or split cannot move them under us.
+        list(ThemePost.objects.select_for_update().filter(theme=theme).values_list("pk", flat=True))
+        plan = theme_split_plan(theme=theme, post_ids=post_ids, label=label)
+        moving = set(plan.moving)
+        members = sorted(ThemePost.objects.filter(theme=theme).values_list("post_id", flat=True))
+        kept = [p for p in members if p not in moving]
+        docs = {
+            d.key: d for d in _scope_docs(community=theme.community, scope=Scope.of(theme), post_ids=members)
+        }
+        terms = split_terms(
+            [docs[str(p)] for p in plan.moving if str(p) in docs],
+            [docs[str(p)] for p in kept if str(p) in docs],
+        )
         now = timezone.now()
         new = Theme.objects.create(
             community_id=theme.community_id,
@@ -68,16 +100,40 @@ def theme_split(*, theme: Theme, post_ids: Sequence[int], label: str) -> Theme:
             date_from=theme.date_from,
             date_to=theme.date_to,
             key=f"split-{uuid.uuid4().hex[:20]}",
-            label=label,
-            researcher_label=label,
-            terms=list(theme.terms or []),
+            label=plan.label,
+            researcher_label=plan.label,
+            terms=terms or list(theme.terms or []),
+            split_from=theme,
+            split_post_ids=plan.moving,
+            split_kept_post_ids=kept,
             created_at=now,
             updated_at=now,
         )
-        ThemePost.objects.filter(theme=theme, post_id__in=ids).update(theme=new)
+        ThemePost.objects.filter(theme=theme, post_id__in=plan.moving).update(theme=new, from_merge=False)
         themes_recount(theme_ids=[theme.pk, new.pk])
     new.refresh_from_db()
     return new
+
+
+def theme_unmerge(*, theme: Theme) -> Theme:
+    """Undo a merge: `theme` is listed on its own again and its posts stop counting for the target
+    (posts the target found by itself, or got from another theme still merged into it, stay)."""
+    if not theme.merged_into_id:
+        raise CurationError("theme: it is not merged into another theme.")
+    with transaction.atomic():
+        target_id = theme.merged_into_id
+        theme.merged_into = None
+        theme.updated_at = timezone.now()
+        theme.save(update_fields=["merged_into", "updated_at"])
+        still_merged = ThemePost.objects.filter(theme__merged_into_id=target_id).values("post_id")
+        ThemePost.objects.filter(
+            theme_id=target_id,
+            from_merge=True,
+            post_id__in=ThemePost.objects.filter(theme=theme).values("post_id"),
+        ).exclude(post_id__in=still_merged).delete()
+        themes_recount(theme_ids=[target_id, theme.pk])
+    theme.refresh_from_db()
+    return theme
 
 
 # --- Codebook ---

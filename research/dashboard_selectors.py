@@ -1,12 +1,13 @@
 """Reads behind the client dashboard and the perception gap.
 
-Everything is aggregated in SQL (one aggregate per panel), so the number of queries
-stays the same however many posts a community holds. Clients only ever receive
-pseudonyms and `PostAnalysis.redacted_text`; nothing here returns `Post.body`.
+Everything is aggregated in SQL, so the number of queries stays the same however many posts a
+community holds. Perception dimensions and brand mentions are counted from the analysis' plain
+summary columns (`research.models.summary_columns`), never by unnesting its JSON. Quotes are read
+as plain rows (values()), not model instances. Clients only ever receive pseudonyms and
+`PostAnalysis.redacted_text`; nothing here returns `Post.body`.
 
-JSON fields (dimensions, mentions, segments) are matched as text with `icontains` on a
-`"key": "value"` pair: that text form is the same in SQLite's stored JSON and in
-PostgreSQL's `jsonb::text`, so one query works on both without JSON functions.
+Segments (a JSON list on the membership) are matched as text with `icontains` on the quoted value:
+that text form is the same in SQLite's stored JSON and in PostgreSQL's `jsonb::text`.
 """
 
 from __future__ import annotations
@@ -31,14 +32,22 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models.functions import Cast, Coalesce, Concat, StrIndex
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from community.models import Community, Discussion, Membership, Post, PostStatus, Role
 from community.models.scorecards import SCORE_MAX, SCORE_MIN
 from community.selectors_engagement import scorecard_summary
-from research.analysis.types import PERCEPTION_DIMENSIONS
-from research.models import PostAnalysis, Theme, ThemePost
+from research.analysis.theme_labels import quote_excerpt
+from research.analysis.types import PERCEPTION_DIMENSIONS, SENTIMENTS
+from research.models import (
+    DIMENSION_POLARITY_FIELDS,
+    PostAnalysis,
+    Theme,
+    ThemePost,
+    brand_token,
+)
 from research.selectors import analysed_posts
 
 DIMENSION_LABELS = {
@@ -87,49 +96,55 @@ class DashboardFilters:
     def active(self) -> bool:
         return bool(self.discussion or self.segment or self.date_from or self.date_to or self.brand)
 
-    def post_q(self, prefix: str = "post__", *, published: bool = True) -> Q:
-        """The filters as a Q on posts reached through `prefix` (e.g. "post__" from PostAnalysis).
+    def analysis_q(self, *, published: bool = True) -> Q:
+        """The filters as a Q on PostAnalysis rows (the post's columns reached through `post__`).
 
         `published=False` leaves out the published-status test for querysets that already have it
         (`analysed_posts`): a repeated equality on the status index makes SQLite's planner, which
         has no statistics, drive the whole query from every published post of every community.
         """
         # Customers' words only: moderators' prompts and replies are not evidence about the brand.
-        q = Q(**{f"{prefix}author__role": Role.PARTICIPANT})
+        q = Q(post__author__role=Role.PARTICIPANT)
         if published:
-            q &= Q(**{f"{prefix}status": PostStatus.PUBLISHED})
+            q &= Q(post__status=PostStatus.PUBLISHED)
         if self.discussion is not None:
-            q &= Q(**{f"{prefix}discussion_id": self.discussion.pk})
+            q &= Q(post__discussion_id=self.discussion.pk)
         if self.segment:
-            q &= Q(**{f"{prefix}author__segments__icontains": json.dumps(self.segment)})
+            q &= Q(post__author__segments__icontains=json.dumps(self.segment))
         tz = timezone.get_current_timezone()
         if self.date_from:
-            q &= Q(**{f"{prefix}created_at__gte": datetime.combine(self.date_from, time.min, tzinfo=tz)})
+            q &= Q(post__created_at__gte=datetime.combine(self.date_from, time.min, tzinfo=tz))
         if self.date_to:
             end = datetime.combine(self.date_to + timedelta(days=1), time.min, tzinfo=tz)
-            q &= Q(**{f"{prefix}created_at__lt": end})
+            q &= Q(post__created_at__lt=end)
         if self.brand:
-            q &= Q(**{f"{prefix}analysis__mentions__icontains": _pair("brand", self.brand)})
+            q &= Q(mentions_brand(self.brand))
         return q
 
-    def matches(self, analysis: PostAnalysis | None, post) -> bool:
-        """The same filters in Python, for the handful of prefetched quotes."""
-        if analysis is None or post.status != PostStatus.PUBLISHED or post.author.role != Role.PARTICIPANT:
+    def matches(self, row: dict) -> bool:
+        """The same filters in Python, for the handful of theme quotes (a `_theme_quotes` row)."""
+        if (
+            row["analysis_id"] is None
+            or row["post__status"] != PostStatus.PUBLISHED
+            or row["post__author__role"] != Role.PARTICIPANT
+        ):
             return False
-        if self.discussion is not None and post.discussion_id != self.discussion.pk:
+        if self.discussion is not None and row["post__discussion_id"] != self.discussion.pk:
             return False
-        if self.segment and self.segment not in (post.author.segments or []):
+        if self.segment and self.segment not in (row["post__author__segments"] or []):
             return False
-        created = timezone.localtime(post.created_at).date()
+        created = timezone.localtime(row["post__created_at"]).date()
         if self.date_from and created < self.date_from:
             return False
         if self.date_to and created > self.date_to:
             return False
-        return not self.brand or any(m.get("brand") == self.brand for m in analysis.mentions or [])
+        return not self.brand or brand_token(self.brand) in (row["mentioned_brands"] or "")
 
 
-def _pair(key: str, value: str) -> str:
-    return f'"{key}": {json.dumps(value)}'
+def mentions_brand(brand: str) -> GreaterThan:
+    """True for analyses whose post names `brand` (exactly, case-sensitively: INSTR on SQLite,
+    STRPOS on PostgreSQL)."""
+    return GreaterThan(StrIndex("mentioned_brands", Value(brand_token(brand))), 0)
 
 
 def _pct(part: int, whole: int) -> float:
@@ -235,7 +250,7 @@ def filter_choices(*, community: Community) -> dict[str, list]:
 
 
 def filtered_analyses(*, community: Community, filters: DashboardFilters) -> QuerySet[PostAnalysis]:
-    return analysed_posts(community=community).filter(filters.post_q(published=False))
+    return analysed_posts(community=community).filter(filters.analysis_q(published=False))
 
 
 def dashboard_overview(*, community: Community, filters: DashboardFilters) -> dict[str, Any]:
@@ -250,6 +265,7 @@ def dashboard_overview(*, community: Community, filters: DashboardFilters) -> di
 
 
 def _overview(*, community: Community, filters: DashboardFilters) -> dict[str, Any]:
+    brands = filter_choices_brands(community)
     aggregates: dict[str, Any] = {
         "posts": Count("id"),
         "participants": Count("post__author_id", distinct=True),
@@ -261,16 +277,19 @@ def _overview(*, community: Community, filters: DashboardFilters) -> dict[str, A
         "relevant_posts": Count("id", filter=Q(relevance="relevant")),
         "irrelevant_posts": Count("id", filter=Q(relevance="irrelevant")),
     }
-    brands = filter_choices_brands(community)
-    analyses = filtered_analyses(community=community, filters=filters)
-    row = analyses.aggregate(**aggregates)
+    for dim, column in DIMENSION_POLARITY_FIELDS.items():
+        for polarity in SENTIMENTS:
+            aggregates[f"{dim}_{polarity}"] = Count("id", filter=Q(**{column: polarity}))
+    for i, brand in enumerate(brands):
+        aggregates[f"brand{i}_posts"] = Count("id", filter=mentions_brand(brand))
+        aggregates[f"brand{i}_people"] = Count("post__author_id", distinct=True, filter=mentions_brand(brand))
+    # One query for every panel's numbers.
+    row = filtered_analyses(community=community, filters=filters).aggregate(**aggregates)
     participants = row["participants"]
-    signals = _json_element_counts(analyses, "dimensions", ("dimension", "polarity"))
-    brand_counts = _json_element_counts(analyses, "mentions", ("brand",))
     dimensions = []
     for dim in PERCEPTION_DIMENSIONS:
-        pos, neg = signals.get((dim, "positive"), (0, 0))[0], signals.get((dim, "negative"), (0, 0))[0]
-        total = sum(n for (d, _), (n, _) in signals.items() if d == dim)
+        pos, neg = row[f"{dim}_positive"], row[f"{dim}_negative"]
+        total = sum(row[f"{dim}_{polarity}"] for polarity in SENTIMENTS)
         dimensions.append(
             {
                 "key": dim,
@@ -286,9 +305,9 @@ def _overview(*, community: Community, filters: DashboardFilters) -> dict[str, A
         {
             "brand": brand,
             "is_own": i == 0,
-            "posts": brand_counts.get((brand,), (0, 0))[0],
-            "participants": brand_counts.get((brand,), (0, 0))[1],
-            "participant_pct": _pct(brand_counts.get((brand,), (0, 0))[1], participants),
+            "posts": row[f"brand{i}_posts"],
+            "participants": row[f"brand{i}_people"],
+            "participant_pct": _pct(row[f"brand{i}_people"], participants),
         }
         for i, brand in enumerate(brands)
     ]
@@ -307,37 +326,6 @@ def _overview(*, community: Community, filters: DashboardFilters) -> dict[str, A
         "dimensions": dimensions,
         "mentions": mentions,
     }
-
-
-def _json_element_counts(
-    analyses: QuerySet[PostAnalysis], column: str, keys: tuple[str, ...]
-) -> dict[tuple, tuple[int, int]]:
-    """Group the elements of a JSON list column by some of their keys, in SQL: one query whatever
-    the number of posts. Returns {key values: (posts, participants)}.
-
-    The ORM has no portable way to unnest a JSON array, so this is the one raw query: SQLite's
-    json_each or PostgreSQL's jsonb_array_elements over the already-filtered analyses (only
-    names from this module are interpolated; values travel as parameters).
-    """
-    inner_sql, params = (
-        analyses.exclude(**{column: []})
-        .annotate(vb_author=F("post__author_id"))
-        .values("id", column, "vb_author")
-        .query.sql_with_params()
-    )
-    if connection.vendor == "postgresql":
-        source = f'CROSS JOIN LATERAL jsonb_array_elements(sub."{column}") AS el(value)'
-        fields = ", ".join(f"el.value ->> '{k}'" for k in keys)
-    else:
-        source = f'CROSS JOIN json_each(sub."{column}") AS el'
-        fields = ", ".join(f"json_extract(el.value, '$.{k}')" for k in keys)
-    sql = (
-        f'SELECT {fields}, COUNT(DISTINCT sub."id"), COUNT(DISTINCT sub."vb_author") '
-        f"FROM ({inner_sql}) sub {source} GROUP BY {fields}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {tuple(r[: len(keys)]): (r[-2], r[-1]) for r in cursor.fetchall()}
 
 
 def filter_choices_brands(community: Community) -> list[str]:
@@ -365,14 +353,18 @@ class ThemeRow:
         return self.theme.researcher_summary or self.theme.summary
 
 
-def _quote(analysis: PostAnalysis, post) -> dict:
+def _quote(row: dict) -> dict:
+    """A quote from a values() row holding the keys of `_QUOTE_FIELDS`."""
     return {
-        "post_id": post.pk,
-        "text": analysis.redacted_text,
-        "pseudonym": post.author.pseudonym,
-        "created_at": post.created_at,
-        "sentiment": analysis.sentiment,
+        "post_id": row["post_id"],
+        "text": row["redacted_text"],
+        "pseudonym": row["post__author__pseudonym"],
+        "created_at": row["post__created_at"],
+        "sentiment": row["sentiment"],
     }
+
+
+_QUOTE_FIELDS = ("post_id", "redacted_text", "sentiment", "post__created_at", "post__author__pseudonym")
 
 
 TREND_BUCKETS = 12
@@ -430,19 +422,41 @@ def dashboard_themes(
         row.relevant, row.irrelevant = s["relevant"], s["irrelevant"]
         row.share = _pct(row.participants, total_participants)
         row.trend = [(lo.date(), s[f"w{i}"]) for i, (lo, _) in enumerate(buckets)]
-    quotes = (
-        ThemePost.objects.filter(theme_id__in=list(by_id), is_quote=True)
-        .select_related("post__analysis", "post__author")
-        .order_by("theme_id", "quote_rank", "post_id")
-    )
-    for membership in quotes:
-        row = by_id[membership.theme_id]
-        analysis = getattr(membership.post, "analysis", None)
-        if len(row.quotes) < QUOTES_PER_THEME and filters.matches(analysis, membership.post):
-            row.quotes.append(_quote(analysis, membership.post))
+    for quote in _theme_quotes(theme_ids=list(by_id)):
+        row = by_id[quote["theme_id"]]
+        if len(row.quotes) < QUOTES_PER_THEME and filters.matches(quote):
+            # The sentences about the theme rather than the whole of a long post.
+            excerpt = quote_excerpt(quote["redacted_text"], row.theme.terms or ())
+            row.quotes.append({**_quote(quote), "text": excerpt})
     rows = [r for r in by_id.values() if r.posts]
     rows.sort(key=lambda r: (-r.share, -r.posts, r.theme.pk))
     return rows
+
+
+def _theme_quotes(*, theme_ids: list[int]) -> list[dict]:
+    """The themes' ranked quotes as plain rows, with what `DashboardFilters.matches` reads."""
+    # Renamed so the rows read like `_quote_pool`'s, whose values() start from the analysis.
+    names = {
+        "analysis_id": F("post__analysis__id"),
+        "redacted_text": F("post__analysis__redacted_text"),
+        "sentiment": F("post__analysis__sentiment"),
+        "mentioned_brands": F("post__analysis__mentioned_brands"),
+    }
+    return list(
+        ThemePost.objects.filter(theme_id__in=theme_ids, is_quote=True)
+        .order_by("theme_id", "quote_rank", "post_id")
+        .values(
+            "theme_id",
+            "post_id",
+            "post__status",
+            "post__discussion_id",
+            "post__created_at",
+            "post__author__role",
+            "post__author__segments",
+            "post__author__pseudonym",
+            **names,
+        )
+    )
 
 
 THEME_STAT_KEYS = (
@@ -499,53 +513,48 @@ def _theme_stats(
         ]
 
 
-def _quote_pool(*, community: Community, filters: DashboardFilters, extra: Q) -> list[PostAnalysis]:
+def _quote_pool(
+    *, community: Community, filters: DashboardFilters, extra: Q, fields: tuple[str, ...]
+) -> list[dict]:
     return list(
         filtered_analyses(community=community, filters=filters)
         .filter(extra)
-        .select_related("post__author")
-        .only(
-            "id",
-            "redacted_text",
-            "sentiment",
-            "relevance",
-            "dimensions",
-            "post__id",
-            "post__created_at",
-            "post__author__pseudonym",
-        )
         # Newest analyses first by primary key: an index walk that stops early, no sort of every row.
-        .order_by("-pk")[:QUOTE_POOL]
+        .order_by("-pk")
+        .values(*_QUOTE_FIELDS, *fields)[:QUOTE_POOL]
     )
 
 
 def relevance_quotes(*, community: Community, filters: DashboardFilters) -> dict[str, list[dict]]:
     pool = _quote_pool(
-        community=community, filters=filters, extra=Q(relevance__in=["relevant", "irrelevant"])
+        community=community,
+        filters=filters,
+        extra=Q(relevance__in=["relevant", "irrelevant"]),
+        fields=("relevance",),
     )
     out: dict[str, list[dict]] = {"relevant": [], "irrelevant": []}
-    for a in pool:
-        side = out[a.relevance]
-        if len(side) < QUOTES_PER_SIDE and a.redacted_text:
-            side.append(_quote(a, a.post))
+    for row in pool:
+        side = out[row["relevance"]]
+        if len(side) < QUOTES_PER_SIDE and row["redacted_text"]:
+            side.append(_quote(row))
     return out
 
 
 def dimension_quotes(*, community: Community, filters: DashboardFilters) -> dict[str, dict[str, list[dict]]]:
     """Per dimension, up to two positive and two negative redacted quotes (one bounded query)."""
-    pool = _quote_pool(community=community, filters=filters, extra=~Q(dimensions=[]))
+    columns = DIMENSION_POLARITY_FIELDS
+    speaks_of_none = Q(**dict.fromkeys(columns.values(), ""))
+    pool = _quote_pool(
+        community=community, filters=filters, extra=~speaks_of_none, fields=tuple(columns.values())
+    )
     out = {d: {"positive": [], "negative": []} for d in PERCEPTION_DIMENSIONS}
-    for a in pool:
-        if not a.redacted_text:
+    for row in pool:
+        if not row["redacted_text"]:
             continue
-        for signal in a.dimensions or []:
-            side = out.get(signal.get("dimension"), {}).get(signal.get("polarity"))
-            if (
-                side is not None
-                and len(side) < QUOTES_PER_SIDE
-                and all(q["post_id"] != a.post.pk for q in side)
-            ):
-                side.append(_quote(a, a.post))
+        for dim, column in columns.items():
+            side = out[dim].get(row[column])
+            if side is not None and len(side) < QUOTES_PER_SIDE:
+                side.append(_quote(row))
     return out
 
 

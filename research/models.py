@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from community.models import Community, Discussion, Post
+from research.analysis.types import PERCEPTION_DIMENSIONS, SENTIMENTS
 
 
 class Sentiment(models.TextChoices):
@@ -52,6 +53,18 @@ class PostAnalysis(models.Model):
     redacted_text = models.TextField(blank=True)
     sentence_count = models.PositiveIntegerField(default=0)
     analysed_at = models.DateTimeField(default=timezone.now)
+    # Compact copies of `dimensions` and `mentions` (see `summary_columns`), written with them, so
+    # the dashboard counts with plain SQL instead of unnesting JSON: one polarity per dimension
+    # ("" when the post does not speak of it) and the distinct brands named, each between newlines.
+    trust_polarity = models.CharField(max_length=10, blank=True)
+    value_polarity = models.CharField(max_length=10, blank=True)
+    quality_polarity = models.CharField(max_length=10, blank=True)
+    service_polarity = models.CharField(max_length=10, blank=True)
+    privacy_polarity = models.CharField(max_length=10, blank=True)
+    personalization_polarity = models.CharField(max_length=10, blank=True)
+    understanding_me_polarity = models.CharField(max_length=10, blank=True)
+    consistency_polarity = models.CharField(max_length=10, blank=True)
+    mentioned_brands = models.TextField(blank=True)
 
     class Meta:
         verbose_name_plural = "post analyses"
@@ -62,6 +75,49 @@ class PostAnalysis(models.Model):
 
     def __str__(self) -> str:
         return f"Analysis of post {self.post_id} ({self.analyzer_version})"
+
+
+# The perception dimension each summary column holds.
+DIMENSION_POLARITY_FIELDS = {dimension: f"{dimension}_polarity" for dimension in PERCEPTION_DIMENSIONS}
+SUMMARY_FIELDS = (*DIMENSION_POLARITY_FIELDS.values(), "mentioned_brands")
+BRAND_SEPARATOR = "\n"
+
+
+def brand_token(brand: str) -> str:
+    """How one brand appears inside `mentioned_brands`: an exact, case-sensitive substring test."""
+    return f"{BRAND_SEPARATOR}{brand}{BRAND_SEPARATOR}"
+
+
+def summary_columns(*, dimensions: list[dict] | None, mentions: list[dict] | None) -> dict[str, str]:
+    """The summary columns for an analysis' `dimensions` and `mentions` lists (JSON-safe dicts).
+
+    The analyzer gives each dimension at most one signal; should a list hold more, the strongest
+    (largest absolute score, then the first) wins, as the analyzer itself decides. Signals with an
+    unknown dimension or polarity, and brands that are empty or contain the separator, are left out.
+    """
+    strongest: dict[str, tuple[float, str]] = {}
+    for signal in dimensions or []:
+        dimension, polarity = signal.get("dimension"), signal.get("polarity")
+        if dimension not in DIMENSION_POLARITY_FIELDS or polarity not in SENTIMENTS:
+            continue
+        strength = abs(float(signal.get("score") or 0.0))
+        if dimension not in strongest or strength > strongest[dimension][0]:
+            strongest[dimension] = (strength, polarity)
+    columns = {
+        field: strongest[dimension][1] if dimension in strongest else ""
+        for dimension, field in DIMENSION_POLARITY_FIELDS.items()
+    }
+    brands = sorted(
+        {
+            m.get("brand")
+            for m in mentions or []
+            if isinstance(m.get("brand"), str) and m.get("brand") and BRAND_SEPARATOR not in m.get("brand")
+        }
+    )
+    columns["mentioned_brands"] = (
+        BRAND_SEPARATOR + BRAND_SEPARATOR.join(brands) + BRAND_SEPARATOR if brands else ""
+    )
+    return columns
 
 
 class RunKind(models.TextChoices):
@@ -194,6 +250,13 @@ class Theme(models.Model):
     post_count = models.PositiveIntegerField(default=0)
     sentiment_mix = models.JSONField(default=dict, blank=True)
     code = models.ForeignKey(Code, on_delete=models.SET_NULL, null=True, blank=True, related_name="themes")
+    # A researcher's split, kept as a rule refreshes re-apply: the posts moved here stay here, the
+    # ones left in the parent stay there, and other posts of the parent join whichever is closer.
+    split_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="splits"
+    )
+    split_post_ids = models.JSONField(default=list, blank=True)
+    split_kept_post_ids = models.JSONField(default=list, blank=True)
     # Set when a refresh no longer finds the theme; kept so renames are not lost if it returns.
     retired_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -223,6 +286,9 @@ class ThemePost(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="theme_memberships")
     is_quote = models.BooleanField(default=False)
     quote_rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Copied from a theme merged into this one (unmerging removes exactly these rows). A database
+    # default too, because refreshes insert memberships with plain SQL.
+    from_merge = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         constraints = [
@@ -232,3 +298,34 @@ class ThemePost(models.Model):
 
     def __str__(self) -> str:
         return f"post {self.post_id} in theme {self.theme_id}"
+
+
+class DomainLexiconRecord(models.Model):
+    """A community's own evaluative words, learned from its posts (research.analysis.domain_polarity).
+
+    Posts analysed with it record its fingerprint in their analyzer version, so a new
+    lexicon makes them due for re-analysis. No record: the general lexicon alone.
+    """
+
+    community = models.OneToOneField(Community, on_delete=models.CASCADE, related_name="domain_lexicon")
+    words = models.JSONField(default=dict)
+    fingerprint = models.CharField(max_length=12)
+    # What the words were learned from: how many posts, and a digest of their texts (same
+    # sample, same lexicon, so an unchanged sample is not parsed again).
+    learned_from = models.PositiveIntegerField(default=0)
+    sample_digest = models.CharField(max_length=64)
+    # The newest post of that sample: how much the community has said since.
+    newest_post_id = models.PositiveBigIntegerField(default=0)
+    learned_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Domain lexicon of {self.community_id}: {len(self.words)} words ({self.fingerprint})"
+
+    @property
+    def version_suffix(self) -> str:
+        return domain_version_suffix(self.fingerprint)
+
+
+def domain_version_suffix(fingerprint: str) -> str:
+    """What a learned lexicon adds to the analyzer version of the posts it scored."""
+    return f"+{fingerprint[:8]}"

@@ -6,12 +6,19 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Case, CharField, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Concat, Substr
 from django.http import Http404
 
-from community.models import Community, Membership, Post, PostStatus
+from community.models import Community, Membership, Post, PostStatus, Role
 from research.analysis.types import PERCEPTION_DIMENSIONS, RELEVANCE_STANCES, SENTIMENTS
 from research.models import AnalysisRun, PostAnalysis, Theme, ThemePost
+
+
+def evidence_q(prefix: str = "post__") -> Q:
+    """Posts that are evidence about the brand: participants' words. Moderators' prompts and
+    replies ("Welcome Priya!") are neither quoted nor counted; clients do not post."""
+    return Q(**{f"{prefix}author__role": Role.PARTICIPANT})
 
 
 def analysed_posts(*, community: Community) -> QuerySet[PostAnalysis]:
@@ -24,11 +31,25 @@ def analysed_posts(*, community: Community) -> QuerySet[PostAnalysis]:
 def posts_needing_analysis(
     *, version: str, community: Community | None = None, limit: int | None = None
 ) -> list[int]:
-    """Published posts with no analysis, an older analyzer version, or an edit since they were analysed."""
-    qs = Post.objects.filter(status=PostStatus.PUBLISHED).filter(
-        Q(analysis__isnull=True)
-        | ~Q(analysis__analyzer_version=version)
-        | Q(edited_at__gt=F("analysis__analysed_at"))
+    """Published posts with no analysis, an older analyzer version, or an edit since they were analysed.
+
+    `version` is the analyzer's own; a community with a learned lexicon expects its
+    fingerprint appended (research.domain_services.analysis_version, computed here in SQL).
+    """
+    fingerprint = "community__domain_lexicon__fingerprint"
+    expected = Case(
+        When(Q(**{f"{fingerprint}__isnull": True}) | Q(**{fingerprint: ""}), then=Value(version)),
+        default=Concat(Value(f"{version}+"), Substr(fingerprint, 1, 8)),
+        output_field=CharField(),
+    )
+    qs = (
+        Post.objects.filter(status=PostStatus.PUBLISHED)
+        .annotate(expected_version=expected)
+        .filter(
+            Q(analysis__isnull=True)
+            | ~Q(analysis__analyzer_version=F("expected_version"))
+            | Q(edited_at__gt=F("analysis__analysed_at"))
+        )
     )
     if community is not None:
         qs = qs.filter(community=community)
@@ -56,7 +77,7 @@ def themes_for_scope(
     (what clients may read) and `post.author.pseudonym`.
     """
     quotes = (
-        ThemePost.objects.filter(is_quote=True, post__status=PostStatus.PUBLISHED)
+        ThemePost.objects.filter(evidence_q(), is_quote=True, post__status=PostStatus.PUBLISHED)
         .select_related("post__analysis", "post__author")
         .order_by("quote_rank", "post_id")
     )
@@ -71,7 +92,7 @@ def themes_for_scope(
 def theme_posts(*, theme: Theme) -> QuerySet[ThemePost]:
     """A theme's published posts with their analysis and author, quotes first."""
     return (
-        ThemePost.objects.filter(theme=theme, post__status=PostStatus.PUBLISHED)
+        ThemePost.objects.filter(evidence_q(), theme=theme, post__status=PostStatus.PUBLISHED)
         .select_related("post__analysis", "post__author")
         .order_by(F("quote_rank").asc(nulls_last=True), "post__created_at", "post_id")
     )

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from community.models import Community, Discussion, Post, PostStatus
+from community.roster import roster_for
 from research.analysis.types import (
     SENTIMENTS,
     BrandLexicon,
@@ -30,6 +31,7 @@ from research.analysis.types import (
 )
 from research.imports import ImportRow
 from research.models import (
+    SUMMARY_FIELDS,
     AnalysisRun,
     Code,
     PostAnalysis,
@@ -38,6 +40,7 @@ from research.models import (
     Theme,
     ThemePost,
     ThemeScope,
+    summary_columns,
 )
 
 logger = logging.getLogger(__name__)
@@ -61,6 +64,7 @@ _ANALYSIS_FIELDS = [
     "redacted_text",
     "sentence_count",
     "analysed_at",
+    *SUMMARY_FIELDS,
 ]
 
 
@@ -73,12 +77,16 @@ def analyzer_version() -> str:
     return ANALYZER_VERSION
 
 
-def _enrich_texts(texts: list[str], *, lexicon: BrandLexicon) -> list[PostEnrichment]:
+def _enrich_texts(
+    texts: list[str], *, lexicon: BrandLexicon, domain: dict[str, float] | None = None
+) -> list[PostEnrichment]:
     from research.analysis.enrich import enrich_texts
     from research.analysis.pipeline import get_nlp
 
     nlp = get_nlp(settings.VERBATIM["SPACY_MODEL"])
-    return enrich_texts(texts, lexicon=lexicon, nlp=nlp, batch_size=settings.VERBATIM["ANALYSIS_NLP_BATCH"])
+    return enrich_texts(
+        texts, lexicon=lexicon, nlp=nlp, batch_size=settings.VERBATIM["ANALYSIS_NLP_BATCH"], domain=domain
+    )
 
 
 def _build_themes(
@@ -97,6 +105,12 @@ def _assign_to_themes(docs: Sequence[ThemeDoc], themes: Sequence[ThemeResult]) -
     from research.analysis.themes import assign_to_themes
 
     return assign_to_themes(docs, themes)
+
+
+def _theme_scores(docs: Sequence[ThemeDoc], themes: Sequence[ThemeResult]) -> dict[str, dict[str, float]]:
+    from research.analysis.themes import theme_scores
+
+    return theme_scores(docs, themes)
 
 
 # --- Per-post analysis ---
@@ -120,6 +134,14 @@ class AnalyzeResult:
     skipped_unpublished: int = 0
 
 
+def _domain_fingerprint(community: Community) -> str:
+    """The fingerprint of the community's learned lexicon ("" for none); read with the posts."""
+    try:
+        return community.domain_lexicon.fingerprint
+    except Community.domain_lexicon.RelatedObjectDoesNotExist:
+        return ""
+
+
 def _plain(items: Sequence) -> list[dict]:
     # The signal dataclasses hold only str/float/bool fields; a shallow copy of each is the
     # JSON we store, at a fraction of the cost of dataclasses.asdict's recursive deep copy.
@@ -129,6 +151,7 @@ def _plain(items: Sequence) -> list[dict]:
 def _analysis_from(
     enrichment: PostEnrichment, *, post: Post, digest: str, version: str, now: datetime
 ) -> PostAnalysis:
+    dimensions, mentions = _plain(enrichment.dimensions), _plain(enrichment.mentions)
     return PostAnalysis(
         post_id=post.pk,
         community_id=post.community_id,
@@ -139,8 +162,8 @@ def _analysis_from(
         sentiment=enrichment.sentiment,
         sentiment_score=float(enrichment.sentiment_score),
         aspects=_plain(enrichment.aspects),
-        dimensions=_plain(enrichment.dimensions),
-        mentions=_plain(enrichment.mentions),
+        dimensions=dimensions,
+        mentions=mentions,
         key_phrases=list(enrichment.key_phrases),
         terms=list(enrichment.terms),
         relevance=enrichment.relevance,
@@ -148,6 +171,7 @@ def _analysis_from(
         redacted_text=enrichment.redacted_text,
         sentence_count=enrichment.sentence_count,
         analysed_at=now,
+        **summary_columns(dimensions=dimensions, mentions=mentions),
     )
 
 
@@ -158,13 +182,17 @@ def posts_analyze(
 
     Works in chunks: each chunk is one read of posts, one of their records, one
     `nlp.pipe` pass and one bulk insert plus one bulk update. Unchanged posts
-    (same text hash and version) are not written at all.
+    (same text hash and version) are not written at all. A community with a learned
+    lexicon (research.domain_services) has its fingerprint in the version.
     """
+    from research.domain_services import analysis_version, domain_lexicons
+
     ids = sorted(set(post_ids))
-    version = analyzer_version()
+    base_version = analyzer_version()
     chunk_size = settings.VERBATIM["ANALYSIS_CHUNK"]
     result = AnalyzeResult()
     lexicons: dict[int, BrandLexicon] = {}
+    domains: dict[int, tuple[str, dict[str, float]]] = {}
     for start in range(0, len(ids), chunk_size):
         chunk = ids[start : start + chunk_size]
         # Stamped before the text is read: an edit landing while we analyse has a later
@@ -172,11 +200,12 @@ def posts_analyze(
         read_at = timezone.now()
         posts = list(
             Post.objects.filter(pk__in=chunk, status=PostStatus.PUBLISHED)
-            .select_related("community", "author__user")
+            .select_related("community__domain_lexicon", "author__user")
             .only(
                 "id",
                 "body",
                 "community_id",
+                "community__domain_lexicon__fingerprint",
                 "community__brand_name",
                 "community__brand_aliases",
                 "community__competitor_brands",
@@ -196,6 +225,7 @@ def posts_analyze(
         for post in posts:
             digest = text_hash(post.body)
             record = existing.get(post.pk)
+            version = analysis_version(base_version, _domain_fingerprint(post.community))
             if record is not None and record.text_hash == digest and record.analyzer_version == version:
                 result.unchanged += 1
                 continue
@@ -204,10 +234,21 @@ def posts_analyze(
                 lexicons[post.community_id] = community_lexicon(post.community)
         to_create: list[PostAnalysis] = []
         to_update: list[PostAnalysis] = []
+        wanted = [c for c in todo if c not in domains and _domain_fingerprint(todo[c][0][0].community)]
+        if wanted:
+            domains.update(domain_lexicons(wanted))
         for community_id, items in todo.items():
-            enrichments = _enrich_texts([p.body for p, _ in items], lexicon=lexicons[community_id])
+            # Stamped with the fingerprint of the words actually used, read with them.
+            fingerprint, words = domains.get(community_id, ("", None))
+            version = analysis_version(base_version, fingerprint)
+            # Passed only when there is one: stand-ins for the NLP seam need not know of it.
+            extra = {"domain": words} if words else {}
+            enrichments = _enrich_texts([p.body for p, _ in items], lexicon=lexicons[community_id], **extra)
+            # Members' names the name finder missed ("Welcome Priya!") never reach the stored redaction.
+            roster = roster_for(community_id)
             for (post, digest), enrichment in zip(items, enrichments, strict=True):
                 record = _analysis_from(enrichment, post=post, digest=digest, version=version, now=read_at)
+                record.redacted_text = roster.redact(record.redacted_text)
                 old = existing.get(post.pk)
                 if old is None:
                     to_create.append(record)
@@ -420,9 +461,11 @@ def _scope_docs(
     *, community: Community, scope: Scope, post_ids: Sequence[int] | None = None
 ) -> list[ThemeDoc]:
     """ThemeDocs of the published, analysable posts in scope, ordered by post id (determinism)."""
+    from community.models import Role
     from research.selectors import analysed_posts
 
-    qs = analysed_posts(community=community)
+    # Customers' words only: a moderator's prompt is neither a theme's evidence nor a quote of it.
+    qs = analysed_posts(community=community).filter(post__author__role=Role.PARTICIPANT)
     if post_ids is not None:
         qs = qs.filter(post_id__in=post_ids)
     if scope.kind == ThemeScope.DISCUSSION:
@@ -513,9 +556,18 @@ def _themes_refresh_scope(
         "theme_id", "post_id"
     ):
         members[theme_id].append(str(post_id))
+    split_rules = sorted((t for t in existing.values() if t.split_post_ids), key=lambda t: t.pk)
+    split_ids = {t.pk for t in split_rules}
+    # The builder never sees a researcher's split: it gets the parent whole, as it last found it.
+    for rule in reversed(split_rules):
+        if rule.split_from_id is not None:
+            members[rule.split_from_id].extend(members.get(rule.pk, []))
     previous = [
-        PreviousTheme(key=t.key, terms=tuple(t.terms or ()), doc_keys=tuple(sorted(members.get(t.pk, []))))
+        PreviousTheme(
+            key=t.key, terms=tuple(t.terms or ()), doc_keys=tuple(sorted(set(members.get(t.pk, []))))
+        )
         for t in sorted(existing.values(), key=lambda t: t.key)
+        if t.pk not in split_ids
         # A retired theme only matters if a researcher touched it; its rename should come back with it.
         if t.retired_at is None or t.researcher_label or t.is_hidden or t.merged_into_id
     ]
@@ -580,7 +632,7 @@ def _themes_refresh_scope(
         Theme.objects.bulk_create(to_create)
         if kept:
             Theme.objects.bulk_update(kept, [*_THEME_REFRESH_FIELDS])
-        retired = [t for t in existing.values() if t.pk not in seen]
+        retired = [t for t in existing.values() if t.pk not in seen and t.pk not in split_ids]
         for theme in retired:
             theme.retired_at = theme.retired_at or now
             theme.post_count = 0
@@ -591,19 +643,139 @@ def _themes_refresh_scope(
             Theme.objects.bulk_update(
                 retired, ["retired_at", "post_count", "participant_count", "sentiment_mix", "updated_at"]
             )
+        split_members, split_rows = _split_memberships(
+            rules=split_rules, plans=plans, docs={d.key: d for d in docs}, now=now
+        )
         ThemePost.objects.filter(theme__in=list(existing.values())).delete()
-        rows: list[tuple[int, int, bool, int | None]] = []
+        rows: list[tuple[int, int, bool, int | None]] = list(split_rows)
         for theme, result in plans:
             ranks = {k: i for i, k in enumerate(result.quote_keys) if k in known_docs}
-            for key in dict.fromkeys(result.doc_keys):
+            for key in dict.fromkeys(split_members.get(theme.pk, result.doc_keys)):
                 if key in known_docs:
                     rank = ranks.get(key)
                     rows.append((theme.pk, int(key), rank is not None, rank))
         _insert_memberships(rows)
+        if split_rules:
+            themes_recount(theme_ids=split_members)
         _reapply_merges(community=community, scope_key=scope.key)
     if run is not None:
         analysis_run_progress(run=run, done=run.done + 1)
     return [theme for theme, _ in plans]
+
+
+SPLIT_TERMS_MAX = 20
+SPLIT_QUOTES_MAX = 5
+
+
+def split_terms(chosen: Sequence[ThemeDoc], rest: Sequence[ThemeDoc]) -> list[str]:
+    """The `chosen` posts' terms that are at least as common among them as among the `rest`, those
+    that set them apart first: what they share with the rest still counts, but for less. Terms
+    with "~" are left out, as incremental assignment does."""
+    if not chosen:
+        return []
+    inside = Counter(t for d in chosen for t in set(d.terms) if "~" not in t)
+    outside = Counter(t for d in rest for t in set(d.terms) if "~" not in t)
+    n_rest = max(len(rest), 1)
+    lifts = [(inside[t] / len(chosen) - outside[t] / n_rest, inside[t], t) for t in inside]
+    lifts.sort(key=lambda x: (-x[0], -x[1], x[2]))
+    return [t for lift, _, t in lifts if lift >= 0][:SPLIT_TERMS_MAX]
+
+
+def _rival(key: str, terms: Sequence[str]) -> ThemeResult:
+    return ThemeResult(
+        key=key,
+        label=key,
+        terms=list(terms),
+        doc_keys=[],
+        participant_count=0,
+        sentiment_mix={},
+        quote_keys=[],
+    )
+
+
+def _closest_in_family(
+    scores: dict[str, float], *, parent_key: str | None, split_keys: Sequence[str]
+) -> str | None:
+    """Of a parent and its splits, the one a post is closest to; ties go to the parent, then the older split."""
+    best, best_score = parent_key, scores.get(parent_key, 0.0) if parent_key else float("-inf")
+    for key in split_keys:
+        if scores.get(key, 0.0) > best_score:
+            best, best_score = key, scores.get(key, 0.0)
+    return best
+
+
+def _split_memberships(
+    *, rules: Sequence[Theme], plans: Sequence[tuple[Theme, ThemeResult]], docs: dict[str, ThemeDoc], now
+) -> tuple[dict[int, list[str]], list[tuple[int, int, bool, int | None]]]:
+    """Re-apply researchers' splits to what a refresh found.
+
+    Each split keeps the posts the researcher moved into it, its parent keeps those the researcher
+    left there, and the parent's other posts go to whichever of the family they are closest to
+    (the measure incremental assignment uses). Returns the memberships of every parent and split
+    by theme id, and the membership rows of the splits (with their quotes). Saves the splits' terms
+    and retires a split none of whose posts is left.
+    """
+    if not rules:
+        return {}, []
+    planned = {theme.pk: [k for k in dict.fromkeys(result.doc_keys) if k in docs] for theme, result in plans}
+    terms = {theme.pk: list(result.terms) for theme, result in plans}
+    old_quotes: dict[int, list[str]] = defaultdict(list)
+    for theme_id, post_id in (
+        ThemePost.objects.filter(theme__in=list(rules), is_quote=True)
+        .order_by("theme_id", "quote_rank", "post_id")
+        .values_list("theme_id", "post_id")
+    ):
+        old_quotes[theme_id].append(str(post_id))
+    parent_quotes = {theme.pk: list(result.quote_keys) for theme, result in plans}
+    members: dict[int, list[str]] = {}
+    families: dict[int | None, list[Theme]] = defaultdict(list)
+    for rule in rules:
+        families[rule.split_from_id].append(rule)
+    # A split of a split is newer than its parent, so parents in id order are settled before their splits.
+    for parent_id in sorted(families, key=lambda pk: (pk is not None, pk or 0)):
+        splits = families[parent_id]
+        pool = members.get(parent_id, planned.get(parent_id, [])) if parent_id is not None else []
+        owner: dict[str, Theme] = {}
+        for split in splits:  # a later split's decision wins over an earlier one
+            for post_id in split.split_post_ids:
+                if str(post_id) in docs:
+                    owner[str(post_id)] = split
+        kept = {str(p) for split in splits for p in split.split_kept_post_ids} - set(owner)
+        rest = [docs[k] for k in pool if k not in owner]
+        for split in splits:
+            chosen = [docs[k] for k, s in owner.items() if s is split]
+            split.terms = split_terms(chosen, rest) or list(split.terms or [])
+        candidates = [k for k in pool if k not in owner and k not in kept]
+        if candidates and parent_id is not None:
+            parent_key = f"theme:{parent_id}"
+            split_of = {f"theme:{split.pk}": split for split in splits}
+            parent_terms = terms.get(parent_id)
+            if parent_terms is None:
+                parent_terms = next((list(r.terms) for r in rules if r.pk == parent_id), [])
+            rivals = [_rival(parent_key, parent_terms)] + [_rival(k, s.terms) for k, s in split_of.items()]
+            scores = _theme_scores([docs[k] for k in candidates], rivals)
+            for k in candidates:
+                closest = _closest_in_family(
+                    scores.get(k, {}), parent_key=parent_key, split_keys=list(split_of)
+                )
+                if closest in split_of:
+                    owner[k] = split_of[closest]
+        for split in splits:
+            members[split.pk] = sorted((k for k, s in owner.items() if s is split), key=int)
+        if parent_id is not None:
+            members[parent_id] = [k for k in pool if k not in owner]
+    rows: list[tuple[int, int, bool, int | None]] = []
+    for split in rules:
+        keys = members[split.pk]
+        inside = set(keys)
+        quotes = [k for k in old_quotes.get(split.pk, []) if k in inside]
+        quotes += [k for k in parent_quotes.get(split.split_from_id, []) if k in inside and k not in quotes]
+        ranks = {k: i for i, k in enumerate(quotes[:SPLIT_QUOTES_MAX])}
+        rows.extend((split.pk, int(k), k in ranks, ranks.get(k)) for k in keys)
+        split.retired_at = None if keys else (split.retired_at or now)
+        split.updated_at = now
+    Theme.objects.bulk_update(list(rules), ["terms", "retired_at", "updated_at"])
+    return members, rows
 
 
 def _insert_memberships(rows: list[tuple[int, int, bool, int | None]]) -> None:
@@ -648,8 +820,10 @@ def _reapply_merges(*, community: Community, scope_key: str) -> None:
     targets = {target for _, target in merged}
     for source, target in merged:
         post_ids = ThemePost.objects.filter(theme_id=source).values_list("post_id", flat=True)
+        # ignore_conflicts: a post already in the target keeps its own (not copied) membership.
         ThemePost.objects.bulk_create(
-            [ThemePost(theme_id=target, post_id=pid) for pid in post_ids], ignore_conflicts=True
+            [ThemePost(theme_id=target, post_id=pid, from_merge=True) for pid in post_ids],
+            ignore_conflicts=True,
         )
     themes_recount(theme_ids=targets)
 
@@ -688,6 +862,8 @@ def analysis_run_for_themes(*, community: Community) -> AnalysisRun:
 
 def themes_recount(*, theme_ids: Iterable[int]) -> None:
     """Recompute counts, sentiment mix and summary from the memberships of published posts."""
+    from community.models import Role
+
     ids = list(set(theme_ids))
     if not ids:
         return
@@ -695,7 +871,7 @@ def themes_recount(*, theme_ids: Iterable[int]) -> None:
     authors: dict[int, set[int]] = defaultdict(set)
     mixes: dict[int, Counter] = defaultdict(Counter)
     for theme_id, post_id, author_id, sentiment in ThemePost.objects.filter(
-        theme_id__in=ids, post__status=PostStatus.PUBLISHED
+        theme_id__in=ids, post__status=PostStatus.PUBLISHED, post__author__role=Role.PARTICIPANT
     ).values_list("theme_id", "post_id", "post__author_id", "post__analysis__sentiment"):
         posts[theme_id].add(post_id)
         authors[theme_id].add(author_id)
@@ -758,7 +934,8 @@ def themes_assign_posts(*, post_ids: Iterable[int]) -> int:
             by_scope: dict[str, list[Theme]] = defaultdict(list)
             for theme in themes:
                 by_scope[theme.scope_key].append(theme)
-            rows: list[ThemePost] = []
+            # (theme, post) -> copied by a merge only; a direct membership wins over a copy.
+            rows: dict[tuple[int, int], bool] = {}
             for scope_themes in by_scope.values():
                 scope = Scope.of(scope_themes[0])
                 scope_docs = [
@@ -772,21 +949,76 @@ def themes_assign_posts(*, post_ids: Iterable[int]) -> int:
                 if not scope_docs:
                     continue
                 by_key = {t.key: t for t in scope_themes}
-                assignment = _assign_to_themes(scope_docs, [_theme_as_result(t) for t in scope_themes])
+                results = [_theme_as_result(t) for t in scope_themes]
+                assignment = _assign_to_themes(scope_docs, results)
+                if any(t.split_post_ids for t in scope_themes):
+                    assignment = _respect_splits(
+                        assignment, docs=scope_docs, themes=scope_themes, results=results
+                    )
                 for doc_key, theme_keys in assignment.items():
                     for theme_key in dict.fromkeys(theme_keys):
                         theme = by_key.get(theme_key)
                         if theme is None:
                             continue
-                        rows.append(ThemePost(theme=theme, post_id=int(doc_key)))
+                        rows[(theme.pk, int(doc_key))] = False
                         touched.add(theme.pk)
                         if theme.merged_into_id:
-                            rows.append(ThemePost(theme_id=theme.merged_into_id, post_id=int(doc_key)))
+                            rows.setdefault((theme.merged_into_id, int(doc_key)), True)
                             touched.add(theme.merged_into_id)
-            ThemePost.objects.bulk_create(rows, ignore_conflicts=True)
+            ThemePost.objects.bulk_create(
+                [
+                    ThemePost(theme_id=theme_id, post_id=post_id, from_merge=copied)
+                    for (theme_id, post_id), copied in rows.items()
+                ],
+                ignore_conflicts=True,
+            )
             written += len(rows)
         themes_recount(theme_ids=touched)
     return written
+
+
+def _respect_splits(
+    assignment: dict[str, list[str]],
+    *,
+    docs: Sequence[ThemeDoc],
+    themes: Sequence[Theme],
+    results: Sequence[ThemeResult],
+) -> dict[str, list[str]]:
+    """A researcher's split holds for new and edited posts: a post the researcher moved stays in the
+    split, one they left stays out of it, and any other post joins at most one of a parent and its
+    splits, the one it is closest to (ties go to the parent)."""
+    by_pk = {t.pk: t for t in themes}
+    families: dict[int | None, list[Theme]] = defaultdict(list)
+    for theme in sorted(themes, key=lambda t: t.pk):
+        if theme.split_post_ids:
+            families[theme.split_from_id if theme.split_from_id in by_pk else None].append(theme)
+    pinned = {t.pk: {str(p) for p in t.split_post_ids} for family in families.values() for t in family}
+    kept = {t.pk: {str(p) for p in t.split_kept_post_ids} for family in families.values() for t in family}
+    scores = _theme_scores(docs, results)
+    out: dict[str, list[str]] = {}
+    for doc in docs:
+        keys = set(assignment.get(doc.key, []))
+        for parent_id, splits in families.items():
+            parent = by_pk.get(parent_id) if parent_id is not None else None
+            owner = next((s for s in reversed(splits) if doc.key in pinned[s.pk]), None)
+            if owner is None:
+                present = [s for s in splits if s.key in keys and doc.key not in kept[s.pk]]
+                if not present:
+                    keys.difference_update(s.key for s in splits)
+                    continue
+                closest = _closest_in_family(
+                    scores.get(doc.key, {}),
+                    parent_key=parent.key if parent is not None and parent.key in keys else None,
+                    split_keys=[s.key for s in present],
+                )
+                owner = next((s for s in present if s.key == closest), None)
+            keys.difference_update(s.key for s in splits if s is not owner)
+            if owner is not None:
+                keys.add(owner.key)
+                if parent is not None:
+                    keys.discard(parent.key)
+        out[doc.key] = sorted(keys)
+    return out
 
 
 def _theme_as_result(theme: Theme) -> ThemeResult:

@@ -56,12 +56,20 @@ def drop_posts(post_ids: list[int], erase: bool = False) -> int:
 
 @shared_task(**_RETRYING)
 def refresh_themes(community_id: int) -> int:
-    """A full theme refresh of one community (every scope it has), recorded as a run."""
+    """A full theme refresh of one community (every scope it has), recorded as a run.
+
+    The community's learned lexicon follows its conversation: learned again once enough new
+    posts came in, and when it changed, the posts are analysed again before theming.
+    """
     from research import services
+    from research.domain_services import domain_lexicon_learn
 
     community = Community.objects.filter(pk=community_id).first()
     if community is None:
         return 0
+    relearn_percent = settings.VERBATIM["DOMAIN_LEXICON_RELEARN_PERCENT"]
+    if domain_lexicon_learn(community, relearn_percent=relearn_percent).changed:
+        services.analysis_run_for_posts(community=community)
     run = services.analysis_run_for_themes(community=community)
     return run.pk
 
@@ -92,7 +100,23 @@ def reconcile_analysis() -> int:
         analyze_posts.delay(post_ids[start : start + chunk])
     if post_ids:
         logger.info("Reconciler queued %d posts for analysis", len(post_ids))
+    # A roster change whose event was lost (broker down) is caught here; unchanged ones cost a cache read.
+    for community_id in Community.objects.values_list("pk", flat=True):
+        redact_again.delay(community_id)
     return len(post_ids)
+
+
+@shared_task(**_RETRYING)
+def redact_again(community_id: int) -> int:
+    """Apply the community's current member-name roster to its stored client text (if it changed)."""
+    from research import services
+    from research.redaction import posts_redact_again
+
+    changed = posts_redact_again(community_id=community_id)
+    if changed:
+        # Theme labels are words of the redacted text: a name taken out of it leaves them too.
+        services.themes_refresh_soon(community_id=community_id)
+    return changed
 
 
 @shared_task(**_RETRYING)

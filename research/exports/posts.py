@@ -11,7 +11,9 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from community.models import Community, Discussion, Membership, Post
+from research.dashboard_selectors import DashboardFilters
 from research.exports.common import analysis_of, author_name_for, phrase_for, post_text_for, safe_cell
+from research.exports.filters import filters_summary
 from research.exports.selectors import export_posts, post_theme_labels
 from research.selectors import dimensions_polarity
 
@@ -61,14 +63,30 @@ def _row(reader: Membership, post: Post, themes: list[str]) -> list:
     ]
 
 
+FILTERS_MARK = "# Filters"
+
+
 def post_export_rows(
-    *, reader: Membership, community: Community, discussion: Discussion | None = None
+    *,
+    reader: Membership,
+    community: Community,
+    discussion: Discussion | None = None,
+    filters: DashboardFilters | None = None,
+    filters_row: bool = False,
 ) -> Iterator[list]:
-    """The header, then one row per published post, oldest first. Two queries for any number
-    of posts (theme labels, then the posts streamed in chunks)."""
-    labels = post_theme_labels(community=community)
+    """The header, then one row per published post (within the dashboard's `filters`), oldest
+    first. Two queries for any number of posts (theme labels, then the posts streamed in chunks).
+
+    `filters_row` puts one row before the header naming the filters, for a CSV, which has no
+    other place to say what it holds; only when a filter applies, so an unfiltered file keeps
+    the plain layout tools already read.
+    """
+    labels = post_theme_labels(community=community, filters=filters)
+    if filters_row and filters is not None and filters.active:
+        yield [FILTERS_MARK, filters_summary(filters)]
     yield list(HEADER)
-    for post in export_posts(community=community, discussion=discussion).iterator(chunk_size=2000):
+    posts = export_posts(community=community, discussion=discussion, filters=filters)
+    for post in posts.iterator(chunk_size=2000):
         yield [safe_cell(v) for v in _row(reader, post, labels.get(post.pk, []))]
 
 

@@ -24,7 +24,9 @@ from xml.etree import ElementTree as ET
 from django.utils import timezone
 
 from community.models import Community, Membership
+from research.dashboard_selectors import DashboardFilters
 from research.exports.common import PENDING_REDACTION, author_name_for, post_text_for, sees_originals
+from research.exports.filters import filters_summary
 from research.exports.selectors import codebook, coded_excerpts, export_posts, staff_memberships
 from research.models import CodedExcerpt
 
@@ -74,11 +76,15 @@ def _sub(parent: ET.Element, tag: str, **attrs: str) -> ET.Element:
     return ET.SubElement(parent, f"{{{NS}}}{tag}", {k: v for k, v in attrs.items() if v is not None})
 
 
-def qdpx_project(*, reader: Membership, community: Community) -> QdpxResult:
-    """Build the .qdpx for `reader`. Four queries whatever the number of posts and excerpts
-    (codes, excerpts, coders, posts)."""
+def qdpx_project(
+    *, reader: Membership, community: Community, filters: DashboardFilters | None = None
+) -> QdpxResult:
+    """Build the .qdpx for `reader`, holding the posts within the dashboard's `filters` (the whole
+    codebook always). Four queries whatever the number of posts and excerpts (codes, excerpts,
+    coders, posts)."""
+    filters = filters or DashboardFilters()
     codes = codebook(community=community)
-    excerpts = coded_excerpts(community=community)
+    excerpts = coded_excerpts(community=community, filters=filters)
     coder_ids = {e.coder_id for items in excerpts.values() for e in items if e.coder_id}
     coders = staff_memberships(community=community, user_ids=coder_ids | {reader.user_id})
     now = timezone.now()
@@ -117,7 +123,7 @@ def qdpx_project(*, reader: Membership, community: Community) -> QdpxResult:
             if description:
                 _sub(element, "Description").text = description
 
-    posts = list(export_posts(community=community))
+    posts = list(export_posts(community=community, filters=filters))
     if posts:
         by_author: dict[int, list[str]] = defaultdict(list)
         authors: dict[int, Membership] = {}
@@ -186,7 +192,10 @@ def qdpx_project(*, reader: Membership, community: Community) -> QdpxResult:
             _sub(coding, "CodeRef", targetGUID=code_guids[excerpt.code_id])
             codings += 1
 
-    description = f"Exported from Verbatim on {_when(now)} for a {'researcher' if originals else 'client'}."
+    description = (
+        f"Exported from Verbatim on {_when(now)} for a {'researcher' if originals else 'client'}. "
+        f"Posts: {filters_summary(filters)}."
+    )
     if not originals:
         description += " Participants appear under pseudonyms; personal details are removed from the text."
     if left_out:

@@ -7,14 +7,16 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from community.models import Community, Discussion, Membership, Post
 from community.selectors_engagement import scorecard_summary
 from research.analysis.types import PERCEPTION_DIMENSIONS, SENTIMENTS
+from research.dashboard_selectors import DashboardFilters
 from research.exports.common import published_q
+from research.exports.filters import post_filter_q
 from research.models import Code, CodedExcerpt, PostAnalysis, Theme, ThemePost
-from research.selectors import dimensions_polarity
+from research.selectors import dimensions_polarity, evidence_q
 
 # Only what exports and the API read: building five full model instances per row (with every
 # JSON column decoded) was most of an export's time.
@@ -47,11 +49,16 @@ _EXPORT_FIELDS = (
 )
 
 
-def export_posts(*, community: Community, discussion: Discussion | None = None) -> QuerySet[Post]:
-    """Published posts with what an export row needs joined in: one query."""
+def export_posts(
+    *, community: Community, discussion: Discussion | None = None, filters: DashboardFilters | None = None
+) -> QuerySet[Post]:
+    """Published posts (within the dashboard's `filters`, if given) with what an export row needs
+    joined in: one query."""
     qs = Post.objects.filter(published_q(), community=community)
     if discussion is not None:
         qs = qs.filter(discussion=discussion)
+    if filters is not None and filters.active:
+        qs = qs.filter(post_filter_q(filters))
     return (
         qs.select_related("discussion", "author__user", "analysis")
         .only(*_EXPORT_FIELDS)
@@ -59,11 +66,14 @@ def export_posts(*, community: Community, discussion: Discussion | None = None) 
     )
 
 
-def post_theme_labels(*, community: Community, post_ids: list[int] | None = None) -> dict[int, list[str]]:
+def post_theme_labels(
+    *, community: Community, post_ids: list[int] | None = None, filters: DashboardFilters | None = None
+) -> dict[int, list[str]]:
     """Community-wide theme labels per post id (researcher's rename wins; hidden, retired and
     merged-away themes left out), largest theme first: one query."""
     qs = ThemePost.objects.filter(
         published_q("post__"),
+        evidence_q(),
         theme__community=community,
         theme__scope_key="community",
         theme__retired_at__isnull=True,
@@ -72,6 +82,8 @@ def post_theme_labels(*, community: Community, post_ids: list[int] | None = None
     )
     if post_ids is not None:
         qs = qs.filter(post_id__in=post_ids)
+    if filters is not None and filters.active:
+        qs = qs.filter(post_filter_q(filters, "post__"))
     labels: dict[int, list[str]] = defaultdict(list)
     for post_id, researcher_label, label in qs.order_by(
         "post_id", "-theme__post_count", "theme_id"
@@ -82,18 +94,63 @@ def post_theme_labels(*, community: Community, post_ids: list[int] | None = None
     return labels
 
 
-def report_themes(*, community: Community, scope_key: str = "community") -> list[Theme]:
+def report_themes(
+    *, community: Community, scope_key: str = "community", filters: DashboardFilters | None = None
+) -> list[Theme]:
     """Visible themes of a scope, largest first, each with `.report_quotes` (ThemePost list with
-    post, analysis and author's user joined): two queries, codes joined."""
-    return list(report_themes_qs(community=community, scope_key=scope_key))
+    post, analysis and author's user joined): two queries, codes joined.
+
+    With active `filters` (the dashboard's), a theme's counts, sentiment mix and summary are those
+    of its posts within the filters, themes with none are left out, and quotes come from inside
+    the filters only: one more query. The counts are set on the instances, never saved.
+    """
+    themes = list(report_themes_qs(community=community, scope_key=scope_key, filters=filters))
+    if filters is None or not filters.active or not themes:
+        return themes
+    from research.services import theme_summary
+
+    stats = {
+        row["theme_id"]: row
+        for row in ThemePost.objects.filter(
+            published_q("post__"), evidence_q(), post_filter_q(filters, "post__"), theme__in=themes
+        )
+        .values("theme_id")
+        .annotate(
+            posts=Count("post_id", distinct=True),
+            participants=Count("post__author_id", distinct=True),
+            **{
+                sentiment: Count("post_id", filter=Q(post__analysis__sentiment=sentiment), distinct=True)
+                for sentiment in SENTIMENTS
+            },
+        )
+    }
+    kept = []
+    for theme in themes:
+        row = stats.get(theme.pk)
+        if not row:
+            continue
+        theme.post_count, theme.participant_count = row["posts"], row["participants"]
+        theme.sentiment_mix = {s: row[s] for s in SENTIMENTS}
+        theme.summary = theme_summary(
+            post_count=theme.post_count,
+            participant_count=theme.participant_count,
+            sentiment_mix=theme.sentiment_mix,
+        )
+        kept.append(theme)
+    kept.sort(key=lambda t: (-t.post_count, t.pk))
+    return kept
 
 
-def report_themes_qs(*, community: Community, scope_key: str = "community") -> QuerySet[Theme]:
+def report_themes_qs(
+    *, community: Community, scope_key: str = "community", filters: DashboardFilters | None = None
+) -> QuerySet[Theme]:
     quotes = (
-        ThemePost.objects.filter(published_q("post__"), is_quote=True)
+        ThemePost.objects.filter(published_q("post__"), evidence_q(), is_quote=True)
         .select_related("post__analysis", "post__author__user")
         .order_by("quote_rank", "post_id")
     )
+    if filters is not None and filters.active:
+        quotes = quotes.filter(post_filter_q(filters, "post__"))
     return (
         Theme.objects.filter(
             community=community,
@@ -112,13 +169,16 @@ def codebook(*, community: Community) -> list[Code]:
     return list(Code.objects.filter(community=community).order_by("name", "pk"))
 
 
-def coded_excerpts(*, community: Community) -> dict[int, list[CodedExcerpt]]:
-    """Excerpts on published posts, by post id: one query."""
+def coded_excerpts(
+    *, community: Community, filters: DashboardFilters | None = None
+) -> dict[int, list[CodedExcerpt]]:
+    """Excerpts on published posts (within `filters`, if given), by post id: one query."""
     out: dict[int, list[CodedExcerpt]] = defaultdict(list)
-    for excerpt in (
-        CodedExcerpt.objects.filter(published_q("post__"), post__community=community)
-        .order_by("post_id", "start", "pk")
-        .only("pk", "post_id", "code_id", "start", "end", "text", "coder_id", "created_at")
+    qs = CodedExcerpt.objects.filter(published_q("post__"), post__community=community)
+    if filters is not None and filters.active:
+        qs = qs.filter(post_filter_q(filters, "post__"))
+    for excerpt in qs.order_by("post_id", "start", "pk").only(
+        "pk", "post_id", "code_id", "start", "end", "text", "coder_id", "created_at"
     ):
         out[excerpt.post_id].append(excerpt)
     return out
@@ -160,7 +220,7 @@ def perception_gap(*, community: Community, quotes_per_side: int = 2) -> list[di
     }
     strongest: dict[tuple[str, str], list[tuple[float, int]]] = defaultdict(list)
     analyses = PostAnalysis.objects.filter(
-        published_q("post__"), community=community, analysable=True
+        published_q("post__"), evidence_q(), community=community, analysable=True
     ).values_list("post_id", "dimensions", "relevance", "sentiment_score")
     for post_id, signals, relevance, score in analyses.iterator(chunk_size=2000):
         weights: dict[str, float] = defaultdict(float)

@@ -6,7 +6,9 @@ from collections.abc import Iterator
 from typing import IO
 
 from community.models import Community, Membership
+from research.dashboard_selectors import DashboardFilters
 from research.exports.common import author_name_for, post_text_for
+from research.exports.filters import filter_rows
 from research.exports.posts import xlsx_file
 from research.exports.selectors import report_themes
 from research.models import Theme
@@ -59,7 +61,17 @@ def _quote_rows(reader: Membership, themes: list[Theme]) -> Iterator[list]:
             ]
 
 
-def themes_report_xlsx(*, reader: Membership, community: Community) -> IO[bytes]:
-    """Two queries whatever the number of themes and quotes."""
-    themes = report_themes(community=community)
-    return xlsx_file([("Themes", _theme_rows(themes)), ("Quotes", _quote_rows(reader, themes))])
+def themes_report_xlsx(
+    *, reader: Membership, community: Community, filters: DashboardFilters | None = None
+) -> IO[bytes]:
+    """Themes, quotes and the filters they were counted within. Two queries whatever the number
+    of themes and quotes, a third for the counts within active filters."""
+    filters = filters or DashboardFilters()
+    themes = report_themes(community=community, filters=filters)
+    return xlsx_file(
+        [
+            ("Themes", _theme_rows(themes)),
+            ("Quotes", _quote_rows(reader, themes)),
+            ("Filters", filter_rows(filters, reader=reader)),
+        ]
+    )

@@ -35,7 +35,8 @@ def dashboard_view(request: HttpRequest, slug: str) -> HttpResponse:
         community=community, filters=filters, total_participants=overview["participants"]
     )
     for row in themes:
-        row.trend_chart = charts.sparkline(row.trend, label=row.label)
+        row.trend_chart = charts.cached_chart(charts.sparkline, row.trend, label=row.label)
+    share_bars = [charts.ShareBar(r.label, r.share, r.participants, r.posts, r.sentiment) for r in themes]
     dim_quotes = dimension_quotes(community=community, filters=filters)
     dimensions = [{**d, "quotes": dim_quotes[d["key"]]} for d in overview["dimensions"]]
     rel = overview["relevance"]
@@ -47,17 +48,20 @@ def dashboard_view(request: HttpRequest, slug: str) -> HttpResponse:
         "filters": filters,
         "overview": overview,
         "themes": themes,
-        "theme_chart": charts.theme_share_chart(themes, total_participants=overview["participants"]),
-        "relevance_chart": charts.relevance_chart(
+        "theme_chart": charts.cached_chart(
+            charts.theme_share_chart, share_bars, total_participants=overview["participants"]
+        ),
+        "relevance_chart": charts.cached_chart(
+            charts.relevance_chart,
             relevant_pct=rel["relevant_pct"],
             irrelevant_pct=rel["irrelevant_pct"],
             participants=overview["participants"],
         ),
         "relevance_themes": themes_behind_relevance(themes),
         "relevance_quotes": relevance_quotes(community=community, filters=filters),
-        "dimension_chart": charts.dimension_chart(overview["dimensions"]),
+        "dimension_chart": charts.cached_chart(charts.dimension_chart, overview["dimensions"]),
         "dimensions": [d for d in dimensions if d["posts"]],
-        "mentions_chart": charts.mentions_chart(overview["mentions"]),
+        "mentions_chart": charts.cached_chart(charts.mentions_chart, overview["mentions"]),
     }
     return render(request, "research/dashboard.html", context)
 
@@ -77,6 +81,8 @@ def gap_view(request: HttpRequest, slug: str) -> HttpResponse:
         "nav_section": "insights",
         "gap": gap,
         "discussion": discussion,
-        "chart": charts.gap_dumbbell(gap["rows"], scale_min=gap["scale_min"], scale_max=gap["scale_max"]),
+        "chart": charts.cached_chart(
+            charts.gap_dumbbell, gap["rows"], scale_min=gap["scale_min"], scale_max=gap["scale_max"]
+        ),
     }
     return render(request, "research/gap.html", context)

@@ -6,7 +6,7 @@ Participants and outsiders get 404 (never 403), as everywhere else.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -14,24 +14,41 @@ from django.views.decorators.http import require_GET
 from community.access import get_community_for_member, get_discussion_for_member
 from community.models import Community, Role
 from community.selectors import discussions_visible_to
+from research.dashboard_selectors import DashboardFilters, filter_choices
+from research.exports.filters import (
+    ExportFilterError,
+    filter_pairs,
+    filter_rows,
+    filters_from_query,
+    filters_query,
+)
 from research.exports.posts import csv_lines, post_export_rows, xlsx_file
 from research.exports.qdpx import qdpx_project
 from research.exports.streaming import download, file_chunks
 from research.exports.themes import themes_report_xlsx
 from research.exports.transcript import transcript_lines
+from research.forms import DashboardFilterForm
 
 READERS = [Role.MODERATOR, Role.CLIENT]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _filename(community: Community, what: str, ext: str) -> str:
-    return f"{community.slug}-{what}-{timezone.now():%Y%m%d-%H%M}.{ext}"
+def _filename(community: Community, what: str, ext: str, filters: DashboardFilters | None = None) -> str:
+    filtered = "-filtered" if filters is not None and filters.active else ""
+    return f"{community.slug}-{what}{filtered}-{timezone.now():%Y%m%d-%H%M}.{ext}"
+
+
+def _bad_filters(error: ExportFilterError) -> HttpResponse:
+    return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
 
 
 @login_required
 @require_GET
 def exports_index_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """The export links, carrying the filters in the query string (the dashboard links here with its own)."""
     community, membership = get_community_for_member(request.user, slug, roles=READERS)
+    form = DashboardFilterForm(request.GET or None, choices=filter_choices(community=community))
+    filters = form.filters()
     return render(
         request,
         "research/exports.html",
@@ -39,6 +56,10 @@ def exports_index_view(request: HttpRequest, slug: str) -> HttpResponse:
             "community": community,
             "membership": membership,
             "discussions": discussions_visible_to(membership),
+            "form": form,
+            "filters": filters,
+            "filter_query": filters_query(filters),
+            "filter_pairs": filter_pairs(filters),
         },
     )
 
@@ -47,10 +68,15 @@ def exports_index_view(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def export_posts_csv_view(request: HttpRequest, slug: str) -> HttpResponse:
     community, membership = get_community_for_member(request.user, slug, roles=READERS)
+    try:
+        filters = filters_from_query(community=community, query=request.GET)
+    except ExportFilterError as error:
+        return _bad_filters(error)
+    rows = post_export_rows(reader=membership, community=community, filters=filters, filters_row=True)
     return download(
         request,
-        csv_lines(post_export_rows(reader=membership, community=community)),
-        filename=_filename(community, "posts", "csv"),
+        csv_lines(rows),
+        filename=_filename(community, "posts", "csv", filters),
         content_type="text/csv; charset=utf-8",
     )
 
@@ -59,9 +85,21 @@ def export_posts_csv_view(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def export_posts_xlsx_view(request: HttpRequest, slug: str) -> HttpResponse:
     community, membership = get_community_for_member(request.user, slug, roles=READERS)
-    file = xlsx_file([("Posts", post_export_rows(reader=membership, community=community))])
+    try:
+        filters = filters_from_query(community=community, query=request.GET)
+    except ExportFilterError as error:
+        return _bad_filters(error)
+    file = xlsx_file(
+        [
+            ("Posts", post_export_rows(reader=membership, community=community, filters=filters)),
+            ("Filters", filter_rows(filters, reader=membership)),
+        ]
+    )
     return download(
-        request, file_chunks(file), filename=_filename(community, "posts", "xlsx"), content_type=XLSX
+        request,
+        file_chunks(file),
+        filename=_filename(community, "posts", "xlsx", filters),
+        content_type=XLSX,
     )
 
 
@@ -69,9 +107,16 @@ def export_posts_xlsx_view(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def export_themes_xlsx_view(request: HttpRequest, slug: str) -> HttpResponse:
     community, membership = get_community_for_member(request.user, slug, roles=READERS)
-    file = themes_report_xlsx(reader=membership, community=community)
+    try:
+        filters = filters_from_query(community=community, query=request.GET)
+    except ExportFilterError as error:
+        return _bad_filters(error)
+    file = themes_report_xlsx(reader=membership, community=community, filters=filters)
     return download(
-        request, file_chunks(file), filename=_filename(community, "themes", "xlsx"), content_type=XLSX
+        request,
+        file_chunks(file),
+        filename=_filename(community, "themes", "xlsx", filters),
+        content_type=XLSX,
     )
 
 
@@ -92,10 +137,14 @@ def export_transcript_view(request: HttpRequest, slug: str, discussion_id: int) 
 @require_GET
 def export_qdpx_view(request: HttpRequest, slug: str) -> HttpResponse:
     community, membership = get_community_for_member(request.user, slug, roles=READERS)
-    result = qdpx_project(reader=membership, community=community)
+    try:
+        filters = filters_from_query(community=community, query=request.GET)
+    except ExportFilterError as error:
+        return _bad_filters(error)
+    result = qdpx_project(reader=membership, community=community, filters=filters)
     return download(
         request,
         file_chunks(result.file),
-        filename=_filename(community, "codebook", "qdpx"),
+        filename=_filename(community, "codebook", "qdpx", filters),
         content_type="application/zip",
     )

@@ -1,23 +1,33 @@
 """Themes: clients read them (with researchers' summaries); moderators curate them.
 
-Curation is one POST endpoint with an `action` (rename, summary, hide, show, merge, split),
-so every action shares one access check and one error path.
+Curation is one POST endpoint with an `action` (rename, summary, hide, show, merge, unmerge,
+split), so every action shares one access check and one error path. A split is shown for
+confirmation (which posts move, how many stay) before anything moves.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from community.access import get_community_for_member
-from community.models import Role
-from research.curation_services import CurationError, theme_split, theme_summary_set
+from community.models import Post, Role
+from research.curation_services import (
+    CurationError,
+    theme_split,
+    theme_split_plan,
+    theme_summary_set,
+    theme_unmerge,
+)
 from research.models import Theme
 from research.selectors import get_theme_for_member, theme_posts, themes_for_scope
 from research.services import theme_merge, theme_rename, theme_set_hidden
+
+THEME_POSTS_PER_PAGE = 50
 
 READERS = [Role.MODERATOR, Role.CLIENT]
 
@@ -39,12 +49,17 @@ def themes_view(request: HttpRequest, slug: str) -> HttpResponse:
 def theme_detail_view(request: HttpRequest, slug: str, theme_id: int) -> HttpResponse:
     community, membership = get_community_for_member(request.user, slug, roles=READERS)
     theme = get_theme_for_member(membership, theme_id)
-    posts = list(theme_posts(theme=theme))
+    members = theme_posts(theme=theme)
     if membership.is_client:
         # Clients read only analysed, redacted text.
-        posts = [m for m in posts if getattr(m.post, "analysis", None) is not None]
-    others = []
+        members = members.filter(post__analysis__isnull=False)
+    # A large theme is read a page at a time, quotes first (a split selects within the page).
+    page = Paginator(members, THEME_POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    posts = list(page.object_list)
+    others: list[Theme] = []
+    merged_from: list[Theme] = []
     if membership.is_moderator:
+        merged_from = list(theme.merged_from.only("id", "label", "researcher_label").order_by("pk"))
         others = list(
             Theme.objects.filter(
                 community=community,
@@ -65,7 +80,11 @@ def theme_detail_view(request: HttpRequest, slug: str, theme_id: int) -> HttpRes
             "nav_section": "themes",
             "theme": theme,
             "posts": posts,
+            "page": page,
             "others": others,
+            "merged_from": merged_from,
+            "merged_into": theme.merged_into if theme.merged_into_id else None,
+            "split_from": theme.split_from if theme.split_from_id else None,
         },
     )
 
@@ -97,8 +116,15 @@ def theme_action_view(request: HttpRequest, slug: str, theme_id: int) -> HttpRes
             theme_merge(theme=theme, into=into)
             messages.success(request, f"Merged into “{into.display_label}”.")
             target = into
+        elif action == "unmerge":
+            former = theme.merged_into
+            theme_unmerge(theme=theme)
+            messages.success(request, f"No longer merged into “{former.display_label}”.")
         elif action == "split":
             ids = [int(p) for p in request.POST.getlist("posts") if p.isdigit()]
+            if request.POST.get("confirm") != "1":
+                plan = theme_split_plan(theme=theme, post_ids=ids, label=request.POST.get("label", ""))
+                return _split_confirmation(request, community, membership, theme, plan)
             target = theme_split(theme=theme, post_ids=ids, label=request.POST.get("label", ""))
             messages.success(request, f"Moved {len(ids)} post(s) to the new theme “{target.display_label}”.")
         else:
@@ -107,3 +133,21 @@ def theme_action_view(request: HttpRequest, slug: str, theme_id: int) -> HttpRes
         messages.error(request, str(exc))
         target = theme
     return redirect("research:theme_detail", slug=community.slug, theme_id=target.pk)
+
+
+def _split_confirmation(request, community, membership, theme, plan) -> HttpResponse:
+    moving = list(
+        Post.objects.filter(pk__in=plan.moving).select_related("author").order_by("created_at", "pk")
+    )
+    return render(
+        request,
+        "research/theme_split_confirm.html",
+        {
+            "community": community,
+            "membership": membership,
+            "nav_section": "themes",
+            "theme": theme,
+            "plan": plan,
+            "moving": moving,
+        },
+    )

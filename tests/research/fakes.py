@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from research import services
+from research import domain_services, services
 from research.analysis.types import DimensionSignal, PostEnrichment, ThemeResult
 
 VOCABULARY = ("staff", "app", "price", "food", "delivery")
@@ -25,7 +25,7 @@ class FakeNLP:
         self.enriched: list[str] = []
         self.fail_next: list[Exception] = []
 
-    def enrich(self, texts, *, lexicon):
+    def enrich(self, texts, *, lexicon, domain=None):
         if self.fail_next:
             raise self.fail_next.pop(0)
         self.enriched.extend(texts)
@@ -88,4 +88,6 @@ def fake_nlp(monkeypatch) -> FakeNLP:
     monkeypatch.setattr(services, "_enrich_texts", fake.enrich)
     monkeypatch.setattr(services, "_build_themes", fake.build)
     monkeypatch.setattr(services, "_assign_to_themes", fake.assign)
+    # No spaCy parse to learn a community's own words from: the general lexicon only.
+    monkeypatch.setattr(domain_services, "_learn", lambda texts: {})
     return fake

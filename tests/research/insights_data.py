@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from community.models import DiscussionKind, Role
 from community.services.scorecards import scorecard_ensure, scorecard_submit
-from research.models import PostAnalysis, Theme, ThemePost
+from research.models import PostAnalysis, Theme, ThemePost, summary_columns
 from tests.factories import DiscussionFactory, MembershipFactory, PostFactory
 
 PII_BODY = "Ask Bob Participant at bob.secret@example.com about the delivery, it was slow and rude."
@@ -30,6 +30,14 @@ def analysed_post(
     post = PostFactory(
         discussion=discussion, author=author, body=body, created_at=created_at or timezone.now()
     )
+    if dimensions is None:
+        dimensions = [
+            {"dimension": "service", "polarity": sentiment, "score": -1.0, "phrase": "slow and rude"}
+        ]
+    if mentions is None:
+        mentions = [
+            {"brand": "Southgate", "is_competitor": True, "sentiment": "neutral", "phrase": "Southgate"}
+        ]
     PostAnalysis.objects.create(
         post=post,
         community=discussion.community,
@@ -38,12 +46,10 @@ def analysed_post(
         sentiment=sentiment,
         relevance=relevance,
         redacted_text=redacted,
-        dimensions=dimensions
-        if dimensions is not None
-        else [{"dimension": "service", "polarity": sentiment, "score": -1.0, "phrase": "slow and rude"}],
-        mentions=mentions
-        if mentions is not None
-        else [{"brand": "Southgate", "is_competitor": True, "sentiment": "neutral", "phrase": "Southgate"}],
+        dimensions=dimensions,
+        mentions=mentions,
+        # As research.services writes them beside the JSON.
+        **summary_columns(dimensions=dimensions, mentions=mentions),
     )
     return post
 

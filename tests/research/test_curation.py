@@ -67,7 +67,7 @@ def test_it_merges_one_theme_into_another(client, community, alice, carol):
 def test_it_splits_selected_posts_into_a_new_theme(client, community, alice):
     _, posts, t = seed(community, n=4)
     client.force_login(alice)
-    act(client, t, action="split", label="Rude couriers", posts=[posts[0].pk, posts[1].pk])
+    act(client, t, action="split", label="Rude couriers", posts=[posts[0].pk, posts[1].pk], confirm="1")
     new = Theme.objects.get(researcher_label="Rude couriers")
     assert set(ThemePost.objects.filter(theme=new).values_list("post_id", flat=True)) == {
         posts[0].pk,
@@ -138,3 +138,309 @@ def test_it_lists_themes_in_constant_queries(client, community, carol, django_as
         theme(community, f"k{i}", f"theme {i}", posts)
     with django_assert_num_queries(len(first.captured_queries)):
         client.get(reverse("research:themes", args=["acme"]))
+
+
+# --- Curation kept across full refreshes and incremental assignment of new posts ---
+
+from django.db import transaction  # noqa: E402
+
+from community.events import announce_post_event  # noqa: E402
+from community.models import PostStatus  # noqa: E402
+from research import services  # noqa: E402
+from research.curation_services import theme_split_plan, theme_unmerge  # noqa: E402
+from tests.factories import DiscussionFactory, PostFactory  # noqa: E402
+from tests.research import fakes  # noqa: E402
+
+fake_nlp = fakes.fake_nlp
+
+APP_POSTS = [
+    "The app is slow.",  # stays
+    "The app delivery is slow.",  # moved
+    "The app delivery forgets me.",  # moved
+    "The app delivery is good.",  # left behind although it mentions delivery
+]
+
+
+def _publish(discussion, bodies):
+    posts = [PostFactory(discussion=discussion, body=b) for b in bodies]
+    services.posts_analyze(post_ids=[p.pk for p in posts])
+    return posts
+
+
+def _publish_live(discussion, body, django_capture_on_commit_callbacks):
+    """Publish as the site does: the event analyses the post and assigns it without a refit."""
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        post = PostFactory(discussion=discussion, body=body)
+        announce_post_event(
+            post_id=post.pk,
+            community_id=discussion.community_id,
+            discussion_id=discussion.pk,
+            kind="published",
+        )
+    return post
+
+
+def _members(theme):
+    return set(ThemePost.objects.filter(theme=theme).values_list("post_id", flat=True))
+
+
+@pytest.fixture
+def split_app(community, fake_nlp):
+    discussion = DiscussionFactory(community=community)
+    posts = _publish(discussion, [*APP_POSTS, "The staff were lovely."])
+    services.themes_refresh(community=community)
+    app = Theme.objects.get(label="the app")
+    split = theme_split(theme=app, post_ids=[posts[1].pk, posts[2].pk], label="App deliveries")
+    return discussion, posts, app, split
+
+
+def test_a_split_records_its_rule_and_the_terms_that_set_its_posts_apart(split_app):
+    _, posts, app, split = split_app
+    assert split.split_from_id == app.pk
+    assert split.split_post_ids == [posts[1].pk, posts[2].pk]
+    assert split.split_kept_post_ids == [posts[0].pk, posts[3].pk]
+    # "delivery" is in every moved post but only half of those left; "app" is shared, so it counts less.
+    assert split.terms == ["delivery", "app"]
+
+
+def test_it_keeps_a_split_across_a_full_refresh_and_sends_closer_new_posts_to_it(community, split_app):
+    discussion, posts, app, split = split_app
+    closer, farther = _publish(discussion, ["The app delivery is rude.", "The app is great."])
+
+    services.themes_refresh(community=community)
+
+    split.refresh_from_db()
+    app.refresh_from_db()
+    assert _members(split) == {posts[1].pk, posts[2].pk, closer.pk}
+    # The post the researcher left in the parent stays there even though it mentions delivery.
+    assert _members(app) == {posts[0].pk, posts[3].pk, farther.pk}
+    assert (split.post_count, app.post_count) == (3, 3)
+    assert split.display_label == "App deliveries" and split.retired_at is None
+    assert Theme.objects.filter(community=community, retired_at__isnull=True).count() == 3
+
+
+def test_it_keeps_a_split_across_several_refreshes_with_its_quotes(community, split_app):
+    _, posts, app, split = split_app
+    quotes_before = set(
+        ThemePost.objects.filter(theme=split, is_quote=True).values_list("post_id", flat=True)
+    )
+    assert quotes_before  # the parent's quotes among the moved posts came along
+    for _ in range(2):
+        services.themes_refresh(community=community)
+    assert _members(split) == {posts[1].pk, posts[2].pk}
+    assert not _members(app) & _members(split)
+    quotes_after = set(ThemePost.objects.filter(theme=split, is_quote=True).values_list("post_id", flat=True))
+    assert quotes_after == quotes_before
+
+
+def test_new_and_edited_posts_respect_a_split_without_a_refit(
+    community, split_app, django_capture_on_commit_callbacks
+):
+    discussion, posts, app, split = split_app
+    closer = _publish_live(discussion, "The app delivery was slow.", django_capture_on_commit_callbacks)
+    farther = _publish_live(discussion, "The app is lovely.", django_capture_on_commit_callbacks)
+    assert closer.pk in _members(split) and closer.pk not in _members(app)
+    assert farther.pk in _members(app) and farther.pk not in _members(split)
+
+    # A moved post the author edits stays where the researcher put it.
+    moved = posts[1]
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        moved.body = "The app is great."
+        moved.save(update_fields=["body"])
+        announce_post_event(
+            post_id=moved.pk, community_id=community.pk, discussion_id=discussion.pk, kind="edited"
+        )
+    assert moved.pk in _members(split) and moved.pk not in _members(app)
+    split.refresh_from_db()
+    assert split.post_count == 3
+
+
+def test_a_split_whose_posts_are_all_gone_is_retired_and_returns_with_them(community, split_app):
+    _, posts, _, split = split_app
+    for post in posts[1:3]:
+        post.status = PostStatus.REMOVED
+        post.save(update_fields=["status"])
+    services.themes_refresh(community=community)
+    split.refresh_from_db()
+    assert split.retired_at is not None and split.post_count == 0
+
+    for post in posts[1:3]:
+        post.status = PostStatus.PUBLISHED
+        post.save(update_fields=["status"])
+    services.themes_refresh(community=community)
+    split.refresh_from_db()
+    assert split.retired_at is None and _members(split) == {posts[1].pk, posts[2].pk}
+
+
+def test_a_split_of_a_split_is_kept_too(community, split_app):
+    _, posts, app, split = split_app
+    deeper = theme_split(theme=split, post_ids=[posts[2].pk], label="Forgotten deliveries")
+    services.themes_refresh(community=community)
+    assert _members(deeper) == {posts[2].pk}
+    assert _members(split) == {posts[1].pk}
+    assert _members(app) == {posts[0].pk, posts[3].pk}
+
+
+def test_a_renamed_and_hidden_split_stays_so_across_a_refresh(community, split_app):
+    _, _, _, split = split_app
+    services.theme_rename(theme=split, label="Courier app")
+    services.theme_set_hidden(theme=split, hidden=True)
+    services.themes_refresh(community=community)
+    split.refresh_from_db()
+    assert (split.display_label, split.is_hidden) == ("Courier app", True)
+
+
+def test_new_posts_of_a_merged_theme_count_for_its_target_and_survive_a_refresh(
+    community, fake_nlp, django_capture_on_commit_callbacks
+):
+    discussion = DiscussionFactory(community=community)
+    _publish(discussion, ["The app is slow.", "The price is good value."])
+    services.themes_refresh(community=community)
+    app, price = Theme.objects.get(label="the app"), Theme.objects.get(label="the price")
+    services.theme_merge(theme=price, into=app)
+
+    new = _publish_live(discussion, "The price is bad.", django_capture_on_commit_callbacks)
+    app.refresh_from_db()
+    assert new.pk in _members(app) and app.post_count == 3
+    assert ThemePost.objects.get(theme=app, post=new).from_merge
+
+    services.themes_refresh(community=community)
+    app.refresh_from_db()
+    assert app.post_count == 3 and Theme.objects.get(pk=price.pk).merged_into_id == app.pk
+
+
+def test_a_hidden_theme_stays_hidden_and_a_renamed_one_keeps_its_label_as_new_posts_arrive(
+    community, fake_nlp, django_capture_on_commit_callbacks
+):
+    discussion = DiscussionFactory(community=community)
+    _publish(discussion, ["The app is slow.", "The staff were lovely."])
+    services.themes_refresh(community=community)
+    app, staff = Theme.objects.get(label="the app"), Theme.objects.get(label="the staff")
+    services.theme_set_hidden(theme=app, hidden=True)
+    services.theme_rename(theme=staff, label="Shop floor people")
+
+    _publish_live(discussion, "The app forgets me.", django_capture_on_commit_callbacks)
+    _publish_live(discussion, "The staff are friendly.", django_capture_on_commit_callbacks)
+    app.refresh_from_db()
+    staff.refresh_from_db()
+    assert (app.is_hidden, app.post_count) == (True, 2)
+    assert (staff.display_label, staff.post_count) == ("Shop floor people", 2)
+
+    services.themes_refresh(community=community)
+    app.refresh_from_db()
+    staff.refresh_from_db()
+    assert app.is_hidden and staff.display_label == "Shop floor people"
+
+
+def test_unmerging_takes_back_only_the_posts_the_merge_brought(community, fake_nlp):
+    discussion = DiscussionFactory(community=community)
+    posts = _publish(discussion, ["The app is slow.", "The price is good value.", "The app price is bad."])
+    services.themes_refresh(community=community)
+    app, price = Theme.objects.get(label="the app"), Theme.objects.get(label="the price")
+    # The third post is the app theme's own (its first term); the merge brings in the second.
+    services.theme_merge(theme=price, into=app)
+    assert _members(app) == {posts[0].pk, posts[1].pk, posts[2].pk}
+
+    theme_unmerge(theme=price)
+
+    app.refresh_from_db()
+    price.refresh_from_db()
+    assert price.merged_into_id is None
+    assert _members(app) == {posts[0].pk, posts[2].pk} and app.post_count == 2
+    with pytest.raises(CurationError, match="not merged"):
+        theme_unmerge(theme=price)
+
+
+def test_a_split_plan_lists_the_posts_that_would_move_without_moving_them(community):
+    _, posts, t = seed(community, n=3)
+    plan = theme_split_plan(theme=t, post_ids=[posts[0].pk], label=" Rude couriers ")
+    assert (plan.label, plan.moving, plan.staying) == ("Rude couriers", [posts[0].pk], 2)
+    assert Theme.objects.count() == 1 and _members(t) == {p.pk for p in posts}
+    with pytest.raises(CurationError, match="not in this theme"):
+        theme_split_plan(theme=t, post_ids=[posts[0].pk + 1000], label="x")
+
+
+def test_a_split_is_shown_for_confirmation_with_the_posts_that_move_before_anything_moves(
+    client, community, alice
+):
+    _, posts, t = seed(community, n=3)
+    posts[0].body = "The courier threw it over the fence."
+    posts[0].save(update_fields=["body"])
+    client.force_login(alice)
+    response = act(client, t, action="split", label="Rude couriers", posts=[posts[0].pk])
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The courier threw it over the fence." in html
+    assert "1 post moves" in html and "2 stay in" in html
+    assert 'name="confirm" value="1"' in html
+    assert Theme.objects.count() == 1 and _members(t) == {p.pk for p in posts}
+
+
+def test_a_bad_split_request_is_refused_with_the_field_named_and_nothing_moves(client, community, alice):
+    _, posts, t = seed(community, n=2)
+    client.force_login(alice)
+    response = act(client, t, action="split", label="", posts=[posts[0].pk])
+    assert response.status_code == 302
+    assert "label: 1 to 200 characters" in client.get(response.url).content.decode()
+    assert Theme.objects.count() == 1
+
+
+def test_a_moderator_undoes_a_merge_from_the_theme_page(client, community, alice):
+    _, posts, t = seed(community)
+    other = theme(community, "parcels", "parcels", posts[:1])
+    services.theme_merge(theme=other, into=t)
+    client.force_login(alice)
+    page = client.get(reverse("research:theme_detail", args=["acme", t.pk])).content.decode()
+    assert "Merged into this theme" in page and "Unmerge" in page
+    response = act(client, other, action="unmerge")
+    assert response.url == reverse("research:theme_detail", args=["acme", other.pk])
+    other.refresh_from_db()
+    assert other.merged_into_id is None
+
+
+def test_it_refuses_split_and_unmerge_by_clients_participants_and_outsiders(
+    client, community, carol, bob, eve
+):
+    _, posts, t = seed(community)
+    other = theme(community, "parcels", "parcels", posts[:1])
+    services.theme_merge(theme=other, into=t)
+    for user in (carol, bob, eve):
+        client.force_login(user)
+        assert act(client, other, action="unmerge").status_code == 404
+        assert act(client, t, action="split", label="x", posts=[posts[0].pk], confirm="1").status_code == 404
+    other.refresh_from_db()
+    assert other.merged_into_id == t.pk and Theme.objects.count() == 2
+
+
+def test_a_moderator_undoes_a_split_from_the_split_themes_page(client, community, alice, split_app):
+    _, posts, app, split = split_app
+    client.force_login(alice)
+    page = client.get(reverse("research:theme_detail", args=["acme", split.pk])).content.decode()
+    assert "Undo the split" in page
+    act(client, split, action="merge", into=app.pk)
+    services.themes_refresh(community=community)
+    app.refresh_from_db()
+    assert Theme.objects.get(pk=split.pk).merged_into_id == app.pk
+    # Every post of the family counts for the parent again, and clients see one theme.
+    assert {p.pk for p in posts[:4]} <= _members(app) and app.post_count == 4
+
+
+def test_it_shows_a_large_theme_a_page_at_a_time_in_constant_queries(
+    client, community, carol, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from research.views.themes import THEME_POSTS_PER_PAGE
+
+    _, _, t = seed(community, n=THEME_POSTS_PER_PAGE + 5)
+    url = reverse("research:theme_detail", args=["acme", t.pk])
+    client.force_login(carol)
+    with CaptureQueriesContext(connection) as first:
+        page = client.get(url).content.decode()
+    assert page.count('class="quote"') == THEME_POSTS_PER_PAGE
+    assert f"Posts 1–{THEME_POSTS_PER_PAGE} of {THEME_POSTS_PER_PAGE + 5}" in page
+    with django_assert_num_queries(len(first.captured_queries)):
+        rest = client.get(url + "?page=2").content.decode()
+    assert rest.count('class="quote"') == 5
+    assert "‹ Previous" in rest and "Next ›" not in rest

@@ -190,3 +190,308 @@ def test_it_counts_and_quotes_participants_only_never_moderators(client, communi
     html = client.get(url()).content.decode()
     assert "2 participants," in html
     assert "Moderator prompt" not in html
+
+
+# --- The summary columns give exactly the numbers the JSON lists give ---
+
+
+def _reference_overview(community, filters: DashboardFilters) -> dict:
+    """The overview worked out in Python straight from each analysis' JSON lists, the way the
+    dashboard grouped them before the summary columns existed (distinct posts and participants
+    per dimension and polarity, per brand named)."""
+    from research.dashboard_selectors import DIMENSION_LABELS, filter_choices_brands
+    from research.models import PostAnalysis
+
+    def pct(part, whole):
+        return round(100.0 * part / whole, 1) if whole else 0.0
+
+    kept = []
+    for a in PostAnalysis.objects.filter(community=community, analysable=True).select_related("post__author"):
+        post = a.post
+        day = timezone.localtime(post.created_at).date()
+        if (
+            post.status != PostStatus.PUBLISHED
+            or post.author.role != "participant"
+            or (filters.discussion and post.discussion_id != filters.discussion.pk)
+            or (filters.segment and filters.segment not in post.author.segments)
+            or (filters.date_from and day < filters.date_from)
+            or (filters.date_to and day > filters.date_to)
+            or (filters.brand and all(m["brand"] != filters.brand for m in a.mentions))
+        ):
+            continue
+        kept.append(a)
+    people = {a.post.author_id for a in kept}
+
+    def count(test):
+        return sum(1 for a in kept if test(a))
+
+    def people_where(test):
+        return len({a.post.author_id for a in kept if test(a)})
+
+    dimensions = []
+    for key, label in DIMENSION_LABELS.items():
+        by_polarity = {
+            p: count(
+                lambda a, p=p, key=key: any(
+                    s["dimension"] == key and s["polarity"] == p for s in a.dimensions
+                )
+            )
+            for p in ("positive", "negative", "neutral")
+        }
+        total = sum(by_polarity.values())
+        dimensions.append(
+            {
+                "key": key,
+                "label": label,
+                "positive": by_polarity["positive"],
+                "negative": by_polarity["negative"],
+                "posts": total,
+                "positive_pct": pct(by_polarity["positive"], total),
+                "negative_pct": pct(by_polarity["negative"], total),
+            }
+        )
+    mentions = []
+    for i, brand in enumerate(filter_choices_brands(community)):
+        names = lambda a, brand=brand: any(m["brand"] == brand for m in a.mentions)  # noqa: E731
+        mentions.append(
+            {
+                "brand": brand,
+                "is_own": i == 0,
+                "posts": count(names),
+                "participants": people_where(names),
+                "participant_pct": pct(people_where(names), len(people)),
+            }
+        )
+    relevant_people = people_where(lambda a: a.relevance == "relevant")
+    irrelevant_people = people_where(lambda a: a.relevance == "irrelevant")
+    return {
+        "posts": len(kept),
+        "participants": len(people),
+        "sentiment": {s: count(lambda a, s=s: a.sentiment == s) for s in ("positive", "neutral", "negative")},
+        "relevance": {
+            "relevant_people": relevant_people,
+            "irrelevant_people": irrelevant_people,
+            "relevant_pct": pct(relevant_people, len(people)),
+            "irrelevant_pct": pct(irrelevant_people, len(people)),
+            "relevant_posts": count(lambda a: a.relevance == "relevant"),
+            "irrelevant_posts": count(lambda a: a.relevance == "irrelevant"),
+        },
+        "dimensions": dimensions,
+        "mentions": mentions,
+    }
+
+
+def _varied_community(community, other_community, alice, n=40, seed=3):
+    """Posts with every kind of signal, and the posts that must never count: hidden, removed, a
+    moderator's, one the analyzer could not read, and another community's."""
+    import random
+
+    from research.analysis.types import PERCEPTION_DIMENSIONS
+    from research.models import PostAnalysis
+    from tests.conftest import membership_of
+    from tests.factories import DiscussionFactory, MembershipFactory
+
+    community.competitor_brands = ["Southgate", "Northwind"]
+    community.save(update_fields=["competitor_brands"])
+    rng = random.Random(seed)
+    discussions = [DiscussionFactory(community=community, title=f"Activity {i}") for i in range(2)]
+    members = [
+        MembershipFactory(
+            community=community, role="participant", segments=[rng.choice(["app users", "in store"])]
+        )
+        for _ in range(8)
+    ]
+    brands = ["Acme", "ACME Stores", "Southgate", "Northwind", "Westfield", "acme"]
+    posts = []
+    for i in range(n):
+        sentiment = rng.choice(["positive", "neutral", "negative"])
+        dims = [
+            {
+                "dimension": d,
+                "polarity": rng.choice(["positive", "negative", "neutral"]),
+                "score": 0.4,
+                "phrase": "x",
+            }
+            for d in rng.sample(PERCEPTION_DIMENSIONS, rng.randint(0, 3))
+        ]
+        named = [rng.choice(brands) for _ in range(rng.randint(0, 3))]  # repeats: one post, two mentions
+        posts.append(
+            analysed_post(
+                discussion=rng.choice(discussions),
+                author=rng.choice(members),
+                redacted=f"Quote {i}",
+                sentiment=sentiment,
+                relevance=rng.choice(["relevant", "irrelevant", "neutral"]),
+                dimensions=dims,
+                mentions=[
+                    {"brand": b, "is_competitor": b != "Acme", "sentiment": "neutral", "phrase": b}
+                    for b in named
+                ],
+                created_at=timezone.now() - timedelta(days=rng.randint(0, 60)),
+            )
+        )
+    for post, status in zip(posts[:2], (PostStatus.HIDDEN, PostStatus.REMOVED), strict=True):
+        post.status = status
+        post.save(update_fields=["status"])
+    analysed_post(discussion=discussions[0], author=membership_of(alice, community), relevance="relevant")
+    PostAnalysis.objects.filter(post=posts[2]).update(analysable=False)
+    elsewhere = DiscussionFactory(community=other_community)
+    analysed_post(
+        discussion=elsewhere, author=MembershipFactory(community=other_community, role="participant")
+    )
+    theme(community, "varied", "varied things", posts[:20], quotes=4)
+    return discussions, posts
+
+
+def _filter_cases(discussions):
+    today = timezone.localdate()
+    return [
+        DashboardFilters(),
+        DashboardFilters(discussion=discussions[1]),
+        DashboardFilters(segment="in store"),
+        DashboardFilters(date_from=today - timedelta(days=20)),
+        DashboardFilters(date_from=today - timedelta(days=45), date_to=today - timedelta(days=10)),
+        DashboardFilters(brand="Acme"),
+        DashboardFilters(brand="Southgate", segment="app users"),
+        DashboardFilters(brand="Northwind", discussion=discussions[0], date_from=today - timedelta(days=30)),
+    ]
+
+
+def test_it_counts_every_panel_exactly_as_the_posts_json_says_under_every_filter(
+    community, other_community, alice, settings
+):
+    settings.VERBATIM = {**settings.VERBATIM, "DASHBOARD_CACHE_SECONDS": 0}
+    discussions, _ = _varied_community(community, other_community, alice)
+    for filters in _filter_cases(discussions):
+        assert dashboard_overview(community=community, filters=filters) == _reference_overview(
+            community, filters
+        )
+    everything = dashboard_overview(community=community, filters=DashboardFilters())
+    # The fixture really exercises the panels: signals on every side, hidden posts out.
+    assert everything["posts"] == 37 and everything["participants"] == 8
+    assert all(m["posts"] for m in everything["mentions"])
+    assert sum(d["negative"] for d in everything["dimensions"]) > 0
+
+
+def test_it_matches_a_brand_exactly_never_a_longer_name_or_another_case(community, bob):
+    from tests.conftest import membership_of
+
+    discussion, posts, _ = seed(community, n=1)
+    author = membership_of(bob, community)
+    for brand in ("ACME Stores", "acme"):
+        analysed_post(
+            discussion=discussion,
+            author=author,
+            mentions=[{"brand": brand, "is_competitor": False, "sentiment": "neutral", "phrase": brand}],
+        )
+    analysed_post(
+        discussion=discussion,
+        author=author,
+        mentions=[{"brand": "Acme", "is_competitor": False, "sentiment": "neutral", "phrase": "Acme"}] * 2,
+    )
+    acme = dashboard_overview(community=community, filters=DashboardFilters(brand="Acme"))
+    assert acme["posts"] == 1
+    assert acme["mentions"][0] == {
+        "brand": "Acme",
+        "is_own": True,
+        "posts": 1,
+        "participants": 1,
+        "participant_pct": 100.0,
+    }
+    everyone = dashboard_overview(community=community, filters=DashboardFilters())
+    assert everyone["posts"] == 4 and everyone["mentions"][0]["posts"] == 1
+    assert everyone["mentions"][1]["brand"] == "Southgate" and everyone["mentions"][1]["posts"] == 1
+
+
+def test_it_picks_dimension_and_relevance_quotes_newest_first_within_the_filters(
+    community, other_community, alice
+):
+    from research.dashboard_selectors import dimension_quotes, relevance_quotes
+    from research.models import PostAnalysis
+
+    discussions, _ = _varied_community(community, other_community, alice)
+    for filters in _filter_cases(discussions):
+        analyses = [
+            a
+            for a in PostAnalysis.objects.filter(filters.analysis_q(), community=community, analysable=True)
+            .select_related("post__author")
+            .order_by("-pk")
+        ]
+        expected_dims = {}
+        for dim in DIMENSION_KEYS:
+            for side in ("positive", "negative"):
+                expected_dims.setdefault(dim, {})[side] = [
+                    a.post_id
+                    for a in analyses
+                    if a.redacted_text
+                    and any(s["dimension"] == dim and s["polarity"] == side for s in a.dimensions)
+                ][:2]
+        got = dimension_quotes(community=community, filters=filters)
+        assert {
+            d: {s: [q["post_id"] for q in qs] for s, qs in sides.items()} for d, sides in got.items()
+        } == expected_dims
+        rel = relevance_quotes(community=community, filters=filters)
+        for side in ("relevant", "irrelevant"):
+            assert [q["post_id"] for q in rel[side]] == [a.post_id for a in analyses if a.relevance == side][
+                :2
+            ]
+            for quote in rel[side]:
+                assert quote["text"].startswith("Quote ") and quote["pseudonym"]
+
+
+DIMENSION_KEYS = (
+    "trust",
+    "value",
+    "quality",
+    "service",
+    "privacy",
+    "personalization",
+    "understanding_me",
+    "consistency",
+)
+
+
+def test_it_quotes_theme_posts_by_rank_only_within_the_filters(community, other_community, alice):
+    from research.models import PostAnalysis
+
+    discussions, posts = _varied_community(community, other_community, alice)
+    ranked = posts[:4]  # the theme's quotes by rank: hidden, removed, not analysable, plain
+    for filters in _filter_cases(discussions):
+        within = set(
+            PostAnalysis.objects.filter(filters.analysis_q(), community=community).values_list(
+                "post_id", flat=True
+            )
+        )
+        rows = dashboard_themes(community=community, filters=filters, total_participants=8)
+        quoted = [q["post_id"] for r in rows for q in r.quotes]
+        assert quoted == [p.pk for p in ranked if p.pk in within][:3]
+        assert posts[0].pk not in quoted and posts[1].pk not in quoted
+
+
+DASHBOARD_QUERIES = 12
+GAP_QUERIES = 9
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_it_renders_the_dashboard_and_gap_in_a_fixed_number_of_queries_at_any_size(
+    client, community, carol, bob, django_assert_num_queries, size
+):
+    from django.core.cache import cache
+
+    from tests.conftest import membership_of
+    from tests.research.insights_data import scorecard_answers
+
+    discussion, posts, _ = seed(community, n=size)
+    theme(community, "second", "second theme", posts[: size // 2 + 1], quotes=3)
+    scorecard_answers(
+        discussion, participant=membership_of(bob, community), client=membership_of(carol, community)
+    )
+    client.force_login(carol)
+    client.get(url())
+    for params in ({}, {"segment": "app users", "brand": "Southgate"}):
+        cache.clear()
+        with django_assert_num_queries(DASHBOARD_QUERIES):
+            assert client.get(url(**params)).status_code == 200
+    cache.clear()
+    with django_assert_num_queries(GAP_QUERIES):
+        assert client.get(reverse("research:gap", args=["acme"])).status_code == 200

@@ -334,3 +334,224 @@ def test_it_streams_the_csv_without_buffering_it_under_asgi(corpus, alice):
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
     assert len(rows) == 8
     assert EMAIL_BODY in {r["text"] for r in rows}
+
+
+# --- Exports hold what the filtered dashboard shows, and say so ---
+
+CHECKOUT_BODY = "Call Kim Shop on 020 7946 0000, the till queue at checkout was slow."
+CHECKOUT_REDACTED = "Call [NAME] on [PHONE], the till queue at checkout was slow."
+
+
+@pytest.fixture
+def checkout(corpus):
+    """A second discussion with one in-store shopper's post from ten days ago, in the app theme
+    (so the theme's counts change with the filters) and in a theme of its own."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from community.models import Role
+    from research.models import Theme, ThemePost
+    from tests.factories import MembershipFactory, PostFactory, UserFactory
+    from tests.research.exports_helpers import analyse
+
+    community = corpus.discussion.community
+    discussion = DiscussionFactory(community=community, title="Checkout")
+    shopper = MembershipFactory(
+        community=community,
+        role=Role.PARTICIPANT,
+        user=UserFactory(username="kim", first_name="Kim", last_name="Shop"),
+        pseudonym="Quiet Otter",
+        segments=["in-store"],
+    )
+    post = PostFactory(
+        discussion=discussion,
+        author=shopper,
+        body=CHECKOUT_BODY,
+        created_at=timezone.now() - timedelta(days=10),
+    )
+    analyse(post, redacted=CHECKOUT_REDACTED, sentiment="negative")
+    ThemePost.objects.create(theme=corpus.theme, post=post)
+    queue = Theme.objects.create(community=community, key="queue", label="till queues", post_count=1)
+    ThemePost.objects.create(theme=queue, post=post, is_quote=True, quote_rank=0)
+    return discussion, post
+
+
+def _get(client, user, name, **params):
+    client.force_login(user)
+    return client.get(reverse(name, args=["acme"]), params)
+
+
+def test_a_filtered_csv_names_its_filters_first_and_holds_only_matching_posts(
+    client, corpus, checkout, alice
+):
+    discussion, post = checkout
+    response = _get(client, alice, "research:export_posts_csv", discussion=discussion.pk)
+    assert response.status_code == 200
+    assert "-filtered-" in response["Content-Disposition"]
+    lines = _body(response).decode("utf-8-sig").splitlines()
+    assert lines[0] == "# Filters,discussion: Checkout"
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines[1:]))))
+    assert [int(r["post_id"]) for r in rows] == [post.pk]
+    assert rows[0]["text"] == CHECKOUT_BODY and rows[0]["author"] == "Kim Shop (Quiet Otter)"
+    assert rows[0]["themes"] == "The app; till queues"
+
+
+def test_a_filtered_csv_keeps_clients_to_pseudonyms_and_redacted_text(client, corpus, checkout, carol):
+    response = _get(client, carol, "research:export_posts_csv", segment="in-store")
+    text = _body(response).decode("utf-8-sig")
+    assert text.splitlines()[0] == "# Filters,segment: in-store"
+    assert CHECKOUT_REDACTED in text and "Quiet Otter" in text
+    assert "Kim" not in text and "020 7946" not in text
+    assert not any(secret in text for secret in SECRETS)
+
+
+def test_an_unfiltered_csv_keeps_the_plain_layout(client, corpus, checkout, alice):
+    text = _body(_get(client, alice, "research:export_posts_csv")).decode("utf-8-sig")
+    assert text.startswith("post_id,")
+
+
+def test_a_date_range_leaves_out_posts_outside_it(client, corpus, checkout, alice):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    _, post = checkout
+    today = timezone.localdate()
+    recent = _get(
+        client, alice, "research:export_posts_csv", date_from=(today - timedelta(days=2)).isoformat()
+    )
+    ids = {
+        r["post_id"] for r in csv.DictReader(io.StringIO(_body(recent).decode("utf-8-sig").split("\n", 1)[1]))
+    }
+    assert str(post.pk) not in ids and str(corpus.email_post.pk) in ids
+    older = _get(
+        client,
+        alice,
+        "research:export_posts_csv",
+        date_from=(today - timedelta(days=11)).isoformat(),
+        date_to=(today - timedelta(days=9)).isoformat(),
+    )
+    body = _body(older).decode("utf-8-sig").split("\n", 1)[1]
+    assert [r["post_id"] for r in csv.DictReader(io.StringIO(body))] == [str(post.pk)]
+
+
+def test_a_filtered_posts_workbook_has_a_filters_sheet_naming_filters_and_reader(
+    client, corpus, checkout, carol
+):
+    discussion, post = checkout
+    response = _get(client, carol, "research:export_posts_xlsx", discussion=discussion.pk, brand="Acme")
+    workbook = load_workbook(io.BytesIO(_body(response)))
+    assert workbook.sheetnames == ["Posts", "Filters"]
+    filters = {row[0]: row[1] for row in workbook["Filters"].iter_rows(values_only=True)}
+    assert filters["Discussion"] == "Checkout" and filters["Brand mentioned"] == "Acme"
+    assert filters["Exported for"].startswith("a client")
+    posts = list(workbook["Posts"].iter_rows(values_only=True))
+    assert [r[0] for r in posts[1:]] == [post.pk]
+    assert posts[1][7] == CHECKOUT_REDACTED
+
+
+def test_an_unfiltered_posts_workbook_says_it_holds_every_post(client, corpus, alice):
+    workbook = _xlsx(client, alice, "research:export_posts_xlsx")
+    filters = {row[0]: row[1] for row in workbook["Filters"].iter_rows(values_only=True)}
+    assert filters["Filters"] == "none: every published post"
+    assert filters["Exported for"].startswith("a researcher")
+
+
+def test_a_filtered_themes_report_counts_and_quotes_within_the_filters(client, corpus, checkout, carol):
+    discussion, _ = checkout
+    response = _get(client, carol, "research:export_themes_xlsx", discussion=discussion.pk)
+    workbook = load_workbook(io.BytesIO(_body(response)))
+    themes = list(workbook["Themes"].iter_rows(values_only=True))
+    # Both themes hold the checkout post; within the filter each has that one post only.
+    assert sorted(r[:4] for r in themes[1:]) == [
+        ("The app", "1 post from 1 participant; 100% negative.", 1, 1),
+        ("till queues", "1 post from 1 participant; 100% negative.", 1, 1),
+    ]
+    quotes = list(workbook["Quotes"].iter_rows(values_only=True))
+    assert [q[2:] for q in quotes[1:]] == [(checkout[1].pk, "Quiet Otter", CHECKOUT_REDACTED)]
+    filters = {row[0]: row[1] for row in workbook["Filters"].iter_rows(values_only=True)}
+    assert filters["Discussion"] == "Checkout"
+    assert not any(secret in repr(themes + quotes) for secret in SECRETS)
+
+
+def test_a_themes_report_leaves_out_themes_with_no_post_inside_the_filters(client, corpus, checkout, alice):
+    workbook = load_workbook(
+        io.BytesIO(_body(_get(client, alice, "research:export_themes_xlsx", segment="app users")))
+    )
+    themes = list(workbook["Themes"].iter_rows(values_only=True))
+    assert [r[0] for r in themes[1:]] == ["The app"]
+    assert themes[1][2:4] == (1, 2)  # bob's two published posts in the theme (the hidden one never counts)
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"segment": "nobody"}, "Segment: Select a valid choice"),
+        ({"discussion": "999999"}, "Discussion: Select a valid choice"),
+        ({"date_from": "2026-02-10", "date_to": "2026-02-01"}, "To: must be on or after From"),
+        ({"date_from": "yesterday"}, "From: Enter a valid date"),
+    ],
+)
+def test_an_export_with_a_bad_filter_is_refused_naming_the_filter(client, corpus, alice, params, message):
+    for name in ("research:export_posts_csv", "research:export_posts_xlsx", "research:export_themes_xlsx"):
+        response = _get(client, alice, name, **params)
+        assert response.status_code == 400, name
+        assert message in response.content.decode()
+
+
+def test_a_client_cannot_filter_by_a_draft_discussion(client, corpus, carol):
+    draft = DiscussionFactory(community=corpus.discussion.community, is_draft=True, title="Draft")
+    response = _get(client, carol, "research:export_posts_csv", discussion=draft.pk)
+    assert response.status_code == 400 and "Discussion" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "name", ["research:export_posts_csv", "research:export_themes_xlsx", "research:export_qdpx"]
+)
+def test_filtered_exports_are_refused_to_participants_and_outsiders(client, corpus, checkout, bob, eve, name):
+    discussion, _ = checkout
+    for user in (bob, eve):
+        assert _get(client, user, name, discussion=discussion.pk).status_code == 404
+        assert _get(client, user, name, segment="nobody").status_code == 404, "no hint from validation"
+
+
+def test_a_filtered_csv_takes_the_same_number_of_queries_for_more_posts(
+    client, corpus, checkout, alice, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(alice)
+    url = reverse("research:export_posts_csv", args=["acme"])
+    params = {"discussion": corpus.discussion.pk, "brand": "Acme"}
+    with CaptureQueriesContext(connection) as small:
+        _body(client.get(url, params))
+    add_posts(corpus.discussion.community, corpus.discussion, 10, theme=corpus.theme)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        body = _body(client.get(url, params))
+    assert body.count(b"Extra post") == 10
+
+
+def test_the_exports_page_carries_the_filters_into_every_link(client, corpus, checkout, carol):
+    discussion, _ = checkout
+    client.force_login(carol)
+    page = client.get(
+        reverse("research:exports", args=["acme"]), {"discussion": discussion.pk}
+    ).content.decode()
+    query = f"?discussion={discussion.pk}"
+    for name in ("export_posts_csv", "export_posts_xlsx", "export_themes_xlsx", "export_qdpx"):
+        assert reverse(f"research:{name}", args=["acme"]) + query in page, name
+    assert "These files hold only the posts matching" in page and "Checkout" in page
+
+
+def test_the_dashboard_links_to_the_exports_with_its_filters(client, corpus, checkout, carol):
+    discussion, _ = checkout
+    client.force_login(carol)
+    page = client.get(
+        reverse("research:dashboard", args=["acme"]), {"discussion": discussion.pk, "segment": "in-store"}
+    ).content.decode()
+    assert (
+        reverse("research:exports", args=["acme"]) + f"?discussion={discussion.pk}&amp;segment=in-store"
+        in page
+    )

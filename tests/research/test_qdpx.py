@@ -185,3 +185,84 @@ def test_it_refuses_the_project_to_participants_and_outsiders(client, corpus, bo
     for user in (bob, eve):
         client.force_login(user)
         assert client.get(reverse("research:export_qdpx", args=["acme"])).status_code == 404
+
+
+# --- A project of the dashboard's filtered posts ---
+
+
+@pytest.fixture
+def second_discussion(corpus):
+    """Another discussion whose one post is coded too, by a participant in another segment."""
+    from community.models import Role
+    from tests.factories import DiscussionFactory, MembershipFactory, PostFactory
+    from tests.research.exports_helpers import analyse
+
+    community = corpus.discussion.community
+    discussion = DiscussionFactory(community=community, title="Checkout")
+    author = MembershipFactory(community=community, role=Role.PARTICIPANT, segments=["in-store"])
+    post = PostFactory(discussion=discussion, author=author, body="The till queue was slow.")
+    analyse(post)
+    CodedExcerpt.objects.create(post=post, code=corpus.code, start=4, end=14, text="till queue", coder=None)
+    return discussion, post
+
+
+def _download_filtered(client, user, **params) -> zipfile.ZipFile:
+    client.force_login(user)
+    response = client.get(reverse("research:export_qdpx", args=["acme"]), params)
+    assert response.status_code == 200
+    assert "-filtered-" in response["Content-Disposition"]
+    return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def test_a_filtered_project_holds_only_matching_posts_and_their_codings(
+    client, corpus, second_discussion, alice
+):
+    discussion, post = second_discussion
+    archive = _download_filtered(client, alice, discussion=discussion.pk)
+    root = _project(archive)
+    SCHEMA.assertValid(root)
+    texts = _check_references(archive, root)
+    assert list(texts.values()) == ["The till queue was slow."]
+    assert [texts[g][s:e] for g, s, e in _selections(root)] == ["till queue"]
+    assert len(root.findall(".//q:Cases/q:Case", Q)) == 1
+    # The whole codebook travels, so codes line up with other exports of the same community.
+    assert [c.get("name") for c in root.iterfind(".//q:CodeBook//q:Code", Q)] == ["App speed"]
+    assert "Posts: discussion: Checkout." in root.findtext("q:Description", namespaces=Q)
+
+
+def test_a_filtered_project_for_a_client_stays_redacted(client, corpus, second_discussion, carol):
+    archive = _download_filtered(client, carol, segment="app users")
+    root = _project(archive)
+    SCHEMA.assertValid(root)
+    texts = _check_references(archive, root)
+    everything = " ".join(texts.values()) + etree.tostring(root, encoding="unicode")
+    assert EMAIL_REDACTED in texts.values()
+    assert "bob@example.com" not in everything and "Bob Participant" not in everything
+    assert "The till queue was slow." not in texts.values()
+    assert "Posts: segment: app users." in root.findtext("q:Description", namespaces=Q)
+
+
+def test_an_unfiltered_project_says_it_holds_every_post(client, corpus, alice):
+    root = _project(_download(client, alice))
+    assert "Posts: no filters (every published post)." in root.findtext("q:Description", namespaces=Q)
+
+
+def test_a_project_with_a_bad_filter_is_refused_naming_it(client, corpus, alice):
+    client.force_login(alice)
+    response = client.get(reverse("research:export_qdpx", args=["acme"]), {"brand": "Nobody Inc"})
+    assert response.status_code == 400
+    assert "Brand mentioned: Select a valid choice" in response.content.decode()
+
+
+def test_a_filtered_project_takes_the_same_number_of_queries_for_more_posts(
+    client, corpus, second_discussion, alice, django_assert_num_queries
+):
+    client.force_login(alice)
+    url = reverse("research:export_qdpx", args=["acme"])
+    params = {"discussion": corpus.discussion.pk}
+    with CaptureQueriesContext(connection) as small:
+        b"".join(client.get(url, params).streaming_content)
+    add_posts(corpus.discussion.community, corpus.discussion, 10, code=corpus.code)
+    with django_assert_num_queries(len(small.captured_queries)):
+        archive = zipfile.ZipFile(io.BytesIO(b"".join(client.get(url, params).streaming_content)))
+    assert len(_selections(_project(archive))) == 12

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import transaction
 from django.http import Http404
@@ -349,3 +351,119 @@ def test_a_themes_posts_list_quotes_first_in_constant_queries(
 
     assert [r[0] for r in rows] == [posts[0].pk, posts[1].pk, posts[2].pk, posts[6].pk, posts[7].pk]
     assert [r[1] for r in rows] == [True, True, True, False, False]
+
+
+# --- Real labels and quotes through the refresh, on a gym's community ---
+
+GYM_ASPECTS = {"shower": "showers", "instructor": "instructors", "locker": "lockers"}
+GYM_OPINIONS = {"cold": "negative", "broken": "negative", "friendly": "positive", "fine": "neutral"}
+GYM_BODIES = [
+    "The showers were cold again after spin.",
+    "Cold showers every single morning this week.",
+    "Honestly the showers are cold and nobody fixes them.",
+    "Showers were cold, I went home sweaty.",
+    "I love the pool but the showers are cold.",
+    "The instructors are friendly and patient.",
+    "Friendly instructors, even at six in the morning.",
+    "The instructors were friendly to my nervous dad.",
+    "Our instructors are friendly and they learn names.",
+    "The instructors seem fine, nothing special.",
+    "The lockers are broken on the top row.",
+    "Broken lockers again, I carried my bag around.",
+    "Two lockers were broken and the key one jammed.",
+    "Half the lockers are broken since March.",
+    "The lockers were broken and staff shrugged.",
+]
+
+
+@pytest.fixture
+def gym_nlp(fake_nlp, monkeypatch):
+    """The fake enrichment with a gym's words and what is said of them; the real theme builder."""
+    from research.analysis.themes import build_themes
+
+    def enrich(texts, *, lexicon):
+        out = fake_nlp.enrich(texts, lexicon=lexicon)
+        for text, result in zip(texts, out, strict=True):
+            words = set(re.findall(r"[a-z]+", text.lower()))
+            aspects = [a for a, written in GYM_ASPECTS.items() if written in words or a in words]
+            opinions = [o for o in GYM_OPINIONS if o in words]
+            result.terms = aspects + [f"{a}~{o}" for a in aspects for o in opinions]
+            result.sentiment = next((GYM_OPINIONS[o] for o in opinions), "neutral")
+        return out
+
+    monkeypatch.setattr(services, "_enrich_texts", enrich)
+    monkeypatch.setattr(
+        services,
+        "_build_themes",
+        lambda docs, *, codes, previous, max_themes: build_themes(
+            docs, codes=codes, previous=previous, max_themes=max_themes
+        ),
+    )
+    return fake_nlp
+
+
+def test_a_refresh_labels_themes_with_what_people_say_and_keeps_them(community, discussion, gym_nlp):
+    _publish(discussion, GYM_BODIES)
+    services.themes_refresh(community=community)
+    assert _labels(community) == {"Cold showers": 5, "Friendly instructors": 5, "Broken lockers": 5}
+
+    lockers = Theme.objects.get(label="Broken lockers")
+    services.theme_rename(theme=lockers, label="Locker repairs")
+    _publish(discussion, ["The lockers are broken, still."])
+    services.themes_refresh(community=community)
+    assert _labels(community) == {"Cold showers": 5, "Friendly instructors": 5, "Locker repairs": 6}
+    # The analysis label stays what it was, under the researcher's name.
+    lockers.refresh_from_db()
+    assert lockers.label == "Broken lockers"
+
+
+def test_a_refresh_picks_quotes_from_different_people(community, discussion, gym_nlp):
+    _publish(discussion, GYM_BODIES)
+    services.themes_refresh(community=community)
+    for theme in Theme.objects.filter(community=community):
+        quotes = ThemePost.objects.filter(theme=theme, is_quote=True).select_related("post")
+        assert 3 <= len(quotes) <= 5
+        assert len({q.post.author_id for q in quotes}) == len(quotes)
+        assert sorted(q.quote_rank for q in quotes) == list(range(len(quotes)))
+
+
+def test_the_dashboard_quotes_the_sentences_about_the_theme(community, discussion, fake_nlp):
+    from research.dashboard_selectors import DashboardFilters, dashboard_themes
+
+    ramble = (
+        "I joined in January after my knee operation and it has been a long road back. "
+        "My physio suggested swimming, so I mostly use the pool in the mornings before work. "
+        "The staff were rude to me when my card did not scan at the gate. "
+        "Otherwise the place is clean enough and the car park is rarely full, which matters to me. "
+        "I will probably renew in the summer if the prices stay where they are now, we will see."
+    )
+    _publish(discussion, [ramble, "The staff were lovely.", "The staff are friendly."])
+    services.themes_refresh(community=community)
+
+    rows = dashboard_themes(community=community, filters=DashboardFilters(), total_participants=3)
+    staff = next(r for r in rows if r.theme.label == "the staff")
+    texts = [q["text"] for q in staff.quotes]
+    long_quote = next(t for t in texts if "rude" in t)
+    assert "The staff were rude to me when my card did not scan at the gate." in long_quote
+    assert len(long_quote) < len(ramble) and long_quote.startswith("…")
+    assert "The staff were lovely." in texts
+
+
+def test_a_moderators_posts_are_neither_counted_in_themes_nor_quoted(community, discussion, gym_nlp, alice):
+    moderator = membership_of(alice, community)
+    assert moderator.is_moderator
+    prompt = PostFactory(
+        discussion=discussion,
+        author=moderator,
+        body="Are the showers cold for everyone, or just in the mornings?",
+    )
+    services.posts_analyze(post_ids=[prompt.pk])
+    _publish(discussion, GYM_BODIES)
+    services.themes_refresh(community=community)
+
+    showers = Theme.objects.get(community=community, label="Cold showers")
+    assert (showers.post_count, showers.participant_count) == (5, 5)
+    assert not ThemePost.objects.filter(post=prompt).exists()
+
+    services.themes_assign_posts(post_ids=[prompt.pk])
+    assert not ThemePost.objects.filter(post=prompt).exists()
