@@ -35,6 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from research.analysis.types import PERCEPTION_DIMENSIONS  # noqa: E402  (pure: no Django needed)
+
 
 def _configure_environment() -> tempfile.TemporaryDirectory:
     tmp = tempfile.TemporaryDirectory(prefix="verbatim-bench-")
@@ -54,16 +56,7 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
-DIMENSIONS = (
-    "trust",
-    "value",
-    "quality",
-    "service",
-    "privacy",
-    "personalization",
-    "understanding_me",
-    "consistency",
-)
+DIMENSIONS = PERCEPTION_DIMENSIONS
 SENTIMENTS = ("positive", "neutral", "negative")
 WORDS = [
     "delivery",

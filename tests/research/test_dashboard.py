@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from community.models import PostStatus
+from research.analysis.types import PERCEPTION_DIMENSIONS
 from research.dashboard_selectors import DashboardFilters, dashboard_overview, dashboard_themes
 from tests.research.insights_data import PII_BODY, REDACTED, analysed_post, seed, theme
 
@@ -439,16 +440,7 @@ def test_it_picks_dimension_and_relevance_quotes_newest_first_within_the_filters
                 assert quote["text"].startswith("Quote ") and quote["pseudonym"]
 
 
-DIMENSION_KEYS = (
-    "trust",
-    "value",
-    "quality",
-    "service",
-    "privacy",
-    "personalization",
-    "understanding_me",
-    "consistency",
-)
+DIMENSION_KEYS = PERCEPTION_DIMENSIONS
 
 
 def test_it_quotes_theme_posts_by_rank_only_within_the_filters(community, other_community, alice):

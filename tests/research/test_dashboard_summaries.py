@@ -10,7 +10,7 @@ from django.apps import apps as django_apps
 from django.urls import reverse
 
 from research import charts, services
-from research.analysis.types import BrandMention, DimensionSignal, PostEnrichment
+from research.analysis.types import PERCEPTION_DIMENSIONS, BrandMention, DimensionSignal, PostEnrichment
 from research.models import PostAnalysis, summary_columns
 from tests.factories import DiscussionFactory, PostFactory
 from tests.research import fakes
@@ -19,19 +19,7 @@ from tests.research.insights_data import seed
 fake_nlp = fakes.fake_nlp
 pytestmark = pytest.mark.django_db
 
-NO_DIMENSIONS = {
-    f"{d}_polarity": ""
-    for d in (
-        "trust",
-        "value",
-        "quality",
-        "service",
-        "privacy",
-        "personalization",
-        "understanding_me",
-        "consistency",
-    )
-}
+NO_DIMENSIONS = {f"{d}_polarity": "" for d in PERCEPTION_DIMENSIONS}
 
 
 def signal(dimension, polarity, score=0.5):
