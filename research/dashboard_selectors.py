@@ -26,6 +26,7 @@ from django.db.models import (
     Count,
     F,
     Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -269,6 +270,7 @@ def _overview(*, community: Community, filters: DashboardFilters) -> dict[str, A
     aggregates: dict[str, Any] = {
         "posts": Count("id"),
         "participants": Count("post__author_id", distinct=True),
+        "first_at": Min("post__created_at"),
         "positive": Count("id", filter=Q(sentiment="positive")),
         "negative": Count("id", filter=Q(sentiment="negative")),
         "neutral": Count("id", filter=Q(sentiment="neutral")),
@@ -314,6 +316,7 @@ def _overview(*, community: Community, filters: DashboardFilters) -> dict[str, A
     return {
         "posts": row["posts"],
         "participants": participants,
+        "first_day": timezone.localtime(row["first_at"]).date() if row["first_at"] else None,
         "sentiment": {s: row[s] for s in ("positive", "neutral", "negative")},
         "relevance": {
             "relevant_people": row["relevant_people"],
@@ -371,27 +374,33 @@ TREND_BUCKETS = 12
 
 
 def trend_buckets(
-    filters: DashboardFilters, *, now: datetime | None = None
+    filters: DashboardFilters, *, first_day: date | None = None, now: datetime | None = None
 ) -> list[tuple[datetime, datetime]]:
-    """Twelve equal periods ending today (or at the filter's end), weekly unless the filtered range
-    is longer; counting per bucket with conditional COUNTs needs no date functions in SQL."""
+    """Up to twelve equal periods of whole days, ending today (or at the filter's end) and starting
+    no earlier than the filter's start or, without one, the first post in scope (`first_day`), so a
+    two-week community is not drawn as ten empty weeks and a spike. Weekly without either.
+    Counting per bucket with conditional COUNTs needs no date functions in SQL."""
     tz = timezone.get_current_timezone()
     today = timezone.localtime(now or timezone.now()).date()
     end_day = min(filters.date_to, today) if filters.date_to else today
     end = datetime.combine(end_day + timedelta(days=1), time.min, tzinfo=tz)
-    days = 7
-    if filters.date_from and filters.date_from < end_day:
-        span = (end_day - filters.date_from).days + 1
+    start_day = filters.date_from or first_day
+    days, count = 7, TREND_BUCKETS
+    if start_day and start_day <= end_day:
+        span = (end_day - start_day).days + 1
         days = max(1, -(-span // TREND_BUCKETS))
-    start = end - timedelta(days=days * TREND_BUCKETS)
-    return [
-        (start + timedelta(days=days * i), start + timedelta(days=days * (i + 1)))
-        for i in range(TREND_BUCKETS)
-    ]
+        count = -(-span // days)
+    start = end - timedelta(days=days * count)
+    return [(start + timedelta(days=days * i), start + timedelta(days=days * (i + 1))) for i in range(count)]
 
 
 def dashboard_themes(
-    *, community: Community, filters: DashboardFilters, total_participants: int, scope_key: str = "community"
+    *,
+    community: Community,
+    filters: DashboardFilters,
+    total_participants: int,
+    scope_key: str = "community",
+    first_day: date | None = None,
 ) -> list[ThemeRow]:
     """Visible themes ranked by share of participants (within the filters), with sentiment split,
     a twelve-period trend and up to three redacted quotes. Three queries for any number of themes
@@ -408,7 +417,7 @@ def dashboard_themes(
     if not themes:
         return []
     by_id = {t.pk: ThemeRow(theme=t) for t in themes}
-    buckets = trend_buckets(filters)
+    buckets = trend_buckets(filters, first_day=first_day)
     stats = _cached(
         community,
         "themes",

@@ -32,7 +32,10 @@ def dashboard_view(request: HttpRequest, slug: str) -> HttpResponse:
     filters = form.filters()
     overview = dashboard_overview(community=community, filters=filters)
     themes = dashboard_themes(
-        community=community, filters=filters, total_participants=overview["participants"]
+        community=community,
+        filters=filters,
+        total_participants=overview["participants"],
+        first_day=overview["first_day"],
     )
     for row in themes:
         row.trend_chart = charts.cached_chart(charts.sparkline, row.trend, label=row.label)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.urls import reverse
@@ -142,6 +142,24 @@ def test_it_gives_each_theme_a_weekly_trend(community):
     assert len(rows[0].quotes) == 2 and rows[0].quotes[0]["text"] == REDACTED
 
 
+def test_it_draws_a_young_communitys_trend_from_its_first_post_not_as_empty_weeks():
+    from datetime import date, datetime
+
+    from research.dashboard_selectors import trend_buckets
+
+    now = datetime(2026, 11, 23, 12, tzinfo=UTC)
+    two_weeks = trend_buckets(DashboardFilters(), first_day=date(2026, 11, 10), now=now)
+    # 14 days in 7 two-day periods: the first starts on the first post's day, the last ends today.
+    assert len(two_weeks) == 7
+    assert two_weeks[0][0].date() == date(2026, 11, 10) and two_weeks[-1][1].date() == date(2026, 11, 24)
+    assert all((hi - lo).days == 2 for lo, hi in two_weeks)
+    one_day = trend_buckets(DashboardFilters(), first_day=date(2026, 11, 23), now=now)
+    assert [(lo.date(), hi.date()) for lo, hi in one_day] == [(date(2026, 11, 23), date(2026, 11, 24))]
+    # No posts yet: twelve weeks, as before.
+    empty = trend_buckets(DashboardFilters(), now=now)
+    assert len(empty) == 12 and all((hi - lo).days == 7 for lo, hi in empty)
+
+
 def test_it_renders_with_the_same_number_of_queries_as_posts_grow(
     client, community, carol, django_assert_num_queries
 ):
@@ -265,7 +283,9 @@ def _reference_overview(community, filters: DashboardFilters) -> dict:
         )
     relevant_people = people_where(lambda a: a.relevance == "relevant")
     irrelevant_people = people_where(lambda a: a.relevance == "irrelevant")
+    first = min((a.post.created_at for a in kept), default=None)
     return {
+        "first_day": timezone.localtime(first).date() if first else None,
         "posts": len(kept),
         "participants": len(people),
         "sentiment": {s: count(lambda a, s=s: a.sentiment == s) for s in ("positive", "neutral", "negative")},
