@@ -403,7 +403,9 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
             raise FrameError("message", "Frames must be JSON text, not binary.")
         limit = settings.VERBATIM["LIVE_FRAME_MAX_CHARS"]
         if len(text_data) > limit:
-            raise FrameError("message", f"A frame may be at most {limit:,} characters.")
+            raise FrameError(
+                "message", f"That message is too long to send: at most {limit:,} characters can go at once."
+            )
         try:
             content = json.loads(text_data)
         except ValueError:

@@ -16,6 +16,7 @@
   var last = { room: 0, backroom: 0, probe: 0 };
   var shown = {}; // "stream:seq" -> true
   var outbox = {}; // client_id -> frame
+  var maxChars = 0; // the server's limit on one message, from the welcome frame
   var socket = null;
   var retryDelay = 500;
   var stopped = false;
@@ -36,7 +37,19 @@
   }
   function showError(text) {
     var el = $("[data-live-error]");
-    if (el) el.textContent = text || "";
+    if (!el) return;
+    el.textContent = text || "";
+    // On a phone the message box is far below; bring the explanation into view.
+    if (text && el.scrollIntoView) el.scrollIntoView({ block: "nearest" });
+  }
+
+  // Nothing can be said once the session has ended: the boxes say so instead of failing on send.
+  function setComposeOpen(state) {
+    var ended = state === "ended";
+    $all("[data-live-compose] textarea, [data-live-compose] button").forEach(function (el) {
+      el.disabled = ended;
+      if (ended && el.tagName === "TEXTAREA") el.placeholder = "The session has ended.";
+    });
   }
 
   function uuid() {
@@ -93,6 +106,10 @@
 
   function onWelcome(frame) {
     retryDelay = 500;
+    if (frame.limits && frame.limits.body) {
+      maxChars = frame.limits.body;
+      $all("[data-live-compose] textarea").forEach(function (box) { box.maxLength = maxChars; });
+    }
     status("Connected");
     applyState(frame.session);
     presence = {};
@@ -119,6 +136,7 @@
     var label = { scheduled: "Not started yet", running: "Live", paused: "Paused by the moderator", ended: "Session ended" };
     status(label[state.state] || state.state);
     root.setAttribute("data-state", state.state);
+    setComposeOpen(state.state);
   }
 
   function setSpotlight(spot) {
@@ -165,7 +183,7 @@
       if (ev === "spotlight") setSpotlight(m.data);
       if (ev === "paused") status("Paused by the moderator");
       if (ev === "resumed" || ev === "started") status("Live");
-      if (ev === "ended") { status("Session ended"); if (role === "moderator") archiveNow(); }
+      if (ev === "ended") { status("Session ended"); setComposeOpen("ended"); if (role === "moderator") archiveNow(); }
       root.setAttribute("data-state", { paused: "paused", resumed: "running", started: "running", ended: "ended" }[ev] || root.getAttribute("data-state"));
     }
     if (m.stream === "probe") {
@@ -388,6 +406,11 @@
       event.preventDefault();
       var body = box.value.trim();
       if (!body) return;
+      if (maxChars && body.length > maxChars) {
+        showError("Your message is " + body.length.toLocaleString() + " characters; the limit is " + maxChars.toLocaleString() + ". Shorten it or send it in parts.");
+        return;
+      }
+      showError("");
       var frame = { type: "send", stream: stream, body: body, client_id: uuid() };
       var note = form.querySelector('input[name="note"]');
       if (note && note.checked) frame.note = true;

@@ -180,6 +180,14 @@ def test_a_participant_on_a_phone_waits_for_the_start_then_chats_without_scrolli
             part.get_by_role("button", name="Send", exact=True).click()
             expect(part.get_by_role("list", name="Messages", exact=True)).to_contain_text(f"Phone line {n}:")
 
+        # The box stops at the server's limit; a longer text (pasted by a script, say) is explained, not sent.
+        assert part.evaluate("document.getElementById('live-room-input').maxLength") == 2000
+        part.evaluate("document.getElementById('live-room-input').value = 'x'.repeat(2001)")
+        part.get_by_role("button", name="Send", exact=True).click()
+        expect(part.locator("[data-live-error]")).to_contain_text("the limit is 2,000")
+        expect(part.get_by_role("list", name="Messages", exact=True)).not_to_contain_text("sending")
+        part.get_by_label("Your message").fill("")
+
         # Nothing wider than the phone, a composer reachable at the bottom of the screen, big tap targets,
         # and text the phone does not zoom into (16px or more).
         assert part.evaluate("document.scrollingElement.scrollWidth") <= 390
