@@ -34,7 +34,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 
 from community.models import Membership
-from community.pii import apply_redactions, merge_spans
+from community.pii import AMBIGUOUS_NAMES, apply_redactions, merge_spans
 
 User = get_user_model()
 
@@ -46,20 +46,19 @@ roster_changed = Signal()
 _CACHE_KEY = "community:roster:v1:{}"
 _NAME_SPLIT_RE = re.compile(r"[\s\-]+")
 
-# Given names and surnames that are also ordinary English words: matched only when capitalised,
-# otherwise every "will", "may" or "price" in a quote would read [NAME]. Plain English, no domain.
-_NAME_WORDS_TEXT = """
-    will may mark rose bill pat sue grace hope joy faith dawn summer april june august frank jack
-    amber ruby holly ivy daisy lily heather pearl crystal sky rich chase hunter miles gene art sandy
-    penny carol dean earl glen guy ray rusty wade jay kit max rod rob sonny honey angel autumn
+# Names that are also ordinary English words are matched only when capitalised, otherwise every
+# "will", "may" or "price" in a quote would read [NAME]. The given names are community.pii's list
+# (one list for both redactors); surnames and a few more given names that are words are added here.
+# Plain English, no domain.
+_SURNAME_WORDS_TEXT = """
     price stone bell grant walker baker cook brown green white black young king hill wood hall
     long short little sharp best love page lane field fields mills wells banks rivers brook
     bush marsh moss park parks rock ford cross fox wolf lamb bird swan finch crane drake nash
     bishop butler carter cooper fisher mason miller porter potter shepherd smith taylor turner
     weaver fletcher archer chance major noble sterling christian constance prudence patience
-    victor dusty chip buck dash ace sunny storm rain river reed rush hardy strong wise sage
+    victor dusty chip buck dash ace storm rain river reed rush hardy strong wise
 """
-NAME_WORDS = frozenset(_NAME_WORDS_TEXT.split())
+NAME_WORDS = AMBIGUOUS_NAMES | frozenset(_SURNAME_WORDS_TEXT.split())
 
 
 @dataclass(frozen=True)
