@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -33,6 +34,8 @@ class LearnResult:
     words: int
     sample: int
     parsed: bool  # False when the sample was too small or the same as last time
+    # With `keep_parses`: text -> spaCy Doc of the sample, for the analysis that follows (parse once).
+    parses: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 def _participant_posts(community: Community):
@@ -60,25 +63,32 @@ def _sample_digest(texts: list[str]) -> str:
     return digest.hexdigest()
 
 
-def _learn(texts: list[str]) -> dict[str, float]:
+def _learn(texts: list[str], keep: dict[str, Any] | None = None) -> dict[str, float]:
+    """The learned words; `keep` (if given) receives text -> parse of the texts enrichment would parse."""
     from research.analysis.domain_polarity import learn_domain_lexicon
     from research.analysis.enrich import DEFAULT_MAX_CHARS
     from research.analysis.pipeline import get_nlp
 
     nlp = get_nlp(settings.VERBATIM["SPACY_MODEL"])
-    # Very long posts are cut as enrichment cuts them; the lexicon is learned from sentences anyway.
-    docs = nlp.pipe(
-        (t[:DEFAULT_MAX_CHARS] for t in texts), batch_size=settings.VERBATIM["ANALYSIS_NLP_BATCH"]
+    # Very long posts are cut; the lexicon is learned from sentences anyway. Enrichment
+    # refuses them ("too_long"), so their cut parses are never kept for it.
+    docs = list(
+        nlp.pipe((t[:DEFAULT_MAX_CHARS] for t in texts), batch_size=settings.VERBATIM["ANALYSIS_NLP_BATCH"])
     )
+    if keep is not None:
+        keep.update((t, doc) for t, doc in zip(texts, docs, strict=True) if len(t) <= DEFAULT_MAX_CHARS)
     return learn_domain_lexicon(docs).to_json()
 
 
-def domain_lexicon_learn(community: Community, *, relearn_percent: int = 0) -> LearnResult:
+def domain_lexicon_learn(
+    community: Community, *, relearn_percent: int = 0, keep_parses: bool = False
+) -> LearnResult:
     """Learn the community's lexicon from its latest posts and store it if it changed.
 
     With `relearn_percent`, a community with a lexicon learns again only once its new
     posts since then reach that percentage of the last sample (parsing the sample is
-    the cost; a few new posts rarely move a significance test).
+    the cost; a few new posts rarely move a significance test). With `keep_parses`, the
+    result holds the sample's parses for `posts_analyze(parsed=...)` to reuse.
     """
     from research.analysis.domain_polarity import DomainLexicon
 
@@ -102,7 +112,8 @@ def domain_lexicon_learn(community: Community, *, relearn_percent: int = 0) -> L
     if record is not None and record.sample_digest == digest:
         return LearnResult(changed=False, words=len(record.words), sample=len(texts), parsed=False)
 
-    words = _learn(texts)
+    parses: dict[str, Any] = {}
+    words = _learn(texts, keep=parses) if keep_parses else _learn(texts)
     # An empty lexicon is stored with no fingerprint: the posts' version stays the plain one.
     fingerprint = DomainLexicon.from_json(words).fingerprint if words else ""
     DomainLexiconRecord.objects.update_or_create(
@@ -126,7 +137,7 @@ def domain_lexicon_learn(community: Community, *, relearn_percent: int = 0) -> L
             len(words),
             len(texts),
         )
-    return LearnResult(changed=changed, words=len(words), sample=len(texts), parsed=True)
+    return LearnResult(changed=changed, words=len(words), sample=len(texts), parsed=True, parses=parses)
 
 
 def domain_lexicons(community_ids: list[int]) -> dict[int, tuple[str, dict[str, float]]]:

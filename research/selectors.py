@@ -16,9 +16,12 @@ from research.models import AnalysisRun, PostAnalysis, Theme, ThemePost
 
 
 def evidence_q(prefix: str = "post__") -> Q:
-    """Posts that are evidence about the brand: participants' words. Moderators' prompts and
-    replies ("Welcome Priya!") are neither quoted nor counted; clients do not post."""
-    return Q(**{f"{prefix}author__role": Role.PARTICIPANT})
+    """Posts that are evidence about the brand: participants' words, outside hidden threads.
+    Moderators' prompts and replies ("Welcome Priya!") are neither quoted nor counted; clients do
+    not post; a reply under a hidden or removed post is hidden with it, as on the discussion page."""
+    return Q(**{f"{prefix}author__role": Role.PARTICIPANT}) & (
+        Q(**{f"{prefix}parent__isnull": True}) | Q(**{f"{prefix}parent__status": PostStatus.PUBLISHED})
+    )
 
 
 def analysed_posts(*, community: Community) -> QuerySet[PostAnalysis]:

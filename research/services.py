@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -78,12 +79,19 @@ def analyzer_version() -> str:
 
 
 def _enrich_texts(
-    texts: list[str], *, lexicon: BrandLexicon, domain: dict[str, float] | None = None
+    texts: list[str],
+    *,
+    lexicon: BrandLexicon,
+    domain: dict[str, float] | None = None,
+    parsed: dict[str, Any] | None = None,
 ) -> list[PostEnrichment]:
     from research.analysis.enrich import enrich_texts
     from research.analysis.pipeline import get_nlp
+    from research.analysis.reuse import ReusingNLP
 
     nlp = get_nlp(settings.VERBATIM["SPACY_MODEL"])
+    if parsed:
+        nlp = ReusingNLP(nlp, parsed)  # texts lexicon learning just parsed are not parsed again
     return enrich_texts(
         texts, lexicon=lexicon, nlp=nlp, batch_size=settings.VERBATIM["ANALYSIS_NLP_BATCH"], domain=domain
     )
@@ -95,10 +103,11 @@ def _build_themes(
     codes: Sequence[CodeSpec],
     previous: Sequence[PreviousTheme],
     max_themes: int | None,
+    brands: Sequence[str] = (),
 ) -> list[ThemeResult]:
     from research.analysis.themes import build_themes
 
-    return build_themes(docs, codes=codes, previous=previous, max_themes=max_themes, seed=0)
+    return build_themes(docs, codes=codes, previous=previous, max_themes=max_themes, seed=0, brands=brands)
 
 
 def _assign_to_themes(docs: Sequence[ThemeDoc], themes: Sequence[ThemeResult]) -> dict[str, list[str]]:
@@ -176,14 +185,19 @@ def _analysis_from(
 
 
 def posts_analyze(
-    *, post_ids: Iterable[int], run: AnalysisRun | None = None, progress: Progress | None = None
+    *,
+    post_ids: Iterable[int],
+    run: AnalysisRun | None = None,
+    progress: Progress | None = None,
+    parsed: dict[str, Any] | None = None,
 ) -> AnalyzeResult:
     """Analyse the published posts among `post_ids` whose text or analyzer version changed.
 
     Works in chunks: each chunk is one read of posts, one of their records, one
     `nlp.pipe` pass and one bulk insert plus one bulk update. Unchanged posts
     (same text hash and version) are not written at all. A community with a learned
-    lexicon (research.domain_services) has its fingerprint in the version.
+    lexicon (research.domain_services) has its fingerprint in the version. `parsed`
+    (text -> spaCy Doc, from `domain_lexicon_learn(keep_parses=True)`) spares parsing again.
     """
     from research.domain_services import analysis_version, domain_lexicons
 
@@ -242,7 +256,9 @@ def posts_analyze(
             fingerprint, words = domains.get(community_id, ("", None))
             version = analysis_version(base_version, fingerprint)
             # Passed only when there is one: stand-ins for the NLP seam need not know of it.
-            extra = {"domain": words} if words else {}
+            extra: dict[str, Any] = {"domain": words} if words else {}
+            if parsed:
+                extra["parsed"] = parsed
             enrichments = _enrich_texts([p.body for p, _ in items], lexicon=lexicons[community_id], **extra)
             # Members' names the name finder missed ("Welcome Priya!") never reach the stored redaction.
             roster = roster_for(community_id)
@@ -371,7 +387,11 @@ def _broadcast_run(run: AnalysisRun) -> None:
 
 
 def analysis_run_for_posts(
-    *, community: Community, post_ids: Sequence[int] | None = None, progress: Progress | None = None
+    *,
+    community: Community,
+    post_ids: Sequence[int] | None = None,
+    progress: Progress | None = None,
+    parsed: dict[str, Any] | None = None,
 ) -> AnalysisRun:
     """Analyse `post_ids` (default: every published post of the community needing it) as a recorded run."""
     from research.selectors import posts_needing_analysis
@@ -380,7 +400,7 @@ def analysis_run_for_posts(
         post_ids = posts_needing_analysis(community=community, version=analyzer_version())
     run = analysis_run_start(community=community, kind=RunKind.POSTS, total=len(post_ids))
     try:
-        posts_analyze(post_ids=post_ids, run=run, progress=progress)
+        posts_analyze(post_ids=post_ids, run=run, progress=progress, parsed=parsed)
     except Exception as exc:
         analysis_run_finish(run=run, error=f"{type(exc).__name__}: {exc}")
         raise
@@ -461,11 +481,10 @@ def _scope_docs(
     *, community: Community, scope: Scope, post_ids: Sequence[int] | None = None
 ) -> list[ThemeDoc]:
     """ThemeDocs of the published, analysable posts in scope, ordered by post id (determinism)."""
-    from community.models import Role
-    from research.selectors import analysed_posts
+    from research.selectors import analysed_posts, evidence_q
 
     # Customers' words only: a moderator's prompt is neither a theme's evidence nor a quote of it.
-    qs = analysed_posts(community=community).filter(post__author__role=Role.PARTICIPANT)
+    qs = analysed_posts(community=community).filter(evidence_q())
     if post_ids is not None:
         qs = qs.filter(post_id__in=post_ids)
     if scope.kind == ThemeScope.DISCUSSION:
@@ -476,10 +495,19 @@ def _scope_docs(
         if scope.date_to:
             qs = qs.filter(post__created_at__lte=scope.date_to)
     rows = qs.values_list(
-        "post_id", "post__author_id", "post__author__segments", "redacted_text", "terms", "sentiment"
+        "post_id",
+        "post__author_id",
+        "post__author__segments",
+        "redacted_text",
+        "terms",
+        "sentiment",
+        "post__discussion__title",
+        "post__discussion__prompt",
     ).order_by("post_id")
     docs = []
-    for post_id, author_id, segments, redacted, terms, sentiment in rows:
+    # One string per discussion, shared by its posts: the question they answer.
+    prompts: dict[tuple[str, str], str] = {}
+    for post_id, author_id, segments, redacted, terms, sentiment, title, prompt in rows:
         # Segments are a JSON list; filtering here keeps the query the same on SQLite and PostgreSQL.
         if scope.kind == ThemeScope.SEGMENT and scope.segment not in (segments or []):
             continue
@@ -490,6 +518,7 @@ def _scope_docs(
                 text=redacted,
                 terms=tuple(terms or ()),
                 sentiment=sentiment,
+                prompt=prompts.setdefault((title, prompt), f"{title}\n\n{prompt}".strip()),
             )
         )
     return docs
@@ -564,7 +593,11 @@ def _themes_refresh_scope(
             members[rule.split_from_id].extend(members.get(rule.pk, []))
     previous = [
         PreviousTheme(
-            key=t.key, terms=tuple(t.terms or ()), doc_keys=tuple(sorted(set(members.get(t.pk, []))))
+            key=t.key,
+            terms=tuple(t.terms or ()),
+            doc_keys=tuple(sorted(set(members.get(t.pk, [])))),
+            # The analysis' own label (a researcher's rename is kept apart and always wins).
+            label=t.label,
         )
         for t in sorted(existing.values(), key=lambda t: t.key)
         if t.pk not in split_ids
@@ -574,7 +607,14 @@ def _themes_refresh_scope(
     if max_themes is None:
         # 0 in settings means "let the builder choose how many".
         max_themes = settings.VERBATIM["THEMES_MAX"] or None
-    results = _build_themes(docs, codes=_code_specs(community), previous=previous, max_themes=max_themes)
+    lexicon = community_lexicon(community)
+    results = _build_themes(
+        docs,
+        codes=_code_specs(community),
+        previous=previous,
+        max_themes=max_themes,
+        brands=(*lexicon.brand_terms, *lexicon.competitor_terms),
+    )
     known_docs = {d.key for d in docs}
     author_of = {d.key: d.participant for d in docs}
     sentiment_of = {d.key: d.sentiment for d in docs}
@@ -862,7 +902,7 @@ def analysis_run_for_themes(*, community: Community) -> AnalysisRun:
 
 def themes_recount(*, theme_ids: Iterable[int]) -> None:
     """Recompute counts, sentiment mix and summary from the memberships of published posts."""
-    from community.models import Role
+    from research.selectors import evidence_q
 
     ids = list(set(theme_ids))
     if not ids:
@@ -871,7 +911,7 @@ def themes_recount(*, theme_ids: Iterable[int]) -> None:
     authors: dict[int, set[int]] = defaultdict(set)
     mixes: dict[int, Counter] = defaultdict(Counter)
     for theme_id, post_id, author_id, sentiment in ThemePost.objects.filter(
-        theme_id__in=ids, post__status=PostStatus.PUBLISHED, post__author__role=Role.PARTICIPANT
+        evidence_q(), theme_id__in=ids, post__status=PostStatus.PUBLISHED
     ).values_list("theme_id", "post_id", "post__author_id", "post__analysis__sentiment"):
         posts[theme_id].add(post_id)
         authors[theme_id].add(author_id)

@@ -22,7 +22,7 @@ from research.analysis.types import (
     PostEnrichment,
 )
 
-ANALYZER_VERSION = "1.2.0"
+ANALYZER_VERSION = "1.3.0"
 # spaCy entity labels for time expressions; their nouns never make aspects or themes.
 TIME_ENTITY_TYPES = frozenset({"DATE", "TIME"})
 DEFAULT_MAX_CHARS = 20_000
@@ -448,12 +448,14 @@ def check_text(text: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
         return "empty"
     if len(text) > max_chars:
         return "too_long"
-    letters = _LETTER_RE.findall(text)
-    if not letters:
+    if not _LETTER_RE.search(text):
         return "empty"
-    latin = sum(1 for ch in letters if ch.isascii() or "\u00c0" <= ch <= "\u024f")
-    if latin / len(letters) < 0.5:
-        return "not_english"
+    # Every letter of an ASCII text is Latin: only other texts need their letters counted.
+    if not text.isascii():
+        letters = _LETTER_RE.findall(text)
+        latin = sum(1 for ch in letters if ch.isascii() or "\u00c0" <= ch <= "\u024f")
+        if latin / len(letters) < 0.5:
+            return "not_english"
     words = _WORD_RE.findall(text.lower())
     if len(words) >= MIN_WORDS_FOR_LANGUAGE_CHECK:
         # Terse English ("great prices, friendly staff") has few function words, so
@@ -527,6 +529,14 @@ def clause_root(tok: Any) -> Any:
     return cur
 
 
+def _sentence_bounds(length: int, sents: Iterable[Any]) -> list[tuple[int, int]]:
+    """(start, end) of the sentence around each token, by token index."""
+    bounds: list[tuple[int, int]] = [(0, 0)] * length
+    for sent in sents:
+        bounds[sent.start : sent.end] = [(sent.start, sent.end)] * (sent.end - sent.start)
+    return bounds
+
+
 def clause_span(tok: Any) -> Any:
     """The clause around a token, without the coordinated clauses hanging off it."""
     root = clause_root(tok)
@@ -537,11 +547,7 @@ def clause_span(tok: Any) -> Any:
         return hit
     bounds = doc.user_data.get("vb_sent_bounds")
     if bounds is None:
-        bounds = {}
-        for sent in doc.sents:
-            for i in range(sent.start, sent.end):
-                bounds[i] = (sent.start, sent.end)
-        doc.user_data["vb_sent_bounds"] = bounds
+        bounds = doc.user_data["vb_sent_bounds"] = _sentence_bounds(len(doc), doc.sents)
     sent_start, sent_end = bounds[tok.i]
     lo = max(root.left_edge.i, sent_start)
     hi = min(root.right_edge.i, sent_end - 1)
@@ -626,12 +632,21 @@ def _context_words(tok: Any) -> list[str]:
 
 @lru_cache(maxsize=64)
 def _lexicon_patterns(lexicon: BrandLexicon) -> tuple[tuple[str, tuple[str, ...], bool], ...]:
+    """(name to report, lower-case words to find, is a competitor) for each term of the lexicon.
+
+    The brand's aliases ("H&L", "Hearth and Loom") report the brand's own name (its first term),
+    so every way of naming it counts as one brand. A possessive ending is no part of the words
+    looked for: spaCy splits "Marlowe's" into "Marlowe" + "'s", and "Marlowe" alone is the same shop.
+    """
     out = []
+    brand_name = lexicon.brand_terms[0] if lexicon.brand_terms else ""
     for terms, competitor in ((lexicon.brand_terms, False), (lexicon.competitor_terms, True)):
         for term in terms:
-            words = tuple(w for w in re.findall(r"[\w'&\-]+", term.lower()) if w)
+            words = [w for w in re.findall(r"[\w'’&\-]+", term.lower()) if w]
+            if words and len(words[-1]) > 2 and words[-1][-2:] in ("'s", "’s"):
+                words[-1] = words[-1][:-2]
             if words:
-                out.append((term, words, competitor))
+                out.append((term if competitor else brand_name, tuple(words), competitor))
     # Longest first so "ACME Stores" wins over "ACME".
     return tuple(sorted(out, key=lambda p: -len(p[1])))
 
@@ -640,11 +655,16 @@ def _find_mentions(doc: Any, lexicon: BrandLexicon) -> list[tuple[str, bool, Any
     patterns = _lexicon_patterns(lexicon)
     if not patterns:
         return []
-    lowers = [t.lower_ for t in doc]
-    # Where each word occurs, so a term is only compared where its first word stands.
+    lowers = sa._doc_strings(doc).lowers
+    if any(len(w) > 1 and w[-1] == "." for w in lowers):
+        # spaCy leaves a sentence's full stop on a short name it takes for an abbreviation ("HnL.").
+        lowers = [w[:-1] if len(w) > 1 and w[-1] == "." else w for w in lowers]
+    # Where each term's first word occurs, so a term is only compared where it can start.
+    firsts = {words[0] for _, words, _ in patterns}
     positions: dict[str, list[int]] = {}
     for i, word in enumerate(lowers):
-        positions.setdefault(word, []).append(i)
+        if word in firsts:
+            positions.setdefault(word, []).append(i)
     taken: set[int] = set()
     found: list[tuple[str, bool, Any]] = []
     for term, words, competitor in patterns:
@@ -689,19 +709,32 @@ def _span_score(span: Any, by_token: dict[int, float]) -> float:
     return sum(v for i, v in by_token.items() if span.start <= i < span.end)
 
 
-def _clean_chunk(chunk: Any, pii_chars: set[int]) -> str:
-    toks = [
-        t for t in chunk if not (t.pos_ in ("DET", "PRON") or t.is_punct or t.is_stop and t.i == chunk.start)
-    ]
-    if not toks or any(t.idx in pii_chars for t in toks) or toks[-1].pos_ not in ("NOUN", "PROPN"):
+def _clean_chunk(chunk: Any, pii_chars: set[int], strings: Any) -> str:
+    """A noun chunk without determiners, pronouns, punctuation or a leading stop word ("" if none is left)."""
+    pos, lowers = strings.pos, strings.lowers
+    doc = chunk.doc
+    toks = []
+    for i in range(chunk.start, chunk.end):
+        if pos[i] in ("DET", "PRON"):
+            continue
+        t = doc[i]
+        if not (t.is_punct or t.is_stop and i == chunk.start):
+            toks.append(t)
+    if not toks or any(t.idx in pii_chars for t in toks) or pos[toks[-1].i] not in ("NOUN", "PROPN"):
         return ""
-    return " ".join(t.lower_ for t in toks)
+    return " ".join(lowers[t.i] for t in toks)
 
 
 def enrich_doc(
-    doc: Any, *, lexicon: BrandLexicon, domain: Mapping[str, float] | None = None
+    doc: Any, *, lexicon: BrandLexicon, domain: Mapping[str, float] | None = None, text: str | None = None
 ) -> PostEnrichment:
-    """Everything we derive from one parsed post (`domain`: a community's learned word valences)."""
+    """Everything we derive from one parsed post (`domain`: a community's learned word valences).
+
+    `text`, the text the Doc was parsed from, spares re-joining it from the tokens.
+    """
+    # Doc.text re-joins every token on each access, so it is read once, with the tokens' strings.
+    strings = sa._doc_strings(doc, text)
+    text = strings.text
     found_mentions = _find_mentions(doc, lexicon)
     # Brand and competitor names are what clients need to read, not personal data.
     brand_chars = {c for _, _, span in found_mentions for c in range(span.start_char, span.end_char)}
@@ -714,26 +747,29 @@ def enrich_doc(
     for start, end, _ in pii:
         pii_chars.update(range(start, end))
 
-    # Doc.text re-joins every token on each access, so read it once.
-    text = doc.text
-
     def phrase(span: Any) -> str:
         # Phrases are shown to clients, so they are cut from the redacted text.
         return _redacted_range(text, span.start_char, span.end_char, pii)
 
     toks = list(doc)
-    lemmas = [t.lemma_.lower() for t in toks]
+    lemmas, lowers, pos = strings.lemmas_lower, strings.lowers, strings.pos
     sents = list(doc.sents)
-    doc.user_data["vb_sent_bounds"] = {
-        i: (sent.start, sent.end) for sent in sents for i in range(sent.start, sent.end)
-    }
+    doc.user_data["vb_sent_bounds"] = _sentence_bounds(len(toks), sents)
     valences = sa.doc_valences(doc, sents=sents, domain=domain)
+    if found_mentions:
+        # A name is not an opinion: "Loom" in "Hearth & Loom" or "Tandem" score nothing.
+        named = {i for _, _, span in found_mentions for i in range(span.start, span.end)}
+        valences = [v for v in valences if v.token_i not in named]
     by_token = {v.token_i: v.value for v in valences}
     post_score = sa.score_valences(valences, text)
 
     # Every noun counts for theming ("wine" in "wine list" says what the post is about),
     # but a compound's modifier is not an aspect of its own in the sentiment read-out.
-    nouns: dict[int, str] = {t.i: aspect_phrase(t) for t in toks if is_aspect_token(t, pii_chars)}
+    nouns: dict[int, str] = {
+        i: aspect_phrase(toks[i])
+        for i, p in enumerate(pos)
+        if p == "NOUN" and is_aspect_token(toks[i], pii_chars)
+    }
     aspects: dict[int, str] = {i: name for i, name in nouns.items() if not is_compound_part(toks[i])}
 
     # Attribute each sentiment word to what it is about.
@@ -759,13 +795,14 @@ def enrich_doc(
 
     # Relevance stance.
     rel_cues: list[tuple[float, Any]] = []
-    for tok, lemma in zip(toks, lemmas, strict=True):
+    for i, lemma in enumerate(lemmas):
         if lemma in RELEVANCE_POSITIVE:
             polarity = 1.0
         elif lemma in RELEVANCE_NEGATIVE:
             polarity = -1.0
         else:
             continue
+        tok = toks[i]
         if lemma in RELEVANCE_NEEDS_ME and not _aimed_at_me(tok):
             continue
         if sa.is_negated(tok):
@@ -779,14 +816,15 @@ def enrich_doc(
 
     # Brand-perception dimensions, one signal per dimension, from its strongest cue.
     dims: dict[str, tuple[float, str, float]] = {}
-    for tok, lemma in zip(toks, lemmas, strict=True):
-        names = list(_CUE_TO_DIMENSIONS.get(lemma, ()))
-        if not names and lemma in ("know", "get") and any(c.lower_ in ("me", "us") for c in tok.children):
-            names = ["understanding_me"]
-        if not names and tok.lower_ == "need" and tok.pos_ == "NOUN":
-            names = ["understanding_me"]
+    for i, lemma in enumerate(lemmas):
+        names = _CUE_TO_DIMENSIONS.get(lemma, ())
+        if not names and lemma in ("know", "get") and any(c.lower_ in ("me", "us") for c in toks[i].children):
+            names = ("understanding_me",)
+        if not names and lowers[i] == "need" and pos[i] == "NOUN":
+            names = ("understanding_me",)
         if not names:
             continue
+        tok = toks[i]
         clause = clause_span(tok)
         score = _span_score(clause, by_token)
         for name in names:
@@ -819,7 +857,7 @@ def enrich_doc(
 
     noun_phrases: list[str] = []
     for chunk in doc.noun_chunks:
-        cleaned = _clean_chunk(chunk, pii_chars)
+        cleaned = _clean_chunk(chunk, pii_chars, strings)
         if cleaned and cleaned not in noun_phrases:
             noun_phrases.append(cleaned)
     # Key phrases: the noun phrases that carry an opinion first, then multi-word ones.
@@ -867,8 +905,11 @@ def enrich_doc(
             if w != head_lemma and w.isalpha():
                 add(f"{head_lemma}~{w}")
     stops = _stop_words()
-    for i, (tok, w) in enumerate(zip(toks, lemmas, strict=True)):
-        if tok.pos_ not in ("ADJ", "VERB") or i in nouns or i in attached or tok.idx in pii_chars:
+    for i, w in enumerate(lemmas):
+        if pos[i] not in ("ADJ", "VERB") or i in nouns or i in attached:
+            continue
+        tok = toks[i]
+        if tok.idx in pii_chars:
             continue
         if (
             not tok.is_stop
@@ -936,5 +977,5 @@ def enrich_texts(
             todo.append(n)
     docs = nlp.pipe((texts[n] for n in todo), batch_size=batch_size)
     for n, doc in zip(todo, docs, strict=True):
-        results[n] = enrich_doc(doc, lexicon=lexicon, domain=domain)
+        results[n] = enrich_doc(doc, lexicon=lexicon, domain=domain, text=texts[n])
     return [r for r in results if r is not None]

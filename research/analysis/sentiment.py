@@ -148,10 +148,23 @@ PHRASAL: dict[str, tuple[tuple[str, float], ...]] = {
 }
 # "go elsewhere", "take your business somewhere else": advice (or a decision) to leave.
 LEAVE_VERBS = frozenset({"go", "look", "shop", "take", "try", "move", "switch", "head"})
+# What a customer was owed arriving, answering or working: denied ("the parcel never arrived",
+# "nobody answered", "the app doesn't load"), a complaint in any trade. Done by the provider...
+FULFIL_VERBS = frozenset(
+    {"arrive", "come", "show", "respond", "reply", "answer", "work", "load", "deliver", "fix"}
+)
+# ...or received by the customer ("I never received a refund", "we didn't get our order").
+RECEIVE_VERBS = frozenset({"receive", "get"})
+# "not what I ordered", "not what we paid for": what came is not what was asked for.
+ASKED_VERBS = frozenset({"want", "expect", "order", "ask", "pay", "request"})
 PATTERN_LEMMAS = frozenset(
     {"go", "come", "be", "return", "head", "visit", "try", "check", "have", "stick", "wait", "stay", "save"}
     | LEAVE_VERBS
     | set(PHRASAL)
+    | FULFIL_VERBS
+    | RECEIVE_VERBS
+    | ASKED_VERBS
+    | {"nothing"}
 )
 # "will be back", "keep coming back", "would return": a customer who means to come back.
 RETURN_VERBS = frozenset({"go", "come", "be", "return", "head", "visit"})
@@ -302,13 +315,19 @@ class Valence:
     value: float  # after negation, intensity and clause weighting
 
 
+def _not_only(tok: Any) -> bool:
+    """ "Not only is it fast, it is free": "not only" adds, it denies nothing."""
+    doc = tok.doc
+    return tok.lower_ == "not" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "only"
+
+
 def _has_negator(tok: Any) -> bool:
     for child in tok.children:
         if (
             child.dep_ == "neg"
             or child.lower_ in NEGATORS
             and child.dep_ in ("advmod", "det", "neg", "preconj")
-        ):
+        ) and not _not_only(child):
             return True
         # "nothing/nobody was good": a negative pronoun as the subject negates the clause.
         if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ in ("nothing", "nobody", "none", "noone"):
@@ -322,7 +341,7 @@ def is_negated(tok: Any) -> bool:
         # A sentence adverb ("Honestly, it is not bad") is outside the clause's negation
         # unless the negation comes first ("not exactly helpfully").
         return any(
-            (c.dep_ == "neg" or c.lower_ in NEGATORS) and c.i < tok.i
+            (c.dep_ == "neg" or c.lower_ in NEGATORS) and c.i < tok.i and not _not_only(c)
             for c in (*tok.children, *tok.head.children)
         )
     cur = tok
@@ -368,6 +387,14 @@ def is_negated(tok: Any) -> bool:
             continue
         return False
     return False
+
+
+def _to_die_for(tok: Any) -> bool:
+    """ "a view to die for": the idiom is high praise (a stranded "for" after an infinitive "die")."""
+    children = list(tok.children)
+    return any(c.lower_ == "to" and c.dep_ == "aux" for c in children) and any(
+        c.lower_ == "for" and c.dep_ == "prep" and not any(True for _ in c.children) for c in children
+    )
 
 
 def _is_booster_use(tok: Any, boosters: dict[str, float]) -> bool:
@@ -451,6 +478,8 @@ def _base_valence(
             return None  # already scored on its prefix
     if tok.pos_ in ("NOUN", "PROPN") and word == "support":
         return None  # "contacted support": a department; the verb ("they support me") still counts
+    if word == "die" and _to_die_for(tok):
+        return 2.5
     val = lex.get(word)
     if val is None and tok.pos_ in ("NOUN", "VERB", "ADJ", "ADV"):
         val = lex.get(tok.lemma_.lower())
@@ -520,19 +549,74 @@ def _too_excess(tok: Any) -> float | None:
     return None
 
 
+# The words and lemmas that can start a clause weighting in `_clause_weights`: every other token skips its checks.
+_CLAUSE_MARKERS = CONTRAST_FORWARD | CONCESSIVE | CONDITIONAL
+_CLAUSE_MARKER_LEMMAS = frozenset({"expect", "anticipate", "hope", "wish"})
+
+
+# Strings by their spaCy hash (or part-of-speech id), shared by every Doc: a dict lookup is
+# cheaper than the StringStore's decoding a new str each time. Bounded, as words keep coming.
+_STRINGS: dict[int, str] = {}
+_STRINGS_MAX = 200_000
+
+
+class _DocStrings:
+    """The strings sentence scoring reads of every token of a Doc, read once per Doc.
+
+    Each `tok.lower_` or `tok.lemma_` builds a new Python string and each `doc[i]` a new
+    Token, so scans over every token read these lists instead; Tokens are made only for
+    the few tokens a rule looks at more closely. Holds no Token (no reference cycle).
+    `text` is the Doc's text when the caller has it (spaCy's tokenization keeps it whole).
+    """
+
+    __slots__ = ("lowers", "lemmas", "lemmas_lower", "pos", "text", "no_det_heads")
+
+    def __init__(self, doc: Any, text: str | None = None) -> None:
+        if len(_STRINGS) > _STRINGS_MAX:
+            _STRINGS.clear()
+        columns = doc.to_array(["LOWER", "LEMMA", "POS"]).T.tolist()
+        try:
+            self.lowers, self.lemmas, self.pos = (list(map(_STRINGS.__getitem__, keys)) for keys in columns)
+        except KeyError:  # words not seen before: the slow way, remembering them
+            store = doc.vocab.strings
+            self.lowers, self.lemmas, self.pos = ([_string(key, store) for key in keys] for keys in columns)
+        self.lemmas_lower = [lemma.lower() for lemma in self.lemmas]
+        self.text = doc.text if text is None else text
+        # Nouns with a "no" determiner: the only nouns outside PATTERN_LEMMAS `_complaint` scores.
+        self.no_det_heads = frozenset(
+            doc[i].head.i for i, low in enumerate(self.lowers) if low == "no" and doc[i].dep_ == "det"
+        )
+
+
+def _string(key: int, store: Any) -> str:
+    string = _STRINGS.get(key)
+    if string is None:
+        string = _STRINGS[key] = store[key]
+    return string
+
+
+def _doc_strings(doc: Any, text: str | None = None) -> _DocStrings:
+    strings = doc.user_data.get("vb_strings")
+    if strings is None:
+        strings = doc.user_data["vb_strings"] = _DocStrings(doc, text)
+    return strings
+
+
 def _clause_weights(sent: Any) -> dict[int, float]:
     """Weights per token: contrast lowers what comes before "but", conditions and questions damp."""
-    weights = {t.i: 1.0 for t in sent}
-    for t in sent:
-        low = t.lower_
-        if (
-            low in CONTRAST_FORWARD
-            and t.dep_ in ("cc", "advmod", "mark")
-            and t.i > sent.start
-            and low != "though"
-        ):
-            for u in sent:
-                weights[u.i] *= 0.5 if u.i < t.i else 1.5
+    strings = _doc_strings(sent.doc)
+    lowers, lemmas = strings.lowers, strings.lemmas
+    start, end = sent.start, sent.end
+    weights = dict.fromkeys(range(start, end), 1.0)
+    doc = sent.doc
+    for i in range(start, end):
+        low = lowers[i]
+        if low not in _CLAUSE_MARKERS and lemmas[i] not in _CLAUSE_MARKER_LEMMAS:
+            continue  # none of the branches below can apply
+        t = doc[i]
+        if low in CONTRAST_FORWARD and t.dep_ in ("cc", "advmod", "mark") and i > start and low != "though":
+            for u in range(start, end):
+                weights[u] *= 0.5 if u < i else 1.5
         elif low in CONCESSIVE and t.dep_ in ("mark", "prep"):
             clause = t.head if t.dep_ == "mark" else t
             for u in clause.subtree:
@@ -540,19 +624,20 @@ def _clause_weights(sent: Any) -> dict[int, float]:
         elif low in CONDITIONAL and t.dep_ == "mark":
             for u in t.head.subtree:
                 weights[u.i] *= 0.3
-        elif t.lemma_ in ("expect", "anticipate", "hope") and t.pos_ == "VERB":
+        elif lemmas[i] in ("expect", "anticipate", "hope") and t.pos_ == "VERB":
             # "expecting outstanding pizza": what was expected is not what happened.
             for c in t.children:
                 if c.dep_ in ("dobj", "ccomp", "xcomp"):
                     for u in c.subtree:
                         weights[u.i] *= 0.3
-        elif t.lemma_ == "wish" and t.pos_ == "VERB":
+        elif lemmas[i] == "wish" and t.pos_ == "VERB":
             # "I wish they had better staff": what is wished for is missing.
             for c in t.children:
                 if c.dep_ in ("ccomp", "xcomp"):
                     for u in c.subtree:
                         weights[u.i] *= -0.3
-    if sent.text.rstrip().endswith("?"):
+    # The sentence's text is that stretch of the Doc's (Span.text re-joins its tokens).
+    if strings.text[sent.start_char : sent.end_char].rstrip().endswith("?"):
         for i in weights:
             weights[i] *= 0.5
     return weights
@@ -568,17 +653,25 @@ def _counterfactual(tok: Any) -> bool:
 
 
 def _prohibition(tok: Any) -> bool:
-    """ "Don't waste your money", "don't bother": a negated imperative of a bad thing is a warning."""
+    """ "Don't waste your money", "don't bother": a negated imperative of a bad thing is a warning.
+
+    So is the same advice in the first person: "I wouldn't waste your time", "we wouldn't bother".
+    """
     verb = tok if tok.pos_ in ("VERB", "AUX") else tok.head
-    return (
-        verb.tag_ == "VB"
-        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
-        and any(c.dep_ == "aux" and c.lower_ in ("do", "don't") for c in verb.children)
-    )
+    if verb.tag_ != "VB":
+        return False
+    auxes = {c.lower_ for c in verb.children if c.dep_ == "aux"}
+    subjects = {c.lower_ for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")}
+    if not subjects:
+        return bool(auxes & {"do", "don't"})
+    return bool(auxes & {"would", "'d"}) and bool(subjects & {"i", "we"})
 
 
 def _emphatic(tok: Any) -> bool:
     if any(c.lower_ in ("so", "such") for c in tok.children):
+        return True
+    # "couldn't be worse", "can't get any slower": a denied worsening is the worst there is.
+    if _comparative(tok) and _modal_aux(tok, {"could", "can", "ca"}):
         return True
     # "can't say enough good things", "can't recommend them enough": denial of a limit.
     if any(c.lower_ == "enough" for t in (tok, tok.head) for c in t.children):
@@ -635,8 +728,17 @@ def _comparative(tok: Any) -> bool:
 
 
 def _unsurpassable(tok: Any) -> bool:
-    """ "couldn't be happier", "could not have been nicer": a denied improvement is top praise."""
-    return _comparative(tok) and _modal_aux(tok, {"could", "can", "ca"}) and is_negated(tok)
+    """ "couldn't be happier", "could not have been nicer": a denied improvement is top praise.
+
+    So is one said of the thing: "I can't imagine a friendlier team", "couldn't find a better price".
+    """
+    if not _comparative(tok):
+        return False
+    held = tok.head.head if tok.dep_ == "amod" and tok.head.dep_ == "dobj" else tok.head
+    modal = any(
+        c.dep_ == "aux" and c.lower_ in ("could", "can", "ca") for cand in (tok, held) for c in cand.children
+    )
+    return modal and is_negated(tok)
 
 
 def _no_longer(tok: Any) -> bool:
@@ -700,14 +802,70 @@ def _complaint(tok: Any) -> float | None:
             return value
     if _save_warning(tok):
         return -1.5
+    shortfall = _shortfall(tok, lemma, subj)
+    if shortfall is not None:
+        return shortfall
     if (
         tok.pos_ == "NOUN"
         and any(c.lower_ == "no" and c.dep_ == "det" for c in tok.children)
-        and tok.dep_ in ("attr", "dobj")
-        and tok.head.lemma_ in ("be", "have")
+        and (tok.dep_ in ("attr", "dobj") and tok.head.lemma_ in ("be", "have") or _fragment(tok))
         and tok.lower_ not in lexicon()[0]
+        # A plural reports incidents that did not happen ("we had no issues", "no fees, no
+        # bugs"): praise as often as not, so it is left unscored rather than read as a complaint.
+        and tok.tag_ != "NNS"
     ):
-        return -0.7  # "there was no atmosphere", "they had no record of it"
+        # "there was no atmosphere", "they had no record of it", "No reply, no refund.": something
+        # missing. The "no" negates the noun, so the caller's negation turns this into -0.7.
+        return 0.7
+    return None
+
+
+def _fragment(tok: Any) -> bool:
+    """A noun said on its own, without a verb: "No reply.", "No refund, no apology."""
+    if tok.dep_ == "ROOT":
+        return True
+    return tok.dep_ in ("appos", "conj") and tok.head.pos_ == "NOUN" and _fragment(tok.head)
+
+
+def _shortfall(tok: Any, lemma: str, subj: set[str]) -> float | None:
+    """What the customer got fell short of what was owed, asked for or expected.
+
+    Returned as the plain reading: the caller flips it when the word is negated, so a
+    frame that only exists under negation ("never arrived") returns the positive value.
+    """
+    if tok.pos_ == "PRON" and lemma == "nothing":
+        # "it is nothing like the pictures" (but "there's nothing like it" is praise)
+        if (
+            tok.dep_ == "attr"
+            and any(c.dep_ == "prep" and c.lower_ == "like" for c in tok.children)
+            and not any(c.dep_ == "expl" for c in tok.head.children)
+        ):
+            return -1.0
+        return None
+    if tok.pos_ != "VERB":
+        return None
+    children = list(tok.children)
+    negated = is_negated(tok)
+    if lemma in ASKED_VERBS and any(c.lower_ == "what" and c.dep_ == "dobj" for c in children):
+        if negated:
+            return 1.0  # "not what I wanted"
+        if tok.dep_ in ("ccomp", "relcl") and _has_negator(tok.head):
+            return -1.0  # "this is not what I ordered": the negation is on the copula
+        return None
+    if lemma == "expect" and not negated:
+        # "I expected more", "expected better for the price"
+        if any(c.dep_ in ("dobj", "advmod") and c.lower_ in ("more", "better") for c in children):
+            return -1.0
+        return None
+    if not negated or any(c.dep_ == "xcomp" for c in children):
+        return None  # "didn't get to try it" is a missed chance, not a missed delivery
+    personal = bool(subj & {"i", "we"})
+    if lemma == "get" and any(c.lower_ == "enough" for c in children):
+        return -1.5  # "can't get enough": the caller's negation makes it praise
+    if lemma in RECEIVE_VERBS and personal and any(c.dep_ == "dobj" for c in children):
+        return 0.6
+    if lemma in FULFIL_VERBS and not personal:
+        return 0.6
     return None
 
 
@@ -767,8 +925,10 @@ def sentence_valences(
     """
     lex, boosters = lexicon()
     weights = _clause_weights(sent)
+    strings = _doc_strings(sent.doc)
+    lowers = strings.lowers
     out: list[Valence] = []
-    for tok in sent:
+    for i, tok in enumerate(sent, sent.start):
         val = _base_valence(tok, lex, boosters, domain)
         if val is None:
             val = _too_excess(tok)
@@ -779,17 +939,22 @@ def sentence_valences(
             if val > 0 and any(c.lower_ == "too" and c.dep_ == "advmod" for c in tok.children):
                 # "too sweet", "too friendly": praise turned into excess.
                 val = -abs(val) * 0.5
-            elif tok.lower_ in LUKEWARM and any(c.lower_ in ("just", "only", "merely") for c in tok.children):
+            elif lowers[i] in LUKEWARM and any(c.lower_ in ("just", "only", "merely") for c in tok.children):
                 val = -0.6  # "just OK", "only average"
         if val > 0 and _unsurpassable(tok):
-            out.append(Valence(tok.i, (val + BOOST) * weights[tok.i] * lead_weight))
+            out.append(Valence(i, (val + BOOST) * weights[i] * lead_weight))
             continue
-        if val < 0 and _comparative(tok) and _modal_aux(tok, {"could", "might"}) and not is_negated(tok):
-            # "could be worse": faint praise, not a complaint.
-            out.append(Valence(tok.i, -val * 0.3 * weights[tok.i] * lead_weight))
-            continue
+        negated = None  # is_negated(tok), worked out at most once
+        if val < 0 and _comparative(tok) and _modal_aux(tok, {"could", "might"}):
+            negated = is_negated(tok)
+            if not negated:
+                # "could be worse": faint praise, not a complaint.
+                out.append(Valence(i, -val * 0.3 * weights[i] * lead_weight))
+                continue
+        if negated is None:
+            negated = is_negated(tok)
         # "never been treated so rudely", "never had such good food": emphasis, not denial.
-        if is_negated(tok) and not _emphatic(tok):
+        if negated and not _emphatic(tok):
             if val > 0:
                 val *= N_SCALAR
             elif not _prohibition(tok):
@@ -803,13 +968,21 @@ def sentence_valences(
             val *= -0.3
         if _no_longer(tok):
             val *= -0.5
-        out.append(Valence(tok.i, val * weights[tok.i] * lead_weight))
-    has_again = any(t.lower_ == "again" for t in sent)
-    for tok in sent:
-        # Cheap gate: only a few verbs (or "again", or "no <noun>") can start these patterns.
-        lemma = tok.lemma_.lower()
-        if lemma not in PATTERN_LEMMAS and not (has_again and tok.pos_ == "VERB") and tok.pos_ != "NOUN":
+        out.append(Valence(i, val * weights[i] * lead_weight))
+    start, end = sent.start, sent.end
+    has_again = "again" in lowers[start:end]
+    lemmas, pos, no_det_heads = strings.lemmas_lower, strings.pos, strings.no_det_heads
+    doc = sent.doc
+    for i in range(start, end):
+        # Cheap gate: only a few verbs, any verb with "again", or a noun with "no" (`_complaint`)
+        # can start these patterns (`_return_intent` reads verbs only).
+        if (
+            lemmas[i] not in PATTERN_LEMMAS
+            and not (has_again and pos[i] == "VERB")
+            and not (pos[i] == "NOUN" and i in no_det_heads)
+        ):
             continue
+        tok = doc[i]
         val = _return_intent(tok)
         if val is None:
             val = _complaint(tok)
@@ -817,7 +990,7 @@ def sentence_valences(
             continue
         if is_negated(tok):
             val *= -1.0
-        out.append(Valence(tok.i, val * weights[tok.i] * lead_weight))
+        out.append(Valence(i, val * weights[i] * lead_weight))
     return out
 
 

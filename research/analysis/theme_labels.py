@@ -35,6 +35,12 @@ NAME_PREFIX_SHARE = 0.6
 SCAN_MAX_POSTS = 300
 # Share of a theme's positive and negative posts that makes it lean one way.
 OPINION_LEAN = 0.6
+# A word kept before the aspect in an earlier label stays while it is still written there this often:
+# half the share that makes it part of the name, so a label does not flip at the threshold.
+NAME_PREFIX_KEEP_SHARE = NAME_PREFIX_SHARE / 2
+# A word is written with capitals ("iPhone", "IKEA") when this share of its uses inside a sentence
+# (where ordinary words are lower case) have them.
+CAPITALISED_SHARE = 2 / 3
 
 QUOTE_LIMIT = 5
 QUOTE_MIN_WORDS = 8
@@ -86,8 +92,15 @@ _LINKING = frozenset(
 _NEGATIONS = frozenset({"not", "never", "no", "hardly", "barely", "nothing", "nobody"})
 _SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "est", "'s", "s'")
 
-# Redaction placeholders ("[NAME]"), words, numbers and other characters, in that order.
-_TOKEN_RE = re.compile(r"\[[A-Z_]+\]|[A-Za-z][A-Za-z'’\-]*|\d[\d.,:]*|\S")
+# Redaction placeholders ("[NAME]"), words (with "&" inside, as in "H&L"), numbers and other
+# characters, in that order.
+_TOKEN_RE = re.compile(r"\[[A-Z_]+\]|[A-Za-z](?:[A-Za-z'’\-]|&(?=[A-Za-z]))*|\d[\d.,:]*|\S")
+# What may open a sentence or a quoted phrase, after which a capital says nothing about the word.
+_OPENERS = frozenset(".!?:;\"“”‘'(…•*-–—")
+# A word as a label writes it.
+_WORD_RE = re.compile(r"[A-Za-z](?:[A-Za-z'\-]|&(?=[A-Za-z]))*")
+# The " (2)" that tells apart labels that would otherwise be the same.
+_LABEL_NUMBER_RE = re.compile(r" \(\d+\)$")
 _SENTENCE_RE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)]*|\n|$)")
 
 
@@ -206,7 +219,7 @@ class _Head:
     """A theme's main aspect and how its posts write it."""
 
     def __init__(self, unit: tuple[str, ...], members: Sequence[int], corpus: LabelCorpus) -> None:
-        self.unit = unit
+        self.unit = self.base = unit
         self.term = " ".join(unit)
         forms: Counter[str] = Counter()
         before: Counter[str] = Counter()
@@ -223,15 +236,36 @@ class _Head:
         # A word nearly always written before the aspect is part of its name ("changing rooms"),
         # unless it is something said of it ("slow delivery") or a function word.
         word, n = _surface(before, ""), before.most_common(1)[0][1] if before else 0
+        self.prefix, self.prefix_share = "", 0.0
+        self.prefix_posts = n
         if (
             word
-            and n >= max(3, NAME_PREFIX_SHARE * sum(forms.values()))
             and word.isalpha()
             and word not in _stop_words()
             and not any(word_matches(word, c) for a, c in corpus.pairs if a == unit[-1])
         ):
-            self.unit = (word, *unit)
-            self.written = f"{word} {self.written}"
+            self.prefix, self.prefix_share = word, n / max(1, sum(forms.values()))
+            if n >= max(3, NAME_PREFIX_SHARE * sum(forms.values())):
+                self.unit = (word, *unit)
+                self.written = f"{word} {self.written}"
+
+    def names(self, words: Sequence[str]) -> bool:
+        """Whether `words` (lower case) are this aspect's name, with or without the word usually
+        written before it, as long as that word still is (not every time) written before it."""
+        # "Service" still names a theme now about "customer service".
+        if _writes(words, self.base) or len(self.base) > 1 and _writes(words, self.base[-1:]):
+            return True
+        return (
+            len(words) == len(self.base) + 1
+            and words[0] == self.prefix
+            and self.prefix_posts >= 2
+            and self.prefix_share >= NAME_PREFIX_KEEP_SHARE
+            and _writes(words[1:], self.base)
+        )
+
+
+def _writes(words: Sequence[str], unit: Sequence[str]) -> bool:
+    return len(words) == len(unit) and bool(_find_unit(words, unit))
 
 
 def _head_units(terms: Sequence[str], members: Sequence[int], corpus: LabelCorpus) -> list[tuple[str, ...]]:
@@ -269,8 +303,8 @@ def _lean(mix: Counter[str]) -> str:
     return ""
 
 
-def _opinion_label(head: _Head, members: Sequence[int], corpus: LabelCorpus) -> str | None:
-    """The head aspect with what is most typically said of it in this theme, as written."""
+def _opinions(head: _Head, members: Sequence[int], corpus: LabelCorpus) -> list[str]:
+    """What is typically said of the head aspect in this theme (lemmas), most typical first."""
     last = head.unit[-1]
     naming = corpus.docs_with.get(last, set())
     with_head = [d for d in members if d in naming]
@@ -295,17 +329,31 @@ def _opinion_label(head: _Head, members: Sequence[int], corpus: LabelCorpus) -> 
         precision = corpus.pairs[(last, ctx)] / max(1, corpus.context_totals[ctx])
         if precision >= OPINION_MIN_PRECISION:
             ranked.append((-n * precision, ctx))
-    for _, ctx in sorted(ranked):
-        phrases: Counter[str] = Counter()
-        saying = [d for d in with_head if (last, ctx) in corpus.doc_pairs[d]]
-        for d in _evenly(saying, SCAN_MAX_POSTS):
-            for seg in _segments(corpus.docs[d].text):
-                spots = [i for i, w in enumerate(seg) if word_matches(w, ctx)]
-                for hit in _find_unit(seg, head.unit):
-                    for k in spots:
-                        phrase = _opinion_phrase(seg, hit, k)
-                        if phrase:
-                            phrases[phrase.lower()] += 1
+    return [ctx for _, ctx in sorted(ranked)]
+
+
+def _opinion_phrases(
+    head: _Head, ctx: str, members: Sequence[int], corpus: LabelCorpus, unit: tuple[str, ...] | None = None
+) -> Counter[str]:
+    """How often the posts saying `ctx` of the head write each phrase of the two (lower case)."""
+    last = head.unit[-1]
+    phrases: Counter[str] = Counter()
+    saying = [d for d in members if (last, ctx) in corpus.doc_pairs[d]]
+    for d in _evenly(saying, SCAN_MAX_POSTS):
+        for seg in _segments(corpus.docs[d].text):
+            spots = [i for i, w in enumerate(seg) if word_matches(w, ctx)]
+            for hit in _find_unit(seg, unit or head.unit):
+                for k in spots:
+                    phrase = _opinion_phrase(seg, hit, k)
+                    if phrase:
+                        phrases[phrase.lower()] += 1
+    return phrases
+
+
+def _opinion_label(head: _Head, members: Sequence[int], corpus: LabelCorpus) -> str | None:
+    """The head aspect with what is most typically said of it in this theme, as written."""
+    for ctx in _opinions(head, members, corpus):
+        phrases = _opinion_phrases(head, ctx, members, corpus)
         if phrases:
             best = _surface(phrases, "")
             if phrases[best] >= 2 and len(best) <= LABEL_MAX_CHARS:
@@ -313,8 +361,7 @@ def _opinion_label(head: _Head, members: Sequence[int], corpus: LabelCorpus) -> 
     return None
 
 
-def theme_label(terms: Sequence[str], members: Sequence[int], corpus: LabelCorpus, used: set[str]) -> str:
-    """A short readable phrase for a theme, distinct (ignoring case) from the labels in `used`."""
+def _theme_heads(terms: Sequence[str], members: Sequence[int], corpus: LabelCorpus) -> list[_Head]:
     heads: list[_Head] = []
     for unit in _head_units(terms, members, corpus):
         head = _Head(unit, members, corpus)
@@ -323,6 +370,19 @@ def theme_label(terms: Sequence[str], members: Sequence[int], corpus: LabelCorpu
             head = _Head(unit[-1:], members, corpus)
         if head.written and head.written not in {h.written for h in heads}:
             heads.append(head)
+    return heads
+
+
+def theme_label(
+    terms: Sequence[str],
+    members: Sequence[int],
+    corpus: LabelCorpus,
+    used: set[str],
+    casing: LabelCasing | None = None,
+) -> str:
+    """A short readable phrase for a theme, distinct (ignoring case) from the labels in `used`."""
+    casing = casing or LabelCasing(corpus)
+    heads = _theme_heads(terms, members, corpus)
     candidates: list[str] = []
     if heads:
         main = heads[0]
@@ -344,11 +404,11 @@ def theme_label(terms: Sequence[str], members: Sequence[int], corpus: LabelCorpu
     candidates.extend(t for t in terms[:3] if "~" not in t and " " not in t)
     taken = {u.lower() for u in used}
     for candidate in candidates:
-        label = _capitalise(candidate)
+        label = casing.apply(candidate)
         if len(label) <= LABEL_MAX_CHARS and label.lower() not in taken:
             used.add(label)
             return label
-    base = _capitalise(candidates[0] if candidates else "other")[: LABEL_MAX_CHARS - 4]
+    base = casing.apply(candidates[0] if candidates else "other")[: LABEL_MAX_CHARS - 4]
     label, n = base, 2
     while label.lower() in taken:
         label = f"{base} ({n})"
@@ -357,8 +417,110 @@ def theme_label(terms: Sequence[str], members: Sequence[int], corpus: LabelCorpu
     return label
 
 
-def _capitalise(text: str) -> str:
-    return text[:1].upper() + text[1:]
+def label_fits(label: str, terms: Sequence[str], members: Sequence[int], corpus: LabelCorpus) -> bool:
+    """Whether an earlier label still describes the theme, so a refresh can keep it.
+
+    It does while it names one of the theme's main aspects (one of its top terms, in at least
+    half as many of its posts as the first), both of them for "A and B", and anything it says of
+    the aspect is still what the theme typically says of it (the rule a new label is chosen by).
+    A theme whose content moved fails this and is named afresh.
+    """
+    text = _LABEL_NUMBER_RE.sub("", label.strip()).lower()
+    words = tuple(w for seg in _segments(text) for w in seg)
+    if not words:
+        return False
+    heads = _theme_heads(terms, members, corpus)
+    if not heads:
+        return " ".join(words) in {t for t in terms[:3] if "~" not in t and " " not in t}
+    main = [h for h in heads if h.posts >= SECOND_ASPECT_SHARE * heads[0].posts]
+    if any(h.names(words) for h in main):
+        return True
+    for i, word in enumerate(words):
+        if word == "and" and any(
+            a is not b and a.names(words[:i]) and b.names(words[i + 1 :]) for a in main for b in main
+        ):
+            return True
+    for head in main:
+        # The aspect as the label writes it: with or without the word usually written before it.
+        units = [u for u in {head.unit, head.base} if _find_unit(words, u)]
+        if not units:
+            continue
+        for ctx in _opinions(head, members, corpus):
+            for unit in units:
+                if _opinion_phrases(head, ctx, members, corpus, unit)[text] >= 2:
+                    return True
+    return False
+
+
+class LabelCasing:
+    """Writes a label's words as the community does: brand and competitor names as the community's
+    lexicon spells them ("Hearth & Loom"), other words as the posts most often write them inside a
+    sentence ("iPhone", "IKEA", "Wi-Fi"), so ordinary words stay lower case. The label starts with
+    a capital unless its first word is written otherwise ("iPhone")."""
+
+    def __init__(self, corpus: LabelCorpus, brands: Sequence[str] = ()) -> None:
+        self._corpus = corpus
+        names = {b.strip() for b in brands if b and b.strip()}
+        # Longest first, so "Hearth & Loom" wins over a shorter alias inside it.
+        self._brands = [
+            (re.compile(rf"(?<![\w&'’]){re.escape(b.lower())}(?![\w&]|['’]\w)"), b)
+            for b in sorted(names, key=lambda b: (-len(b), b))
+        ]
+        self._forms: dict[str, Counter[str]] | None = None
+
+    def _written(self) -> dict[str, Counter[str]]:
+        """For each word (lower case), how the posts write it where a capital is not just a
+        sentence's or quote's start."""
+        if self._forms is None:
+            forms: dict[str, Counter[str]] = {}
+            for doc in self._corpus.docs:
+                text = doc.text.replace("’", "'")
+                opening, end = True, 0
+                for m in _TOKEN_RE.finditer(text):
+                    tok = m.group(0)
+                    if "\n" in text[end : m.start()]:
+                        opening = True
+                    end = m.end()
+                    if tok[0].isalpha():
+                        if not opening:
+                            forms.setdefault(tok.lower(), Counter())[tok] += 1
+                        opening = False
+                    else:
+                        opening = tok in _OPENERS
+            self._forms = forms
+        return self._forms
+
+    def word(self, word: str) -> str:
+        counts = self._written().get(word.lower())
+        if not counts:
+            return word
+        capitalised = sum(n for form, n in counts.items() if form != form.lower())
+        if capitalised < CAPITALISED_SHARE * sum(counts.values()):
+            return word
+        form = min((f for f in counts if f != f.lower()), key=lambda f: (-counts[f], f))
+        # A capital inside a word ("iPhone", "QR") is deliberate; a title's capital ("the Weekend
+        # Edit" email) is not, so a word capitalised only at its start needs more evidence.
+        return form if capitalised >= (2 if form[1:] != form[1:].lower() else 3) else word
+
+    def apply(self, text: str) -> str:
+        low = text.lower()
+        spans: list[tuple[int, int, str]] = []
+        for pattern, brand in self._brands:
+            for m in pattern.finditer(low):
+                if all(m.end() <= s or m.start() >= e for s, e, _ in spans):
+                    spans.append((m.start(), m.end(), brand))
+        parts: list[str] = []
+        pos = 0
+        for start, end, brand in sorted(spans):
+            parts.append(_WORD_RE.sub(lambda m: self.word(m.group(0)), low[pos:start]))
+            parts.append(brand)
+            pos = end
+        parts.append(_WORD_RE.sub(lambda m: self.word(m.group(0)), low[pos:]))
+        out = "".join(parts)
+        first = _WORD_RE.search(out)
+        if first and first.group(0) != first.group(0).lower():
+            return out  # "iPhone", "IKEA", "Hearth & Loom" as they are
+        return out[:1].upper() + out[1:]
 
 
 # --- Quotes ---

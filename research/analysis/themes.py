@@ -13,7 +13,9 @@ Method (distributional, so it works on short posts in any trade):
    start as fixed centres (their description and examples), so they draw the
    aspects and posts that match them.
 3. A post joins every theme whose aspects it mentions, plus themes its opinion
-   words point to when it names no known aspect ("it was delicious").
+   words point to when it names no known aspect ("it was delicious"). Words the
+   post's own question asked about ("your last shopping trip") count only as far
+   as people use them unprompted: themes are what people say, not what they were asked.
 4. Themes are matched to the previous run by shared posts and terms, so a
    theme keeps its key (and whatever a researcher attached to it).
 5. Each emergent theme is named and quoted from its posts' redacted text
@@ -32,7 +34,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from research.analysis.theme_labels import pick_quotes, theme_label
+from research.analysis.theme_labels import LabelCasing, label_fits, pick_quotes, theme_label
 from research.analysis.types import SENTIMENTS, CodeSpec, PreviousTheme, ThemeDoc, ThemeResult
 
 MAX_ASPECTS = 2000
@@ -88,6 +90,73 @@ class _Corpus:
             self.doc_pairs.append(sorted(set(pairs)))
             for term in (*aspects, *phrases):
                 self.docs_with[term].add(len(self.doc_aspects) - 1)
+        # How much a post's mention of a term counts: 1 unless its question asked about the term.
+        self.doc_weight: list[dict[str, float]] = [{} for _ in self.docs]
+        self._discount_prompted()
+        # Posts naming each aspect, each counted by that weight.
+        self.wdf: Counter[str] = Counter()
+        for d, aspects in enumerate(self.doc_aspects):
+            for a in aspects:
+                self.wdf[a] += self.doc_weight[d].get(a, 1.0)
+
+    def weight(self, d: int, term: str) -> float:
+        return self.doc_weight[d].get(term, 1.0)
+
+    def _discount_prompted(self) -> None:
+        """A term a post's own prompt names counts only beyond the rate people use it unprompted.
+
+        Asked about "your last shopping trip", most answers say "trip": that is the question
+        speaking, not what people think. In the posts answering a prompt, a term it names is
+        weighted by (share of the posts not asked about it that use it) / (share of these posts
+        that do), at most 1: "trip", said nowhere else, counts for nothing; "refund", asked about
+        but said no more often than elsewhere, keeps its full weight. With no unprompted posts to
+        compare with (themes of one discussion), the prompt's terms count for nothing.
+        """
+        groups: defaultdict[str, list[int]] = defaultdict(list)
+        for d, doc in enumerate(self.docs):
+            groups[doc.prompt].append(d)
+        terms_of = [{*a, *c} for a, c in zip(self.doc_aspects, self.doc_contexts, strict=True)]
+        known = {t for terms in terms_of for t in terms}
+        asked = {p: _prompt_terms(p, known) for p in sorted(groups) if p.strip()}
+        asking: defaultdict[str, list[str]] = defaultdict(list)  # term -> prompts naming it
+        for p, terms in asked.items():
+            for t in terms:
+                asking[t].append(p)
+        if not asking:
+            return
+        with_term: defaultdict[str, list[int]] = defaultdict(list)
+        for d, terms in enumerate(terms_of):
+            for t in terms:
+                if t in asking:
+                    with_term[t].append(d)
+        n_docs = len(self.docs)
+        for t, prompts in sorted(asking.items()):
+            by_prompt: defaultdict[str, list[int]] = defaultdict(list)
+            for d in with_term[t]:
+                by_prompt[self.docs[d].prompt].append(d)
+            n_rest = n_docs - sum(len(groups[p]) for p in prompts)
+            df_rest = len(with_term[t]) - sum(len(by_prompt[p]) for p in prompts)
+            rate_rest = df_rest / n_rest if n_rest else 0.0
+            for p in prompts:
+                here = by_prompt[p]
+                if not here:
+                    continue
+                w = min(1.0, rate_rest / (len(here) / len(groups[p])))
+                if w < 1.0:
+                    for d in here:
+                        self.doc_weight[d][t] = w
+
+
+def _prompt_terms(prompt: str, known: set[str]) -> set[str]:
+    """The posts' terms a prompt names, matched to its words ("emails" -> "email", "shopping" -> "shop")."""
+    out: set[str] = set()
+    for word in _WORD_RE.findall(prompt.lower()):
+        if m := _match_vocab(word, known):
+            out.add(m)
+        # A doubled consonant before -ing: the verb's lemma ("shopping" -> "shop").
+        if word.endswith("ing") and len(word) > 5 and word[-4] == word[-5] and word[:-4] in known:
+            out.add(word[:-4])
+    return out
 
 
 def _min_df(n_docs: int) -> int:
@@ -305,23 +374,27 @@ def build_themes(
     previous: Sequence[PreviousTheme] = (),
     max_themes: int | None = None,
     seed: int = 0,
+    brands: Sequence[str] = (),
 ) -> list[ThemeResult]:
-    """Themes over `docs`, guided by `codes`, keeping keys of matching `previous` themes."""
+    """Themes over `docs`, guided by `codes`, keeping keys of matching `previous` themes, and their
+    labels while those still describe them. `brands` are the brand and competitor names as the
+    community spells them, for writing labels."""
     corpus = _Corpus(docs)
     n_docs = len(corpus.docs)
     if n_docs == 0:
         return []
     min_df = _min_df(n_docs)
-    vocab = [a for a, n in sorted(corpus.df.items(), key=lambda kv: (-kv[1], kv[0])) if n >= min_df]
+    # Counted by weight: an aspect named only because the question asked about it is no theme.
+    vocab = [a for a, n in sorted(corpus.wdf.items(), key=lambda kv: (-kv[1], kv[0])) if n >= min_df]
     # Aspects in nearly every post say nothing about what distinguishes them.
-    vocab = [a for a in vocab if corpus.df[a] <= 0.5 * n_docs][:MAX_ASPECTS]
+    vocab = [a for a in vocab if corpus.wdf[a] <= 0.5 * n_docs][:MAX_ASPECTS]
     if len(vocab) < 2:
         return []
     vocab.sort()
     index = {a: i for i, a in enumerate(vocab)}
     x = _aspect_vectors(corpus, vocab, seed)
     # Frequent aspects steer the centres: a theme should be about what many people discuss.
-    weights = np.array([corpus.df[a] ** WEIGHT_POWER for a in vocab], dtype=np.float64)
+    weights = np.array([corpus.wdf[a] ** WEIGHT_POWER for a in vocab], dtype=np.float64)
 
     # Codebook codes become fixed starting centres with their own words locked in.
     code_seeds: list[tuple[CodeSpec, list[int]]] = []
@@ -374,11 +447,11 @@ def build_themes(
             if i is not None:
                 # An aspect pulls a post in as strongly as it belongs to its theme: a stray
                 # member at the theme's edge ("year" among the staff words) barely counts.
-                scores[d, labels[i]] += max(float(sims[i, labels[i]]), 0.0)
+                scores[d, labels[i]] += max(float(sims[i, labels[i]]), 0.0) * corpus.weight(d, a)
         for c in corpus.doc_contexts[d]:
             w = ctx_weight.get(c)
             if w is not None:
-                scores[d] += CONTEXT_WEIGHT * w
+                scores[d] += CONTEXT_WEIGHT * corpus.weight(d, c) * w
     members: list[list[int]] = [[] for _ in range(k)]
     for d in range(n_docs):
         best = scores[d].max()
@@ -388,6 +461,8 @@ def build_themes(
             members[int(j)].append(d)
 
     results: list[ThemeResult] = []
+    # Emergent themes are named once matched to the previous run: (result, terms, members).
+    to_name: list[tuple[ThemeResult, list[str], list[int]]] = []
     used_labels: set[str] = set()
     used_keys: set[str] = set()
     doc_totals = scores.sum(axis=1)
@@ -397,7 +472,7 @@ def build_themes(
             continue
         aspect_ids = [i for i in range(len(vocab)) if labels[i] == j]
         # Most characteristic first: frequent in the theme and close to its centre.
-        aspect_ids.sort(key=lambda i: (-(corpus.df[vocab[i]] * max(sims[i, j], 0.0) ** 2), vocab[i]))
+        aspect_ids.sort(key=lambda i: (-(corpus.wdf[vocab[i]] * max(sims[i, j], 0.0) ** 2), vocab[i]))
         terms = [vocab[i] for i in aspect_ids]
         if j < len(code_seeds):
             code = code_seeds[j][0]
@@ -406,7 +481,7 @@ def build_themes(
             key = f"code-{code.key}"
             code_key: str | None = code.key
         else:
-            label = theme_label(terms, members[j], corpus, used_labels)
+            label = ""
             key = _theme_key(terms, used_keys)
             code_key = None
         used_keys.add(key)
@@ -415,20 +490,46 @@ def build_themes(
             s = corpus.docs[d].sentiment
             if s in mix:
                 mix[s] += 1
-        results.append(
-            ThemeResult(
-                key=key,
-                label=label,
-                terms=terms[:40],
-                doc_keys=[corpus.docs[d].key for d in members[j]],
-                participant_count=len({corpus.docs[d].participant for d in members[j]}),
-                sentiment_mix=mix,
-                quote_keys=pick_quotes(members[j], scores[:, j], doc_totals, corpus, terms=terms),
-                code_key=code_key,
-            )
+        result = ThemeResult(
+            key=key,
+            label=label,
+            terms=terms[:40],
+            doc_keys=[corpus.docs[d].key for d in members[j]],
+            participant_count=len({corpus.docs[d].participant for d in members[j]}),
+            sentiment_mix=mix,
+            quote_keys=pick_quotes(members[j], scores[:, j], doc_totals, corpus, terms=terms),
+            code_key=code_key,
         )
+        results.append(result)
+        if code_key is None:
+            to_name.append((result, terms, members[j]))
     _match_previous(results, previous)
+    _name_themes(to_name, previous, corpus, used_labels, LabelCasing(corpus, brands))
     return results
+
+
+def _name_themes(
+    to_name: Sequence[tuple[ThemeResult, list[str], list[int]]],
+    previous: Sequence[PreviousTheme],
+    corpus: _Corpus,
+    used: set[str],
+    casing: LabelCasing,
+) -> None:
+    """Label emergent themes. A theme that persists keeps its earlier label while the label still
+    describes it, so what clients read does not change with every batch of posts; the others are
+    named afresh, around the labels kept."""
+    earlier = {p.key: p.label for p in previous if p.label}
+    for result, terms, members in to_name:
+        label = earlier.get(result.matched_previous or "", "")
+        if not label or not label_fits(label, terms, members, corpus):
+            continue
+        label = casing.apply(label)
+        if label.lower() not in {u.lower() for u in used}:
+            result.label = label
+            used.add(label)
+    for result, terms, members in to_name:
+        if not result.label:
+            result.label = theme_label(terms, members, corpus, used, casing)
 
 
 def theme_scores(docs: Sequence[ThemeDoc], themes: Sequence[ThemeResult]) -> dict[str, dict[str, float]]:

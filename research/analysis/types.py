@@ -88,6 +88,8 @@ class ThemeDoc:
     text: str  # redacted text (quotes are picked from it)
     terms: tuple[str, ...]
     sentiment: str
+    # What the post answers (its discussion's title and prompt): words it asks about are not themes.
+    prompt: str = ""
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ class PreviousTheme:
     key: str
     terms: tuple[str, ...]
     doc_keys: tuple[str, ...]
+    label: str = ""  # the analysis' label, kept while it still describes the theme
 
 
 @dataclass

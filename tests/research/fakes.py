@@ -54,7 +54,7 @@ class FakeNLP:
             )
         return out
 
-    def build(self, docs, *, codes, previous, max_themes):
+    def build(self, docs, *, codes, previous, max_themes, brands=()):
         by_term: dict[str, list] = {}
         for doc in docs:
             for term in doc.terms[:1]:
@@ -89,5 +89,5 @@ def fake_nlp(monkeypatch) -> FakeNLP:
     monkeypatch.setattr(services, "_build_themes", fake.build)
     monkeypatch.setattr(services, "_assign_to_themes", fake.assign)
     # No spaCy parse to learn a community's own words from: the general lexicon only.
-    monkeypatch.setattr(domain_services, "_learn", lambda texts: {})
+    monkeypatch.setattr(domain_services, "_learn", lambda texts, keep=None: {})
     return fake

@@ -187,8 +187,9 @@ def test_it_gives_the_same_record_for_the_same_text(enrich):
 def test_it_finds_brand_and_competitor_mentions_with_sentiment(enrich):
     (result,) = enrich("I love shopping at ACME Stores, but Globex is a total rip-off.")
     by_brand = {m.brand: m for m in result.mentions}
-    assert by_brand["ACME Stores"].is_competitor is False
-    assert by_brand["ACME Stores"].sentiment == "positive"
+    # The alias "ACME Stores" is reported under the brand's own name.
+    assert by_brand["Acme"].is_competitor is False
+    assert by_brand["Acme"].sentiment == "positive"
     assert by_brand["Globex"].is_competitor is True
     assert by_brand["Globex"].sentiment == "negative"
 
@@ -298,3 +299,20 @@ def test_it_never_makes_an_aspect_of_when_something_happened(enrich):
     [result] = enrich("Last week the delivery was late again.")
     assert "delivery" in result.terms
     assert "week" not in result.terms
+
+
+def test_it_gives_the_same_record_whether_or_not_it_is_handed_the_text(nlp):
+    # enrich_texts hands each Doc its text to spare re-joining it; the record must not change,
+    # for contrast, concession, condition, wishes, "no <noun>" complaints and questions alike.
+    from research.analysis.enrich import enrich_doc
+
+    text = (
+        "Although the staff at Acme were lovely, there was no atmosphere. "
+        "I wish they had better music, but the food was great!\n\nWould I go back if Globex was closer?"
+    )
+    handed = enrich_doc(nlp(text), lexicon=LEXICON, text=text)
+    joined = enrich_doc(nlp(text), lexicon=LEXICON)
+    assert handed == joined
+    assert handed.sentence_count == 3
+    assert {m.brand for m in handed.mentions} == {"Acme", "Globex"}
+    assert handed.redacted_text == text

@@ -109,3 +109,60 @@ def test_support_the_department_is_not_praise(nlp):
 )
 def test_it_reads_split_prefixes_and_adverbs_of_lexicon_adjectives(nlp, text, expected):
     assert sentiment_of(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Something owed that never came, answered or worked: a complaint with no opinion word.
+        ("The parcel never arrived.", "negative"),
+        ("Nobody answered the phone at the branch.", "negative"),
+        ("The app doesn't load on my tablet.", "negative"),
+        ("I never received a refund for the cancelled flight.", "negative"),
+        # ...but a missed chance, the customer's own doing or a plain delivery is no complaint.
+        ("We didn't get to try the new feature.", "neutral"),
+        ("I didn't call the branch.", "neutral"),
+        ("The courier arrived on Tuesday.", "neutral"),
+        # What came fell short of what was asked for or expected.
+        ("This is not what I ordered.", "negative"),
+        ("The sofa is nothing like the pictures on the website.", "negative"),
+        ("I expected more from a premium card.", "negative"),
+        ("There's nothing like a hot shower after a long flight.", "neutral"),
+        # A denied limit of wanting is praise.
+        ("I can't get enough of this app.", "positive"),
+        # Something missing, in a sentence or on its own; a missing problem is still no problem.
+        ("They had no record of my booking.", "negative"),
+        ("No reply, no refund, no apology.", "negative"),
+        ("No problem at all!", "positive"),
+        # Incidents that did not happen are not a complaint.
+        ("We had no issues with the app this year.", "not negative"),
+        ("No fees, no bugs, it just works.", "not negative"),
+    ],
+)
+def test_it_reads_what_a_customer_did_not_get(nlp, text, expected):
+    if expected == "not negative":
+        assert sentiment_of(nlp, text) != "negative"
+    else:
+        assert sentiment_of(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # "Not only" adds to what follows; it denies nothing.
+        ("Not only is the app fast, it is also free.", "positive"),
+        ("Not only did they lose my parcel, they charged me twice.", "negative"),
+        # Advice not to do a bad thing, in the first person, stays a warning.
+        ("I wouldn't waste your money on this phone.", "negative"),
+        ("We wouldn't bother with their helpdesk.", "negative"),
+        # A denied worsening is as bad as it gets; a denied improvement of the thing is top praise.
+        ("The app couldn't be slower.", "negative"),
+        ("The check-in could not have been worse.", "negative"),
+        ("I cannot imagine a friendlier support team.", "positive"),
+        ("I couldn't find a better price anywhere.", "positive"),
+        # An idiom of praise that is all "negative" words.
+        ("The new jacket is to die for.", "positive"),
+    ],
+)
+def test_it_reads_negation_idioms_of_praise_and_warning(nlp, text, expected):
+    assert sentiment_of(nlp, text) == expected

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 
-from research.analysis.theme_labels import LABEL_MAX_CHARS, quote_excerpt, theme_label
+from research.analysis.theme_labels import LABEL_MAX_CHARS, LabelCasing, quote_excerpt, theme_label
 from research.analysis.themes import _Corpus, assign_to_themes, build_themes
 from research.analysis.types import CodeSpec, PreviousTheme, ThemeDoc
 
@@ -453,6 +454,170 @@ def test_an_excerpt_of_one_long_sentence_is_cut_at_a_word():
     assert len(excerpt) <= 101
 
 
+# --- Labels across refreshes ---
+
+
+def transfer_docs(opinions: Sequence[tuple[str, str]], *, start: int = 0) -> list[ThemeDoc]:
+    """Posts about transfers, one per (opinion as written, sentiment)."""
+    docs = []
+    for n, (word, sentiment) in enumerate(opinions, start=start):
+        lemma = {"delayed": "delay"}.get(word, word)
+        extra = EXTRAS[n % len(EXTRAS)]
+        text = TEMPLATES[n % len(TEMPLATES)].format(
+            Op=word.capitalize(), op=word, asp="transfers", extra=extra
+        )
+        docs.append(
+            ThemeDoc(
+                key=f"transfers-{n:02d}",
+                participant=f"m{n % 11}",
+                text=text,
+                terms=("transfer", f"transfer~{lemma}", extra),
+                sentiment=sentiment,
+            )
+        )
+    return docs
+
+
+def others(n_per_topic: int = 24) -> list[ThemeDoc]:
+    return [d for d in bank_docs(n_per_topic) if not d.key.startswith("transfers")]
+
+
+def refreshed(before: list[ThemeDoc], after: list[ThemeDoc]) -> tuple[str, str, str]:
+    """The transfers theme's label on `before`, then on `after` with and without that history."""
+    first = build_themes(before)
+    previous = [
+        PreviousTheme(key=t.key, terms=tuple(t.terms), doc_keys=tuple(t.doc_keys), label=t.label)
+        for t in first
+    ]
+    again = build_themes(after, previous=previous)
+    old = next(t for t in first if topic_of(t) == "transfers")
+    kept = next(t for t in again if topic_of(t) == "transfers")
+    assert kept.key == old.key
+    fresh = next(t for t in build_themes(after) if topic_of(t) == "transfers")
+    return old.label, kept.label, fresh.label
+
+
+SLOW, DELAYED = ("slow", "negative"), ("delayed", "negative")
+
+
+def test_more_posts_of_the_same_kind_keep_a_themes_label():
+    before = transfer_docs([SLOW] * 14 + [DELAYED] * 10)
+    # 20 more complaints, most of them "delayed": on their own they would rename the theme,
+    # but "slow" is still said in half its posts, so clients keep reading the same label.
+    more = transfer_docs([DELAYED] * 14 + [SLOW] * 6, start=24)
+    old, kept, fresh = refreshed([*before, *others()], [*before, *more, *others()])
+    assert (old, fresh) == ("Slow transfers", "Delayed transfers")
+    assert kept == "Slow transfers"
+
+
+def test_a_theme_whose_content_moved_gets_a_new_label():
+    before = transfer_docs([SLOW] * 20 + [("quick", "positive")] * 4)
+    # The bank fixed transfers: people now praise them, and "slow" goes against how the theme leans.
+    more = transfer_docs([("quick", "positive")] * 40, start=24)
+    old, kept, fresh = refreshed([*before, *others(36)], [*before, *more, *others(36)])
+    assert old == "Slow transfers"
+    assert kept == fresh == "Quick transfers"
+
+
+def test_a_label_whose_aspect_is_no_longer_what_the_theme_is_about_is_replaced():
+    docs = [*transfer_docs([SLOW] * 24), *others()]
+    first = build_themes(docs)
+    theme = next(t for t in first if topic_of(t) == "transfers")
+    # The label a theme had when it was mostly about cards: cards are not among its aspects now.
+    previous = [
+        PreviousTheme(key=theme.key, terms=("card",), doc_keys=tuple(theme.doc_keys), label="Blocked cards")
+    ]
+    again = next(t for t in build_themes(docs, previous=previous) if t.key == theme.key)
+    assert again.label == "Slow transfers"
+
+
+def test_the_same_posts_and_history_give_the_same_labels():
+    before = transfer_docs([SLOW] * 14 + [DELAYED] * 10)
+    after = [*before, *transfer_docs([DELAYED] * 14 + [SLOW] * 6, start=24), *others()]
+    previous = [
+        PreviousTheme(key=t.key, terms=tuple(t.terms), doc_keys=tuple(t.doc_keys), label=t.label)
+        for t in build_themes([*before, *others()])
+    ]
+    shuffled = list(after)
+    random.Random(5).shuffle(shuffled)
+    runs = [build_themes(after, previous=previous), build_themes(shuffled, previous=previous[::-1])]
+    assert [t.label for t in runs[0]] == [t.label for t in runs[1]]
+    assert [t.label for t in build_themes(after)] == [t.label for t in build_themes(shuffled)]
+
+
+def test_a_kept_label_is_not_given_to_two_themes():
+    docs = bank_docs()
+    first = build_themes(docs)
+    # Both themes were once called "Slow transfers" (a label a researcher imported, say).
+    previous = [
+        PreviousTheme(key=t.key, terms=tuple(t.terms), doc_keys=tuple(t.doc_keys), label="Slow transfers")
+        for t in first
+    ]
+    labels = [t.label.lower() for t in build_themes(docs, previous=previous)]
+    assert labels.count("slow transfers") == 1 and len(set(labels)) == len(labels)
+
+
+# --- How labels are written ---
+
+
+def cased_docs(texts: Sequence[str], terms: Sequence[str], topic: str) -> list[ThemeDoc]:
+    return [
+        ThemeDoc(
+            key=f"{topic}-{n:02d}",
+            participant=f"m{n % 9}",
+            text=text,
+            terms=tuple(terms),
+            sentiment="neutral",
+        )
+        for n, text in enumerate(texts)
+    ]
+
+
+def test_a_label_writes_brand_names_as_the_community_spells_them():
+    # People type the brand in lower case; the community's lexicon says how it is spelled.
+    docs = cased_docs(
+        [
+            f"I opened the h&l app {when} and it was {mood}."
+            for when in ("today", "again", "twice")
+            for mood in ("fine", "ok", "odd", "busy")
+        ],
+        ("app", "h&l app"),
+        "app",
+    )
+    corpus = _Corpus([*docs, *bank_docs(12)])
+    members = [d for d, doc in enumerate(corpus.docs) if doc.key.startswith("app")]
+    brands = ("Hearth & Loom", "H&L")
+    assert theme_label(["app"], members, corpus, set(), LabelCasing(corpus, brands)) == "H&L app"
+    assert theme_label(["app"], members, corpus, set()) == "H&l app"  # no lexicon: as typed, capitalised
+    assert LabelCasing(corpus, brands).apply("hearth & loom app") == "Hearth & Loom app"
+
+
+def test_a_label_writes_words_as_people_usually_do_without_capitalising_ordinary_words():
+    texts = [
+        "The Wi-Fi is slow upstairs.",
+        "Slow Wi-Fi again in the cafe.",
+        "Honestly the Wi-Fi was slow all day.",
+        "Wi-Fi is slow, my iPhone keeps dropping it.",
+        "The Wi-Fi was slow and the iPhone app froze.",
+        "Slow wifi, slow Wi-Fi, whatever you call it.",
+    ] * 2
+    docs = cased_docs(texts, ("wi-fi", "wi-fi~slow"), "wifi")
+    corpus = _Corpus([*docs, *bank_docs(12)])
+    members = [d for d, doc in enumerate(corpus.docs) if doc.key.startswith("wifi")]
+    casing = LabelCasing(corpus)
+    assert theme_label(["wi-fi"], members, corpus, set(), casing) == "Slow Wi-Fi"
+    assert casing.apply("iphone app") == "iPhone app"
+    # "Slow" opens sentences but is lower case inside them: an ordinary word, not a name.
+    assert casing.apply("app is slow") == "App is slow"
+
+
+def test_a_few_title_capitals_do_not_make_a_word_a_name():
+    texts = ["Loved the 'Weekend Edit' email, the Weekend Edit is my favourite.", "My weekend was quiet."]
+    corpus = _Corpus(cased_docs(texts, ("email",), "mail"))
+    assert LabelCasing(corpus).apply("weekend emails") == "Weekend emails"
+    assert LabelCasing(corpus).apply("emails at the weekend") == "Emails at the weekend"
+
+
 GYM = {
     "rooms": [
         "The changing rooms are dirty again.",
@@ -512,3 +677,99 @@ def test_labels_read_well_from_real_enrichment_of_a_gyms_posts():
     assert labels["rooms"] == "Dirty changing rooms"
     assert labels["instructors"] == "Friendly instructors"
     assert "app" in labels["app"].lower() and "crash" in labels["app"].lower()
+
+
+TRIP_PROMPT = "Introduce yourself\n\nTell us about your last shopping trips: what did you go for?"
+
+
+def _with_a_prompted_discussion(*, prompt: str) -> list[ThemeDoc]:
+    """The three groups' posts, a third of them answering a question about their last trip, which
+    nearly all of those answers name ("on my last trip...") and nobody else mentions."""
+    docs, _ = make_docs()
+    out = []
+    for n, doc in enumerate(docs):
+        if n % 3 == 0:
+            terms = (*doc.terms, "trip", "trip~last", "trip~weekly") if n % 9 else doc.terms
+            out.append(replace(doc, terms=terms, prompt=prompt))
+        else:
+            out.append(replace(doc, prompt="Anything else\n\nWhat else is on your mind?"))
+    return out
+
+
+def test_a_word_only_said_because_the_question_asked_it_is_no_theme():
+    unprompted = build_themes(_with_a_prompted_discussion(prompt=""))
+    # Without knowing the question, "trip" is a theme of its own (the failure being fixed).
+    assert any(t.terms[:1] == ["trip"] for t in unprompted)
+
+    _, truth = make_docs()
+    themes = build_themes(_with_a_prompted_discussion(prompt=TRIP_PROMPT))
+    assert themes
+    assert not any("trip" in t.terms for t in themes)
+    # What people said about the trips still makes the themes.
+    assert sorted(majority(t, truth)[0] for t in themes) == ["app", "delivery", "price"]
+    assert all(majority(t, truth)[1] >= 0.9 for t in themes)
+
+
+def _prompt_corpus(here: int, elsewhere: int) -> _Corpus:
+    """Ten answers to a question about refunds, `here` of them naming refunds; ten posts
+    elsewhere, `elsewhere` of them naming refunds unprompted."""
+    docs = [
+        ThemeDoc(
+            key=f"a{n:02d}",
+            participant=f"p{n}",
+            text="",
+            terms=("refund", "shop") if n < here else ("shop",),
+            sentiment="neutral",
+            prompt="Refunds\n\nHave you ever asked for a refund?",
+        )
+        for n in range(10)
+    ]
+    docs += [
+        ThemeDoc(
+            key=f"b{n:02d}",
+            participant=f"p{n}",
+            text="",
+            terms=("refund", "shop") if n < elsewhere else ("shop",),
+            sentiment="neutral",
+            prompt="Shops\n\nWhere do you shop?",
+        )
+        for n in range(10)
+    ]
+    return _Corpus(docs)
+
+
+def test_a_prompted_word_counts_only_beyond_how_often_it_is_said_unprompted():
+    asked_about = _prompt_corpus(here=8, elsewhere=0)
+    assert asked_about.weight(0, "refund") == 0.0
+    assert asked_about.wdf["refund"] == 0.0
+
+    said_more_when_asked = _prompt_corpus(here=8, elsewhere=2)
+    assert said_more_when_asked.weight(0, "refund") == 0.25  # 2 in 10 unprompted, 8 in 10 asked
+    assert said_more_when_asked.wdf["refund"] == 8 * 0.25 + 2
+
+    said_as_often = _prompt_corpus(here=3, elsewhere=4)
+    assert said_as_often.weight(0, "refund") == 1.0
+    assert said_as_often.wdf["refund"] == 7
+    # The posts that were not asked about refunds count them fully; a word the other question
+    # asks ("shop") but everybody says anyway keeps its weight there too.
+    assert said_more_when_asked.weight(10, "refund") == 1.0
+    assert said_more_when_asked.weight(0, "shop") == 1.0
+    assert said_more_when_asked.weight(10, "shop") == 1.0
+
+
+def test_prompt_words_are_matched_as_the_posts_write_them():
+    corpus = _Corpus(
+        [
+            ThemeDoc(
+                key=f"d{n}",
+                participant="p",
+                text="",
+                terms=("email", "shop", "trip"),
+                sentiment="neutral",
+                prompt="The emails we send\n\nYour last **shopping** trip?",
+            )
+            for n in range(3)
+        ]
+    )
+    # One discussion only: nothing unprompted to compare with, so what it asks counts for nothing.
+    assert [corpus.weight(0, t) for t in ("email", "shop", "trip")] == [0.0, 0.0, 0.0]

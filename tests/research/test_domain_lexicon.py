@@ -201,3 +201,47 @@ def test_the_refresh_learns_again_only_once_enough_new_posts_came_in(app_communi
     assert (again.parsed, again.sample) == (True, 264)
     # Managing the analysis by hand always learns from the current sample (unless it is the same).
     assert domain_lexicon_learn(app_community).parsed is False
+
+
+def test_analysing_after_learning_parses_each_post_once_and_scores_it_the_same(
+    app_community, monkeypatch, settings
+):
+    from research.analysis import pipeline
+
+    # A sample of the latest 200: the 40 oldest posts are analysed without having been learned from.
+    settings.VERBATIM = {**settings.VERBATIM, "DOMAIN_LEXICON_SAMPLE": 200}
+    real = pipeline.get_nlp()
+    parsed: list[str] = []
+
+    class CountingNLP:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def pipe(self, texts, *, batch_size=64):
+            texts = list(texts)
+            parsed.extend(texts)
+            return real.pipe(texts, batch_size=batch_size)
+
+    monkeypatch.setattr(pipeline, "get_nlp", lambda *args, **kwargs: CountingNLP())
+    learned = domain_lexicon_learn(app_community, keep_parses=True)
+    assert (learned.parsed, learned.sample, len(learned.parses)) == (True, 200, len(set(_app_talk(240)[40:])))
+
+    due = selectors.posts_needing_analysis(community=app_community, version=services.analyzer_version())
+    services.analysis_run_for_posts(community=app_community, post_ids=due, parsed=learned.parses)
+
+    # The sample (the latest 200) was parsed for learning; the analysis parsed only those of the
+    # 40 older posts whose text the sample did not have (the same text has the same parse).
+    talk = _app_talk(240)
+    older, sample = talk[:40], set(talk[40:])
+    assert sorted(parsed[:200]) == sorted(talk[40:])
+    assert parsed[200:] == [t for t in older if t not in sample]
+    assert len(parsed) == 210
+    fields = ("post_id", "sentiment", "sentiment_score", "aspects", "terms", "analyzer_version")
+    reused = sorted(PostAnalysis.objects.values_list(*fields))
+    assert len(reused) == 240
+
+    # Parsing everything afresh gives the very same records.
+    PostAnalysis.objects.all().delete()
+    services.posts_analyze(post_ids=due)
+    assert sorted(PostAnalysis.objects.values_list(*fields)) == reused
+    assert len(parsed) == 210 + 240

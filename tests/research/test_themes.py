@@ -228,7 +228,7 @@ def test_it_links_a_theme_to_the_code_that_guided_it(community, discussion, fake
     )
     seen_codes = []
 
-    def build(docs, *, codes, previous, max_themes):
+    def build(docs, *, codes, previous, max_themes, brands=()):
         seen_codes.extend(codes)
         results = fake_nlp.build(docs, codes=codes, previous=previous, max_themes=max_themes)
         for result in results:
@@ -395,8 +395,8 @@ def gym_nlp(fake_nlp, monkeypatch):
     monkeypatch.setattr(
         services,
         "_build_themes",
-        lambda docs, *, codes, previous, max_themes: build_themes(
-            docs, codes=codes, previous=previous, max_themes=max_themes
+        lambda docs, *, codes, previous, max_themes, brands=(): build_themes(
+            docs, codes=codes, previous=previous, max_themes=max_themes, brands=brands
         ),
     )
     return fake_nlp
@@ -415,6 +415,51 @@ def test_a_refresh_labels_themes_with_what_people_say_and_keeps_them(community, 
     # The analysis label stays what it was, under the researcher's name.
     lockers.refresh_from_db()
     assert lockers.label == "Broken lockers"
+
+
+def test_a_refresh_keeps_the_analysis_label_while_it_still_describes_the_theme(
+    community, discussion, gym_nlp
+):
+    _publish(discussion, GYM_BODIES)
+    services.themes_refresh(community=community)
+    showers = Theme.objects.get(label="Cold showers")
+
+    # More shower posts, most now saying "fine": a fresh analysis would call them "Fine showers",
+    # but "cold" is still what the theme typically says, so the dashboard keeps its label.
+    more = ["The showers are fine now.", "Showers were fine today.", "The showers seem fine."] * 2
+    _publish(discussion, [*more, "The lockers are broken.", "Broken lockers.", "The lockers were broken."])
+    services.themes_refresh(community=community)
+    showers.refresh_from_db()
+    assert (showers.label, showers.post_count) == ("Cold showers", 11)
+    assert _labels(community) == {"Cold showers": 11, "Friendly instructors": 5, "Broken lockers": 8}
+
+    # The same posts analysed afresh (no history) would be named differently.
+    Theme.objects.all().delete()
+    services.themes_refresh(community=community)
+    assert "Fine showers" in _labels(community)
+
+
+def test_a_refresh_writes_the_communitys_brand_names_in_labels(community, discussion, gym_nlp, monkeypatch):
+    enrich = services._enrich_texts
+
+    def with_brand(texts, *, lexicon):
+        out = enrich(texts, lexicon=lexicon)
+        for text, result in zip(texts, out, strict=True):
+            if "acme stores lockers" in text.lower():
+                result.terms = [*result.terms, "acme stores locker"]
+        return out
+
+    monkeypatch.setattr(services, "_enrich_texts", with_brand)
+    # People type the brand in lower case; the community spells it "ACME Stores".
+    _publish(
+        discussion,
+        [
+            *GYM_BODIES,
+            *[f"The acme stores lockers {w} this week." for w in ("jam", "stick", "creak", "rattle")],
+        ],
+    )
+    services.themes_refresh(community=community)
+    assert "ACME Stores lockers" in _labels(community)
 
 
 def test_a_refresh_picks_quotes_from_different_people(community, discussion, gym_nlp):
@@ -467,3 +512,24 @@ def test_a_moderators_posts_are_neither_counted_in_themes_nor_quoted(community, 
 
     services.themes_assign_posts(post_ids=[prompt.pk])
     assert not ThemePost.objects.filter(post=prompt).exists()
+
+
+def test_the_theme_builder_knows_the_question_each_post_answers(community, fake_nlp, monkeypatch):
+    trip = DiscussionFactory(community=community, title="Welcome", prompt="Tell us about your last trip.")
+    other = DiscussionFactory(community=community, title="Store versus app", prompt="")
+    answers = _publish(trip, ["My last trip was for a lamp."])
+    elsewhere = _publish(other, ["The app is slow."])
+    seen = {}
+
+    def build(docs, **kwargs):
+        seen.update({d.key: d.prompt for d in docs})
+        return fake_nlp.build(docs, **kwargs)
+
+    monkeypatch.setattr(services, "_build_themes", build)
+    services.themes_refresh(community=community)
+
+    # The builder discounts words a post's own question asked about (research.analysis.themes).
+    assert seen == {
+        str(answers[0].pk): "Welcome\n\nTell us about your last trip.",
+        str(elsewhere[0].pk): "Store versus app",
+    }

@@ -58,7 +58,8 @@ class Command(BaseCommand):
         stream = getattr(self.stderr, "_out", sys.stderr)
         # The community's own word polarities first, so every post is analysed with them.
         started = time.monotonic()
-        learned = domain_lexicon_learn(target)
+        # Its parses are kept for the analysis below, which then parses only the posts outside the sample.
+        learned = domain_lexicon_learn(target, keep_parses=True)
         if learned.parsed:
             self.stdout.write(
                 f"Learned {learned.words} domain words from {learned.sample} posts "
@@ -70,7 +71,9 @@ class Command(BaseCommand):
         post_ids = selectors.posts_needing_analysis(community=target, version=services.analyzer_version())
         bar = ProgressBar("analysing posts", stream=stream)
         bar(0, len(post_ids))
-        run = services.analysis_run_for_posts(community=target, post_ids=post_ids, progress=bar)
+        run = services.analysis_run_for_posts(
+            community=target, post_ids=post_ids, progress=bar, parsed=learned.parses
+        )
         analysed = time.monotonic() - started
         self.stdout.write(f"Analysed {run.total} posts in {analysed:.1f}s (run {run.pk}).")
         if no_themes:
