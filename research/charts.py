@@ -5,6 +5,10 @@ as text) and the same numbers as a table, shown under the chart (`Chart.figure`,
 `research/_chart.html`) for screen readers and for anyone who wants the figures.
 Colours meet 3:1 contrast against white for graphics and 4.5:1 for text.
 
+Charts with text have no viewBox: text is drawn in CSS pixels (never under 12 px, so it stays
+readable on a 390 px phone, where a scaled-down viewBox shrank it to 6 px), each label sits on its
+own line above its bar, and bars and dots are placed in percentages of the width.
+
 `cached_chart` builds and renders a chart once per distinct input: a dashboard whose numbers did
 not move serves the stored figure instead of drawing it again.
 """
@@ -116,52 +120,104 @@ def _t(value) -> str:
     return escape(str(value))
 
 
-def _svg(width: int, height: int, title: str, desc: str, body: list[str]) -> SafeString:
+# Text sizes in CSS pixels. The charts below have no viewBox, so nothing rescales their text: a
+# label drawn at 14 is 14 px on a 390 px phone and on a wide desktop alike. Bars and dots are
+# placed in percentages of the chart's width instead, so the drawing stretches and text does not.
+FONT = 14
+FONT_SMALL = 12
+# Labels sit on their own line above each bar; this many characters fit beside the value on a
+# 390 px phone (the full label is in the bar's tooltip and in the table).
+LABEL_CHARS = 30
+
+
+def _uid(title: str, desc: str, body: list[str]) -> str:
     # Named after the content, not a counter: a chart served from the cache keeps ids that cannot
     # collide with another chart's on the same page.
-    uid = "vbchart" + hashlib.sha256("\x00".join((title, desc, *body)).encode()).hexdigest()[:12]
+    return "vbchart" + hashlib.sha256("\x00".join((title, desc, *body)).encode()).hexdigest()[:12]
+
+
+def _svg(height: int, title: str, desc: str, body: list[str]) -> SafeString:
+    """A chart as wide as its container and `height` CSS pixels tall, drawn without scaling."""
+    uid = _uid(title, desc, body)
     return mark_safe(  # noqa: S308 - every interpolated value passes through escape()
-        f'<svg viewBox="0 0 {width} {height}" role="img" aria-labelledby="{uid}-t {uid}-d" '
-        f'xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="13">'
+        f'<svg class="fluid-chart" width="100%" height="{height}" style="height: {height}px" role="img" '
+        f'aria-labelledby="{uid}-t {uid}-d" xmlns="http://www.w3.org/2000/svg" '
+        f'font-family="system-ui, sans-serif" font-size="{FONT}">'
         f'<title id="{uid}-t">{_t(title)}</title><desc id="{uid}-d">{_t(desc)}</desc>'
         + "".join(body)
         + "</svg>"
     )
 
 
-def _clip(label: str, n: int = 34) -> str:
+def _svg_fixed(width: int, height: int, title: str, desc: str, body: list[str]) -> SafeString:
+    """A small picture drawn at its own size (a sparkline): the viewBox matches its CSS size."""
+    uid = _uid(title, desc, body)
+    return mark_safe(  # noqa: S308 - every interpolated value passes through escape()
+        f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-labelledby="{uid}-t {uid}-d" xmlns="http://www.w3.org/2000/svg" '
+        f'font-family="system-ui, sans-serif" font-size="{FONT_SMALL}">'
+        f'<title id="{uid}-t">{_t(title)}</title><desc id="{uid}-d">{_t(desc)}</desc>'
+        + "".join(body)
+        + "</svg>"
+    )
+
+
+def _pc(value: float) -> str:
+    """A coordinate in percent of the chart's width."""
+    return f"{max(0.0, min(value, 100.0)):.2f}%"
+
+
+def _clip(label: str, n: int = LABEL_CHARS) -> str:
     return label if len(label) <= n else label[: n - 1] + "…"
+
+
+def _label_row(
+    y: int, label: str, value: str, *, bold_value: bool = True, value_fill: str = "", clip: int = LABEL_CHARS
+) -> list[str]:
+    """One line of text above a bar: the label on the left, its figure on the right."""
+    weight = ' font-weight="600"' if bold_value else ""
+    return [
+        f'<text x="0" y="{y}" fill="{COLORS["text"]}">{_t(_clip(label, clip))}<title>{_t(label)}</title></text>',
+        f'<text x="100%" y="{y}" text-anchor="end" fill="{value_fill or COLORS["text"]}"{weight}>{_t(value)}</text>',
+    ]
+
+
+def score(value: float | None) -> str:
+    """A scorecard mean or a gap's size, always to one decimal place ("14.0", "3.7")."""
+    return "–" if value is None else f"{value:.1f}"
+
+
+def signed(value: float | None) -> str:
+    """A gap with its direction, to one decimal place ("+3.7", "-1.0")."""
+    return "–" if value is None else f"{value:+.1f}"
+
+
+def percent(value: float | None) -> str:
+    """A share, in whole percent ("31%")."""
+    return "–" if value is None else f"{value:.0f}%"
 
 
 def theme_share_chart(rows: Sequence, *, total_participants: int) -> Chart:
     """Horizontal bars: each theme's share of participants, split by the sentiment of its posts."""
     title = "Themes by share of participants"
-    label_w, bar_w, row_h, top = 230, 360, 30, 8
-    width, height = label_w + bar_w + 110, top + row_h * max(len(rows), 1) + 8
+    row_h = 50
     body: list[str] = []
     table = []
     for i, r in enumerate(rows):
-        y = top + i * row_h
-        body.append(
-            f'<text x="{label_w - 8}" y="{y + 18}" text-anchor="end" fill="{COLORS["text"]}">{_t(_clip(r.label))}</text>'
-        )
-        body.append(
-            f'<rect x="{label_w}" y="{y + 5}" width="{bar_w}" height="18" fill="{COLORS["track"]}" rx="3"/>'
-        )
-        length = bar_w * min(r.share, 100) / 100
+        y = i * row_h
+        body += _label_row(y + 17, r.label, f"{r.share:g}%")
+        body.append(f'<rect x="0" y="{y + 25}" width="100%" height="18" fill="{COLORS["track"]}" rx="3"/>')
+        length = min(r.share, 100)
         total = sum(r.sentiment.values()) or 1
-        x = float(label_w)
+        x = 0.0
         for key in ("positive", "neutral", "negative"):
             w = length * r.sentiment.get(key, 0) / total
             if w > 0:
                 body.append(
-                    f'<rect x="{x:.1f}" y="{y + 5}" width="{w:.1f}" height="18" fill="{COLORS[key]}">'
+                    f'<rect x="{_pc(x)}" y="{y + 25}" width="{_pc(w)}" height="18" fill="{COLORS[key]}">'
                     f"<title>{_t(r.label)}: {r.sentiment.get(key, 0)} {key} posts</title></rect>"
                 )
             x += w
-        body.append(
-            f'<text x="{label_w + bar_w + 8}" y="{y + 18}" fill="{COLORS["text"]}" font-weight="600">{r.share:g}%</text>'
-        )
         s = r.sentiment
         table.append(
             [
@@ -175,7 +231,7 @@ def theme_share_chart(rows: Sequence, *, total_participants: int) -> Chart:
             ]
         )
     if not rows:
-        body.append(f'<text x="10" y="24" fill="{COLORS["muted"]}">No themes for these filters.</text>')
+        body.append(f'<text x="0" y="20" fill="{COLORS["muted"]}">No themes for these filters.</text>')
     desc = (
         "; ".join(f"{r.label}: {r.share:g}% of {total_participants} participants" for r in rows[:8])
         or "No themes."
@@ -183,7 +239,7 @@ def theme_share_chart(rows: Sequence, *, total_participants: int) -> Chart:
     return Chart(
         title=title,
         description=desc,
-        svg=_svg(width, height, title, desc, body),
+        svg=_svg(row_h * max(len(rows), 1), title, desc, body),
         headers=[
             "Theme",
             "Share of participants",
@@ -219,29 +275,42 @@ def sparkline(points: Sequence[tuple], *, label: str) -> Chart:
             f'<polyline points="{coords}" fill="none" stroke="{COLORS["participant"]}" stroke-width="2"/>'
         )
     else:
-        body.append(f'<text x="0" y="22" fill="{COLORS["muted"]}" font-size="11">not enough data</text>')
+        body.append(f'<text x="0" y="22" fill="{COLORS["muted"]}">not enough data</text>')
     desc = ", ".join(f"from {d:%d %b}: {v}" for d, v in points) or "No posts."
     return Chart(
         title=title,
         description=desc,
-        svg=_svg(width, height, title, desc, body),
+        svg=_svg_fixed(width, height, title, desc, body),
         headers=["Period starting", "Posts"],
         rows=[[f"{d:%Y-%m-%d}", v] for d, v in points],
         small=True,
     )
 
 
+def _bar_rows(
+    items: Sequence[tuple[str, str, float, str]], *, row_h: int = 50, clip: int = LABEL_CHARS
+) -> list[str]:
+    """Label-over-bar rows: (label, figure, bar length in percent of the width, colour)."""
+    body: list[str] = []
+    for i, (label, figure, length, color) in enumerate(items):
+        y = i * row_h
+        body += _label_row(y + 17, label, figure, clip=clip)
+        body.append(
+            f'<rect x="0" y="{y + 25}" width="100%" height="18" fill="{COLORS["track"]}" rx="3"/>'
+            f'<rect x="0" y="{y + 25}" width="{_pc(length)}" height="18" fill="{color}" rx="3"/>'
+        )
+    return body
+
+
 def relevance_chart(*, relevant_pct: float, irrelevant_pct: float, participants: int) -> Chart:
-    """Two bars from a shared baseline: who finds the brand relevant, who finds it irrelevant."""
+    """Two bars: who finds the brand relevant to them, who finds it irrelevant."""
     title = "Relevance lens"
-    width, mid, half = 640, 320, 260
-    body = [
-        f'<line x1="{mid}" y1="4" x2="{mid}" y2="58" stroke="{COLORS["muted"]}"/>',
-        f'<rect x="{mid - half * irrelevant_pct / 100:.1f}" y="14" width="{half * irrelevant_pct / 100:.1f}" height="26" fill="{COLORS["negative"]}"/>',
-        f'<rect x="{mid}" y="14" width="{half * relevant_pct / 100:.1f}" height="26" fill="{COLORS["positive"]}"/>',
-        f'<text x="{mid - 8}" y="56" text-anchor="end" fill="{COLORS["text"]}">Irrelevant to them: {irrelevant_pct:g}%</text>',
-        f'<text x="{mid + 8}" y="56" fill="{COLORS["text"]}">Relevant to them: {relevant_pct:g}%</text>',
-    ]
+    body = _bar_rows(
+        [
+            ("Relevant to them", f"{relevant_pct:g}%", relevant_pct, COLORS["positive"]),
+            ("Irrelevant to them", f"{irrelevant_pct:g}%", irrelevant_pct, COLORS["negative"]),
+        ]
+    )
     desc = (
         f"{relevant_pct:g}% of {participants} participants said something the brand offers or says is relevant "
         f"to them; {irrelevant_pct:g}% said something is irrelevant."
@@ -249,7 +318,7 @@ def relevance_chart(*, relevant_pct: float, irrelevant_pct: float, participants:
     return Chart(
         title=title,
         description=desc,
-        svg=_svg(width, 64, title, desc, body),
+        svg=_svg(100, title, desc, body),
         headers=["Stance", "Share of participants"],
         rows=[["Relevant to them", f"{relevant_pct:g}%"], ["Irrelevant to them", f"{irrelevant_pct:g}%"]],
         legend=[("Relevant", COLORS["positive"]), ("Irrelevant", COLORS["negative"])],
@@ -259,27 +328,32 @@ def relevance_chart(*, relevant_pct: float, irrelevant_pct: float, participants:
 def dimension_chart(dimensions: Sequence[dict]) -> Chart:
     """Diverging bars per perception dimension: negative signals left, positive right (share of posts)."""
     title = "Brand perception by dimension"
-    label_w, half, row_h = 200, 200, 28
-    mid = label_w + half
+    row_h, top = 70, 22
     rows = [d for d in dimensions if d["posts"]]
-    height = 30 + row_h * max(len(rows), 1)
+    height = top + row_h * max(len(rows), 1)
     body = [
-        f'<text x="{mid - 6}" y="14" text-anchor="end" fill="{COLORS["muted"]}" font-size="11">negative</text>',
-        f'<text x="{mid + 6}" y="14" fill="{COLORS["muted"]}" font-size="11">positive</text>',
-        f'<line x1="{mid}" y1="20" x2="{mid}" y2="{height - 4}" stroke="{COLORS["muted"]}"/>',
+        f'<text x="50%" dx="-6" y="14" text-anchor="end" fill="{COLORS["muted"]}" font-size="{FONT_SMALL}">'
+        "◀ negative</text>",
+        f'<text x="50%" dx="6" y="14" fill="{COLORS["muted"]}" font-size="{FONT_SMALL}">positive ▶</text>',
     ]
     for i, d in enumerate(rows):
-        y = 22 + i * row_h
-        neg, pos = half * d["negative_pct"] / 100, half * d["positive_pct"] / 100
+        y = top + i * row_h
+        # Each side gets half the width: 100% of posts on one side fills that half.
+        neg, pos = d["negative_pct"] / 2, d["positive_pct"] / 2
+        body += _label_row(
+            y + 16, d["label"], f"{d['posts']} posts", bold_value=False, value_fill=COLORS["muted"]
+        )
         body += [
-            f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" fill="{COLORS["text"]}">{_t(d["label"])}</text>',
-            f'<rect x="{mid - neg:.1f}" y="{y + 4}" width="{neg:.1f}" height="16" fill="{COLORS["negative"]}"/>',
-            f'<rect x="{mid}" y="{y + 4}" width="{pos:.1f}" height="16" fill="{COLORS["positive"]}"/>',
-            f'<text x="{mid + half + 8}" y="{y + 16}" fill="{COLORS["text"]}" font-size="12">'
-            f"{d['positive_pct']:g}% / {d['negative_pct']:g}% of {d['posts']}</text>",
+            f'<rect x="{_pc(50 - neg)}" y="{y + 24}" width="{_pc(neg)}" height="18" fill="{COLORS["negative"]}"/>',
+            f'<rect x="50%" y="{y + 24}" width="{_pc(pos)}" height="18" fill="{COLORS["positive"]}"/>',
+            f'<line x1="50%" y1="{y + 20}" x2="50%" y2="{y + 46}" stroke="{COLORS["muted"]}"/>',
+            f'<text x="50%" dx="-6" y="{y + 60}" text-anchor="end" fill="{COLORS["negative"]}" '
+            f'font-size="{FONT_SMALL + 1}">{d["negative_pct"]:g}% negative</text>',
+            f'<text x="50%" dx="6" y="{y + 60}" fill="{COLORS["positive"]}" font-size="{FONT_SMALL + 1}">'
+            f"{d['positive_pct']:g}% positive</text>",
         ]
     if not rows:
-        body.append(f'<text x="10" y="44" fill="{COLORS["muted"]}">No perception signals yet.</text>')
+        body.append(f'<text x="0" y="{top + 22}" fill="{COLORS["muted"]}">No perception signals yet.</text>')
     desc = (
         "; ".join(
             f"{d['label']}: {d['positive_pct']:g}% positive, {d['negative_pct']:g}% negative of {d['posts']} posts"
@@ -290,7 +364,7 @@ def dimension_chart(dimensions: Sequence[dict]) -> Chart:
     return Chart(
         title=title,
         description=desc,
-        svg=_svg(label_w + 2 * half + 140, height, title, desc, body),
+        svg=_svg(height, title, desc, body),
         headers=["Dimension", "Posts", "Positive", "Negative"],
         rows=[
             [d["label"], d["posts"], f"{d['positive_pct']:g}%", f"{d['negative_pct']:g}%"] for d in dimensions
@@ -301,26 +375,27 @@ def dimension_chart(dimensions: Sequence[dict]) -> Chart:
 
 def mentions_chart(mentions: Sequence[dict]) -> Chart:
     title = "Brand and competitor mentions"
-    label_w, bar_w, row_h = 180, 340, 28
     peak = max((m["participant_pct"] for m in mentions), default=0) or 1
-    body = []
-    for i, m in enumerate(mentions):
-        y = 6 + i * row_h
-        color = COLORS["participant"] if m["is_own"] else COLORS["client"]
-        w = bar_w * m["participant_pct"] / peak
-        body += [
-            f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" fill="{COLORS["text"]}">{_t(_clip(m["brand"], 24))}</text>',
-            f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="16" fill="{color}"/>',
-            f'<text x="{label_w + w + 6:.1f}" y="{y + 16}" fill="{COLORS["text"]}" font-size="12">'
-            f"{m['participant_pct']:g}% ({m['posts']} posts)</text>",
-        ]
+    body = _bar_rows(
+        [
+            (
+                m["brand"],
+                f"{m['participant_pct']:g}% ({m['posts']} posts)",
+                100 * m["participant_pct"] / peak,
+                COLORS["participant"] if m["is_own"] else COLORS["client"],
+            )
+            for m in mentions
+        ],
+        # Its figure ("37.5% (23 posts)") is wider than a share: fewer characters for the brand.
+        clip=22,
+    )
     desc = "; ".join(
         f"{m['brand']}: mentioned by {m['participant_pct']:g}% of participants" for m in mentions
     )
     return Chart(
         title=title,
         description=desc or "No brands configured.",
-        svg=_svg(label_w + bar_w + 140, 12 + row_h * max(len(mentions), 1), title, desc, body),
+        svg=_svg(50 * max(len(mentions), 1), title, desc, body),
         headers=["Brand", "Participants mentioning", "Posts"],
         rows=[[m["brand"], f"{m['participant_pct']:g}%", m["posts"]] for m in mentions],
         legend=[("Your brand", COLORS["participant"]), ("Competitors", COLORS["client"])],
@@ -331,59 +406,67 @@ def gap_dumbbell(rows: Sequence[dict], *, scale_min: int, scale_max: int) -> Cha
     """One line per dimension from the participants' mean to the client team's self-assessment.
 
     The longer the line, the bigger the gap; the dot colours say who is who. Read in seconds.
+    Every figure is to one decimal place, as on the rest of the gap page.
     """
     title = "Perception gap: how you rate yourselves vs. how customers rate you"
-    label_w, plot_w, row_h, top = 210, 400, 34, 30
+    row_h, top = 56, 24
     span = (scale_max - scale_min) or 1
-    height = top + row_h * max(len(rows), 1) + 10
+    height = top + row_h * max(len(rows), 1)
 
-    def x(v: float) -> float:
-        return label_w + plot_w * (v - scale_min) / span
+    def x(v: float) -> str:
+        # 3% margins keep the end dots (7 px radius) and the end tick labels inside the picture.
+        return _pc(3 + 94 * (v - scale_min) / span)
 
-    body = []
-    for tick in range(scale_min, scale_max + 1, max(1, span // 5)):
-        body += [
-            f'<line x1="{x(tick):.1f}" y1="{top - 6}" x2="{x(tick):.1f}" y2="{height - 6}" stroke="{COLORS["track"]}"/>',
-            f'<text x="{x(tick):.1f}" y="{top - 12}" text-anchor="middle" fill="{COLORS["muted"]}" font-size="11">{tick}</text>',
-        ]
+    ticks = range(scale_min, scale_max + 1, max(1, span // 5))
+    body = [
+        f'<text x="{x(tick)}" y="{top - 9}" text-anchor="middle" fill="{COLORS["muted"]}" '
+        f'font-size="{FONT_SMALL}">{tick}</text>'
+        for tick in ticks
+    ]
     for i, r in enumerate(rows):
-        cy = top + i * row_h + row_h / 2
-        body.append(
-            f'<text x="{label_w - 10}" y="{cy + 4:.1f}" text-anchor="end" fill="{COLORS["text"]}">{_t(_clip(r["dimension"], 30))}</text>'
+        y = top + i * row_h
+        cy = y + 38
+        # Grid lines only behind the dots, so they never run through the labels.
+        body += [
+            f'<line x1="{x(tick)}" y1="{cy - 11}" x2="{x(tick)}" y2="{cy + 11}" stroke="{COLORS["track"]}"/>'
+            for tick in ticks
+        ]
+        gap = r.get("gap")
+        body += _label_row(
+            y + 18,
+            r["dimension"],
+            "no ratings yet" if gap is None else f"gap {signed(gap)}",
+            bold_value=gap is not None and abs(gap) >= 3,
         )
         c, p = r.get("client_mean"), r.get("participant_mean")
         if c is not None and p is not None:
             body.append(
-                f'<line x1="{x(p):.1f}" y1="{cy:.1f}" x2="{x(c):.1f}" y2="{cy:.1f}" stroke="{COLORS["muted"]}" stroke-width="3"/>'
+                f'<line x1="{x(p)}" y1="{cy}" x2="{x(c)}" y2="{cy}" stroke="{COLORS["muted"]}" stroke-width="3"/>'
             )
         if p is not None:
             body.append(
-                f'<circle cx="{x(p):.1f}" cy="{cy:.1f}" r="7" fill="{COLORS["participant"]}">'
-                f"<title>Customers: {p:g}</title></circle>"
+                f'<circle cx="{x(p)}" cy="{cy}" r="7" fill="{COLORS["participant"]}">'
+                f"<title>Customers: {score(p)}</title></circle>"
             )
         if c is not None:
             body.append(
-                f'<circle cx="{x(c):.1f}" cy="{cy:.1f}" r="7" fill="{COLORS["client"]}">'
-                f"<title>Your team: {c:g}</title></circle>"
+                # A ring, not a dot: the two ends differ in shape as well as colour.
+                f'<circle cx="{x(c)}" cy="{cy}" r="6" fill="#ffffff" stroke="{COLORS["client"]}" stroke-width="3">'
+                f"<title>Your team: {score(c)}</title></circle>"
             )
-        gap = r.get("gap")
-        text = "no ratings yet" if gap is None else f"gap {gap:+g}"
-        weight = "700" if gap is not None and abs(gap) >= 3 else "400"
-        body.append(
-            f'<text x="{label_w + plot_w + 12}" y="{cy + 4:.1f}" fill="{COLORS["text"]}" font-weight="{weight}">{text}</text>'
-        )
     desc = (
         "; ".join(
-            f"{r['dimension']}: your team {r['client_mean'] if r['client_mean'] is not None else 'n/a'}, "
-            f"customers {r['participant_mean'] if r['participant_mean'] is not None else 'n/a'}"
+            f"{r['dimension']}: your team {score(r['client_mean']) if r['client_mean'] is not None else 'n/a'}, "
+            f"customers {score(r['participant_mean']) if r['participant_mean'] is not None else 'n/a'}"
             for r in rows
         )
         or "No scorecard dimensions yet."
     )
+    desc = f"Scale {scale_min} to {scale_max}. {desc}"
     return Chart(
         title=title,
-        description=f"Scale {scale_min} to {scale_max}. {desc}",
-        svg=_svg(label_w + plot_w + 110, height, title, f"Scale {scale_min} to {scale_max}. {desc}", body),
+        description=desc,
+        svg=_svg(height, title, desc, body),
         headers=[
             "Dimension",
             "Your team",
@@ -395,16 +478,16 @@ def gap_dumbbell(rows: Sequence[dict], *, scale_min: int, scale_max: int) -> Cha
         rows=[
             [
                 r["dimension"],
-                r["client_mean"] if r["client_mean"] is not None else "–",
-                r["participant_mean"] if r["participant_mean"] is not None else "–",
-                f"{r['gap']:+g}" if r["gap"] is not None else "–",
-                f"{r['evidence']['positive_pct']:g}%" if r.get("evidence") else "–",
-                f"{r['evidence']['negative_pct']:g}%" if r.get("evidence") else "–",
+                score(r["client_mean"]),
+                score(r["participant_mean"]),
+                signed(r["gap"]),
+                percent(r["evidence"]["positive_pct"]) if r.get("evidence") else "–",
+                percent(r["evidence"]["negative_pct"]) if r.get("evidence") else "–",
             ]
             for r in rows
         ],
         legend=[
-            ("Your team's self-assessment", COLORS["client"]),
-            ("Customers' scorecard ratings", COLORS["participant"]),
+            ("Your team's self-assessment (ring)", COLORS["client"]),
+            ("Customers' scorecard ratings (dot)", COLORS["participant"]),
         ],
     )

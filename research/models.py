@@ -71,6 +71,8 @@ class PostAnalysis(models.Model):
         indexes = [
             models.Index(fields=["community", "analyzer_version"]),
             models.Index(fields=["community", "sentiment"]),
+            # The dashboard's data stamp reads the newest analysis of a community from here.
+            models.Index(fields=["community", "analysed_at"]),
         ]
 
     def __str__(self) -> str:

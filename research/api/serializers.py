@@ -59,12 +59,17 @@ def quote_data(reader: Membership, post: Post) -> dict:
 class ThemeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     label = serializers.CharField(source="display_label")
-    summary = serializers.CharField()
+    summary = serializers.SerializerMethodField()
     participant_count = serializers.IntegerField()
     post_count = serializers.IntegerField()
     sentiment_mix = serializers.SerializerMethodField()
     code = serializers.SerializerMethodField()
     quotes = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_summary(self, theme: Theme) -> str:
+        # The researcher's written summary for clients wins over the generated one, as on the pages.
+        return theme.researcher_summary or theme.summary
 
     @extend_schema_field(SentimentCountsSerializer)
     def get_sentiment_mix(self, theme: Theme) -> dict:

@@ -1,5 +1,7 @@
 """Read-only API views. Thin: the access helper decides who may read (outsiders and participants
-get 404 on analysis endpoints, anonymous callers 401), selectors read, serializers render."""
+get 404 on analysis endpoints, anonymous callers 401), the exports' filter parser reads the
+dashboard's filters from the query string (400 naming each bad one), selectors read, serializers
+render."""
 
 from __future__ import annotations
 
@@ -8,15 +10,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from community.access import get_community_for_member, get_discussion_for_member
+from community.access import get_community_for_member
 from community.models import Membership, Role
 from research.api.serializers import (
     CommunitySerializer,
@@ -24,19 +27,89 @@ from research.api.serializers import (
     PostSerializer,
     ThemeSerializer,
 )
-from research.exports.selectors import export_posts, perception_gap, post_theme_labels, report_themes_qs
+from research.dashboard_selectors import DashboardFilters
+from research.exports.filters import FilterError, filters_from_query
+from research.exports.selectors import (
+    export_posts,
+    perception_gap,
+    post_theme_labels,
+    report_themes,
+    report_themes_qs,
+)
 
 READERS = [Role.MODERATOR, Role.CLIENT]
 SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The community's slug.")
+# The dashboard's filters, under the dashboard form's names, so a dashboard URL's query string works here.
+FILTERS = [
+    OpenApiParameter(
+        "discussion",
+        int,
+        description="Only posts of this discussion (its id; drafts cannot be filtered on).",
+    ),
+    OpenApiParameter(
+        "segment", str, description="Only posts by participants in this segment (its exact name)."
+    ),
+    OpenApiParameter(
+        "date_from",
+        OpenApiTypes.DATE,
+        description="Only posts from this day on (YYYY-MM-DD, in the site's time zone).",
+    ),
+    OpenApiParameter(
+        "date_to",
+        OpenApiTypes.DATE,
+        description="Only posts up to and including this day (YYYY-MM-DD); not before date_from.",
+    ),
+    OpenApiParameter(
+        "brand",
+        str,
+        description="Only posts that mention this brand or competitor, as the community names it; "
+        "typed in any case, it is read as the community spells it (acme finds Acme).",
+    ),
+]
 
 
-class PostPagination(LimitOffsetPagination):
-    # A page is built in memory; without a ceiling one request could ask for every post at once.
+class FilterErrorSerializer(serializers.Serializer):
+    """A 400 for bad filters: one line naming them all, and why per parameter."""
+
+    detail = serializers.CharField(
+        help_text="Every bad parameter and why, e.g. \"date_from: 'yesterday' ...\"."
+    )
+    discussion = serializers.ListField(child=serializers.CharField(), required=False)
+    segment = serializers.ListField(child=serializers.CharField(), required=False)
+    date_from = serializers.ListField(child=serializers.CharField(), required=False)
+    date_to = serializers.ListField(child=serializers.CharField(), required=False)
+    brand = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+BAD_FILTERS = OpenApiResponse(FilterErrorSerializer, description="A filter could not be applied.")
+
+
+class BadFilters(APIException):
+    status_code = 400
+    default_code = "invalid_filters"
+
+    def __init__(self, error: FilterError):
+        super().__init__(
+            {
+                "detail": "; ".join(f"{name}: {why}" for name, why in error.errors.items()),
+                **{name: [why] for name, why in error.errors.items()},
+            }
+        )
+
+
+class ListPagination(LimitOffsetPagination):
+    # A page is built in memory; without a ceiling one request could ask for every row at once.
     max_limit = 500
 
 
+class PostPagination(ListPagination):
+    pass
+
+
 class _ReaderMixin:
-    """Resolves the community and the caller's membership once per request, through the access helper."""
+    """Resolves the community, the caller's membership and the filters once per request. The
+    access helper runs first, so outsiders get 404 before any filter is read and learn nothing
+    from its validation."""
 
     roles: list[str] | None = READERS
 
@@ -48,6 +121,15 @@ class _ReaderMixin:
             self._membership = membership
         return self._membership
 
+    def filters(self) -> DashboardFilters:
+        if not hasattr(self, "_filters"):
+            community = self.reader().community
+            try:
+                self._filters = filters_from_query(community=community, query=self.request.query_params)
+            except FilterError as error:
+                raise BadFilters(error) from error
+        return self._filters
+
     def get_serializer_context(self) -> dict:
         context = super().get_serializer_context()
         if "slug" in self.kwargs:
@@ -58,6 +140,7 @@ class _ReaderMixin:
 @extend_schema(summary="Communities you belong to, with your role in each.")
 class CommunityListView(generics.ListAPIView):
     serializer_class = CommunitySerializer
+    pagination_class = ListPagination
 
     def get_queryset(self):
         return (
@@ -69,52 +152,50 @@ class CommunityListView(generics.ListAPIView):
 
 @extend_schema(
     summary="Themes of a community with their quotes (moderators and clients).",
-    parameters=[SLUG],
+    description="Largest first. With filters, each theme's counts, sentiment mix and quotes are "
+    "those of its posts within them, and themes with none are left out.",
+    parameters=[SLUG, *FILTERS],
+    responses={200: ThemeSerializer(many=True), 400: BAD_FILTERS},
 )
 class ThemeListView(_ReaderMixin, generics.ListAPIView):
     serializer_class = ThemeSerializer
+    pagination_class = ListPagination
 
     def get_queryset(self):
-        return report_themes_qs(community=self.reader().community)
+        community, filters = self.reader().community, self.filters()
+        if filters.active:
+            return report_themes(community=community, filters=filters)
+        return report_themes_qs(community=community)
 
 
 @extend_schema(
     summary="The perception gap: self-assessment, customers' ratings and the evidence in posts, per dimension.",
-    parameters=[SLUG],
-    responses=GapDimensionSerializer(many=True),
+    description="With filters, the evidence counts and quotes come from the posts within them; "
+    "ratings are not posts, so only `discussion` narrows them (to that discussion's scorecard).",
+    parameters=[SLUG, *FILTERS],
+    responses={200: GapDimensionSerializer(many=True), 400: BAD_FILTERS},
 )
 class PerceptionGapView(_ReaderMixin, generics.GenericAPIView):
     serializer_class = GapDimensionSerializer
+    # One row per perception dimension: a short list with a fixed ceiling, never paged.
     pagination_class = None
 
     def get(self, request: Request, slug: str) -> Response:
-        rows = perception_gap(community=self.reader().community)
+        rows = perception_gap(community=self.reader().community, filters=self.filters())
         return Response(self.get_serializer(rows, many=True).data)
-
-
-class _PostFilter(serializers.Serializer):
-    discussion = serializers.IntegerField(
-        required=False, min_value=1, help_text="Only posts of this discussion."
-    )
 
 
 @extend_schema(
     summary="Published posts with their analysis and themes, oldest first (moderators and clients).",
-    parameters=[SLUG, _PostFilter],
+    parameters=[SLUG, *FILTERS],
+    responses={200: PostSerializer(many=True), 400: BAD_FILTERS},
 )
 class PostListView(_ReaderMixin, generics.ListAPIView):
     serializer_class = PostSerializer
     pagination_class = PostPagination
 
     def get_queryset(self):
-        membership = self.reader()
-        params = _PostFilter(data=self.request.query_params)
-        if not params.is_valid():
-            raise ValidationError(params.errors)
-        discussion = None
-        if "discussion" in params.validated_data:
-            discussion = get_discussion_for_member(membership, params.validated_data["discussion"])
-        return export_posts(community=membership.community, discussion=discussion)
+        return export_posts(community=self.reader().community, filters=self.filters())
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         page = self.paginate_queryset(self.get_queryset())

@@ -8,7 +8,6 @@ same query string, so a link from the dashboard exports exactly what the reader 
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, time, timedelta
 from urllib.parse import urlencode
 
@@ -18,33 +17,85 @@ from django.utils import timezone
 
 from community.models import Community, Membership
 from research.dashboard_selectors import DashboardFilters, filter_choices
-from research.exports.common import sees_originals
+from research.exports.common import in_segment_q, mentions_brand_q, sees_originals
 from research.forms import DashboardFilterForm
 
 FILTER_FIELDS = ("discussion", "segment", "date_from", "date_to", "brand")
 
 
-class ExportFilterError(ValueError):
-    """Filters an export cannot apply; the message names each field and what was wrong."""
+# How long a rejected value may be when it is echoed back in an error message.
+_ECHO_CHARS = 40
+
+
+class FilterError(ValueError):
+    """Filters that cannot be applied. `errors` maps each bad query parameter to why, in the
+    form's order; str() is one line naming them all ("Filters: date_from: ...")."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("Filters: " + "; ".join(f"{name}: {why}" for name, why in errors.items()))
 
 
 def filters_from_query(*, community: Community, query: QueryDict) -> DashboardFilters:
-    """The filters in a request's query string, validated as the dashboard validates them.
+    """The filters in a query string (the dashboard's form, its field names as parameters),
+    validated as the dashboard validates them; raises FilterError naming each bad parameter.
 
-    No filter given means every published post. Unlike the dashboard (which shows its errors
-    beside the form), an export with a bad filter is refused: a file that silently held more
-    than was asked for would be worse than no file.
+    The one parser behind the exports and the API. No filter given means every published post
+    (and no query). Unlike the dashboard, which shows its errors beside the form, a bad filter is
+    refused: a file or a page of results silently holding more than was asked for would be worse
+    than none. A brand may be typed in any case: it is read as the community's spelling.
     """
     if not any(query.get(name) for name in FILTER_FIELDS):
         return DashboardFilters()
-    form = DashboardFilterForm(query, choices=filter_choices(community=community))
+    form = filter_form(community=community, query=query)
     if not form.is_valid():
-        problems = [
-            f"{form.fields[name].label if name in form.fields else name}: {' '.join(errors)}"
-            for name, errors in form.errors.items()
-        ]
-        raise ExportFilterError("Filters: " + "; ".join(problems))
+        raise FilterError(
+            {name: _why(name, form.data[name], form) for name in FILTER_FIELDS if name in form.errors}
+            or {"filters": " ".join(form.non_field_errors())}
+        )
     return form.filters()
+
+
+def filter_form(*, community: Community, query: QueryDict) -> DashboardFilterForm:
+    """The dashboard's filter form bound to a query string (unbound when it names no filter),
+    with a brand typed in another case read as the community spells it, so "acme" filters by
+    "Acme" instead of being refused as an unknown choice."""
+    choices = filter_choices(community=community)
+    data = None
+    if any(query.get(name) for name in FILTER_FIELDS):
+        data = {name: query.get(name, "") for name in FILTER_FIELDS}
+        data["brand"] = _known_spelling(data["brand"], choices["brands"])
+    form = DashboardFilterForm(data, choices=choices)
+    form.choices = choices  # the known values an error message lists
+    return form
+
+
+def _known_spelling(value: str, known: list[str]) -> str:
+    """`value` as spelled in `known` when it differs only in case (an exact spelling wins)."""
+    if not value or value in known:
+        return value
+    folded = value.strip().casefold()
+    return next((k for k in known if k.casefold() == folded), value)
+
+
+def _why(name: str, raw: str, form: DashboardFilterForm) -> str:
+    """Why the form refused the parameter `name`, in words naming the value and what is expected."""
+    shown = raw if len(raw) <= _ECHO_CHARS else raw[:_ECHO_CHARS] + "…"
+    if name == "discussion":
+        if not (raw.strip().isascii() and raw.strip().isdigit()):
+            return f"'{shown}' is not a discussion id (a whole number)"
+        return f"{raw.strip()} is not a published discussion of this community"
+    if name in ("date_from", "date_to"):
+        if all(error.code != "invalid" for error in form.errors.as_data()[name]):
+            # A date, but the form's range check refused it: date_to before date_from.
+            return f"{raw} is before date_from ({form.cleaned_data['date_from'].isoformat()})"
+        return f"'{shown}' is not a date (YYYY-MM-DD)"
+    if name == "segment":
+        known = ", ".join(form.choices["segments"]) or "none yet"
+        return f"'{shown}' is not a segment of this community (segments: {known})"
+    if name == "brand":
+        return f"'{shown}' is not a brand of this community (brands: {', '.join(form.choices['brands'])})"
+    return " ".join(form.errors[name])
 
 
 def filters_query(filters: DashboardFilters) -> str:
@@ -99,18 +150,20 @@ def filters_summary(filters: DashboardFilters) -> str:
     return "; ".join(f"{label.lower()}: {value}" for label, value in pairs)
 
 
-def post_filter_q(filters: DashboardFilters, prefix: str = "") -> Q:
-    """The filters as a Q on posts reached through `prefix`.
+def post_filter_q(filters: DashboardFilters, prefix: str = "", *, analysis_prefix: str | None = None) -> Q:
+    """The filters as a Q on posts reached through `prefix` (their analysis through
+    `analysis_prefix`, by default the post's `analysis__`; "" when querying analyses).
 
-    The dashboard's rules (`DashboardFilters.post_q`: segment as an exact element of the author's
-    segments, dates as whole local days, brand as a mention), except that researchers' own posts
-    are kept: in a discussion or a date range they are the questions the answers reply to.
+    The dashboard's rules (`DashboardFilters.analysis_q`: segment as an element of the author's
+    segments, dates as whole local days, brand as a mention matched by `mentions_brand_q`), except
+    that researchers' own posts are kept: in a discussion or a date range they are the questions
+    the answers reply to.
     """
     q = Q()
     if filters.discussion is not None:
         q &= Q(**{f"{prefix}discussion_id": filters.discussion.pk})
     if filters.segment:
-        q &= Q(**{f"{prefix}author__segments__icontains": json.dumps(filters.segment)})
+        q &= in_segment_q(filters.segment, f"{prefix}author__segments")
     tz = timezone.get_current_timezone()
     if filters.date_from:
         q &= Q(**{f"{prefix}created_at__gte": datetime.combine(filters.date_from, time.min, tzinfo=tz)})
@@ -118,5 +171,6 @@ def post_filter_q(filters: DashboardFilters, prefix: str = "") -> Q:
         end = datetime.combine(filters.date_to + timedelta(days=1), time.min, tzinfo=tz)
         q &= Q(**{f"{prefix}created_at__lt": end})
     if filters.brand:
-        q &= Q(**{f"{prefix}analysis__mentions__icontains": f'"brand": {json.dumps(filters.brand)}'})
+        analysis = f"{prefix}analysis__" if analysis_prefix is None else analysis_prefix
+        q &= mentions_brand_q(filters.brand, f"{analysis}mentioned_brands")
     return q

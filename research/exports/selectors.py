@@ -204,7 +204,9 @@ def _dimension_key(name: str) -> str | None:
     return None
 
 
-def perception_gap(*, community: Community, quotes_per_side: int = 2) -> list[dict[str, Any]]:
+def perception_gap(
+    *, community: Community, quotes_per_side: int = 2, filters: DashboardFilters | None = None
+) -> list[dict[str, Any]]:
     """Per dimension: the client team's self-assessment, the participants' scorecard ratings, the
     gap (client minus participant mean), and the evidence in posts (how many speak of it
     positively, negatively or neutrally, with the strongest posts on each side as quotes).
@@ -213,15 +215,23 @@ def perception_gap(*, community: Community, quotes_per_side: int = 2) -> list[di
     Four queries whatever the number of posts: two for the scorecards, one over the analyses,
     one for the quoted posts. Quotes are Post objects under "quote_posts"; the caller renders
     them for its reader.
+
+    With active `filters` (the dashboard's), the evidence and quotes come from the posts within
+    them; ratings are not posts, so only a discussion filter narrows them (to that discussion's
+    scorecard), as on the dashboard's gap page.
     """
-    rows = scorecard_summary(community=community)
+    filtered = filters is not None and filters.active
+    rows = scorecard_summary(community=community, discussion=filters.discussion if filtered else None)
     evidence: dict[str, dict[str, int]] = {
         k: dict.fromkeys(SENTIMENTS, 0) for k in (*PERCEPTION_DIMENSIONS, "relevance")
     }
     strongest: dict[tuple[str, str], list[tuple[float, int]]] = defaultdict(list)
     analyses = PostAnalysis.objects.filter(
         published_q("post__"), evidence_q(), community=community, analysable=True
-    ).values_list("post_id", "dimensions", "relevance", "sentiment_score")
+    )
+    if filtered:
+        analyses = analyses.filter(post_filter_q(filters, "post__", analysis_prefix=""))
+    analyses = analyses.values_list("post_id", "dimensions", "relevance", "sentiment_score")
     for post_id, signals, relevance, score in analyses.iterator(chunk_size=2000):
         weights: dict[str, float] = defaultdict(float)
         for signal in signals or []:

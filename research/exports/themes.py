@@ -35,7 +35,8 @@ def _theme_rows(themes: list[Theme]) -> Iterator[list]:
         total = sum(int(v or 0) for v in mix.values())
         yield [
             theme.display_label,
-            theme.summary,
+            # The researcher's written summary for clients wins over the generated one, as on the pages.
+            theme.researcher_summary or theme.summary,
             theme.participant_count,
             theme.post_count,
             int(mix.get("positive", 0) or 0),

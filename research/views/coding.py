@@ -68,7 +68,7 @@ def coding_view(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "community": community,
             "membership": membership,
-            "nav_section": "themes",
+            "nav_section": "coding",
             "page": page,
             "codes": list(Code.objects.filter(community=community)),
             "discussions": discussions,
@@ -167,7 +167,7 @@ def _codebook_page(
         {
             "community": community,
             "membership": membership,
-            "nav_section": "themes",
+            "nav_section": "coding",
             "codes": codes,
             "form": form,
             "import_form": import_form,

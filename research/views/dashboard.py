@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 
 from community.access import get_community_for_member, get_discussion_for_member
@@ -14,21 +21,45 @@ from research.dashboard_selectors import (
     dashboard_overview,
     dashboard_themes,
     dimension_quotes,
-    filter_choices,
     perception_gap,
     relevance_quotes,
     themes_behind_relevance,
 )
-from research.forms import DashboardFilterForm
+from research.exports.filters import filter_form
 
 READERS = [Role.MODERATOR, Role.CLIENT]
+QUOTE_CHARS = 320
+
+
+def quote_html(quote: dict) -> SafeString:
+    """One quote's markup (what `{{ text|truncatechars:320 }}` and `{{ created_at|date:"j M Y" }}`
+    would give). Built here rather than by an include per quote: the dashboard shows some sixty,
+    and the include and date filter were half of its rendering time."""
+    text = unicodedata.normalize("NFC", quote["text"] or "")
+    if len(text) > QUOTE_CHARS:
+        text = Truncator(text).chars(QUOTE_CHARS)
+    when = quote["created_at"]
+    day = ""
+    if when is not None:
+        when = timezone.localtime(when)
+        day = f"{when.day} {MONTHS_3[when.month].title()} {when.year}"
+    return format_html(
+        '<blockquote class="quote"><p>{}</p><footer>— {}, {}</footer></blockquote>',
+        text,
+        quote["pseudonym"],
+        day,
+    )
+
+
+def _with_markup(quotes: list[dict]) -> list[dict]:
+    return [{**q, "html": quote_html(q)} for q in quotes]
 
 
 @login_required
 @require_GET
 def dashboard_view(request: HttpRequest, slug: str) -> HttpResponse:
     community, membership = get_community_for_member(request.user, slug, roles=READERS)
-    form = DashboardFilterForm(request.GET or None, choices=filter_choices(community=community))
+    form = filter_form(community=community, query=request.GET)
     filters = form.filters()
     overview = dashboard_overview(community=community, filters=filters)
     themes = dashboard_themes(
@@ -39,10 +70,21 @@ def dashboard_view(request: HttpRequest, slug: str) -> HttpResponse:
     )
     for row in themes:
         row.trend_chart = charts.cached_chart(charts.sparkline, row.trend, label=row.label)
+        row.quotes = _with_markup(row.quotes)
     share_bars = [charts.ShareBar(r.label, r.share, r.participants, r.posts, r.sentiment) for r in themes]
     dim_quotes = dimension_quotes(community=community, filters=filters)
-    dimensions = [{**d, "quotes": dim_quotes[d["key"]]} for d in overview["dimensions"]]
+    # The page shows one quote per side of each dimension.
+    dimensions = [
+        {
+            **d,
+            "quotes": {
+                side: _with_markup(dim_quotes[d["key"]][side][:1]) for side in ("negative", "positive")
+            },
+        }
+        for d in overview["dimensions"]
+    ]
     rel = overview["relevance"]
+    rel_quotes = relevance_quotes(community=community, filters=filters)
     context = {
         "community": community,
         "membership": membership,
@@ -61,7 +103,7 @@ def dashboard_view(request: HttpRequest, slug: str) -> HttpResponse:
             participants=overview["participants"],
         ),
         "relevance_themes": themes_behind_relevance(themes),
-        "relevance_quotes": relevance_quotes(community=community, filters=filters),
+        "relevance_quotes": {side: _with_markup(quotes) for side, quotes in rel_quotes.items()},
         "dimension_chart": charts.cached_chart(charts.dimension_chart, overview["dimensions"]),
         "dimensions": [d for d in dimensions if d["posts"]],
         "mentions_chart": charts.cached_chart(charts.mentions_chart, overview["mentions"]),

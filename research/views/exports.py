@@ -5,6 +5,9 @@ Participants and outsiders get 404 (never 403), as everywhere else.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
@@ -12,11 +15,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from community.access import get_community_for_member, get_discussion_for_member
-from community.models import Community, Role
+from community.models import Community, Membership, Role
 from community.selectors import discussions_visible_to
-from research.dashboard_selectors import DashboardFilters, filter_choices
+from research.dashboard_selectors import DashboardFilters
 from research.exports.filters import (
-    ExportFilterError,
+    FilterError,
+    filter_form,
     filter_pairs,
     filter_rows,
     filters_from_query,
@@ -27,7 +31,6 @@ from research.exports.qdpx import qdpx_project
 from research.exports.streaming import download, file_chunks
 from research.exports.themes import themes_report_xlsx
 from research.exports.transcript import transcript_lines
-from research.forms import DashboardFilterForm
 
 READERS = [Role.MODERATOR, Role.CLIENT]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -38,8 +41,24 @@ def _filename(community: Community, what: str, ext: str, filters: DashboardFilte
     return f"{community.slug}-{what}{filtered}-{timezone.now():%Y%m%d-%H%M}.{ext}"
 
 
-def _bad_filters(error: ExportFilterError) -> HttpResponse:
-    return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+def filtered_export(view: Callable[..., HttpResponse]) -> Callable[[HttpRequest, str], HttpResponse]:
+    """Wraps an export of a community's posts: resolves the reader (participants and outsiders
+    get 404 before any filter is read, so validation gives them no hint), parses the filters in
+    the query string and calls `view(request, community=, membership=, filters=)`, or answers
+    400 naming each bad filter: a file holding more than was asked for would mislead."""
+
+    @login_required
+    @require_GET
+    @wraps(view)
+    def wrapper(request: HttpRequest, slug: str) -> HttpResponse:
+        community, membership = get_community_for_member(request.user, slug, roles=READERS)
+        try:
+            filters = filters_from_query(community=community, query=request.GET)
+        except FilterError as error:
+            return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+        return view(request, community=community, membership=membership, filters=filters)
+
+    return wrapper
 
 
 @login_required
@@ -47,7 +66,7 @@ def _bad_filters(error: ExportFilterError) -> HttpResponse:
 def exports_index_view(request: HttpRequest, slug: str) -> HttpResponse:
     """The export links, carrying the filters in the query string (the dashboard links here with its own)."""
     community, membership = get_community_for_member(request.user, slug, roles=READERS)
-    form = DashboardFilterForm(request.GET or None, choices=filter_choices(community=community))
+    form = filter_form(community=community, query=request.GET)
     filters = form.filters()
     return render(
         request,
@@ -64,14 +83,10 @@ def exports_index_view(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-@require_GET
-def export_posts_csv_view(request: HttpRequest, slug: str) -> HttpResponse:
-    community, membership = get_community_for_member(request.user, slug, roles=READERS)
-    try:
-        filters = filters_from_query(community=community, query=request.GET)
-    except ExportFilterError as error:
-        return _bad_filters(error)
+@filtered_export
+def export_posts_csv_view(
+    request: HttpRequest, *, community: Community, membership: Membership, filters: DashboardFilters
+) -> HttpResponse:
     rows = post_export_rows(reader=membership, community=community, filters=filters, filters_row=True)
     return download(
         request,
@@ -81,14 +96,10 @@ def export_posts_csv_view(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-@require_GET
-def export_posts_xlsx_view(request: HttpRequest, slug: str) -> HttpResponse:
-    community, membership = get_community_for_member(request.user, slug, roles=READERS)
-    try:
-        filters = filters_from_query(community=community, query=request.GET)
-    except ExportFilterError as error:
-        return _bad_filters(error)
+@filtered_export
+def export_posts_xlsx_view(
+    request: HttpRequest, *, community: Community, membership: Membership, filters: DashboardFilters
+) -> HttpResponse:
     file = xlsx_file(
         [
             ("Posts", post_export_rows(reader=membership, community=community, filters=filters)),
@@ -103,14 +114,10 @@ def export_posts_xlsx_view(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-@require_GET
-def export_themes_xlsx_view(request: HttpRequest, slug: str) -> HttpResponse:
-    community, membership = get_community_for_member(request.user, slug, roles=READERS)
-    try:
-        filters = filters_from_query(community=community, query=request.GET)
-    except ExportFilterError as error:
-        return _bad_filters(error)
+@filtered_export
+def export_themes_xlsx_view(
+    request: HttpRequest, *, community: Community, membership: Membership, filters: DashboardFilters
+) -> HttpResponse:
     file = themes_report_xlsx(reader=membership, community=community, filters=filters)
     return download(
         request,
@@ -133,14 +140,10 @@ def export_transcript_view(request: HttpRequest, slug: str, discussion_id: int) 
     )
 
 
-@login_required
-@require_GET
-def export_qdpx_view(request: HttpRequest, slug: str) -> HttpResponse:
-    community, membership = get_community_for_member(request.user, slug, roles=READERS)
-    try:
-        filters = filters_from_query(community=community, query=request.GET)
-    except ExportFilterError as error:
-        return _bad_filters(error)
+@filtered_export
+def export_qdpx_view(
+    request: HttpRequest, *, community: Community, membership: Membership, filters: DashboardFilters
+) -> HttpResponse:
     result = qdpx_project(reader=membership, community=community, filters=filters)
     return download(
         request,

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.utils import timezone
 
-from community.models import Post, PostStatus
-from research.models import Code, CodedExcerpt, PostAnalysis, Theme, ThemePost
+from community.models import Discussion, Post, PostStatus, Role
+from research.models import Code, CodedExcerpt, PostAnalysis, Theme, ThemePost, summary_columns
 from tests.conftest import membership_of
 from tests.factories import DiscussionFactory, MembershipFactory, PostFactory, UserFactory
 
@@ -33,6 +34,8 @@ def analyse(post: Post, *, redacted: str | None = None, **fields) -> PostAnalysi
         "redacted_text": post.body if redacted is None else redacted,
     }
     defaults.update(fields)
+    # The summary columns the dashboard and the filters read, written with the lists as the analyzer does.
+    defaults.update(summary_columns(dimensions=defaults["dimensions"], mentions=defaults["mentions"]))
     return PostAnalysis.objects.create(post=post, community=post.community, **defaults)
 
 
@@ -144,3 +147,40 @@ def add_posts(community, discussion, n: int, *, theme: Theme | None = None, code
             CodedExcerpt.objects.create(
                 post=post, code=code, start=start, end=start + 15, text="the app is slow"
             )
+
+
+CHECKOUT_BODY = "Call Kim Shop on 020 7946 0000, the till queue at checkout was slow."
+CHECKOUT_REDACTED = "Call [NAME] on [PHONE], the till queue at checkout was slow."
+
+
+def build_checkout(corpus: Corpus) -> tuple[Discussion, Post]:
+    """A second discussion with one in-store shopper's post from ten days ago that names Acme and
+    its competitor Southgate, in the app theme (so the theme's counts change with the filters)
+    and in a theme of its own: every filter tells it apart from the corpus' posts."""
+    community = corpus.discussion.community
+    discussion = DiscussionFactory(community=community, title="Checkout")
+    shopper = MembershipFactory(
+        community=community,
+        role=Role.PARTICIPANT,
+        user=UserFactory(username="kim", first_name="Kim", last_name="Shop", email="kim@example.com"),
+        pseudonym="Steady Wren",
+        segments=["in-store"],
+    )
+    post = PostFactory(
+        discussion=discussion,
+        author=shopper,
+        body=CHECKOUT_BODY,
+        created_at=timezone.now() - timedelta(days=10),
+    )
+    analyse(
+        post,
+        redacted=CHECKOUT_REDACTED,
+        mentions=[
+            {"brand": "Acme", "is_competitor": False, "sentiment": "negative", "phrase": "Acme"},
+            {"brand": "Southgate", "is_competitor": True, "sentiment": "neutral", "phrase": "Southgate"},
+        ],
+    )
+    ThemePost.objects.create(theme=corpus.theme, post=post)
+    queue = Theme.objects.create(community=community, key="queue", label="till queues", post_count=1)
+    ThemePost.objects.create(theme=queue, post=post, is_quote=True, quote_rank=0)
+    return discussion, post

@@ -3,19 +3,30 @@ participants and outsiders: 404; anonymous: 401) and constant query counts."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from community.models import Role
+from community.models import Post, Role
 from community.services.scorecards import scorecard_ensure, scorecard_submit
 from research.exports.common import PENDING_REDACTION
 from tests.conftest import membership_of
-from tests.factories import DiscussionFactory
-from tests.research.exports_helpers import EMAIL_BODY, EMAIL_REDACTED, add_posts, build_corpus
+from tests.factories import CommunityFactory, DiscussionFactory, MembershipFactory, PostFactory, UserFactory
+from tests.research.exports_helpers import (
+    CHECKOUT_REDACTED,
+    EMAIL_BODY,
+    EMAIL_REDACTED,
+    add_posts,
+    analyse,
+    build_checkout,
+    build_corpus,
+)
 
 SECRETS = ("SECRET-HIDDEN", "SECRET-REMOVED", "SECRET-UNDER-HIDDEN", "SECRET-THEME")
 COMMUNITY_URLS = ["api:themes", "api:gap", "api:posts"]
@@ -90,6 +101,22 @@ def test_it_lists_only_the_callers_communities_with_their_role(corpus, carol, ev
     assert [(c["slug"], c["role"]) for c in data["results"]] == [("acme", Role.CLIENT)]
     data = _get(eve, "api:communities").json()
     assert [c["slug"] for c in data["results"]] == ["other"]
+
+
+def test_it_lists_communities_in_the_same_number_of_queries_for_more_memberships(
+    corpus, carol, django_assert_num_queries
+):
+    client = api_for(carol)
+    url = reverse("api:communities")
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for i in range(5):
+        MembershipFactory(
+            user=carol, community=CommunityFactory(slug=f"more-{i}"), role=Role.CLIENT, pseudonym="Carol"
+        )
+    with django_assert_num_queries(len(small.captured_queries)):
+        data = client.get(url).json()
+    assert data["count"] == 6
 
 
 # --- Themes ---
@@ -177,19 +204,6 @@ def test_it_caps_the_page_size(corpus, alice, monkeypatch):
     assert len(data["results"]) == 3 and data["count"] == 5
 
 
-def test_it_filters_posts_by_discussion_and_refuses_a_bad_filter_naming_the_field(
-    corpus, alice, other_community
-):
-    other = DiscussionFactory(community=corpus.discussion.community)
-    add_posts(corpus.discussion.community, other, 2)
-    data = _get(alice, "api:posts", "acme", discussion=other.pk).json()
-    assert data["count"] == 2
-    bad = _get(alice, "api:posts", "acme", discussion="abc")
-    assert bad.status_code == 400 and "discussion" in bad.json()
-    foreign = DiscussionFactory(community=other_community)
-    assert _get(alice, "api:posts", "acme", discussion=foreign.pk).status_code == 404
-
-
 def test_it_lists_posts_in_the_same_number_of_queries_for_more_posts(
     corpus, carol, django_assert_num_queries
 ):
@@ -248,6 +262,237 @@ def test_it_computes_the_gap_in_the_same_number_of_queries_for_more_posts(
     with django_assert_num_queries(len(small.captured_queries)):
         data = client.get(url).json()
     assert {r["dimension"]: r for r in data}["Trust"]["posts"]["negative"] == 14
+
+
+# --- Filters (the dashboard's, as query parameters) ---
+
+
+@pytest.fixture
+def checkout(corpus):
+    return build_checkout(corpus)
+
+
+def _ids(user, name, **params) -> list[int]:
+    response = _get(user, name, "acme", **params)
+    assert response.status_code == 200, response.content
+    return [p["id"] for p in response.json()["results"]]
+
+
+def test_each_filter_narrows_the_posts(corpus, checkout, carol):
+    _, shopper_post = checkout
+    everything = _ids(carol, "api:posts")
+    assert len(everything) == 6 and shopper_post.pk in everything
+    today = timezone.localdate()
+    bobs = [corpus.email_post.pk, corpus.formula_post.pk, corpus.unanalysed_post.pk, corpus.stale_post.pk]
+    narrowed = {
+        "discussion": _ids(carol, "api:posts", discussion=checkout[0].pk),
+        "segment": _ids(carol, "api:posts", segment="in-store"),
+        "other segment": _ids(carol, "api:posts", segment="app users"),
+        "date_from": _ids(carol, "api:posts", date_from=(today - timedelta(days=2)).isoformat()),
+        "date range": _ids(
+            carol,
+            "api:posts",
+            date_from=(today - timedelta(days=11)).isoformat(),
+            date_to=(today - timedelta(days=9)).isoformat(),
+        ),
+        "brand": _ids(carol, "api:posts", brand="Southgate"),
+    }
+    assert narrowed == {
+        "discussion": [shopper_post.pk],
+        "segment": [shopper_post.pk],
+        "other segment": bobs,
+        "date_from": [pk for pk in everything if pk != shopper_post.pk],
+        "date range": [shopper_post.pk],
+        "brand": [shopper_post.pk],
+    }
+    combined = _ids(carol, "api:posts", brand="Acme", date_from=(today - timedelta(days=2)).isoformat())
+    # Posts naming Acme in the last two days: the corpus' analysed posts, not the unanalysed or the shopper's.
+    assert shopper_post.pk not in combined and corpus.unanalysed_post.pk not in combined
+    assert corpus.email_post.pk in combined
+
+
+@pytest.mark.parametrize("typed", ["southgate", "SOUTHGATE", " Southgate"])
+def test_a_brand_typed_in_another_case_finds_the_same_posts(corpus, checkout, alice, typed):
+    assert _ids(alice, "api:posts", brand=typed) == [checkout[1].pk]
+
+
+def test_a_brand_matches_the_communitys_spelling_only_never_a_longer_name(corpus, community, alice):
+    author = membership_of(alice, community)
+    named = {}
+    for stored in ("ACME Stores", "acme", "Acmeish"):
+        post = PostFactory(discussion=corpus.discussion, author=author, body=f"About {stored}.")
+        analyse(post, mentions=[{"brand": stored, "is_competitor": False, "sentiment": "neutral"}])
+        named[stored] = post.pk
+    found = _ids(alice, "api:posts", brand="acme")
+    assert found == _ids(alice, "api:posts", brand="Acme")
+    assert corpus.email_post.pk in found and not set(named.values()) & set(found)
+
+
+def test_each_filter_narrows_the_themes_and_their_quotes(corpus, checkout, carol):
+    def themes(**params) -> dict[str, tuple[int, list[str]]]:
+        response = _get(carol, "api:themes", "acme", **params)
+        assert response.status_code == 200
+        return {
+            t["label"]: (t["post_count"], [q["text"] for q in t["quotes"]])
+            for t in response.json()["results"]
+        }
+
+    assert set(themes()) == {"The app", "till queues"}
+    in_checkout = {"The app": (1, []), "till queues": (1, [CHECKOUT_REDACTED])}
+    assert themes(discussion=checkout[0].pk) == in_checkout
+    assert themes(segment="in-store") == in_checkout
+    assert themes(brand="southgate") == in_checkout
+    assert themes(segment="app users") == {"The app": (2, [EMAIL_REDACTED, PENDING_REDACTION])}
+    assert set(themes(date_from=timezone.localdate().isoformat())) == {"The app"}
+
+
+def test_the_themes_use_the_researchers_summary_for_clients(corpus, carol):
+    corpus.theme.researcher_summary = "Customers find the app slow at checkout."
+    corpus.theme.save(update_fields=["researcher_summary"])
+    theme = _get(carol, "api:themes", "acme").json()["results"][0]
+    assert theme["summary"] == "Customers find the app slow at checkout."
+
+
+def test_the_gap_evidence_follows_the_filters_and_ratings_only_the_discussion(gap, corpus, checkout, carol):
+    def rows(**params) -> dict[str, dict]:
+        response = _get(carol, "api:gap", "acme", **params)
+        assert response.status_code == 200
+        return {row["dimension"]: row for row in response.json()}
+
+    assert rows()["Trust"]["posts"]["negative"] == 5
+    in_store = rows(segment="in-store")
+    assert in_store["Trust"]["posts"] == {"positive": 0, "negative": 1, "neutral": 0}
+    assert [q["text"] for q in in_store["Trust"]["quotes"]] == [CHECKOUT_REDACTED]
+    # Ratings are not posts: a segment leaves them as they are.
+    assert (in_store["Privacy"]["client_mean"], in_store["Privacy"]["participant_mean"]) == (20.0, 8.0)
+    assert rows(brand="SOUTHGATE")["Trust"]["posts"]["negative"] == 1
+    assert rows(date_from=timezone.localdate().isoformat())["Trust"]["posts"]["negative"] == 4
+    # A discussion narrows the ratings to its scorecard: the checkout discussion has none.
+    in_checkout = rows(discussion=checkout[0].pk)
+    assert "Privacy" not in in_checkout and in_checkout["Trust"]["posts"]["negative"] == 1
+
+
+BAD_FILTERS = [
+    ({"date_from": "yesterday"}, "date_from", "date_from: 'yesterday' is not a date (YYYY-MM-DD)"),
+    ({"date_to": "2026-13-01"}, "date_to", "date_to: '2026-13-01' is not a date (YYYY-MM-DD)"),
+    (
+        {"date_from": "2026-02-10", "date_to": "2026-02-01"},
+        "date_to",
+        "date_to: 2026-02-01 is before date_from (2026-02-10)",
+    ),
+    ({"discussion": "abc"}, "discussion", "discussion: 'abc' is not a discussion id (a whole number)"),
+    ({"segment": "nobody"}, "segment", "segment: 'nobody' is not a segment of this community"),
+    ({"brand": "Nobody Inc"}, "brand", "brand: 'Nobody Inc' is not a brand of this community"),
+]
+
+
+@pytest.mark.parametrize("name", COMMUNITY_URLS)
+@pytest.mark.parametrize(("params", "field", "message"), BAD_FILTERS)
+def test_a_bad_filter_is_refused_with_400_naming_it_and_why(corpus, carol, name, params, field, message):
+    response = _get(carol, name, "acme", **params)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["detail"].startswith(message)
+    assert list(body) == ["detail", field] and body[field][0].startswith(message.split(": ", 1)[1])
+
+
+def test_every_bad_filter_is_named_at_once(corpus, alice):
+    body = _get(alice, "api:posts", "acme", date_from="soon", segment="nobody").json()
+    assert set(body) == {"detail", "date_from", "segment"}
+    assert (
+        body["detail"].startswith("segment: 'nobody'")
+        and "; date_from: 'soon' is not a date" in body["detail"]
+    )
+
+
+@pytest.mark.parametrize("name", COMMUNITY_URLS)
+def test_a_discussion_of_another_community_or_a_draft_is_refused(corpus, alice, other_community, name):
+    foreign = DiscussionFactory(community=other_community)
+    draft = DiscussionFactory(community=corpus.discussion.community, is_draft=True)
+    for discussion in (foreign, draft):
+        response = _get(alice, name, "acme", discussion=discussion.pk)
+        assert response.status_code == 400
+        assert response.json()["discussion"] == [
+            f"{discussion.pk} is not a published discussion of this community"
+        ]
+
+
+@pytest.fixture
+def other_client(other_community):
+    user = UserFactory(username="olga")
+    MembershipFactory(user=user, community=other_community, role=Role.CLIENT, pseudonym="Client Olga")
+    return user
+
+
+@pytest.mark.parametrize("name", COMMUNITY_URLS)
+def test_it_refuses_a_client_of_another_community_even_with_filters(corpus, other_client, carol, name):
+    assert _get(other_client, name, "acme").status_code == 404
+    # A bad filter from an outsider still gets 404: validation must not confirm the community exists.
+    assert _get(other_client, name, "acme", segment="nobody").status_code == 404
+    assert _get(carol, name, "other").status_code == 404
+
+
+@pytest.mark.parametrize("name", COMMUNITY_URLS)
+def test_participants_and_callers_without_a_token_are_refused_filtered_endpoints(corpus, bob, name):
+    assert _get(bob, name, "acme", segment="app users").status_code == 404
+    assert APIClient().get(reverse(name, args=["acme"]), {"segment": "app users"}).status_code == 401
+
+
+def test_filtered_posts_keep_clients_to_pseudonyms_and_redacted_text(corpus, checkout, carol):
+    data = _get(carol, "api:posts", "acme", segment="in-store").json()
+    assert [(p["author"], p["text"]) for p in data["results"]] == [("Steady Wren", CHECKOUT_REDACTED)]
+    assert "Kim" not in str(data) and "020 7946" not in str(data) and "kim@example.com" not in str(data)
+
+
+def test_filtered_posts_take_the_same_number_of_queries_for_more_posts(
+    corpus, checkout, carol, django_assert_num_queries
+):
+    client = api_for(carol)
+    url = reverse("api:posts", args=["acme"])
+    params = {"discussion": corpus.discussion.pk, "brand": "acme", "segment": "app users"}
+    with CaptureQueriesContext(connection) as small:
+        client.get(url, params)
+    for i in range(6):
+        post = PostFactory(
+            discussion=corpus.discussion,
+            author=membership_of(corpus.email_post.author.user, corpus.discussion.community),
+            body=f"More {i}",
+        )
+        analyse(post)
+    with django_assert_num_queries(len(small.captured_queries)):
+        data = client.get(url, params).json()
+    assert data["count"] == 9
+
+
+def test_filtered_themes_take_the_same_number_of_queries_for_more_posts(
+    corpus, checkout, carol, django_assert_num_queries
+):
+    client = api_for(carol)
+    url = reverse("api:themes", args=["acme"])
+    params = {"discussion": corpus.discussion.pk, "date_from": "2020-01-01"}
+    with CaptureQueriesContext(connection) as small:
+        client.get(url, params)
+    add_posts(corpus.discussion.community, corpus.discussion, 8, theme=corpus.theme)
+    with django_assert_num_queries(len(small.captured_queries)):
+        data = client.get(url, params).json()
+    assert [(t["label"], t["post_count"], len(t["quotes"])) for t in data["results"]] == [("The app", 11, 10)]
+
+
+def test_the_filtered_gap_takes_the_same_number_of_queries_for_more_posts(
+    gap, corpus, alice, django_assert_num_queries
+):
+    client = api_for(alice)
+    url = reverse("api:gap", args=["acme"])
+    params = {"segment": "app users", "brand": "Acme"}
+    with CaptureQueriesContext(connection) as small:
+        client.get(url, params)
+    add_posts(corpus.discussion.community, corpus.discussion, 10)
+    for post in Post.objects.filter(body__startswith="Extra post"):
+        post.author.segments = ["app users"]
+        post.author.save(update_fields=["segments"])
+    with django_assert_num_queries(len(small.captured_queries)):
+        data = client.get(url, params).json()
+    assert {r["dimension"]: r for r in data}["Trust"]["posts"]["negative"] == 13
 
 
 # --- Token page ---

@@ -17,6 +17,8 @@ from tests.factories import DiscussionFactory
 from tests.research.exports_helpers import build_corpus
 from tests.research.test_api import api_for
 
+FILTERS = ("discussion", "segment", "date_from", "date_to", "brand")
+
 ENDPOINTS = [
     ("api:communities", "/api/v1/communities/", False),
     ("api:themes", "/api/v1/communities/{slug}/themes/", True),
@@ -55,9 +57,9 @@ def _to_jsonschema(node):
     return out
 
 
-def validator_for(openapi: dict, path: str) -> jsonschema.Draft202012Validator:
+def validator_for(openapi: dict, path: str, status: str = "200") -> jsonschema.Draft202012Validator:
     operation = openapi["paths"][path]["get"]
-    schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    schema = operation["responses"][status]["content"]["application/json"]["schema"]
     document = {"components": _to_jsonschema(openapi["components"]), **_to_jsonschema(schema)}
     return jsonschema.Draft202012Validator(document)
 
@@ -91,6 +93,41 @@ def test_the_schema_check_catches_an_undocumented_field_and_a_wrong_type(openapi
     assert not validator.is_valid(leaky)
     wrong = {**data, "results": [{**data["results"][0], "id": "one"}]}
     assert not validator.is_valid(wrong)
+
+
+FILTERED = [e for e in ENDPOINTS if e[2]]
+
+
+@pytest.mark.parametrize(("name", "path", "scoped"), FILTERED)
+def test_it_documents_the_dashboards_filters_as_query_parameters(openapi, name, path, scoped):
+    parameters = {p["name"]: p for p in openapi["paths"][path]["get"]["parameters"]}
+    assert all(parameters[n]["in"] == "query" for n in FILTERS)
+    assert parameters["discussion"]["schema"]["type"] == "integer"
+    assert parameters["date_from"]["schema"] == {"type": "string", "format": "date"}
+    assert parameters["date_to"]["schema"] == {"type": "string", "format": "date"}
+    assert "any case" in parameters["brand"]["description"]
+    assert "400" in openapi["paths"][path]["get"]["responses"]
+
+
+@pytest.mark.parametrize(("name", "path", "scoped"), FILTERED)
+@pytest.mark.parametrize("persona", ["alice", "carol"])
+def test_filtered_responses_match_the_schema(request, openapi, corpus, name, path, scoped, persona):
+    user = request.getfixturevalue(persona)
+    params = {"segment": "app users", "brand": "acme", "date_from": "2020-01-01"}
+    response = api_for(user).get(reverse(name, args=["acme"]), params)
+    assert response.status_code == 200
+    data = response.json()
+    validator_for(openapi, path).validate(data)
+    assert data
+
+
+@pytest.mark.parametrize(("name", "path", "scoped"), FILTERED)
+def test_a_bad_filter_answer_matches_the_schema(openapi, corpus, carol, name, path, scoped):
+    response = api_for(carol).get(reverse(name, args=["acme"]), {"date_from": "yesterday", "brand": "x"})
+    assert response.status_code == 400
+    validator = validator_for(openapi, path, "400")
+    validator.validate(response.json())
+    assert not validator.is_valid({**response.json(), "date_from": "not a list"})
 
 
 def test_it_serves_the_api_docs_page(client, db):

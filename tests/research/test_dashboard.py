@@ -8,9 +8,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from community.models import PostStatus
+from community.models import PostStatus, Role
 from research.analysis.types import PERCEPTION_DIMENSIONS
 from research.dashboard_selectors import DashboardFilters, dashboard_overview, dashboard_themes
+from research.models import ThemePost
+from tests.factories import MembershipFactory
 from tests.research.insights_data import PII_BODY, REDACTED, analysed_post, seed, theme
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +119,10 @@ def test_it_reports_invalid_filters_by_field_and_shows_everything(client, commun
     client.force_login(carol)
     html = client.get(url(date_from="2026-05-01", date_to="2026-04-01")).content.decode()
     assert "To: must be on or after From." in html
+    # The figures are for everything, and the page says so rather than passing them off as filtered.
+    assert "These filters have errors and were not applied" in html
     assert "late delivery" in html
+    assert "were not applied" not in client.get(url(date_from="2020-01-01")).content.decode()
 
 
 def test_it_counts_perception_dimensions_and_relevance_in_sql(community):
@@ -481,7 +486,7 @@ def test_it_quotes_theme_posts_by_rank_only_within_the_filters(community, other_
 
 
 DASHBOARD_QUERIES = 12
-GAP_QUERIES = 9
+GAP_QUERIES = 8  # the gap reads its quotes in one query (research.dashboard_selectors.gap_quotes)
 
 
 @pytest.mark.parametrize("size", [3, 30])
@@ -507,3 +512,135 @@ def test_it_renders_the_dashboard_and_gap_in_a_fixed_number_of_queries_at_any_si
     cache.clear()
     with django_assert_num_queries(GAP_QUERIES):
         assert client.get(reverse("research:gap", args=["acme"])).status_code == 200
+
+
+def _stamp(community):
+    """The data stamp as a fresh request sees it (the stamp is memoised per community object)."""
+    from community.models import Community
+    from research.dashboard_selectors import data_stamp
+
+    return data_stamp(community=Community.objects.get(pk=community.pk))
+
+
+def _set_status(post, status):
+    # A bare status write, without the moderation service's `status_changed_at`.
+    post.status = status
+    post.save(update_fields=["status"])
+
+
+def test_the_data_stamp_moves_when_one_post_is_hidden_as_another_comes_back(community, other_community):
+    discussion, posts, _ = seed(community, n=3)
+    _set_status(posts[0], PostStatus.HIDDEN)
+    before = _stamp(community)
+    assert _stamp(community) == before
+    # Elsewhere: another community's posts leave this community's cached numbers alone.
+    seed(other_community, n=2)
+    assert _stamp(community) == before
+    # As many published posts as before, but not the same ones.
+    _set_status(posts[0], PostStatus.PUBLISHED)
+    _set_status(posts[1], PostStatus.HIDDEN)
+    assert _stamp(community) != before
+
+
+def test_the_data_stamp_moves_on_a_new_analysis_and_a_theme_edit(community):
+    from research.models import PostAnalysis
+
+    discussion, posts, t = seed(community, n=2)
+    before = _stamp(community)
+    analysis = PostAnalysis.objects.get(post=posts[0])
+    analysis.analysed_at = timezone.now() + timedelta(seconds=1)
+    analysis.save(update_fields=["analysed_at"])
+    reanalysed = _stamp(community)
+    assert reanalysed != before
+    t.updated_at = timezone.now() + timedelta(seconds=2)
+    t.save(update_fields=["updated_at"])
+    assert _stamp(community) != reanalysed
+
+
+def test_it_never_serves_cached_numbers_after_one_post_is_hidden_as_another_comes_back(
+    client, community, carol
+):
+    from community.models import Role
+    from tests.factories import DiscussionFactory, MembershipFactory
+
+    discussion = DiscussionFactory(community=community, title="Checkout")
+    happy, unhappy = (
+        analysed_post(
+            discussion=discussion,
+            author=MembershipFactory(community=community, role=Role.PARTICIPANT),
+            sentiment=sentiment,
+        )
+        for sentiment in ("positive", "negative")
+    )
+    _set_status(unhappy, PostStatus.HIDDEN)
+    client.force_login(carol)
+    html = client.get(url()).content.decode()
+    assert '>1</span><span class="stat-label">positive posts' in html
+    assert '>0</span><span class="stat-label">negative posts' in html
+    # Same number of posts and participants: only the stamp's set of posts can tell them apart.
+    _set_status(happy, PostStatus.HIDDEN)
+    _set_status(unhappy, PostStatus.PUBLISHED)
+    html = client.get(url()).content.decode()
+    assert '>0</span><span class="stat-label">positive posts' in html
+    assert '>1</span><span class="stat-label">negative posts' in html
+
+
+def test_it_renders_quotes_escaped_shortened_and_dated_for_clients(client, community, carol):
+    from community.models import Role
+    from tests.factories import DiscussionFactory, MembershipFactory
+
+    discussion = DiscussionFactory(community=community, title="Checkout")
+    author = MembershipFactory(community=community, role=Role.PARTICIPANT, pseudonym="Blue <Heron>")
+    long_text = "The <b>checkout</b> & the app were slow. " * 20
+    analysed_post(
+        discussion=discussion,
+        author=author,
+        redacted=long_text,
+        relevance="relevant",
+        created_at=timezone.now().replace(year=2025, month=3, day=14, hour=12),
+    )
+    client.force_login(carol)
+    html = client.get(url()).content.decode()
+    assert "— Blue &lt;Heron&gt;, 14 Mar 2025</footer>" in html
+    assert "<b>checkout</b>" not in html and "The &lt;b&gt;checkout&lt;/b&gt; &amp; the app" in html
+    quoted = html.split('<blockquote class="quote"><p>', 1)[1].split("</p>", 1)[0]
+    assert (
+        quoted.endswith("…")
+        and len(quoted.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")) == 320
+    )
+
+
+def test_it_hides_the_replies_of_a_hidden_post_with_it(
+    client, community, alice, carol, django_capture_on_commit_callbacks
+):
+    from community.services.moderation import post_moderate
+    from tests.conftest import membership_of
+
+    discussion, posts, delivery = seed(community, n=2)
+    replier = MembershipFactory(community=community, role=Role.PARTICIPANT, segments=["app users"])
+    reply = analysed_post(discussion=discussion, author=replier, redacted="Same here, the reply under it.")
+    reply.parent = posts[0]
+    reply.save(update_fields=["parent"])
+    ThemePost.objects.create(theme=delivery, post=reply, is_quote=True, quote_rank=0)
+    client.force_login(carol)
+    html = client.get(url()).content.decode()
+    assert "3 participants," in html and "the reply under it" in html
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post_moderate(
+            post=posts[0], moderator=membership_of(alice, community), action="hide", reason="abusive"
+        )
+    html = client.get(url()).content.decode()
+    # The thread went with its first post: one participant left, and the reply is not quoted.
+    assert "1 participant," in html
+    assert "the reply under it" not in html
+    delivery.refresh_from_db()
+    assert (delivery.post_count, delivery.participant_count) == (1, 1)
+
+
+def test_it_filters_by_a_segment_with_accented_letters_on_either_database(community):
+    seed(community, n=2, segment="Café regulars")
+    seed(community, n=1, segment="Cafe regulars", key="other")
+    accented = dashboard_overview(community=community, filters=DashboardFilters(segment="Café regulars"))
+    plain = dashboard_overview(community=community, filters=DashboardFilters(segment="Cafe regulars"))
+    assert (accented["posts"], plain["posts"]) == (2, 1)

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
+from community.models import DiscussionKind
+from community.services.scorecards import scorecard_ensure, scorecard_submit
 from research.dashboard_selectors import perception_gap
+from tests.browser.conftest import SCREENSHOTS, browser  # noqa: F401 - a fixture
 from tests.conftest import membership_of
-from tests.research.insights_data import PII_BODY, REDACTED, analysed_post, scorecard_answers, seed
+from tests.factories import DiscussionFactory
+from tests.research.insights_data import PII_BODY, REDACTED, analysed_post, scorecard_answers, seed, theme
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +91,232 @@ def test_it_keeps_queries_constant_as_posts_grow(client, community, bob, carol, 
         analysed_post(discussion=discussion, author=membership_of(bob, community))
     with django_assert_num_queries(len(first.captured_queries)):
         client.get(gap_url())
+
+
+# --- Quotes that explain the gap, numbers in one format, charts readable on a phone ---------------
+
+
+def rate(discussion, *, participant: int, client: int, participant_member, client_member):
+    """Every dimension of a fresh scorecard rated `participant` by customers, `client` by the team."""
+    card = DiscussionFactory(community=discussion.community, title="Rate us", kind=DiscussionKind.SCORECARD)
+    scorecard = scorecard_ensure(discussion=card)
+    dims = list(scorecard.dimensions.all())
+    scorecard_submit(
+        scorecard=scorecard, member=participant_member, ratings={d.pk: participant for d in dims}
+    )
+    scorecard_submit(scorecard=scorecard, member=client_member, ratings={d.pk: client for d in dims})
+
+
+def privacy_posts(discussion, author):
+    """Four posts, each carrying a different privacy signal (or none), newest last: the glowing post
+    with a complaint is newer (and its signal stronger) than the wholly negative one."""
+    signal = lambda polarity, score, phrase: [  # noqa: E731
+        {"dimension": "privacy", "polarity": polarity, "score": score, "phrase": phrase}
+    ]
+    make = lambda text, sentiment, dims: analysed_post(  # noqa: E731
+        discussion=discussion, author=author, body=text, redacted=text, sentiment=sentiment, dimensions=dims
+    )
+    return {
+        "against": make(
+            "They sell my data to anyone who asks.", "negative", signal("negative", -0.4, "They sell my data")
+        ),
+        "against, in a glowing post": make(
+            "Lovely staff. Tracking me across the internet is creepy though.",
+            "positive",
+            signal("negative", -0.9, "Tracking me across the internet is creepy"),
+        ),
+        "for": make(
+            "I trust them with my data, they only use it for my orders.",
+            "positive",
+            signal("positive", 0.8, "I trust them with my data"),
+        ),
+        "other dimension": make(
+            "The courier was rude.",
+            "negative",
+            [
+                {
+                    "dimension": "service",
+                    "polarity": "negative",
+                    "score": -1.0,
+                    "phrase": "The courier was rude",
+                }
+            ],
+        ),
+    }
+
+
+def privacy_row(community):
+    return next(r for r in perception_gap(community=community)["rows"] if r["dimension"] == "Privacy")
+
+
+def test_it_explains_a_higher_self_rating_only_with_quotes_against_the_brand_on_that_dimension(
+    community, bob, carol
+):
+    discussion, _, _ = seed(community, author=membership_of(bob, community))
+    privacy_posts(discussion, membership_of(bob, community))
+    rate(
+        discussion,
+        participant=8,
+        client=20,
+        participant_member=membership_of(bob, community),
+        client_member=membership_of(carol, community),
+    )
+    row = privacy_row(community)
+    assert row["quote_side"] == "negative"
+    # Both quotes are negative on privacy; the one whose whole post is negative comes first, and
+    # neither the positive privacy post nor the negative service post is offered as a reason.
+    assert [q["text"] for q in row["quotes"]] == [
+        "They sell my data to anyone who asks.",
+        "Lovely staff. Tracking me across the internet is creepy though.",
+    ]
+    assert [q["evidence"] for q in row["quotes"]] == [
+        "They sell my data",
+        "Tracking me across the internet is creepy",
+    ]
+
+
+def test_it_explains_a_lower_self_rating_with_quotes_for_the_brand_on_that_dimension(
+    client, community, bob, carol
+):
+    discussion, _, _ = seed(community, author=membership_of(bob, community))
+    privacy_posts(discussion, membership_of(bob, community))
+    rate(
+        discussion,
+        participant=20,
+        client=8,
+        participant_member=membership_of(bob, community),
+        client_member=membership_of(carol, community),
+    )
+    row = privacy_row(community)
+    assert row["quote_side"] == "positive"
+    assert [q["evidence"] for q in row["quotes"]] == ["I trust them with my data"]
+    client.force_login(carol)
+    html = client.get(gap_url()).content.decode()
+    assert "Why customers rate it higher" in html
+    assert "<mark>I trust them with my data</mark>, they only use it for my orders." in html
+    assert "customers rate it higher" in html and "-12.0" in html
+
+
+def test_it_offers_no_reasons_where_the_team_and_customers_agree(client, community, bob, carol):
+    discussion, _, _ = seed(community, author=membership_of(bob, community))
+    privacy_posts(discussion, membership_of(bob, community))
+    rate(
+        discussion,
+        participant=12,
+        client=12,
+        participant_member=membership_of(bob, community),
+        client_member=membership_of(carol, community),
+    )
+    row = privacy_row(community)
+    assert row["quote_side"] is None and row["quotes"] == []
+    client.force_login(carol)
+    html = client.get(gap_url()).content.decode()
+    assert "Why customers rate it" not in html and "gap: you agree" in html
+
+
+def test_it_never_brings_back_words_the_redaction_removed(client, community, bob, carol):
+    discussion, _, _ = seed(community, author=membership_of(bob, community))
+    analysed_post(
+        discussion=discussion,
+        author=membership_of(bob, community),
+        dimensions=[
+            {"dimension": "privacy", "polarity": "negative", "score": -1.0, "phrase": "Ask Bob Participant"}
+        ],
+    )
+    scorecard_answers(
+        discussion, participant=membership_of(bob, community), client=membership_of(carol, community)
+    )
+    quote = privacy_row(community)["quotes"][0]
+    assert quote["evidence"] == "" and quote["before"] == REDACTED
+    client.force_login(carol)
+    html = client.get(gap_url()).content.decode()
+    assert "Bob Participant" not in html and REDACTED in html
+
+
+def test_it_shows_every_rating_and_gap_to_one_decimal_and_every_share_in_whole_percent(
+    client, community, bob, carol
+):
+    setup_gap(community, bob, carol)
+    client.force_login(carol)
+    html = client.get(gap_url()).content.decode()
+    values = re.findall(r'<span class="stat-value">([^<]*)</span>', html)
+    assert values and all(re.fullmatch(r"[+-]?\d+\.\d|\d+%|–", v) for v in values), values
+    assert {"20.0", "8.0", "+12.0", "100%"} <= set(values)
+    assert '<span class="gap-big">12.0</span>' in html
+    assert "gap +12.0" in html  # the chart
+    assert '<td class="num">20.0</td><td class="num">8.0</td><td class="num">+12.0</td>' in html  # its table
+
+
+@pytest.mark.browser
+def test_it_keeps_every_chart_label_readable_on_a_phone(
+    browser,  # noqa: F811
+    live_server,
+    client,
+    community,
+    bob,
+    carol,
+):
+    discussion = setup_gap(community, bob, carol)
+    # Labels as long as real ones get, in the themes and the brand mentions.
+    theme(
+        community,
+        "slots",
+        "Delivery slots that never match when I am actually at home",
+        discussion.posts.all(),
+    )
+    community.competitor_brands = ["Brightwell Home and Garden Superstores"]
+    community.save(update_fields=["competitor_brands"])
+    client.force_login(carol)
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    try:
+        page = context.new_page()
+        for path, shot in (
+            (gap_url(), "ui-phone-gap"),
+            (reverse("research:dashboard", args=["acme"]), "ui-phone-dashboard"),
+        ):
+            page.goto(path)
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"{shot}.png"), full_page=True)
+            found = page.evaluate(MEASURE)
+            assert found["texts"] >= 4, (path, found)
+            assert found["smallest"] >= 12, (path, found)
+            assert not found["overlaps"], (path, found)
+            assert not found["outside"], (path, found)
+            assert not found["page_scrolls_sideways"], (path, found)
+    finally:
+        context.close()
+
+
+# Every word in the charts as a phone draws it: its size in CSS pixels, and whether it overlaps
+# another word or runs out of its chart.
+MEASURE = """() => {
+  const texts = [...document.querySelectorAll("figure.insight-chart svg text")]
+    .map(t => ({t, box: t.getBoundingClientRect(), svg: t.ownerSVGElement.getBoundingClientRect()}))
+    .filter(x => x.box.width > 0);
+  const size = ({t}) => {
+    const svg = t.ownerSVGElement, vb = svg.viewBox.baseVal;
+    const scale = vb && vb.width ? svg.getBoundingClientRect().width / vb.width : 1;
+    return parseFloat(getComputedStyle(t).fontSize) * scale;
+  };
+  const hit = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  const overlaps = [];
+  texts.forEach((a, i) => texts.slice(i + 1).forEach(b => {
+    if (hit(a.box, b.box)) overlaps.push([a.t.textContent, b.t.textContent]);
+  }));
+  return {
+    texts: texts.length,
+    smallest: Math.min(...texts.map(size)),
+    overlaps,
+    outside: texts.filter(x => x.box.left < x.svg.left - 1 || x.box.right > x.svg.right + 1).map(x => x.t.textContent),
+    page_scrolls_sideways: document.documentElement.scrollWidth > window.innerWidth,
+  };
+}"""

@@ -251,7 +251,7 @@ def test_a_project_with_a_bad_filter_is_refused_naming_it(client, corpus, alice)
     client.force_login(alice)
     response = client.get(reverse("research:export_qdpx", args=["acme"]), {"brand": "Nobody Inc"})
     assert response.status_code == 400
-    assert "Brand mentioned: Select a valid choice" in response.content.decode()
+    assert "brand: 'Nobody Inc' is not a brand of this community (brands: Acme" in response.content.decode()
 
 
 def test_a_filtered_project_takes_the_same_number_of_queries_for_more_posts(
