@@ -22,6 +22,12 @@ arriving while a batch is written go together into the next one, in one transact
 their own. Presence: each socket's `LiveConnection` row is refreshed by a heartbeat (`LiveHeartbeat`),
 so the rows of a process that crashed go stale, drop out of presence and are swept by Celery beat.
 
+Names: each socket keeps the community's roster (community.roster) to hide members' names in the
+frames it builds, loaded off the event loop. When the roster changes (an erasure, a name or a
+membership change) `live_roster_changed` tells every socket of the community, in every process,
+over its `live.roster.<community>` group; each reloads the roster (once per process and change)
+before it handles anything after that message, so no later frame is built with the old names.
+
 Delivery: every message is stored with its stream's next number before it is broadcast. This
 socket remembers the highest number it delivered per stream, drops repeats, and when a number
 is skipped on a stream the member sees whole it waits briefly for the late broadcast, then
@@ -33,15 +39,19 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import threading
+import uuid
 import weakref
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qs
 
+from asgiref.sync import async_to_sync
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -52,7 +62,7 @@ from community.models import LiveSession, LiveStream, Membership
 from community.models.live import LIVE_HEARTBEAT_SECONDS
 from community.realtime import LIVE_LAYER, live_group, live_member_group, live_presence_event
 from community.realtime_boards import board_group
-from community.roster import Roster, roster_for
+from community.roster import Roster, roster_build, roster_for
 from community.selectors_live import (
     get_live_discussion_for_member,
     live_event_visible_to,
@@ -76,6 +86,7 @@ logger = logging.getLogger(__name__)
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403  # a participant who has not accepted the current consent
 CLOSE_NOT_FOUND = 4404  # outsiders, and members who lost access mid-session
+CLOSE_RETRY = 1011  # a server-side failure: the browser reconnects (and loads everything afresh)
 # How long a skipped number may take to arrive over the channel layer before the database is asked.
 GAP_GRACE_SECONDS = 0.3
 TYPING_MIN_INTERVAL = 2.0
@@ -178,13 +189,95 @@ def live_frame_text(event: dict[str, Any], viewer: Membership, roster: Roster | 
     audience = live_frame_audience(event, viewer)
     if audience is None:
         return json.dumps(live_frame_for(event, viewer, roster))
-    key = (event.get("session_id"), event["stream"], event["seq"], event["at"], audience)
+    # The roster's fingerprint is part of the key: a text built with other names is never reused.
+    names = roster.fingerprint if roster is not None else None
+    key = (event.get("session_id"), event["stream"], event["seq"], event["at"], audience, names)
     text = _FRAME_TEXTS.get(key)
     if text is None:
         text = _FRAME_TEXTS[key] = json.dumps(live_frame_for(event, viewer, roster))
         if len(_FRAME_TEXTS) > FRAME_TEXTS_KEPT:
             _FRAME_TEXTS.popitem(last=False)
     return text
+
+
+def live_roster_group(community_id: int) -> str:
+    """Every live socket of a community's sessions, told when the community's roster changes."""
+    return f"live.roster.{int(community_id)}"
+
+
+def live_roster_changed(community_id: int) -> None:
+    """Tell every open live socket of the community, in every process, to reload the roster before
+    it builds another frame. Synchronous, for after commit (community.roster.roster_forget)."""
+    # The token lets the sockets of one process share one load per change (`LiveRosterLoads`).
+    event = {"type": "roster.refresh", "community_id": int(community_id), "token": uuid.uuid4().hex}
+
+    def send() -> None:
+        try:
+            async_to_sync(get_channel_layer(LIVE_LAYER).group_send)(live_roster_group(community_id), event)
+        except Exception:  # the change is committed; open sockets pick it up on their next action
+            logger.exception(
+                "Could not tell live sockets that the roster of community %s changed", community_id
+            )
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        send()  # the usual case: a view or task thread, with no event loop of its own
+        return
+    # Called from a thread that runs an event loop (async code calling sync code directly, as
+    # test fixtures do), where async_to_sync refuses to work: send from a helper thread.
+    helper = threading.Thread(target=send, name="live-roster-changed")
+    helper.start()
+    helper.join()
+
+
+def _roster_loaded(community_id: int) -> Roster:
+    """The roster as the consumer keeps it: with its fingerprint worked out here, off the event loop."""
+    roster = roster_for(community_id)
+    _ = roster.fingerprint
+    return roster
+
+
+def _roster_reloaded(community_id: int) -> Roster:
+    # From the database, not the cache: a reader that started before the change committed may
+    # have put the old names back in the cache.
+    roster = roster_build(community_id)
+    _ = roster.fingerprint
+    return roster
+
+
+class LiveRosterLoads:
+    """Per event loop: the roster reload for a change, shared by all of the process's sockets of the
+    community (one load per change rather than one per socket)."""
+
+    KEPT = 256
+
+    def __init__(self) -> None:
+        self.loads: OrderedDict[int, tuple[str, asyncio.Future]] = OrderedDict()
+
+    async def load(self, community_id: int, token: str) -> Roster:
+        current = self.loads.get(community_id)
+        if current is None or current[0] != token:
+            task = asyncio.ensure_future(database_sync_to_async(_roster_reloaded)(community_id))
+            current = self.loads[community_id] = (token, task)
+            self.loads.move_to_end(community_id)
+            if len(self.loads) > self.KEPT:
+                self.loads.popitem(last=False)
+        # Shielded: a socket closing while it waits must not cancel the load the others wait for.
+        return await asyncio.shield(current[1])
+
+
+_roster_loads: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LiveRosterLoads] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def live_roster_loads() -> LiveRosterLoads:
+    loop = asyncio.get_running_loop()
+    loads = _roster_loads.get(loop)
+    if loads is None:
+        loads = _roster_loads[loop] = LiveRosterLoads()
+    return loads
 
 
 class LiveHeartbeat:
@@ -233,6 +326,8 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
     channel_layer_alias = LIVE_LAYER
     session_id: int | None = None
     member: Membership | None = None
+    # Set when the roster could not be reloaded: the socket is closing and sends nothing more.
+    stopped = False
 
     # --- connecting ------------------------------------------------------------------------------
 
@@ -278,9 +373,6 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
     def _authorise(self, user, discussion_id: int):
         discussion, member = get_live_discussion_for_member(user, discussion_id)
         session = live_services.live_session_ensure(discussion=discussion)
-        # Frames are built on the event loop, which must not read the cache or the database:
-        # the names to redact are loaded here and refreshed with the member on each action.
-        self.roster = roster_for(member.community_id)
         return discussion, member, session
 
     def _groups(self) -> list[str]:
@@ -292,6 +384,7 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
             groups.append(live_group(sid, "staff"))
         else:
             groups.append(live_member_group(sid, self.member.pk))
+        groups.append(live_roster_group(self.member.community_id))
         return groups
 
     def _last_from_query(self) -> dict[str, int]:
@@ -306,6 +399,10 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
 
     def _open(self, last: dict[str, int]):
         """Runs after the groups are joined: anything committed from here on arrives live too."""
+        # Frames are built on the event loop, which must not read the cache or the database: the
+        # names to redact are loaded here (after joining the roster group, so no change is missed),
+        # on each action with the member, and whenever the roster changes (`roster_refresh`).
+        self.roster = _roster_loaded(self.member.community_id)
         joined = live_services.live_connection_open(
             session=self.session, member=self.member, channel_name=self.channel_name
         )
@@ -472,7 +569,7 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
         ):
             raise PermissionDenied("No such live session.")
         self.member = fresh
-        self.roster = roster_for(fresh.community_id)
+        self.roster = _roster_loaded(fresh.community_id)
 
     async def _act(self, kind: str, content: dict[str, Any]) -> None:
         try:
@@ -582,6 +679,19 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
             return
         await self._take(event)
 
+    async def roster_refresh(self, event: dict[str, Any]) -> None:
+        """The community's roster changed: reload it before handling anything else (channels
+        dispatches one message at a time, so every later event is built with the new names)."""
+        if self.member is None or event.get("community_id") != self.member.community_id:
+            return
+        try:
+            self.roster = await live_roster_loads().load(self.member.community_id, event["token"])
+        except Exception:
+            # The old names must not be used again: stop sending; the browser reconnects and loads them.
+            logger.exception("Could not reload the roster of a live socket; closing it")
+            self.stopped = True
+            await self.close(code=CLOSE_RETRY)
+
     async def live_presence(self, event: dict[str, Any]) -> None:
         entry = event["entry"]
         if entry["role"] == "client" and not self.member.is_moderator:
@@ -651,6 +761,8 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
     # --- output ----------------------------------------------------------------------------------
 
     async def _send_frames(self, frames: list[dict[str, Any] | str]) -> None:
+        if self.stopped:
+            return
         async with self.send_lock:
             for frame in frames:
                 await self.send(text_data=frame if isinstance(frame, str) else json.dumps(frame))

@@ -161,6 +161,8 @@ def discussion_page(
     visible = posts_visible_to(membership, discussion, responded=responded).select_related("author__user")
     roots = visible.filter(parent__isnull=True).order_by("created_at", "id")
     paginator = Paginator(roots, DISCUSSION_PAGE_SIZE)
+    if page_number == "last":  # get_page() would read "last" as a bad number and give page 1
+        page_number = paginator.num_pages
     page = paginator.get_page(page_number)
     posts = list(page.object_list)
     by_id = {p.pk: p for p in posts}
@@ -183,6 +185,19 @@ def discussion_page(
         hidden_until_responding=not responded,
         reply_count=len(replies),
     )
+
+
+def post_page_number(membership: Membership, post: Post) -> int:
+    """The page of its discussion that shows `post` (a reply is shown under its response), as
+    `membership` sees the discussion. One query."""
+    root = post.parent if post.parent_id else post
+    earlier = (
+        posts_visible_to(membership, post.discussion)
+        .filter(parent__isnull=True)
+        .filter(Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, id__lt=root.pk))
+        .count()
+    )
+    return earlier // DISCUSSION_PAGE_SIZE + 1
 
 
 def post_revisions(post: Post) -> QuerySet:
@@ -253,6 +268,11 @@ def post_html_for(post: Post, viewer: Membership) -> str:
         return render_markdown(
             roster_for(post.community_id).pseudonymise(post.body, keep=(viewer.pk, post.author_id))
         )
+    if not viewer.is_moderator:
+        # Participants greet each other by name, but a former (erased) member's name stays out.
+        roster = roster_for(post.community_id)
+        if roster.erased and roster.erased_spans(post.body):
+            return render_markdown(roster.redact_erased(post.body))
     return post.body_html or render_markdown(post.body)
 
 
@@ -264,4 +284,6 @@ def post_text_for(post: Post, viewer: Membership) -> str:
         return roster_for(post.community_id).redact(redact_contact_details(post.body, names=names))
     if viewer.is_participant and post.author_id != viewer.pk and not post.author.is_participant:
         return roster_for(post.community_id).pseudonymise(post.body, keep=(viewer.pk, post.author_id))
+    if not viewer.is_moderator:
+        return roster_for(post.community_id).redact_erased(post.body)
     return post.body

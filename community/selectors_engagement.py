@@ -519,7 +519,7 @@ def member_data_export(*, user) -> dict[str, Any]:
                     {
                         "id": p.pk,
                         "activity": p.discussion.title,
-                        "question": p.question,
+                        "question": probe_question_for(p, m),  # others' names as on the page
                         "asked_at": _iso(p.created_at),
                     }
                     for p in m.probes_received.all()

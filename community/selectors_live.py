@@ -145,6 +145,14 @@ def live_frame_for(event: dict[str, Any], viewer: Membership, roster: Roster | N
         # "Welcome Priya!" beside Priya's pseudonym would tie the two together for everyone else.
         roster = roster or roster_for(viewer.community_id)
         body = roster.pseudonymise(body, keep=(viewer.pk, event["author_id"]))
+        if data.get("body"):
+            data = {**data, "body": roster.redact_erased(data["body"])}
+    elif not staff:
+        # Participants and clients may read each other's greetings, but never a former member's name.
+        roster = roster or roster_for(viewer.community_id)
+        body = roster.redact_erased(body)
+        if data.get("body"):
+            data = {**data, "body": roster.redact_erased(data["body"])}
     frame = {
         "type": "message",
         "stream": event["stream"],
@@ -237,13 +245,16 @@ def live_questions(session: LiveSession) -> list[LiveQuestion]:
 def live_state_snapshot(session: LiveSession, *, viewer: Membership | None = None) -> dict[str, Any]:
     """The session's state as every role may see it (no backroom, no observers).
 
-    A client viewer gets the spotlighted message with contact details redacted.
+    A client viewer gets the spotlighted message with contact details redacted; a participant
+    gets it without erased members' names.
     """
     question = session.current_question
     spotlight = session.spotlight
     spotlight_body = spotlight.body if spotlight is not None else ""
     if viewer is not None and viewer.is_client:
         spotlight_body = roster_for(viewer.community_id).redact(redact_contact_details(spotlight_body))
+    elif viewer is not None and viewer.role not in STAFF_NAME_ROLES:
+        spotlight_body = roster_for(viewer.community_id).redact_erased(spotlight_body)
     return {
         "state": session.state,
         "accepts_input": session.accepts_input,

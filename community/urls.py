@@ -6,6 +6,7 @@ URL names are global (no app namespace) so templates can `{% url 'member_list' c
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from community.forms.accounts import SignInForm
 from community.views import accounts, discussions, home, live, members, moderation
 
 urlpatterns = [
@@ -14,7 +15,11 @@ urlpatterns = [
     path("communities/new/", home.community_create_view, name="community_create"),
     path("c/<slug:slug>/", home.community_home, name="community_home"),
     # --- Accounts (foundation) ---
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),

@@ -14,13 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from community.models import Community, Post
 from research.models import Code, CodedExcerpt, Theme, ThemePost
-from research.services import Scope, _scope_docs, code_create, split_terms, themes_recount
+from research.services import Scope, _scope_docs, code_create, split_terms, theme_rename, themes_recount
 
 SUMMARY_MAX = 4000
+THEME_NAME_MAX = 200
 CODEBOOK_MAX_ROWS = 500
 CODEBOOK_MAX_BYTES = 512 * 1024
 CODEBOOK_COLUMNS = ("name", "description", "examples")
@@ -41,6 +43,39 @@ def theme_summary_set(*, theme: Theme, summary: str) -> Theme:
     return theme
 
 
+def _clean_theme_name(*, theme: Theme, name: str, own: Theme | None) -> str:
+    """A theme name as typed, refused when too long or already used (ignoring case) by another
+    theme of the same scope; `own` is the theme being renamed, which may keep its name."""
+    name = name.strip()
+    if len(name) > THEME_NAME_MAX:
+        raise CurationError(f"Name: at most {THEME_NAME_MAX} characters; this one has {len(name)}.")
+    if not name:
+        return name
+    same_name = Q(researcher_label__iexact=name) | (Q(researcher_label="") & Q(label__iexact=name))
+    clash = (
+        Theme.objects.filter(
+            community_id=theme.community_id, scope_key=theme.scope_key, retired_at__isnull=True
+        )
+        .filter(same_name)
+        .exclude(pk=own.pk if own else None)
+        .first()
+    )
+    if clash is not None:
+        raise CurationError(
+            f"Name: another theme here is already called “{clash.display_label}”. "
+            "Choose a different name, or merge the two themes."
+        )
+    return name
+
+
+def theme_name_set(*, theme: Theme, name: str) -> Theme:
+    """Rename a theme as the researcher sees fit; empty goes back to the name analysis gave it."""
+    name = _clean_theme_name(theme=theme, name=name, own=theme)
+    if not name:
+        _clean_theme_name(theme=theme, name=theme.label, own=theme)
+    return theme_rename(theme=theme, label=name)
+
+
 @dataclass
 class SplitPlan:
     """What a split would do, for the researcher to confirm before anything moves."""
@@ -52,9 +87,9 @@ class SplitPlan:
 
 def theme_split_plan(*, theme: Theme, post_ids: Sequence[int], label: str) -> SplitPlan:
     """Validate a split without writing: the label, the posts that move and how many stay."""
-    label = label.strip()
-    if not label or len(label) > 200:
-        raise CurationError("label: 1 to 200 characters.")
+    label = _clean_theme_name(theme=theme, name=label, own=None)
+    if not label:
+        raise CurationError("Name: give the new theme a name.")
     if theme.merged_into_id:
         raise CurationError("theme: it is merged into another theme; unmerge it before splitting it.")
     ids = sorted({int(p) for p in post_ids})

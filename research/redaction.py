@@ -8,6 +8,11 @@ only ever adds [NAME] markers, so applying it twice changes nothing. It runs
 when the roster changes (community.roster.roster_changed), from the periodic
 reconciler, and from `manage.py redact_again`; each community remembers the
 roster fingerprint last applied, so an unchanged roster costs one cache read.
+
+An erasure cannot wait for that: from the moment it commits, the erased member's name
+is no longer a member's, and the client copies of other people's posts that name them
+must already be redacted by the erased-name hashes. `posts_redact_erased` re-applies the
+roster to just those posts inside the erasure's transaction (community.roster.names_erased).
 """
 
 from __future__ import annotations
@@ -15,11 +20,12 @@ from __future__ import annotations
 import hashlib
 
 from django.core.cache import cache
+from django.db import transaction
 
 from community.markdown import render_markdown
 from community.models import Post
 from community.pii import redact_contact_details
-from community.roster import Roster, roster_for
+from community.roster import Roster, roster_build, roster_for
 from research.models import PostAnalysis
 
 _APPLIED_KEY = "research:roster-applied:{}"
@@ -45,9 +51,36 @@ def posts_redact_again(*, community_id: int, force: bool = False) -> int:
     return changed
 
 
-def _redact_analyses(community_id: int, roster: Roster) -> int:
+def posts_redact_erased(*, community_id: int, post_ids: list[int]) -> int:
+    """Redact the roster (read from the database, so it holds what the caller's transaction just
+    wrote) out of the stored analyses and client copies of `post_ids`; returns how many changed.
+    Theme labels and summaries are words of that text: a change refreshes them after commit."""
+    if not post_ids:
+        return 0
+    roster = roster_build(community_id)
     changed = 0
-    rows = PostAnalysis.objects.filter(community_id=community_id).values_list("pk", "redacted_text")
+    for start in range(0, len(post_ids), 500):
+        chunk = post_ids[start : start + 500]
+        changed += _redact_analyses(community_id, roster, chunk) + _redact_client_copies(
+            community_id, roster, chunk
+        )
+    if changed:
+        transaction.on_commit(lambda: _refresh_themes(community_id))
+    return changed
+
+
+def _refresh_themes(community_id: int) -> None:
+    from research import services
+
+    services.themes_refresh_soon(community_id=community_id)
+
+
+def _redact_analyses(community_id: int, roster: Roster, post_ids: list[int] | None = None) -> int:
+    changed = 0
+    rows = PostAnalysis.objects.filter(community_id=community_id)
+    if post_ids is not None:
+        rows = rows.filter(post_id__in=post_ids)
+    rows = rows.values_list("pk", "redacted_text")
     for pk, text in rows.iterator(chunk_size=2000):
         redacted = roster.redact(text)
         if redacted != text:
@@ -55,24 +88,23 @@ def _redact_analyses(community_id: int, roster: Roster) -> int:
     return changed
 
 
-def _redact_client_copies(community_id: int, roster: Roster) -> int:
+def _redact_client_copies(community_id: int, roster: Roster, post_ids: list[int] | None = None) -> int:
     """Re-render the client copy of posts whose words hold a member's name, as
     research.services._store_client_text and community's render_client_html write it."""
     changed = 0
-    posts = (
-        Post.objects.filter(community_id=community_id)
-        .select_related("author__user", "analysis")
-        .only(
-            "id",
-            "body",
-            "client_body_html",
-            "author__is_imported",
-            "author__user__first_name",
-            "author__user__last_name",
-            "analysis__analysable",
-            "analysis__redacted_text",
-            "analysis__text_hash",
-        )
+    posts = Post.objects.filter(community_id=community_id)
+    if post_ids is not None:
+        posts = posts.filter(pk__in=post_ids)
+    posts = posts.select_related("author__user", "analysis").only(
+        "id",
+        "body",
+        "client_body_html",
+        "author__is_imported",
+        "author__user__first_name",
+        "author__user__last_name",
+        "analysis__analysable",
+        "analysis__redacted_text",
+        "analysis__text_hash",
     )
     for post in posts.iterator(chunk_size=500):
         if not roster.spans(post.body):

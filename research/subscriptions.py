@@ -9,7 +9,7 @@ import logging
 from django.dispatch import receiver
 
 from community.events import post_changed
-from community.roster import roster_changed
+from community.roster import names_erased, roster_changed
 
 logger = logging.getLogger(__name__)
 
@@ -43,3 +43,11 @@ def redact_again_on_roster_change(sender, *, community_id: int, **kwargs) -> Non
     except Exception:
         # The membership change is saved; the reconciler applies the new roster later.
         logger.exception("Could not queue redaction for community %s", community_id)
+
+
+@receiver(names_erased, dispatch_uid="research.redact_erased_names")
+def redact_erased_names(sender, *, community_id: int, post_ids: list[int], **kwargs) -> None:
+    from research.redaction import posts_redact_erased
+
+    # Inside the erasure's transaction, deliberately unguarded: if this fails, nothing is erased.
+    posts_redact_erased(community_id=community_id, post_ids=post_ids)

@@ -1,10 +1,37 @@
-"""Forms for joining by invitation and accepting consent."""
+"""Forms for signing in, joining by invitation and accepting consent."""
 
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import password_validators_help_text_html, validate_password
 from django.core.exceptions import ValidationError
+
+
+class SignInForm(AuthenticationForm):
+    """Sign in with the email address the invitation went to, or a username where one was given
+    (the demo's first names). The email is matched ignoring case."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That email or username and password do not match an account. "
+        "Check both (the password is case-sensitive) and try again.",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = "Email or username"
+        self.fields["username"].widget.attrs.update(autocomplete="username", autocapitalize="none")
+
+    def clean_username(self) -> str:
+        typed = (self.cleaned_data.get("username") or "").strip()
+        users = get_user_model().objects.filter(is_active=True)
+        # An exact username first; then an email, used only when it names one account.
+        match = users.filter(username__iexact=typed).values_list("username", flat=True)[:2]
+        if len(match) != 1:
+            match = users.filter(email__iexact=typed).values_list("username", flat=True)[:2]
+        return match[0] if len(match) == 1 else typed
 
 
 class JoinForm(forms.Form):

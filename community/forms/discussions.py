@@ -9,6 +9,10 @@ from django.conf import settings
 from community.models import Discussion, DiscussionKind, Visibility
 from community.services.discussions import PROMPT_MAX_CHARS, TITLE_MAX_CHARS
 
+# Shown to participants under every box they write in: what the formatting marks do, in plain
+# words (they never need to know the syntax is called Markdown).
+FORMATTING_HELP = "Formatting: **bold**, *italic*, and start a line with - for a list."
+
 
 class DateTimeLocalInput(forms.DateTimeInput):
     input_type = "datetime-local"
@@ -56,6 +60,7 @@ class PostForm(forms.Form):
     body = forms.CharField(
         label="Your response",
         widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=FORMATTING_HELP,
         # The service enforces POST_MAX_CHARS with the exact count; the browser gets a hint.
         required=False,
     )
@@ -72,4 +77,6 @@ class PostForm(forms.Form):
 
 
 class PostEditForm(forms.Form):
-    body = forms.CharField(label="Your post", widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    body = forms.CharField(
+        label="Your post", widget=forms.Textarea(attrs={"rows": 6}), required=False, help_text=FORMATTING_HELP
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from community.forms.discussions import FORMATTING_HELP
 from community.models import Membership
 
 
@@ -30,4 +31,9 @@ class ProbeForm(forms.Form):
 
 
 class ProbeAnswerForm(forms.Form):
-    body = forms.CharField(label="Your answer", widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    body = forms.CharField(
+        label="Your answer",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text=FORMATTING_HELP,
+    )

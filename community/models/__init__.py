@@ -3,6 +3,7 @@
 from community.models.communities import (
     AuditEntry,
     Community,
+    ErasedName,
     ErasurePolicy,
     Invitation,
     Membership,
@@ -64,6 +65,7 @@ __all__ = [
     "Community",
     "Discussion",
     "DiscussionKind",
+    "ErasedName",
     "ErasurePolicy",
     "Flag",
     "Invitation",

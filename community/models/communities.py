@@ -215,6 +215,25 @@ class Membership(models.Model):
         return self.pseudonym
 
 
+class ErasedName(models.Model):
+    """A word of an erased member's name, kept only as a keyed hash (community.roster) so the
+    community's roster still redacts it in other people's text; the name itself is gone."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="erased_names")
+    digest = models.CharField(max_length=64)
+    # Words that are also everyday English ("Will", "Rose") or very short count only when capitalised.
+    needs_capital = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["community", "digest"], name="unique_erased_name_in_community")
+        ]
+
+    def __str__(self) -> str:
+        return f"erased name {self.digest[:8]} in {self.community_id}"
+
+
 class Invitation(models.Model):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()

@@ -8,7 +8,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from community.models import Community, Discussion, DiscussionKind, Membership, Visibility
+from community.models import (
+    Community,
+    Discussion,
+    DiscussionKind,
+    Invitation,
+    LiveMessage,
+    Membership,
+    Post,
+    ScorecardResponse,
+    Visibility,
+)
 from community.services.moderation import audit_record
 
 TITLE_MAX_CHARS = 200
@@ -64,6 +74,55 @@ def _clean(values: dict) -> dict:
     return {k: v for k, v in cleaned.items() if k in EDITABLE_FIELDS}
 
 
+def community_segment_names(community_id: int) -> dict[str, str]:
+    """The segments in use in a community (members' and pending invitations'), lower-cased name
+    to its spelling. Two queries."""
+    found: dict[str, str] = {}
+    member_lists = Membership.objects.filter(community_id=community_id, is_active=True).values_list(
+        "segments", flat=True
+    )
+    invited_lists = Invitation.objects.filter(
+        community_id=community_id, accepted_at__isnull=True, revoked_at__isnull=True
+    ).values_list("segments", flat=True)
+    for segments in [*member_lists, *invited_lists]:
+        for segment in segments or []:
+            found.setdefault(segment.lower(), segment)
+    return found
+
+
+def _check_segments(community_id: int, segments: list[str], already: list[str]) -> list[str]:
+    """The segments spelled as the community spells them; a ValidationError naming any that no
+    member or invitee has (a typo would otherwise make the activity reach no one). Segments the
+    activity already targets are kept even if nobody is in them any more."""
+    kept = {s.lower() for s in already}
+    new = [s for s in segments if s.lower() not in kept]
+    if not new:
+        return segments
+    known = community_segment_names(community_id)
+    unknown = [s for s in new if s.lower() not in known]
+    if unknown:
+        names = ", ".join(f"“{s}”" for s in unknown)
+        listed = ", ".join(sorted(known.values(), key=str.lower))
+        where = f"Segments in this community: {listed}." if listed else "This community has no segments yet."
+        raise ValidationError(
+            {
+                "target_segments": f"No participant or invitee is in {names}, so nobody would see the "
+                f"activity. {where}"
+            }
+        )
+    spelled = [known.get(s.lower(), s) for s in segments]
+    return sorted(set(spelled))
+
+
+def _response_count(discussion: Discussion) -> int:
+    """Posts, scorecard answers and live messages already given in the activity."""
+    return (
+        Post.objects.filter(discussion=discussion).count()
+        + ScorecardResponse.objects.filter(scorecard__discussion=discussion).count()
+        + LiveMessage.objects.filter(session__discussion=discussion).count()
+    )
+
+
 @transaction.atomic
 def discussion_create(*, moderator: Membership, community: Community, **values) -> Discussion:
     """A new activity at the end of the guide. Drafts (the default) are invisible to participants.
@@ -73,6 +132,7 @@ def discussion_create(*, moderator: Membership, community: Community, **values) 
     """
     _require_moderator(moderator, community.pk)
     cleaned = _clean(values)
+    cleaned["target_segments"] = _check_segments(community.pk, cleaned["target_segments"], [])
     last = Discussion.objects.filter(community=community).aggregate(m=Max("position"))["m"]
     discussion = Discussion.objects.create(
         community=community, position=0 if last is None else last + 1, **cleaned
@@ -92,9 +152,24 @@ def discussion_update(*, moderator: Membership, discussion: Discussion, **values
     _require_moderator(moderator, discussion.community_id)
     current = {name: getattr(discussion, name) for name in EDITABLE_FIELDS}
     cleaned = _clean({**current, **values})
+    cleaned["target_segments"] = _check_segments(
+        discussion.community_id, cleaned["target_segments"], current["target_segments"] or []
+    )
     changed = [name for name, value in cleaned.items() if value != current[name]]
     if not changed:
         return discussion
+    if "kind" in changed:
+        # Responses were written for one kind of activity: a board's posts shown as scorecard
+        # answers, archived live messages or private journal entries would misrepresent them.
+        count = _response_count(discussion)
+        if count:
+            before = DiscussionKind(current["kind"]).label.lower()
+            raise ValidationError(
+                {
+                    "kind": f"The kind cannot change: this {before} already has {count} "
+                    f"response{'s' if count != 1 else ''}. Add a new activity of the other kind instead."
+                }
+            )
     for name in changed:
         setattr(discussion, name, cleaned[name])
     discussion.save(update_fields=changed)

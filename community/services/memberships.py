@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from community.invitations import invitation_url
+from community.invitations import invitation_path
 from community.models import AuditEntry, Community, Invitation, Membership, Role, generate_pseudonym
 
 User = get_user_model()
@@ -300,11 +300,21 @@ def membership_set_role(*, membership: Membership, role: str, actor) -> Membersh
 # --- Invitations -------------------------------------------------------------------------
 
 
-def _invitation_email(invitation: Invitation) -> EmailMessage:
+# Links in mail sent with neither a SITE_URL setting nor a request to build them from (a shell).
+LOCAL_SITE_URL = "http://127.0.0.1:8000"
+
+
+def link_base(site_url: str = "") -> str:
+    """Where emailed links point: the SITE_URL setting (the public address, behind any proxy) when
+    set, else `site_url`, the address the request that sends the mail came to."""
+    return (settings.SITE_URL or site_url or LOCAL_SITE_URL).rstrip("/")
+
+
+def _invitation_email(invitation: Invitation, site_url: str = "") -> EmailMessage:
     context = {
         "invitation": invitation,
         "community": invitation.community,
-        "url": invitation_url(invitation),
+        "url": f"{link_base(site_url)}{invitation_path(invitation)}",
         "max_age_days": settings.VERBATIM["INVITATION_MAX_AGE_DAYS"],
         "inviter": invitation.invited_by,
     }
@@ -315,10 +325,10 @@ def _invitation_email(invitation: Invitation) -> EmailMessage:
     )
 
 
-def _send_invitations(invitation_ids: list[int]) -> None:
+def _send_invitations(invitation_ids: list[int], site_url: str = "") -> None:
     invitations = Invitation.objects.filter(pk__in=invitation_ids).select_related("community", "invited_by")
     with get_connection() as connection:
-        connection.send_messages([_invitation_email(invitation) for invitation in invitations])
+        connection.send_messages([_invitation_email(invitation, site_url) for invitation in invitations])
 
 
 def _check_invitable(*, email: str, role: str) -> tuple[str, str]:
@@ -354,9 +364,17 @@ def _revoke_pending(community: Community, emails: Iterable[str]) -> None:
 
 
 def invitation_create(
-    *, community: Community, email: str, role: str, segments: Iterable[str] | str = (), invited_by
+    *,
+    community: Community,
+    email: str,
+    role: str,
+    segments: Iterable[str] | str = (),
+    invited_by,
+    site_url: str = "",
 ) -> Invitation:
-    """Invite one person; the email goes out after commit. ValidationError on bad input."""
+    """Invite one person; the email goes out after commit. ValidationError on bad input.
+
+    `site_url` is the address the app was reached at (links use it unless SITE_URL is set)."""
     email, role = _check_invitable(email=email, role=role)
     segments = segments_clean(segments)
     if _already_members(community, [email]):
@@ -373,7 +391,7 @@ def invitation_create(
             target=invitation,
             details={"email": email, "role": role, "segments": segments},
         )
-        transaction.on_commit(lambda: _send_invitations([invitation.pk]))
+        transaction.on_commit(lambda: _send_invitations([invitation.pk], site_url))
     return invitation
 
 
@@ -417,7 +435,9 @@ def _parse_invitation_csv(content: str, *, community: Community) -> list[tuple[s
     return [(email, role, segments) for _, email, role, segments in parsed]
 
 
-def invitations_create_from_csv(*, community: Community, data: bytes, invited_by) -> list[Invitation]:
+def invitations_create_from_csv(
+    *, community: Community, data: bytes, invited_by, site_url: str = ""
+) -> list[Invitation]:
     """Invite everyone in a CSV (email, role, segments): all rows or none.
 
     Every row is checked before anything is saved; CsvInviteError lists each
@@ -467,7 +487,7 @@ def invitations_create_from_csv(*, community: Community, data: bytes, invited_by
             ]
         )
         ids = [invitation.pk for invitation in invitations]
-        transaction.on_commit(lambda: _send_invitations(ids))
+        transaction.on_commit(lambda: _send_invitations(ids, site_url))
     return invitations
 
 
@@ -489,7 +509,7 @@ def invitation_revoke(*, invitation: Invitation, actor) -> Invitation:
     return invitation
 
 
-def invitation_resend(*, invitation: Invitation, actor) -> Invitation:
+def invitation_resend(*, invitation: Invitation, actor, site_url: str = "") -> Invitation:
     """A fresh link (the old one stops working) for the same person, role and segments."""
     return invitation_create(
         community=invitation.community,
@@ -497,6 +517,7 @@ def invitation_resend(*, invitation: Invitation, actor) -> Invitation:
         role=invitation.role,
         segments=invitation.segments,
         invited_by=actor,
+        site_url=site_url,
     )
 
 

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from community.models import Membership, Notification, NotificationKind
+from community.services.memberships import LOCAL_SITE_URL
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +78,8 @@ def notification_email_send(*, notification_id: int) -> bool:
     if not claimed:
         return False
     community = notification.membership.community
-    link = f"{settings.SITE_URL}{notification.url}" if notification.url else settings.SITE_URL
+    base = settings.SITE_URL or LOCAL_SITE_URL  # sent by a worker: no request to take the host from
+    link = f"{base}{notification.url}" if notification.url else base
     # The email carries a link, not the content: mailboxes are less private than the site.
     body = f"{notification.body}\n\n" if notification.body else ""
     message = f"{notification.title}\n\n{body}Open it in {community.name}: {link}\n"

@@ -11,6 +11,12 @@ What is kept and what goes, per membership:
 - Their images, notifications and reminder log go; scorecard answers stay (anonymous) under
   "anonymize" and go under "remove".
 - The account itself is anonymised and deactivated, never deleted, so audit entries keep a target.
+- Other people keep writing "Thanks Dan": the words of the person's names are kept in each
+  community's roster as keyed hashes only (community.roster), so every non-moderator reader
+  gets [NAME] there from now on, and text stored for clients from posts that name them
+  (analysis' redaction, client copies) is redacted again in this transaction (`names_erased`).
+  Spotlight events that quoted one of their live lines lose the old pseudonym and the old words.
+  Moderators still read the original words of other people's posts.
 Everything happens in one transaction; nothing is half-erased.
 """
 
@@ -33,6 +39,7 @@ from community.models import (
     ErasurePolicy,
     Invitation,
     LiveMessage,
+    LiveStream,
     Membership,
     Notification,
     Post,
@@ -45,7 +52,7 @@ from community.models import (
 )
 from community.models.communities import ERASED_USERNAME_PREFIX
 from community.pii import redact_contact_details
-from community.roster import roster_for
+from community.roster import names_erased, roster_for, roster_remember_erased
 
 User = get_user_model()
 
@@ -135,6 +142,44 @@ def _erase_live_messages(membership: Membership, names: tuple[str, ...], *, remo
     return changed
 
 
+def _scrub_spotlights(membership: Membership) -> int:
+    """Spotlight events keep a copy of the line and its author's pseudonym as they were then:
+    point them at the line as it is now (anonymised or removed) under the tombstone pseudonym."""
+    changed = 0
+    events = LiveMessage.objects.filter(data__event="spotlight")
+    lines = {
+        (session_id, seq): body
+        for session_id, seq, body in LiveMessage.objects.filter(
+            author=membership, stream=LiveStream.ROOM
+        ).values_list("session_id", "seq", "body")
+    }
+    if not lines:
+        return 0
+    for event in events.filter(session_id__in={session_id for session_id, _ in lines}):
+        body = lines.get((event.session_id, (event.data or {}).get("seq")))
+        if body is None:
+            continue
+        event.data = {**event.data, "body": body, "author": membership.pseudonym}
+        event.save(update_fields=["data"])
+        changed += 1
+    return changed
+
+
+def _others_posts_naming(membership: Membership, words: list[str]) -> list[int]:
+    """Other people's posts in the community whose words may hold the erased member's names
+    (a superset is fine: re-redaction checks each text against the roster)."""
+    if not words:
+        return []
+    query = Q()
+    for word in words:
+        query |= Q(body__icontains=word)
+    return list(
+        Post.objects.filter(query, community_id=membership.community_id)
+        .exclude(author=membership)
+        .values_list("pk", flat=True)
+    )
+
+
 def _remove_posts(membership: Membership) -> int:
     now = timezone.now()
     removed = 0
@@ -167,10 +212,14 @@ def user_erase(*, user, password: str) -> ErasureResult:
         raise ValidationError({"password": "That is not your password; nothing was erased."})
     user = User.objects.select_for_update().get(pk=user.pk)
     names = tuple(n for n in (user.first_name, user.last_name, user.get_username(), user.email) if n)
+    # Only the person's names go into rosters (as hashes): a username or an email is not how others write.
+    name_words = [w for n in (user.first_name, user.last_name) for w in n.split() if len(w) >= 2]
     result = ErasureResult()
     memberships = list(Membership.objects.filter(user=user).select_related("community").order_by("pk"))
     for membership in memberships:
         community = membership.community
+        if name_words:
+            roster_remember_erased(community.pk, user.first_name, user.last_name)
         remove = membership.is_participant and community.erasure_policy == ErasurePolicy.REMOVE
         images = PostImage.objects.filter(post__author=membership)
         result.image_files += [image.file.name for image in images if image.file]
@@ -197,6 +246,13 @@ def user_erase(*, user, password: str) -> ErasureResult:
         membership.pseudonym = _tombstone_pseudonym(membership)
         membership.is_active = False
         membership.save(update_fields=["user", "pseudonym", "is_active"])
+        _scrub_spotlights(membership)
+        if name_words:
+            names_erased.send(
+                sender="community",
+                community_id=community.pk,
+                post_ids=_others_posts_naming(membership, name_words),
+            )
         AuditEntry.objects.create(
             community=community,
             actor=None,

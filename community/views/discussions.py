@@ -24,6 +24,7 @@ from community.selectors import (
     discussion_page,
     discussions_visible_to,
     post_html_for,
+    post_page_number,
     post_revisions,
 )
 from community.services.discussions import discussion_create, discussion_move, discussion_update
@@ -168,6 +169,24 @@ def discussion_move_view(request: HttpRequest, slug: str, discussion_id: int) ->
     return redirect("discussion_list", slug=slug)
 
 
+# The session key of a note to show beside one post (after flagging it) on the next page view.
+POST_NOTICE_KEY = "post_notice"
+
+
+def _attach_notice(request: HttpRequest, posts: list[Post]) -> None:
+    """Show a pending note beside its post, where the member's eyes are after the jump to it;
+    if the post is not on this page the note goes to the top of the page instead."""
+    notice = request.session.pop(POST_NOTICE_KEY, None)
+    if not notice:
+        return
+    for post in posts:
+        if post.pk == notice.get("post"):
+            post.notice_text, post.notice_level = notice["text"], notice["level"]
+            return
+    level = messages.ERROR if notice["level"] == "error" else messages.SUCCESS
+    messages.add_message(request, level, notice["text"])
+
+
 def _render_discussion(
     request: HttpRequest, community, membership: Membership, discussion, *, form=None, status: int = 200
 ) -> HttpResponse:
@@ -175,6 +194,7 @@ def _render_discussion(
     _decorate(page.posts, membership)
     for post in page.posts:
         _decorate(post.visible_replies, membership)
+    _attach_notice(request, [p for post in page.posts for p in (post, *post.visible_replies)])
     # Scorecards are answered on their own form and live sessions in their room, not as posts here.
     can_post = discussion.kind in WRITTEN_KINDS and discussion_can_post(discussion, membership)
     return render(
@@ -234,10 +254,7 @@ def post_create_view(request: HttpRequest, slug: str, discussion_id: int) -> Htt
         else:
             if post.status == PostStatus.PENDING:
                 messages.info(request, "Thanks! Your post will appear once a moderator has approved it.")
-            url = reverse("discussion_detail", kwargs={"slug": slug, "discussion_id": discussion.pk})
-            # A new response lands on the last page; a reply on the page it was written from.
-            page = "last" if post.parent_id is None else _page_number(request.POST.get("page"))
-            return redirect(f"{url}?page={page}#post-{post.parent_id or post.pk}")
+            return _back_to(post, slug, membership)
     return _render_discussion(request, community, membership, discussion, form=form, status=status)
 
 
@@ -259,7 +276,7 @@ def post_edit_view(request: HttpRequest, slug: str, post_id: int) -> HttpRespons
                 _apply_errors(form, exc)
             else:
                 messages.success(request, "Your post was updated.")
-                return _back_to(post, slug)
+                return _back_to(post, slug, membership)
     return render(
         request,
         "community/post_edit.html",
@@ -268,16 +285,12 @@ def post_edit_view(request: HttpRequest, slug: str, post_id: int) -> HttpRespons
     )
 
 
-def _page_number(value: str | None) -> int:
-    try:
-        return max(1, int(value or 1))
-    except ValueError:
-        return 1
-
-
-def _back_to(post: Post, slug: str) -> HttpResponse:
+def _back_to(post: Post, slug: str, membership: Membership) -> HttpResponse:
+    """To the page of the discussion that shows `post` (not page 1 of a long discussion)."""
     url = reverse("discussion_detail", kwargs={"slug": slug, "discussion_id": post.discussion_id})
-    return redirect(f"{url}#post-{post.parent_id or post.pk}")
+    page = post_page_number(membership, post)
+    query = f"?page={page}" if page > 1 else ""
+    return redirect(f"{url}{query}#post-{post.pk}")
 
 
 @login_required
@@ -290,7 +303,7 @@ def post_delete_view(request: HttpRequest, slug: str, post_id: int) -> HttpRespo
     if request.method == "POST":
         post_delete(actor=membership, post=post)
         messages.success(request, "Your post was deleted.")
-        return _back_to(post, slug)
+        return _back_to(post, slug, membership)
     return render(
         request,
         "community/post_delete.html",
@@ -319,16 +332,18 @@ def post_flag_view(request: HttpRequest, slug: str, post_id: int) -> HttpRespons
     _community, membership = get_community_for_member(request.user, slug)
     post = get_post_for_member(membership, post_id)
     form = FlagForm(request.POST)
+    # The page jumps to the post, so the answer is shown beside it rather than at the top.
     if not form.is_valid():
-        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
-        return _back_to(post, slug)
-    try:
-        post_flag(flagger=membership, post=post, reason=form.cleaned_data["reason"])
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        text, level = " ".join(m for errors in form.errors.values() for m in errors), "error"
     else:
-        messages.success(request, "Thank you; a moderator will look at this post.")
-    return _back_to(post, slug)
+        try:
+            post_flag(flagger=membership, post=post, reason=form.cleaned_data["reason"])
+        except (ValidationError, PermissionDenied) as exc:
+            text, level = " ".join(getattr(exc, "messages", [str(exc)])), "error"
+        else:
+            text, level = "Thank you; a moderator will look at this post.", "success"
+    request.session[POST_NOTICE_KEY] = {"post": post.pk, "text": text, "level": level}
+    return _back_to(post, slug, membership)
 
 
 @login_required

@@ -82,6 +82,7 @@ def member_invite_view(request: HttpRequest, slug: str) -> HttpResponse:
                 role=data["role"],
                 segments=data["segments"],
                 invited_by=request.user,
+                site_url=request.build_absolute_uri("/"),
             )
         except ValidationError as exc:
             form.add_error("email", exc)
@@ -112,7 +113,10 @@ def member_invite_csv_view(request: HttpRequest, slug: str) -> HttpResponse:
     if csv_form.is_valid():
         try:
             invitations = invitations_create_from_csv(
-                community=community, data=csv_form.cleaned_data["file"].read(), invited_by=request.user
+                community=community,
+                data=csv_form.cleaned_data["file"].read(),
+                invited_by=request.user,
+                site_url=request.build_absolute_uri("/"),
             )
         except CsvInviteError as exc:
             csv_errors = exc.errors
@@ -207,7 +211,9 @@ def invitation_resend_view(request: HttpRequest, slug: str, invitation_id: int) 
     community, _ = get_community_for_member(request.user, slug, roles=MODERATORS)
     invitation = get_invitation_for_moderator(community, invitation_id)
     try:
-        fresh = invitation_resend(invitation=invitation, actor=request.user)
+        fresh = invitation_resend(
+            invitation=invitation, actor=request.user, site_url=request.build_absolute_uri("/")
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from community.access import get_community_for_member, get_discussion_for_member, get_post_for_member
 from community.forms.probes import ProbeAnswerForm, ProbeForm
-from community.models import Membership, Role
+from community.models import Membership, Notification, Role
 from community.selectors import post_html_for, post_text_for, post_visible_to
 from community.selectors_engagement import (
     get_probe_for_member,
@@ -42,6 +42,18 @@ def _probe_targets(community_id: int, discussion) -> tuple[list[Membership], lis
     return participants, segments
 
 
+def _sent_message(probe) -> str:
+    """Says how many were told, in the right number ("the participant was", "3 participants were")."""
+    notified = Notification.objects.filter(probe=probe).count()
+    if notified == 1:
+        return "Probe sent; the participant was notified."
+    if notified == 0:
+        return (
+            "Probe sent; no participant was notified (nobody it is addressed to can see this activity yet)."
+        )
+    return f"Probe sent; {notified} participants were notified."
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def probe_create_view(request: HttpRequest, slug: str, discussion_id: int) -> HttpResponse:
@@ -69,7 +81,7 @@ def probe_create_view(request: HttpRequest, slug: str, discussion_id: int) -> Ht
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, "Probe sent; the participants were notified.")
+            messages.success(request, _sent_message(probe))
             return redirect("probe_detail", slug=community.slug, probe_id=probe.pk)
     return render(
         request,

@@ -18,6 +18,7 @@ from community.access import get_community_for_member
 from community.models import Post, Role
 from research.curation_services import (
     CurationError,
+    theme_name_set,
     theme_split,
     theme_split_plan,
     theme_summary_set,
@@ -25,7 +26,7 @@ from research.curation_services import (
 )
 from research.models import Theme
 from research.selectors import get_theme_for_member, theme_posts, themes_for_scope
-from research.services import theme_merge, theme_rename, theme_set_hidden
+from research.services import theme_merge, theme_set_hidden
 
 THEME_POSTS_PER_PAGE = 50
 
@@ -49,6 +50,13 @@ def themes_view(request: HttpRequest, slug: str) -> HttpResponse:
 def theme_detail_view(request: HttpRequest, slug: str, theme_id: int) -> HttpResponse:
     community, membership = get_community_for_member(request.user, slug, roles=READERS)
     theme = get_theme_for_member(membership, theme_id)
+    return _render_detail(request, community, membership, theme)
+
+
+def _render_detail(
+    request: HttpRequest, community, membership, theme: Theme, *, typed: dict | None = None, status: int = 200
+) -> HttpResponse:
+    """The theme page; `typed` refills a refused rename or split form (action, label, posts, error)."""
     members = theme_posts(theme=theme)
     if membership.is_client:
         # Clients read only analysed, redacted text.
@@ -85,7 +93,9 @@ def theme_detail_view(request: HttpRequest, slug: str, theme_id: int) -> HttpRes
             "merged_from": merged_from,
             "merged_into": theme.merged_into if theme.merged_into_id else None,
             "split_from": theme.split_from if theme.split_from_id else None,
+            "typed": typed or {},
         },
+        status=status,
     )
 
 
@@ -98,7 +108,7 @@ def theme_action_view(request: HttpRequest, slug: str, theme_id: int) -> HttpRes
     target = theme
     try:
         if action == "rename":
-            theme_rename(theme=theme, label=request.POST.get("label", ""))
+            theme_name_set(theme=theme, name=request.POST.get("label", ""))
             messages.success(request, "Theme renamed.")
         elif action == "summary":
             theme_summary_set(theme=theme, summary=request.POST.get("summary", ""))
@@ -130,6 +140,15 @@ def theme_action_view(request: HttpRequest, slug: str, theme_id: int) -> HttpRes
         else:
             raise Http404("No such action.")
     except ValueError as exc:  # CurationError and the research services' ValueErrors name the field
+        if action in ("rename", "split"):
+            # Show the page again with what was typed (and selected) kept, the error beside it.
+            typed = {
+                "action": action,
+                "label": request.POST.get("label", ""),
+                "posts": {int(p) for p in request.POST.getlist("posts") if p.isdigit()},
+                "error": str(exc),
+            }
+            return _render_detail(request, community, membership, theme, typed=typed, status=400)
         messages.error(request, str(exc))
         target = theme
     return redirect("research:theme_detail", slug=community.slug, theme_id=target.pk)

@@ -185,6 +185,7 @@
       if (ev === "resumed" || ev === "started") status("Live");
       if (ev === "ended") { status("Session ended"); setComposeOpen("ended"); if (role === "moderator") archiveNow(); }
       root.setAttribute("data-state", { paused: "paused", resumed: "running", started: "running", ended: "ended" }[ev] || root.getAttribute("data-state"));
+      if (ev === "ended") renderPresence();
     }
     if (m.stream === "probe") {
       var panel = $("[data-live-probe-panel]");
@@ -358,6 +359,7 @@
     var list = $("[data-live-presence]");
     if (!list) return;
     list.textContent = "";
+    if (root.getAttribute("data-state") === "ended") return; // nobody is "here" in an ended session
     Object.keys(presence).sort().forEach(function (name) {
       var p = presence[name];
       var li = document.createElement("li");
@@ -476,7 +478,9 @@
   $all("[data-live-waiting] time[datetime]").forEach(function (el) {
     var when = new Date(el.getAttribute("datetime"));
     if (isNaN(when)) return;
-    el.textContent = when.toLocaleString([], { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" });
+    // The app's one date format ("26 Nov 00:00"), in the reader's time.
+    var two = function (n) { return (n < 10 ? "0" : "") + n; };
+    el.textContent = when.getDate() + " " + "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" ")[when.getMonth()] + " " + two(when.getHours()) + ":" + two(when.getMinutes());
     var zone = el.parentNode && el.parentNode.parentNode && el.parentNode.parentNode.querySelector("[data-live-zone]");
     if (zone) zone.textContent = "(your time)";
   });

@@ -28,6 +28,16 @@
     if (question && !window.confirm(question)) event.preventDefault();
   });
 
+  // On a phone the community tabs scroll sideways: bring the current tab into view, or the
+  // reader cannot see which page they are on.
+  var currentTab = document.querySelector(".tabs [aria-current='page']");
+  if (currentTab) {
+    var tabs = currentTab.parentNode;
+    if (tabs.scrollWidth > tabs.clientWidth) {
+      tabs.scrollLeft = currentTab.offsetLeft - (tabs.clientWidth - currentTab.offsetWidth) / 2;
+    }
+  }
+
   // Move focus to the first invalid field so screen-reader and keyboard users land on the problem.
   document.addEventListener("DOMContentLoaded", function () {
     var invalid = document.querySelector("[aria-invalid='true']");

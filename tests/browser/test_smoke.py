@@ -63,7 +63,9 @@ def test_it_keeps_a_wrong_password_on_the_login_form_with_an_error(page, bob, sc
 
     expect(page).to_have_url(re.compile(r"/login/"))
     expect(
-        page.get_by_text(re.compile(r"correct username and password|invalid|incorrect", re.I)).first
+        page.get_by_text(
+            re.compile(r"do not match|correct username and password|invalid|incorrect", re.I)
+        ).first
     ).to_be_visible()
     screenshot(page, "login-refused")
 

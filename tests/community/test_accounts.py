@@ -23,7 +23,7 @@ def test_it_signs_a_member_in_and_shows_their_communities(client, bob, community
 def test_it_refuses_a_wrong_password_with_a_message(client, bob):
     response = client.post(reverse("login"), {"username": "bob", "password": "nope"})
     assert response.status_code == 200
-    assert "Please enter a correct username and password" in response.content.decode()
+    assert "That email or username and password do not match an account." in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 

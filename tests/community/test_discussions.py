@@ -16,7 +16,8 @@ from tests.conftest import membership_of
 from tests.factories import DiscussionFactory, MembershipFactory, PostFactory
 
 
-def test_it_lets_a_moderator_add_an_activity_as_a_draft_at_the_end_of_the_guide(alice, community):
+def test_it_lets_a_moderator_add_an_activity_as_a_draft_at_the_end_of_the_guide(alice, bob, community):
+    MembershipFactory(community=community, segments=["store shoppers"])
     first = DiscussionFactory(community=community, position=0)
     created = discussion_create(
         moderator=membership_of(alice, community),
@@ -80,7 +81,7 @@ def test_it_refuses_an_order_that_leaves_out_an_activity(alice, community):
         discussion_reorder(moderator=membership_of(alice, community), community=community, ordered_ids=[b.pk])
 
 
-def test_it_creates_an_activity_from_the_form(client, alice, community):
+def test_it_creates_an_activity_from_the_form(client, alice, bob, community):
     client.force_login(alice)
     response = client.post(
         reverse("discussion_create", args=["acme"]),

@@ -244,3 +244,181 @@ def test_it_erases_what_the_member_said_in_live_sessions_by_the_same_policy(
         assert body == privacy.LIVE_LINE_REMOVED
     else:
         assert "about the rug" in body
+
+
+# --- Other people's mentions of the erased member ---
+
+
+def _page(client, user, discussion) -> str:
+    client.force_login(user)
+    response = client.get(reverse("discussion_detail", args=["acme", discussion.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def mentions(alice, bob, carol, community):
+    """Bob's answer, a moderator thanking him by name and a participant greeting him by full name."""
+    from community.services.posts import post_create
+
+    board = DiscussionFactory(community=community, title="Open board")
+    kim = participant(community, "kim", pseudonym="Brave Kite")
+    post_create(
+        author=membership_of(bob, community), discussion=board, body="The rug tore.", rate_limit=False
+    )
+    post_create(author=kim, discussion=board, body="Same here. Hi Bob Participant!", rate_limit=False)
+    post_create(
+        author=membership_of(alice, community),
+        discussion=board,
+        body="Thanks for being honest Bob, that's why you're here.",
+        rate_limit=False,
+    )
+    return {"board": board, "kim": kim}
+
+
+def test_it_keeps_the_erased_members_name_out_of_what_other_participants_read(
+    alice, bob, community, mentions, client
+):
+    before = _page(client, mentions["kim"].user, mentions["board"])
+    assert "Thanks for being honest Swift Heron" in before  # as it was: the pseudonym
+
+    user_erase(user=bob, password=PASSWORD)
+
+    page = _page(client, mentions["kim"].user, mentions["board"])
+    assert "Thanks for being honest [NAME], that" in page and "Hi [NAME]!" in page
+    assert "Bob" not in page and "Swift Heron" not in page
+    assert "Former member 1" in page
+
+
+def test_it_keeps_the_erased_members_name_out_of_what_clients_read(
+    bob, carol, community, mentions, client, django_capture_on_commit_callbacks
+):
+    from community.services.posts import post_create
+
+    with django_capture_on_commit_callbacks(execute=True):
+        user_erase(user=bob, password=PASSWORD)
+    # Written after the erasure, when Bob is no longer anyone's name in the community.
+    post_create(
+        author=mentions["kim"], discussion=mentions["board"], body="Where did Bob go?", rate_limit=False
+    )
+    page = _page(client, carol, mentions["board"])
+    assert "Thanks for being honest [NAME]" in page and "Where did [NAME] go?" in page
+    assert "Bob" not in page and "Swift Heron" not in page
+    for post in Post.objects.filter(discussion=mentions["board"]):
+        assert "Bob" not in post.client_body_html
+
+
+def test_it_still_shows_moderators_the_original_words_of_other_peoples_posts(
+    alice, bob, community, mentions, client
+):
+    user_erase(user=bob, password=PASSWORD)
+    page = _page(client, alice, mentions["board"])
+    assert "Thanks for being honest Bob" in page and "Hi Bob Participant!" in page
+    assert "Swift Heron" not in page
+
+
+def test_it_keeps_only_a_keyed_hash_of_the_erased_name_for_the_communities_they_were_in(
+    bob, community, other_community, eve, mentions, settings
+):
+    from community.models import ErasedName
+    from community.roster import erased_name_digest, roster_for
+
+    user_erase(user=bob, password=PASSWORD)
+    stored = list(ErasedName.objects.values_list("community_id", "digest"))
+    assert {c for c, _ in stored} == {community.pk}
+    digests = {d for _, d in stored}
+    assert digests == {erased_name_digest("bob"), erased_name_digest("participant")}
+    assert not any("bob" in d.lower() or "participant" in d.lower() for d in digests)
+    # Keyed: without the site's secret the hash of a guessed name does not match.
+    settings.SECRET_KEY = "another secret entirely, 50 characters or so long!!"
+    assert erased_name_digest("bob") not in digests
+    # Another community never had Bob: its members' "Bob" is nobody's business here.
+    assert roster_for(other_community.pk).redact("Hi Bob") == "Hi Bob"
+
+
+def test_it_refuses_a_wrong_password_and_keeps_the_names_roster_as_it_was(
+    alice, bob, community, mentions, client
+):
+    from community.models import ErasedName
+
+    with pytest.raises(ValidationError):
+        user_erase(user=bob, password="guess")
+    assert not ErasedName.objects.exists()
+    page = _page(client, mentions["kim"].user, mentions["board"])
+    assert "Thanks for being honest Swift Heron" in page and "[NAME]" not in page
+
+
+def test_it_erases_only_the_signed_in_member_never_the_one_they_named(
+    alice, bob, community, mentions, client
+):
+    from community.models import ErasedName
+
+    client.force_login(mentions["kim"].user)
+    # Kim named Bob in her post; the page takes no one but the signed-in member (Kim) to erase.
+    response = client.post(reverse("my_data_erase"), {"password": PASSWORD, "confirm": "on"})
+    assert response.status_code == 302
+    bob.refresh_from_db()
+    assert bob.is_active and membership_of(bob, community).pseudonym == "Swift Heron"
+    kim = Membership.objects.get(pk=mentions["kim"].pk)
+    assert kim.is_erased
+    assert ErasedName.objects.count() == 1  # Kim's one name word, nothing of Bob's
+    page = _page(client, alice, mentions["board"])
+    assert "Swift Heron" in page
+
+
+def test_it_takes_the_old_pseudonym_and_words_out_of_a_spotlight_of_their_live_line(
+    alice, bob, carol, community, thread
+):
+    import uuid
+
+    from community.models import LiveMessage, LiveStream
+    from community.selectors_live import live_frame_for, live_message_event, live_state_snapshot
+    from community.services.live import live_message_send, live_session_start, live_spotlight
+    from tests.community.live_helpers import make_live
+
+    moderator = membership_of(alice, community)
+    lin = participant(community, "lin", pseudonym="Brave Kite")
+    _, session = make_live(community)
+    live_session_start(moderator=moderator, session=session)
+    said, _ = live_message_send(
+        author=thread["member"],
+        session=session,
+        stream=LiveStream.ROOM,
+        body="I'm Bob. OK, the rug arrived torn.",
+        client_id=str(uuid.uuid4()),
+    )
+    comment, _ = live_message_send(
+        author=moderator,
+        session=session,
+        stream=LiveStream.ROOM,
+        body="Oh Bob, that's awful.",
+        client_id=str(uuid.uuid4()),
+    )
+    live_message_send(
+        author=lin,
+        session=session,
+        stream=LiveStream.ROOM,
+        body="Bob, same here!",
+        client_id=str(uuid.uuid4()),
+    )
+    spotlight = live_spotlight(moderator=moderator, session=session, seq=said.seq)
+
+    user_erase(user=bob, password=PASSWORD)
+
+    stored = LiveMessage.objects.get(pk=spotlight.pk)
+    assert stored.data["author"] == "Former member 1"
+    assert "Bob" not in stored.data["body"] and "the rug arrived torn" in stored.data["body"]
+    session.refresh_from_db()
+    viewers = {"participant": lin, "client": membership_of(carol, community)}
+    for role, viewer in viewers.items():
+        frames = [
+            live_frame_for(live_message_event(m), viewer)
+            for m in LiveMessage.objects.filter(session=session).select_related(
+                "author__user", "recipient__user"
+            )
+        ]
+        text = str(frames) + str(live_state_snapshot(session, viewer=viewer))
+        assert "Bob" not in text and "Swift Heron" not in text, role
+        assert "Oh [NAME], that's awful." in text and "[NAME], same here!" in text, role
+    staff_frame = live_frame_for(live_message_event(LiveMessage.objects.get(pk=comment.pk)), moderator)
+    assert staff_frame["body"] == "Oh Bob, that's awful."

@@ -109,3 +109,34 @@ def test_it_exports_what_the_member_said_in_live_sessions_and_no_one_elses(alice
     data = json.loads(client.get(reverse("my_data_export")).content)
     lines = [line["body"] for m in data["memberships"] for line in m["live_session_lines"]]
     assert lines == ["Mine: the rug faded"]
+
+
+def test_it_exports_probes_with_other_members_as_pseudonyms_and_an_erased_member_as_name(
+    alice, bob, community, client
+):
+    from community.services.posts import post_create
+    from community.services.privacy import user_erase
+    from community.services.probes import probe_create
+
+    participant(community, "kim", pseudonym="Brave Kite")
+    lin = participant(community, "lin", pseudonym="Daring Reef")
+    board = DiscussionFactory(community=community)
+    member = membership_of(bob, community)
+    post_create(author=member, discussion=board, body="Lin said it first.", rate_limit=False)
+    probe_create(
+        author=membership_of(alice, community),
+        discussion=board,
+        addressee=member,
+        question="Bob, like Kim and Lin said: what went wrong?",
+    )
+    user_erase(user=lin.user, password="correct horse battery")
+
+    _, data = _download(client, bob)
+    [acme] = data["memberships"]
+    [probe] = acme["probes_addressed_to_me"]
+    # As the probe page shows it: the reader's own name stays, others' are pseudonyms, a former
+    # member's is neither their name nor their old pseudonym.
+    assert probe["question"] == "Bob, like Brave Kite and [NAME] said: what went wrong?"
+    assert "Daring Reef" not in json.dumps(data)
+    # Bob's own words are his: the export gives them back as he wrote them.
+    assert [p["body"] for p in acme["posts"]] == ["Lin said it first."]

@@ -64,6 +64,32 @@ def test_it_redacts_names_that_are_words_only_when_written_as_names(people, comm
     assert roster.redact("Jo said jo") == "[NAME] said jo"
 
 
+def test_it_leaves_an_everyday_surname_that_opens_a_sentence(people, community):
+    roster = roster_for(community.pk)
+    # "Price" (Will Price) opening a sentence is the word; people address each other by first name.
+    assert (
+        roster.redact("Price is fine for kidswear. The price? Fine.")
+        == "Price is fine for kidswear. The price? Fine."
+    )
+    assert roster.redact('"Price is key," he said. Ask Price.') == '"Price is key," he said. Ask [NAME].'
+    # A given name that is a word still counts there: "Will" may well be Will.
+    assert roster.redact("Will is right about that.") == "[NAME] is right about that."
+
+
+def test_it_redacts_the_short_form_of_a_given_name_inside_a_sentence(community):
+    bev = _member(community, "bev", "Beverley", "Shaw", pseudonym="Plum Sparrow")
+    _member(community, "janet", "Janet", "Okoro", pseudonym="Bright Wren")
+    roster = roster_for(community.pk)
+    assert (
+        roster.redact("Hello I'm Bev from Exeter, thanks Bever!")
+        == "Hello I'm [NAME] from Exeter, thanks [NAME]!"
+    )
+    # Lower case, or opening a sentence, a short form is just a word; "Jan" is the month.
+    assert roster.redact("Bev. I got a bev at the bar in Jan") == "Bev. I got a bev at the bar in Jan"
+    assert roster.pseudonymise("Good point Bev", keep=()) == "Good point Plum Sparrow"
+    assert roster.pseudonymise("Good point Bev", keep=(bev.pk,)) == "Good point Bev"
+
+
 def test_it_takes_a_full_name_as_one_span(people, community):
     assert roster_for(community.pk).redact("Sarah   Mitchell here") == "[NAME] here"
 
@@ -80,8 +106,9 @@ def test_it_leaves_imported_members_out_of_the_roster(community):
     assert roster_for(community.pk).redact("Imogen said") == "Imogen said"
 
 
-def test_it_reads_the_roster_from_the_cache_after_one_query(people, community, django_assert_num_queries):
-    with django_assert_num_queries(1):
+def test_it_reads_the_roster_from_the_cache_after_two_queries(people, community, django_assert_num_queries):
+    # Members' names, then erased members' hashed names.
+    with django_assert_num_queries(2):
         first = roster_for(community.pk)
     with django_assert_num_queries(0):
         again = roster_for(community.pk)
@@ -102,6 +129,70 @@ def test_it_forgets_the_cached_roster_when_a_member_joins_or_is_renamed(people, 
 
 def test_it_keeps_each_communitys_roster_to_itself(people, community, eve):
     assert roster_for(community.pk).redact("Eve Outsider") == "Eve Outsider"
+
+
+# --- Erased members: their names stay redacted, kept only as keyed hashes ---
+
+
+def _erase(member):
+    """As the erasure does it: the name words into the roster, the membership cut loose."""
+    from community.roster import roster_remember_erased
+
+    user = member.user
+    roster_remember_erased(member.community_id, user.first_name, user.last_name)
+    user.first_name = user.last_name = ""
+    user.save()
+
+
+def test_it_still_redacts_an_erased_members_name_in_any_case_and_as_one_span(people, community):
+    _erase(people["priya"])
+    roster = roster_for(community.pk)
+    assert roster.redact("Thanks priya, PRIYA's point and Priya Sandhu's too") == (
+        "Thanks [NAME], [NAME]'s point and [NAME]'s too"
+    )
+    assert roster.redact("Priyanka and sandhurst") == "Priyanka and sandhurst"
+    # Participants reading each other: only the former member's name goes, current members' stay.
+    assert roster.redact_erased("Hi Priya, and Sarah") == "Hi [NAME], and Sarah"
+
+
+def test_it_redacts_an_erased_name_that_is_a_word_only_when_capitalised(people, community):
+    _erase(people["will"])
+    roster = roster_for(community.pk)
+    assert roster.redact_erased("I will pay the price. Will said Price is high.") == (
+        "I will pay the price. [NAME] said [NAME] is high."
+    )
+
+
+def test_it_never_turns_an_erased_name_into_a_pseudonym(people, community):
+    _erase(people["priya"])
+    # A newcomer with the same first name: "Priya" may mean either, so neither pseudonym is shown.
+    _member(community, "priya2", "Priya", "Kaur", pseudonym="Amber Finch")
+    roster = roster_for(community.pk)
+    assert roster.pseudonymise("Welcome Priya!") == "Welcome [NAME]!"
+    assert roster.pseudonymise("Welcome Priya Kaur!") == "Welcome Amber Finch!"
+    assert "Sunny Heron" not in roster.pseudonymise("Priya Sandhu, Priya, Sandhu")
+
+
+def test_it_changes_the_fingerprint_when_a_name_is_erased_and_caches_the_hashes(
+    people, community, django_assert_num_queries
+):
+    before = roster_for(community.pk).fingerprint
+    _erase(people["priya"])
+    first = roster_for(community.pk)
+    assert first.fingerprint != before
+    with django_assert_num_queries(0):
+        again = roster_for(community.pk)
+    assert again.redact("Priya") == "[NAME]" and again.fingerprint == first.fingerprint
+
+
+def test_it_keeps_matching_erased_names_after_the_secret_key_is_rotated(people, community, settings):
+    _erase(people["priya"])
+    old = settings.SECRET_KEY
+    settings.SECRET_KEY = "a brand new secret key for this site, long enough!!"
+    settings.SECRET_KEY_FALLBACKS = [old]
+    assert roster_build(community.pk).redact("Hi Priya") == "Hi [NAME]"
+    settings.SECRET_KEY_FALLBACKS = []
+    assert roster_build(community.pk).redact("Hi Priya") == "Hi Priya"
 
 
 # --- Clients: the copy of a post written at posting time ---

@@ -140,3 +140,106 @@ def test_it_links_coding_for_moderators_and_exports_for_staff_but_neither_for_pa
     assert f'href="{coding}"' in seen["alice"] and f'href="{exports}"' in seen["alice"]
     assert f'href="{coding}"' not in seen["carol"] and f'href="{exports}"' in seen["carol"]
     assert f'href="{coding}"' not in seen["bob"] and f'href="{exports}"' not in seen["bob"]
+
+
+# --- One current tab; plain words for participants; the coding pages' empty states --------------
+
+
+def current_tabs(html: str) -> list[str]:
+    nav = html[html.index('<nav class="community-nav"') :]
+    nav = nav[: nav.index("</nav>")]
+    return re.findall(r'aria-current="page">([^<]+)</a>', nav)
+
+
+@pytest.mark.parametrize(
+    ("url_name", "tab"),
+    [
+        ("research:coding", "Coding"),
+        ("research:codebook", "Coding"),
+        ("research:themes", "Themes"),
+        ("research:dashboard", "Insights"),
+        ("research:gap", "Insights"),
+        ("research:exports", "Exports"),
+        ("member_list", "Members"),
+        ("discussion_list", "Guide"),
+        ("community_home", "Overview"),
+    ],
+)
+def test_it_marks_exactly_one_tab_as_the_current_page(client, alice, community, url_name, tab):
+    client.force_login(alice)
+    html = client.get(reverse(url_name, args=["acme"])).content.decode()
+    assert current_tabs(html) == [tab]
+
+
+def visible_text(html: str) -> str:
+    """What a reader sees: the page without tags, scripts, styles or comments."""
+    html = re.sub(r"<(script|style)\b.*?</\1>|<!--.*?-->", " ", html, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_it_speaks_plainly_to_participants_about_posting_and_hidden_answers(client, alice, bob, community):
+    from community.models import Visibility
+    from community.services.probes import probe_create
+    from tests.conftest import membership_of
+    from tests.factories import DiscussionFactory, PostFactory
+
+    board = DiscussionFactory(community=community, title="Your emails", visibility=Visibility.UNINFLUENCED)
+    own = PostFactory(discussion=board, author=membership_of(bob, community), body="I open the sale ones.")
+    probe = probe_create(
+        author=membership_of(alice, community), discussion=board, question="Which sale?", post=own
+    )
+    client.force_login(bob)
+    pages = {
+        "guide": reverse("discussion_list", args=["acme"]),
+        "activity": reverse("discussion_detail", args=["acme", board.pk]),
+        "edit": reverse("post_edit", args=["acme", own.pk]),
+        "follow-up": reverse("probe_detail", args=["acme", probe.pk]),
+    }
+    for name, url in pages.items():
+        text = visible_text(client.get(url).content.decode())
+        for jargon in ("uninfluenced", "markdown", "probe"):
+            assert jargon not in text.lower(), (name, jargon, text)
+    # Pages inside an activity keep the participant's "Activities" tab marked.
+    for name in ("activity", "edit", "follow-up"):
+        assert current_tabs(client.get(pages[name]).content.decode()) == ["Activities"], name
+    guide = visible_text(client.get(pages["guide"]).content.decode())
+    assert "you see others' answers after posting yours" in guide
+    for name in ("activity", "edit", "follow-up"):
+        text = visible_text(client.get(pages[name]).content.decode())
+        assert "Formatting: **bold**, *italic*, and start a line with - for a list." in text, name
+
+
+def test_it_keeps_the_precise_word_for_moderators_planning_the_guide(client, alice, community):
+    from community.models import Visibility
+    from tests.factories import DiscussionFactory
+
+    DiscussionFactory(community=community, title="Your emails", visibility=Visibility.UNINFLUENCED)
+    client.force_login(alice)
+    assert "· uninfluenced" in visible_text(
+        client.get(reverse("discussion_list", args=["acme"])).content.decode()
+    )
+
+
+def test_it_ties_the_formatting_help_to_the_box_it_describes(client, bob, community):
+    from tests.factories import DiscussionFactory
+
+    board = DiscussionFactory(community=community)
+    client.force_login(bob)
+    html = client.get(reverse("discussion_detail", args=["acme", board.pk])).content.decode()
+    assert '<div class="helptext" id="id_body_helptext">Formatting:' in html
+    assert re.search(r'<textarea[^>]*aria-describedby="id_body_helptext"', html)
+
+
+def test_it_asks_for_codes_before_offering_to_apply_one(client, alice, community):
+    from research.models import Code
+    from tests.factories import DiscussionFactory, PostFactory
+
+    PostFactory(discussion=DiscussionFactory(community=community), body="The app forgets my size.")
+    client.force_login(alice)
+    coding = reverse("research:coding", args=["acme"])
+    html = client.get(coding).content.decode()
+    assert "The codebook is empty" in html and "Apply code" not in html
+    assert "No codes yet" in client.get(reverse("research:codebook", args=["acme"])).content.decode()
+    Code.objects.create(community=community, name="Sizing")
+    html = client.get(coding).content.decode()
+    assert "The codebook is empty" not in html and "Apply code" in html

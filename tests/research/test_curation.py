@@ -81,7 +81,7 @@ def test_it_refuses_a_split_that_would_empty_the_theme_or_names_nothing(communit
     _, posts, t = seed(community, n=2)
     with pytest.raises(CurationError, match="leave at least one"):
         theme_split(theme=t, post_ids=[p.pk for p in posts], label="All of it")
-    with pytest.raises(CurationError, match="label"):
+    with pytest.raises(CurationError, match="Name: give the new theme a name"):
         theme_split(theme=t, post_ids=[posts[0].pk], label=" ")
     assert Theme.objects.count() == 1
 
@@ -380,8 +380,8 @@ def test_a_bad_split_request_is_refused_with_the_field_named_and_nothing_moves(c
     _, posts, t = seed(community, n=2)
     client.force_login(alice)
     response = act(client, t, action="split", label="", posts=[posts[0].pk])
-    assert response.status_code == 302
-    assert "label: 1 to 200 characters" in client.get(response.url).content.decode()
+    assert response.status_code == 400
+    assert "Name: give the new theme a name." in response.content.decode()
     assert Theme.objects.count() == 1
 
 
@@ -444,3 +444,67 @@ def test_it_shows_a_large_theme_a_page_at_a_time_in_constant_queries(
         rest = client.get(url + "?page=2").content.decode()
     assert rest.count('class="quote"') == 5
     assert "‹ Previous" in rest and "Next ›" not in rest
+
+
+def test_an_over_long_name_is_refused_naming_the_name_field_and_keeping_what_was_typed(
+    client, community, alice
+):
+    _, _, t = seed(community)
+    client.force_login(alice)
+    typed = "Deliveries " + "x" * 200
+    response = act(client, t, action="rename", label=typed)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Name: at most 200 characters; this one has 211." in html
+    assert "label:" not in html
+    assert f'value="{typed}"' in html
+    t.refresh_from_db()
+    assert t.display_label == "late delivery"
+
+
+def test_a_name_already_used_in_the_scope_is_refused_whatever_its_case(client, community, alice):
+    _, posts, t = seed(community)
+    other = theme(community, "parcels", "parcels", posts[:1])
+    client.force_login(alice)
+    response = act(client, other, action="rename", label="Late Delivery")
+    assert response.status_code == 400
+    assert "another theme here is already called “late delivery”" in response.content.decode()
+    assert 'value="Late Delivery"' in response.content.decode()
+    act(client, t, action="rename", label="Slow parcels")
+    # Once renamed, the old analysis name is free and the new one taken.
+    assert act(client, other, action="rename", label="late delivery").status_code == 302
+    assert act(client, other, action="rename", label="SLOW PARCELS").status_code == 400
+    other.refresh_from_db()
+    assert other.display_label == "late delivery"
+    # A theme may keep its own name (a different case is a rename of itself).
+    assert act(client, t, action="rename", label="slow Parcels").status_code == 302
+
+
+def test_a_split_may_not_take_a_name_already_used_in_the_scope(client, community, alice):
+    _, posts, t = seed(community)
+    client.force_login(alice)
+    response = act(client, t, action="split", label="LATE delivery", posts=[posts[0].pk], confirm="1")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "already called “late delivery”" in html
+    assert f'value="{posts[0].pk}" checked' in html
+    assert Theme.objects.count() == 1
+
+
+def test_a_split_theme_says_it_was_split_by_a_moderator_not_found_by_analysis(client, community, alice):
+    _, posts, t = seed(community)
+    new = theme_split(theme=t, post_ids=[posts[0].pk], label="Rude couriers")
+    client.force_login(alice)
+    html = client.get(reverse("research:theme_detail", args=["acme", new.pk])).content.decode()
+    assert "Split from “late delivery” by a moderator" in html
+    assert "Found by analysis" not in html
+    html = client.get(reverse("research:theme_detail", args=["acme", t.pk])).content.decode()
+    assert "Found by analysis as “late delivery”" in html
+
+
+def test_a_client_cannot_rename_a_theme(client, community, carol):
+    _, _, t = seed(community)
+    client.force_login(carol)
+    assert act(client, t, action="rename", label="Renamed by a client").status_code in (403, 404)
+    t.refresh_from_db()
+    assert t.display_label == "late delivery"

@@ -278,3 +278,48 @@ def test_the_reconciler_applies_a_roster_change_whose_event_was_lost(lab):
     )
     reconcile_analysis()
     assert PostAnalysis.objects.get(post=posts["leah"]).redacted_text == "Say hi to [NAME]."
+
+
+# --- A member erases their data: their name stays out of every client surface ---
+
+
+def _erased_leaks(text: str) -> list[str]:
+    return re.findall(r"(?i)(?<!\w)(?:tomasz|nowak)(?!\w)", text)
+
+
+def test_it_keeps_an_erased_members_name_out_of_every_client_surface(
+    client, lab, django_capture_on_commit_callbacks
+):
+    from community.services.privacy import user_erase
+
+    community, members, discussion, posts = lab
+    with django_capture_on_commit_callbacks(execute=True):
+        user_erase(user=members["tomasz"].user, password="correct horse battery")
+    # Priya's answer names Tomasz; it is edited after the erasure, so it is analysed afresh.
+    priya = posts["priya"]
+    priya.body += " Edited."
+    priya.save(update_fields=["body"])
+    services.posts_analyze(post_ids=[priya.pk])
+    surfaces = _client_surfaces(client, community, members, discussion)
+    leaks = {surface: _erased_leaks(text) for surface, text in surfaces.items() if _erased_leaks(text)}
+    assert leaks == {}
+    assert "Thanks [NAME] and [NAME], the app is slow for me too" in surfaces["posts.csv"]
+    assert "Quiet Lynx" not in str(surfaces)
+
+
+def test_it_redacts_stored_client_text_naming_the_erased_member_before_the_erasure_commits(
+    lab, django_capture_on_commit_callbacks
+):
+    from community.services.privacy import user_erase
+
+    community, members, discussion, posts = lab
+    priya = posts["priya"]  # "Thanks tomasz and leah, ..."
+    # Stored before the roster knew Tomasz (an older analysis, an older client copy).
+    PostAnalysis.objects.filter(post=priya).update(redacted_text="Thanks tomasz and [NAME], it is slow.")
+    type(priya).objects.filter(pk=priya.pk).update(client_body_html="<p>Thanks tomasz</p>")
+    # No commit callbacks run: the after-commit redaction task never comes.
+    with django_capture_on_commit_callbacks(execute=False):
+        user_erase(user=members["tomasz"].user, password="correct horse battery")
+    assert PostAnalysis.objects.get(post=priya).redacted_text == "Thanks [NAME] and [NAME], it is slow."
+    priya.refresh_from_db()
+    assert "tomasz" not in priya.client_body_html.lower() and "[NAME]" in priya.client_body_html
