@@ -21,7 +21,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
+    Exists,
     F,
+    OuterRef,
     Q,
     QuerySet,
 )
@@ -101,9 +103,8 @@ class DashboardFilters:
         if published:
             q &= Q(post__status=PostStatus.PUBLISHED)
         # Replies under a hidden or removed post are hidden with their thread (as on the
-        # discussion page). The few posts not published form a small set, which the database
-        # reads once, cheaper than joining every analysed post to its parent.
-        q &= ~Q(post__parent_id__in=Post.objects.exclude(status=PostStatus.PUBLISHED).values("pk"))
+        # discussion page): an anti-join on the parent's primary key.
+        q &= ~Exists(Post.objects.filter(pk=OuterRef("post__parent_id")).exclude(status=PostStatus.PUBLISHED))
         if self.discussion is not None:
             q &= Q(post__discussion_id=self.discussion.pk)
         if self.segment:
