@@ -104,10 +104,11 @@ def _check_segments(community_id: int, segments: list[str], already: list[str]) 
         names = ", ".join(f"“{s}”" for s in unknown)
         listed = ", ".join(sorted(known.values(), key=str.lower))
         where = f"Segments in this community: {listed}." if listed else "This community has no segments yet."
+        # Only when every segment is unknown does the activity reach no one.
+        reach = "nobody would see the activity" if len(unknown) == len(segments) else "it would reach nobody"
         raise ValidationError(
             {
-                "target_segments": f"No participant or invitee is in {names}, so nobody would see the "
-                f"activity. {where}"
+                "target_segments": f"No participant or invitee is in {names}, so {reach}. Check the spelling. {where}"
             }
         )
     spelled = [known.get(s.lower(), s) for s in segments]

@@ -233,7 +233,7 @@
     }
     var time = document.createElement("time");
     time.dateTime = m.at;
-    time.textContent = new Date(m.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    time.textContent = new Date(m.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
     li.appendChild(time);
     // Keep the log in number order even when a replay fills a gap.
     var after = null;

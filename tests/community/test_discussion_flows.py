@@ -169,7 +169,10 @@ def test_a_mistyped_segment_is_refused_listing_the_communitys_segments(client, a
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert "No participant or invitee is in “Nonexistent segment”, so nobody would see the activity." in html
+    assert (
+        "No participant or invitee is in “Nonexistent segment”, so it would reach nobody. Check the spelling."
+        in html
+    )
     assert "Segments in this community: app users, Lapsed, Loyal." in html
     assert not Discussion.objects.filter(title="Why stop?").exists()
 

@@ -75,6 +75,10 @@ def test_it_splits_selected_posts_into_a_new_theme(client, community, alice):
     }
     t.refresh_from_db()
     assert (t.post_count, new.post_count) == (2, 2)
+    # The list says where the new theme came from, not that the analysis found it.
+    listing = client.get(reverse("research:themes", args=["acme"])).content.decode()
+    assert "Split from another theme by a moderator." in listing
+    assert "Found by analysis as “Rude couriers”" not in listing
 
 
 def test_it_refuses_a_split_that_would_empty_the_theme_or_names_nothing(community):

@@ -644,3 +644,11 @@ def test_it_filters_by_a_segment_with_accented_letters_on_either_database(commun
     accented = dashboard_overview(community=community, filters=DashboardFilters(segment="Café regulars"))
     plain = dashboard_overview(community=community, filters=DashboardFilters(segment="Cafe regulars"))
     assert (accented["posts"], plain["posts"]) == (2, 1)
+
+
+def test_it_writes_shares_as_whole_percentages_like_the_gap_page(client, community, carol):
+    _, posts, _ = seed(community, n=3)
+    theme(community, "app", "the app", posts[:1])
+    client.force_login(carol)
+    html = client.get(url()).content.decode()
+    assert "33% of participants" in html and "33.3%" not in html
