@@ -28,6 +28,24 @@ def _celery_tasks_run_in_process():
     app.conf.task_always_eager = True
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, and on PostgreSQL, before it is dropped, the end of any
+    connection still open on it: the worker threads of async code (Channels' database thread,
+    asgiref's executors) keep theirs, and DROP DATABASE would refuse with "being accessed by other
+    users", leaving the test database behind."""
+    yield
+    with django_db_blocker.unblock():
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: SQLite hands out row ids again after a rollback, so a
