@@ -46,6 +46,8 @@ CONTEXT_WEIGHT = 0.5
 DOC_SHARE = 0.5  # a post joins themes scoring at least this share of its best theme
 MERGE_RATIO = 0.8
 WEIGHT_POWER = 0.5
+# Attached describing words an aspect needs before they outweigh the posts it shares.
+DESCRIBED_ENOUGH = 8.0
 
 _WORD_RE = re.compile(r"[a-z][a-z\-']*")
 
@@ -207,6 +209,7 @@ def _aspect_vectors(corpus: _Corpus, vocab: list[str], seed: int) -> np.ndarray:
     spread = (m > 0).sum(axis=0)
     m *= np.log((1.0 + n_a) / (1.0 + spread))[None, :]
     m = _normalize_rows(_ppmi(m))
+    m = _blend_cooccurrence(corpus, vocab, m)
     if min(m.shape) <= SVD_DIMS:
         # Few aspects: the PPMI rows are small enough to compare directly.
         return m
@@ -214,6 +217,48 @@ def _aspect_vectors(corpus: _Corpus, vocab: list[str], seed: int) -> np.ndarray:
 
     svd = TruncatedSVD(n_components=SVD_DIMS, random_state=seed, algorithm="randomized", n_iter=7)
     return _normalize_rows(svd.fit_transform(m))
+
+
+def _blend_cooccurrence(corpus: _Corpus, vocab: list[str], described: np.ndarray) -> np.ndarray:
+    """Back off to the aspects each aspect shares posts with where few words describe it.
+
+    An aspect described by only a handful of attached words (all of them, in a small
+    community) gets a vector from noise: "lamp", "towel" and "day" each said to be
+    "nice" once look alike. What else the same posts talk about is then the better
+    evidence. Each aspect's two parts are weighted by how much description it has,
+    so well-described aspects (every frequent one in a large corpus) keep their vector.
+    """
+    index = {a: i for i, a in enumerate(vocab)}
+    n_a = len(vocab)
+    described_n = np.zeros(n_a)
+    for (a, _c), n in corpus.pairs.items():
+        i = index.get(a)
+        if i is not None:
+            described_n[i] += n
+    # Only a thinly described community backs off: where the typical aspect has enough words
+    # (any large corpus), the rare ones are still best placed by the words, smoothed by the SVD.
+    typical = float(np.median(described_n)) if n_a else 0.0
+    thin = min(1.0, max(0.0, (DESCRIBED_ENOUGH - typical) / (DESCRIBED_ENOUGH / 2)))
+    if thin <= 0.0:
+        return described
+    trust = 1.0 - thin * DESCRIBED_ENOUGH / (described_n + DESCRIBED_ENOUGH)
+    co = np.zeros((n_a, n_a), dtype=np.float64)
+    for d, aspects in enumerate(corpus.doc_aspects):
+        ids = sorted({index[a] for a in aspects if a in index})
+        if len(ids) < 2:
+            continue
+        # A long post listing many things ties each pair less than a short one naming two.
+        share = 1.0 / (len(ids) - 1)
+        for i in ids:
+            wi = corpus.weight(d, vocab[i])
+            for j in ids:
+                if i != j:
+                    co[i, j] += share * wi * corpus.weight(d, vocab[j])
+    # Each aspect counts as its own neighbour (half as much as all others together): two
+    # aspects that share posts then overlap even when nothing else shares those posts.
+    co[np.diag_indices(n_a)] = 0.5 * co.sum(axis=1)
+    co = _normalize_rows(_ppmi(co))
+    return np.hstack([described * np.sqrt(trust)[:, None], co * np.sqrt(1.0 - trust)[:, None]])
 
 
 def _spherical_kmeans(

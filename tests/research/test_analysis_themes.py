@@ -773,3 +773,30 @@ def test_prompt_words_are_matched_as_the_posts_write_them():
     )
     # One discussion only: nothing unprompted to compare with, so what it asks counts for nothing.
     assert [corpus.weight(0, t) for t in ("email", "shop", "trip")] == [0.0, 0.0, 0.0]
+
+
+def test_small_community_groups_thinly_described_aspects_by_the_posts_they_share():
+    # Each noun is described by one or two words, and those words cut across the real topics:
+    # "parcel" and "lamp" are both "nice", "courier" and "towel" both "bad". Only the posts
+    # they share tell that parcels go with couriers and lamps with towels.
+    docs: list[ThemeDoc] = []
+    rows = (
+        ("parcel", "courier", "parcel~nice", "courier~bad"),
+        ("lamp", "towel", "lamp~nice", "towel~bad"),
+    )
+    for n in range(6):
+        for r, terms in enumerate(rows):
+            docs.append(
+                ThemeDoc(
+                    key=f"p{r}-{n}",
+                    participant=f"u{n}",
+                    text=f"Post {n} about {terms[0]} and {terms[1]}.",
+                    terms=terms[:2] + terms[2 + n % 2 : 3 + n % 2],
+                    sentiment="neutral",
+                )
+            )
+    themes = build_themes(docs, max_themes=2)
+    groups = sorted(sorted(t.terms) for t in themes)
+    assert groups == [["courier", "parcel"], ["lamp", "towel"]]
+    for t in themes:
+        assert len({k.split("-")[0] for k in t.doc_keys}) == 1
