@@ -404,7 +404,9 @@ def theme_label(
     candidates.extend(t for t in terms[:3] if "~" not in t and " " not in t)
     taken = {u.lower() for u in used}
     for candidate in candidates:
-        label = casing.apply(candidate)
+        # A plural possessive written before its noun ("kids' basics") names the theme without
+        # its apostrophe: "Kids", not "Kids'".
+        label = casing.apply(candidate.rstrip("'’") or candidate)
         if len(label) <= LABEL_MAX_CHARS and label.lower() not in taken:
             used.add(label)
             return label

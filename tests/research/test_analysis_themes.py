@@ -800,3 +800,18 @@ def test_small_community_groups_thinly_described_aspects_by_the_posts_they_share
     assert groups == [["courier", "parcel"], ["lamp", "towel"]]
     for t in themes:
         assert len({k.split("-")[0] for k in t.doc_keys}) == 1
+
+
+def test_a_plural_possessive_names_a_theme_without_its_apostrophe():
+    docs = [
+        ThemeDoc(
+            key=f"k-{n:02d}",
+            participant=f"m{n}",
+            text=f"The kids' {word} were fine this term.",
+            terms=("kid", f"kid~{word}"),
+            sentiment="neutral",
+        )
+        for n, word in enumerate(["socks", "coats", "shoes", "hats", "vests", "shorts"] * 4)
+    ]
+    label = label_for(docs, "kid")
+    assert not label.endswith(("'", "’")), label
