@@ -35,7 +35,7 @@ from community.models.scorecards import SCORE_MAX, SCORE_MIN
 from community.selectors_engagement import scorecard_summary
 from research.analysis.theme_labels import quote_excerpt
 from research.analysis.types import PERCEPTION_DIMENSIONS, SENTIMENTS
-from research.exports.common import in_segment_q, mentions_brand_q
+from research.exports.common import brand_mentioned, in_segment_q, mentions_brand_q
 from research.models import (
     DIMENSION_POLARITY_FIELDS,
     PostAnalysis,
@@ -137,7 +137,7 @@ class DashboardFilters:
             return False
         if self.date_to and created > self.date_to:
             return False
-        return not self.brand or brand_token(self.brand) in (row["mentioned_brands"] or "")
+        return not self.brand or brand_mentioned(self.brand, row["mentioned_brands"])
 
 
 def _pct(part: int, whole: int) -> float:
