@@ -54,7 +54,10 @@ def invitation_path(invitation: Invitation) -> str:
 
 
 def invitation_url(invitation: Invitation) -> str:
-    return f"{settings.SITE_URL}{invitation_path(invitation)}"
+    """The invitation's absolute link, as emailed (`community.services.memberships.link_base`)."""
+    from community.services.memberships import link_base  # memberships imports this module
+
+    return f"{link_base()}{invitation_path(invitation)}"
 
 
 def invitation_from_signed(*, signed: str, community_slug: str) -> Invitation:

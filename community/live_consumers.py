@@ -27,6 +27,8 @@ frames it builds, loaded off the event loop. When the roster changes (an erasure
 membership change) `live_roster_changed` tells every socket of the community, in every process,
 over its `live.roster.<community>` group; each reloads the roster (once per process and change)
 before it handles anything after that message, so no later frame is built with the old names.
+That message can be lost (see `LiveRosterWatch`): each process also compares its sockets' rosters
+with the database every ROSTER_CHECK_SECONDS, and a socket loads the roster afresh when it connects.
 
 Delivery: every message is stored with its stream's next number before it is broadcast. This
 socket remembers the highest number it delivered per stream, drops repeats, and when a number
@@ -246,6 +248,13 @@ def _roster_reloaded(community_id: int) -> Roster:
     return roster
 
 
+def _roster_now(community_id: int) -> Roster:
+    """The roster as the database has it now, for the watch's check (`LiveRosterWatch`)."""
+    roster = roster_build(community_id)
+    _ = roster.fingerprint
+    return roster
+
+
 class LiveRosterLoads:
     """Per event loop: the roster reload for a change, shared by all of the process's sockets of the
     community (one load per change rather than one per socket)."""
@@ -278,6 +287,86 @@ def live_roster_loads() -> LiveRosterLoads:
     if loads is None:
         loads = _roster_loads[loop] = LiveRosterLoads()
     return loads
+
+
+# How often each process compares the rosters its live sockets hold with the database.
+ROSTER_CHECK_SECONDS = 10
+
+
+class LiveRosterWatch:
+    """Per event loop: the safety net under `live_roster_changed`, checking every ROSTER_CHECK_SECONDS
+    that this process's live sockets hold their community's current roster.
+
+    The push can be lost without anyone hearing of it: the live layer is Redis pub/sub, which
+    delivers only to whoever is subscribed at that instant (a process reconnecting to Redis misses
+    it), a publish fails when Redis is briefly unreachable (the sender only logs it), and the
+    in-memory layer drops group messages to a full channel and takes a socket whose queue held an
+    expired message out of every group. A socket that missed it would build frames with the old names
+    until it reconnected. Here one roster read per community and check (two queries, whatever the
+    number of sockets) catches it up; a reconnecting socket loads the roster afresh anyway.
+    """
+
+    def __init__(self) -> None:
+        self.sockets: dict[int, weakref.WeakSet[LiveSessionConsumer]] = {}
+        self.task: asyncio.Task | None = None
+
+    def add(self, consumer: LiveSessionConsumer) -> None:
+        self.sockets.setdefault(consumer.member.community_id, weakref.WeakSet()).add(consumer)
+        if self.task is None or self.task.done():
+            self.task = asyncio.create_task(self._watch())
+
+    def discard(self, consumer: LiveSessionConsumer) -> None:
+        community_id = consumer.member.community_id
+        sockets = self.sockets.get(community_id)
+        if sockets is not None:
+            sockets.discard(consumer)
+            if not sockets:
+                del self.sockets[community_id]
+
+    async def check_once(self) -> int:
+        """Give every socket holding an outdated roster the current one; returns how many needed it."""
+        caught_up = 0
+        for community_id, sockets in list(self.sockets.items()):
+            held = {socket: socket.roster for socket in list(sockets) if not socket.stopped}
+            if not held:
+                continue
+            current = await database_sync_to_async(_roster_now)(community_id)
+            stale = [
+                socket
+                for socket, before in held.items()
+                # A socket that reloaded meanwhile (a refresh arrived, its member acted) keeps what it
+                # loaded: that may be newer than the roster read here.
+                if socket.roster is before and before.fingerprint != current.fingerprint
+            ]
+            for socket in stale:
+                socket.roster = current
+            if stale:
+                logger.warning(
+                    "%s live sockets of community %s had missed a roster change", len(stale), community_id
+                )
+            caught_up += len(stale)
+        return caught_up
+
+    async def _watch(self) -> None:
+        while self.sockets:
+            await asyncio.sleep(ROSTER_CHECK_SECONDS)
+            try:
+                await self.check_once()
+            except Exception:  # the database is unavailable: the next check tries again
+                logger.exception("Checking the rosters of live sockets failed")
+
+
+_roster_watches: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LiveRosterWatch] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def live_roster_watch() -> LiveRosterWatch:
+    loop = asyncio.get_running_loop()
+    watch = _roster_watches.get(loop)
+    if watch is None:
+        watch = _roster_watches[loop] = LiveRosterWatch()
+    return watch
 
 
 class LiveHeartbeat:
@@ -364,6 +453,7 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
         last = self._last_from_query()
         welcome, replay, joined = await database_sync_to_async(self._open)(last)
         live_heartbeat().add(self.channel_name)
+        live_roster_watch().add(self)
         await self.accept()
         await self._send_json(welcome)
         await self._send_frames(replay)
@@ -454,6 +544,8 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         live_heartbeat().discard(self.channel_name)
+        if self.member is not None:
+            live_roster_watch().discard(self)
         for task in getattr(self, "gap_tasks", {}).values():
             task.cancel()
         for group in getattr(self, "groups_joined", []):

@@ -21,7 +21,16 @@ from django.utils.safestring import mark_safe
 
 from community.access import discussion_visible_to
 from community.events import post_changed
-from community.models import Discussion, DiscussionKind, Membership, Post, PostImage, PostStatus, Visibility
+from community.models import (
+    Discussion,
+    DiscussionKind,
+    LiveStream,
+    Membership,
+    Post,
+    PostImage,
+    PostStatus,
+    Visibility,
+)
 from community.selectors import has_responded, post_html_for, post_visible_to
 
 logger = logging.getLogger(__name__)
@@ -48,6 +57,8 @@ def _could_have_seen(post: Post, member: Membership, discussion: Discussion) -> 
     """Whether the post, were it still published, would be on this member's page (for "gone" notices)."""
     if member.is_moderator or post.author_id == member.pk:
         return True
+    if member.is_participant and post.live_message_id and post.live_message.stream == LiveStream.PROBE:
+        return False  # someone else's private answer to a live probe
     if member.is_participant and discussion.kind == DiscussionKind.JOURNAL:
         return post.parent is not None and post.parent.author_id == member.pk
     if member.is_participant and discussion.visibility == Visibility.UNINFLUENCED:
@@ -69,7 +80,7 @@ def board_frame_for(
         return None, False
     post = (
         Post.objects.filter(pk=post_id, discussion_id=discussion.pk)
-        .select_related("author__user", "parent", "discussion")
+        .select_related("author__user", "parent", "discussion", "live_message")
         .first()
     )
     if post is None:

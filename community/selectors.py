@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, Concat
 
 from community.access import discussion_visible_to
 from community.markdown import render_markdown
@@ -21,6 +22,7 @@ from community.models import (
     Discussion,
     DiscussionKind,
     Flag,
+    LiveStream,
     Membership,
     Post,
     PostImage,
@@ -28,6 +30,7 @@ from community.models import (
     Role,
     Visibility,
 )
+from community.models.communities import ERASED_USERNAME_PREFIX
 from community.pii import redact_contact_details
 from community.roster import roster_for
 
@@ -92,7 +95,10 @@ def _visibility_q(membership: Membership, discussion: Discussion, *, responded: 
         if discussion.kind == DiscussionKind.JOURNAL:
             # Private journal: own posts and the moderators' replies to them, nothing else.
             q &= Q(author=membership) | Q(author__role=Role.MODERATOR, parent__author=membership)
-        elif discussion.visibility == Visibility.UNINFLUENCED:
+        elif discussion.kind == DiscussionKind.LIVE:
+            # Answers to a moderator's private probe in a live session: private like a journal entry.
+            q &= Q(author=membership) | Q(live_message__isnull=True) | Q(live_message__stream=LiveStream.ROOM)
+        if discussion.kind != DiscussionKind.JOURNAL and discussion.visibility == Visibility.UNINFLUENCED:
             if responded is None:
                 responded = has_responded(membership, discussion)
             if not responded:
@@ -159,6 +165,8 @@ def discussion_page(
     if membership.is_participant and discussion.visibility == Visibility.UNINFLUENCED:
         responded = has_responded(membership, discussion)
     visible = posts_visible_to(membership, discussion, responded=responded).select_related("author__user")
+    if discussion.kind == DiscussionKind.LIVE:
+        visible = visible.select_related("live_message")  # private probe answers are labelled
     roots = visible.filter(parent__isnull=True).order_by("created_at", "id")
     paginator = Paginator(roots, DISCUSSION_PAGE_SIZE)
     if page_number == "last":  # get_page() would read "last" as a bad number and give page 1
@@ -251,8 +259,25 @@ def open_flags_for(posts: list[Post]) -> dict[int, list[Flag]]:
 
 
 def audit_entries(community: Community) -> QuerySet[AuditEntry]:
+    """The community's audit log, newest first, each entry with `actor_label`: the username, or
+    for a member who erased their data the tombstone pseudonym their placeholder account has here."""
+    erased_as = Membership.objects.filter(community_id=community.pk, user_id=OuterRef("actor_id")).values(
+        "pseudonym"
+    )[:1]
     return (
-        AuditEntry.objects.filter(community=community).select_related("actor").order_by("-created_at", "-id")
+        AuditEntry.objects.filter(community=community)
+        .select_related("actor")
+        .annotate(
+            actor_label=Case(
+                When(
+                    actor__username__startswith=ERASED_USERNAME_PREFIX,
+                    then=Concat(Coalesce(Subquery(erased_as), Value("Former member")), Value(" (erased)")),
+                ),
+                default=F("actor__username"),
+                output_field=CharField(),
+            )
+        )
+        .order_by("-created_at", "-id")
     )
 
 

@@ -7,9 +7,15 @@ applies unchanged: the post event queues analysis and themes, `community.selecto
 reads the posts, exports include them, erasure anonymises or removes them, and moderators hide
 or remove them with the usual tools and audit trail.
 
-What is archived: room messages of kind "message" written by participants. Never the backroom
-(clients' chat and notes), never moderators' lines, questions or probes, never session events,
-and never the private probe thread (other participants would read it on the discussion page).
+What is archived: messages of kind "message" written by participants, in the room and in their
+own private probe thread. Never the backroom (clients' chat and notes), never moderators' lines,
+questions or probes, never session events.
+
+A participant's answer to a private probe stays private as a post, as a journal entry is:
+`community.selectors` shows it to its author, moderators and clients (pseudonymous and redacted,
+as every post), never to other participants, and analysis counts it like any published post.
+What makes it private is its line's stream (`Post.live_message.stream == "probe"`), so no
+flag can drift from the line it came from.
 
 When: once the session ends, in one batch, so nothing is added to the send path of a running
 session: a worker task queued when the end commits (`live_session_archive_on_commit`, called by
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from community.events import announce_post_event
@@ -46,10 +53,11 @@ WITHHOLD_REASON_MAX_CHARS = 1000
 
 
 def archivable_messages(session: LiveSession):
-    """The session's participant lines that count as evidence and have no post yet."""
+    """The session's participant lines that count as evidence and have no post yet: what they said
+    in the room and what they answered in their own private probe thread."""
     return LiveMessage.objects.filter(
+        Q(stream=LiveStream.ROOM) | Q(stream=LiveStream.PROBE, recipient=F("author")),
         session=session,
-        stream=LiveStream.ROOM,
         kind=LiveMessageKind.MESSAGE,
         author__role=Role.PARTICIPANT,
         # Erased or removed members' lines are not turned into fresh evidence.
@@ -240,7 +248,7 @@ def live_message_withhold(*, moderator: Membership, session: LiveSession, seq, r
 def live_withheld_seqs(session: LiveSession) -> list[int]:
     """Room numbers of the lines whose post is not published (withheld, removed, deleted)."""
     return sorted(
-        Post.objects.filter(live_message__session=session)
+        Post.objects.filter(live_message__session=session, live_message__stream=LiveStream.ROOM)
         .exclude(status=PostStatus.PUBLISHED)
         .values_list("live_message__seq", flat=True)
     )

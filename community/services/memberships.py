@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from community.invitations import invitation_path
 from community.models import AuditEntry, Community, Invitation, Membership, Role, generate_pseudonym
 
 User = get_user_model()
+logger = logging.getLogger(__name__)
 
 _SEGMENT_SPLIT = re.compile(r"[;|,]")
 
@@ -300,14 +302,47 @@ def membership_set_role(*, membership: Membership, role: str, actor) -> Membersh
 # --- Invitations -------------------------------------------------------------------------
 
 
-# Links in mail sent with neither a SITE_URL setting nor a request to build them from (a shell).
+# Links in mail sent on a developer's machine with neither SITE_URL nor a request to go by.
 LOCAL_SITE_URL = "http://127.0.0.1:8000"
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]", "testserver"})
+_fallback_warned = False
+
+
+def _fallback_base() -> str:
+    """The address to put in mail when SITE_URL is unset and no request says where the app is
+    (workers, beat, shells): the first concrete ALLOWED_HOSTS name, which a deploy must set, over
+    https in production; the local development server otherwise. Warned about once per process."""
+    global _fallback_warned
+    host = next(
+        (
+            h.lstrip(".")
+            for h in settings.ALLOWED_HOSTS
+            if h and h != "*" and h.lstrip(".") not in _LOCAL_HOSTS
+        ),
+        "",
+    )
+    scheme = "https" if getattr(settings, "PRODUCTION", False) else "http"
+    base = f"{scheme}://{host}" if host else LOCAL_SITE_URL
+    if not _fallback_warned:
+        _fallback_warned = True
+        logger.warning(
+            "SITE_URL is not set: emailed links point at %s (from %s). Set SITE_URL to the public "
+            "address, e.g. https://research.example.com.",
+            base,
+            "ALLOWED_HOSTS" if host else "the local development server",
+        )
+    return base
 
 
 def link_base(site_url: str = "") -> str:
-    """Where emailed links point: the SITE_URL setting (the public address, behind any proxy) when
-    set, else `site_url`, the address the request that sends the mail came to."""
-    return (settings.SITE_URL or site_url or LOCAL_SITE_URL).rstrip("/")
+    """Where emailed links point, always absolute: the SITE_URL setting (the public address, behind
+    any proxy) when set, else `site_url`, the address the request that sends the mail came to, else
+    the first host name of ALLOWED_HOSTS (`_fallback_base`)."""
+    if settings.SITE_URL:
+        return settings.SITE_URL.rstrip("/")
+    if site_url and "://" in site_url:
+        return site_url.rstrip("/")
+    return _fallback_base()
 
 
 def _invitation_email(invitation: Invitation, site_url: str = "") -> EmailMessage:

@@ -203,7 +203,7 @@ def audit_csv_rows(entries: Iterable[AuditEntry]) -> Iterator[str]:
             [
                 entry.pk,
                 entry.created_at.isoformat(),
-                entry.actor.username if entry.actor else "",
+                getattr(entry, "actor_label", None) or (entry.actor.username if entry.actor else ""),
                 entry.action,
                 entry.target_type,
                 entry.target_id if entry.target_id is not None else "",

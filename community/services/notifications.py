@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
 from community.models import Membership, Notification, NotificationKind
-from community.services.memberships import LOCAL_SITE_URL
+from community.services.memberships import link_base
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +77,7 @@ def notification_email_send(*, notification_id: int) -> bool:
     if not claimed:
         return False
     community = notification.membership.community
-    base = settings.SITE_URL or LOCAL_SITE_URL  # sent by a worker: no request to take the host from
+    base = link_base()  # sent by a worker: no request to take the host from
     link = f"{base}{notification.url}" if notification.url else base
     # The email carries a link, not the content: mailboxes are less private than the site.
     body = f"{notification.body}\n\n" if notification.body else ""

@@ -16,6 +16,9 @@ What is kept and what goes, per membership:
   gets [NAME] there from now on, and text stored for clients from posts that name them
   (analysis' redaction, client copies) is redacted again in this transaction (`names_erased`).
   Spotlight events that quoted one of their live lines lose the old pseudonym and the old words.
+- The audit log keeps every entry (what was done, when, to which target) but not the person:
+  their old pseudonym becomes the tombstone, their names and contact details are redacted, and
+  their own actions point at the membership's placeholder account (`_scrub_audit`).
   Moderators still read the original words of other people's posts.
 Everything happens in one transaction; nothing is half-erased.
 """
@@ -29,7 +32,8 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from community.events import announce_post_event
@@ -51,7 +55,7 @@ from community.models import (
     ScorecardResponse,
 )
 from community.models.communities import ERASED_USERNAME_PREFIX
-from community.pii import redact_contact_details
+from community.pii import apply_redactions, name_spans, redact_contact_details
 from community.roster import names_erased, roster_for, roster_remember_erased
 
 User = get_user_model()
@@ -165,6 +169,72 @@ def _scrub_spotlights(membership: Membership) -> int:
     return changed
 
 
+def _scrub_audit(membership: Membership, *, user, old_pseudonym: str, names: tuple[str, ...]) -> int:
+    """Take the person out of the community's audit log while keeping what happened, and when.
+
+    The log is append-only; erasure is the one rewrite it allows, and only of who was involved:
+    - their own actions (consent, flags, deleting a post) point at the membership's placeholder
+      account instead of theirs, which is the same account in every community they were in;
+      the log shows them as the tombstone pseudonym ("Former member 3 (erased)");
+    - entries about them (their membership, posts and invitations) lose their names, username,
+      email and contact details in the reason and details, and their old pseudonym becomes the
+      tombstone;
+    - other entries that mention them (a moderator's reason naming them) lose their names only.
+    Actions, times, targets and reasons otherwise stay, so the trail still says what was done.
+    """
+    community_id = membership.community_id
+    post_ids = list(Post.objects.filter(author=membership).values_list("pk", flat=True))
+    invitation_ids = list(
+        Invitation.objects.filter(community_id=community_id)
+        .filter(Q(accepted_by=user) | Q(email__iexact=user.email or "\0"))
+        .values_list("pk", flat=True)
+    )
+    about = (
+        Q(actor=user)
+        | Q(target_type="membership", target_id=membership.pk)
+        | Q(target_type="post", target_id__in=post_ids)
+        | Q(target_type="invitation", target_id__in=invitation_ids)
+    )
+    mentions = Q(details_text__icontains=old_pseudonym)
+    for name in {n for n in names if len(n) >= 3}:
+        mentions |= Q(reason__icontains=name) | Q(details_text__icontains=name)
+    entries = list(
+        AuditEntry.objects.filter(community_id=community_id)
+        .annotate(details_text=Cast("details", TextField()))
+        .filter(about | mentions)
+    )
+    targets = {("membership", membership.pk)}
+    targets |= {("post", pk) for pk in post_ids} | {("invitation", pk) for pk in invitation_ids}
+
+    def clean(text: str, whole: bool) -> str:
+        if old_pseudonym:
+            text = text.replace(old_pseudonym, membership.pseudonym)
+        if whole:
+            return redact_contact_details(text, names=names)
+        return apply_redactions(text, name_spans(text, names))
+
+    def walk(value, whole: bool):
+        if isinstance(value, str):
+            return clean(value, whole)
+        if isinstance(value, list):
+            return [walk(v, whole) for v in value]
+        if isinstance(value, dict):
+            return {k: walk(v, whole) for k, v in value.items()}
+        return value
+
+    changed = []
+    for entry in entries:
+        whole = entry.actor_id == user.pk or (entry.target_type, entry.target_id) in targets
+        reason, details = clean(entry.reason, whole), walk(entry.details, whole)
+        actor_id = membership.user_id if entry.actor_id == user.pk else entry.actor_id
+        if (reason, details, actor_id) != (entry.reason, entry.details, entry.actor_id):
+            entry.reason, entry.details, entry.actor_id = reason, details, actor_id
+            changed.append(entry)
+    # bulk_update writes with UPDATE, past AuditEntry.save's append-only guard: on purpose, here only.
+    AuditEntry.objects.bulk_update(changed, ["actor", "reason", "details"])
+    return len(changed)
+
+
 def _others_posts_naming(membership: Membership, words: list[str]) -> list[int]:
     """Other people's posts in the community whose words may hold the erased member's names
     (a superset is fine: re-redaction checks each text against the roster)."""
@@ -242,10 +312,12 @@ def user_erase(*, user, password: str) -> ErasureResult:
                 probe.save(update_fields=["question"])
         Reminder.objects.filter(membership=membership).delete()
         Notification.objects.filter(membership=membership).delete()
+        old_pseudonym = membership.pseudonym
         membership.user = _placeholder_user()
         membership.pseudonym = _tombstone_pseudonym(membership)
         membership.is_active = False
         membership.save(update_fields=["user", "pseudonym", "is_active"])
+        _scrub_audit(membership, user=user, old_pseudonym=old_pseudonym, names=names)
         _scrub_spotlights(membership)
         if name_words:
             names_erased.send(
@@ -263,6 +335,7 @@ def user_erase(*, user, password: str) -> ErasureResult:
             details={
                 "policy": "remove" if remove else "anonymize",
                 "role": membership.role,
+                "member": membership.pseudonym,
                 "posts_changed": posts,
             },
         )

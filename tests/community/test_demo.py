@@ -217,10 +217,16 @@ def test_it_includes_an_ended_live_session_whose_participant_lines_reach_the_ana
     )
     assert session.started_at <= times[0] and times[-1] <= session.ended_at
 
-    # Every participant line is a post of the live discussion, at the moment it was said; the withheld
-    # one is hidden with its reason, and nothing from the backroom, moderator or probes is a post.
+    # Every participant line is a post of the live discussion, at the moment it was said, and so is
+    # Dan's answer to Maya's private probe (private, as a journal entry is); the withheld line is
+    # hidden with its reason, and nothing from the backroom or the moderator is a post.
     posts = Post.objects.filter(discussion=discussion)
-    assert posts.count() == participant_lines.count()
+    answers = LiveMessage.objects.filter(
+        session=session, stream=LiveStream.PROBE, author__role=Role.PARTICIPANT
+    )
+    assert answers.count() == 1
+    assert posts.count() == participant_lines.count() + 1
+    assert posts.filter(live_message__in=answers).count() == 1
     assert not posts.exclude(author__role=Role.PARTICIPANT).exists()
     for post in posts.select_related("live_message"):
         assert post.created_at == post.live_message.created_at and post.body == post.live_message.body

@@ -422,3 +422,78 @@ def test_it_takes_the_old_pseudonym_and_words_out_of_a_spotlight_of_their_live_l
         assert "Oh [NAME], that's awful." in text and "[NAME], same here!" in text, role
     staff_frame = live_frame_for(live_message_event(LiveMessage.objects.get(pk=comment.pk)), moderator)
     assert staff_frame["body"] == "Oh Bob, that's awful."
+
+
+def _audit_text(entry) -> str:
+    return f"{entry.reason} {entry.details}".lower()
+
+
+def test_it_takes_the_person_out_of_the_audit_log_but_keeps_what_was_done(
+    alice, bob, carol, community, other_community, thread, client
+):
+    from community.models import Invitation
+    from community.services.moderation import post_flag, post_moderate
+
+    bob_member = thread["member"]
+    old_pseudonym = bob_member.pseudonym
+    moderator = membership_of(alice, community)
+    participant(other_community, "bob")
+    # How Bob joined: the invitation to his email, as the log recorded it then.
+    invitation = Invitation.objects.create(
+        community=community, email="bob@example.com", role="participant", invited_by=alice, accepted_by=bob
+    )
+    AuditEntry.objects.create(
+        community=community,
+        actor=alice,
+        action="membership.invited",
+        target_type="invitation",
+        target_id=invitation.pk,
+        details={"email": "bob@example.com", "role": "participant"},
+    )
+    post_moderate(
+        moderator=moderator, post=thread["post"], action="hide", reason="Bob Participant left his number"
+    )
+    post_flag(flagger=bob_member, post=thread["reply"], reason="Kim copied me, call bob.p@mail.example")
+    other = PostFactory(discussion=thread["board"], author=participant(community, "kim2"), body="Hi")
+    post_moderate(moderator=moderator, post=other, action="hide", reason="Off topic, as Bob said")
+    before = AuditEntry.objects.filter(community=community).count()
+
+    user_erase(user=bob, password=PASSWORD)
+
+    entries = list(AuditEntry.objects.filter(community=community))
+    assert len(entries) == before + 1  # the erasure itself; nothing else added or dropped
+    bob_member.refresh_from_db()
+    tombstone = bob_member.pseudonym
+    for entry in entries:
+        text = _audit_text(entry)
+        for identifying in ("bob", "participant left", "bob.p@mail.example", old_pseudonym.lower()):
+            assert identifying not in text, (entry.action, text)
+    hide = next(e for e in entries if e.action == "post.hide" and e.target_id == thread["post"].pk)
+    # Still meaningful: who did what to which post, and why, with the person as their tombstone.
+    assert hide.details["author"] == tombstone and hide.actor == alice
+    assert hide.reason == "[NAME] [NAME] left his number"
+    flag = next(e for e in entries if e.action == "post.flag")
+    assert flag.actor_id == bob_member.user_id != bob.pk  # not the account shared by all communities
+    assert flag.reason == "Kim copied me, call [EMAIL]"
+    assert next(e for e in entries if e.target_id == other.pk).reason == "Off topic, as [NAME] said"
+    erased = next(e for e in entries if e.action == "member.erased")
+    assert erased.details["member"] == tombstone
+    # Another community's log keeps its own entries, without linking to this one.
+    assert not AuditEntry.objects.filter(community=other_community, actor=bob_member.user).exists()
+
+    client.force_login(alice)
+    page = client.get(reverse("audit_log", args=["acme"])).content.decode()
+    assert f"{tombstone} (erased)" in page and "erased-" not in page
+    csv_text = b"".join(client.get(reverse("audit_csv", args=["acme"])).streaming_content).decode()
+    assert f"{tombstone} (erased)" in csv_text and "bob" not in csv_text.lower()
+
+
+def test_it_keeps_other_peoples_contact_details_in_entries_not_about_the_erased_person(
+    alice, bob, community, thread
+):
+    from community.services.memberships import invitation_create
+
+    invitation_create(community=community, email="sam@example.com", role="participant", invited_by=alice)
+    user_erase(user=bob, password=PASSWORD)
+    invited = AuditEntry.objects.get(action="membership.invited")
+    assert invited.details["email"] == "sam@example.com" and invited.actor == alice

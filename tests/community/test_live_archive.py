@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from community.events import post_changed
 from community.models import AuditEntry, LiveMessage, Post, PostStatus
-from community.selectors import posts_visible_to, published_posts
+from community.selectors import post_visible_to, posts_visible_to, published_posts
 from community.services.live import (
     live_message_send,
     live_question_push,
@@ -24,11 +25,12 @@ from community.services.live_archive import (
     live_session_archive_for,
 )
 from research.models import PostAnalysis
-from tests.community.live_helpers import make_live
+from tests.community.live_helpers import make_live, make_participant
 from tests.conftest import membership_of
 from tests.research import fakes
 
 fake_nlp = fakes.fake_nlp
+User = get_user_model()
 
 
 @pytest.fixture(autouse=True)
@@ -100,14 +102,16 @@ def test_it_archives_participants_room_lines_as_published_posts_when_the_session
     with django_capture_on_commit_callbacks(execute=True):
         end_and_archive(people, session)
 
-    posts = list(Post.objects.filter(discussion=discussion).order_by("created_at"))
+    posts = list(
+        Post.objects.filter(discussion=discussion, live_message__stream="room").order_by("created_at")
+    )
     assert [p.body for p in posts] == [lines["bob1"].body, lines["bob2"].body]
     first = posts[0]
     assert first.author == people["bob"] and first.status == PostStatus.PUBLISHED
     assert first.live_message == lines["bob1"] and first.created_at == lines["bob1"].created_at
     assert first.parent_id is None and "lovely" in first.body_html
     # The analysis was queued by the post event, as for a board post.
-    analysed = PostAnalysis.objects.filter(post__discussion=discussion)
+    analysed = PostAnalysis.objects.filter(post__discussion=discussion, post__live_message__stream="room")
     assert sorted(analysed.values_list("sentiment", flat=True)) == ["negative", "positive"]
 
 
@@ -120,11 +124,77 @@ def test_it_never_archives_the_backroom_notes_moderator_lines_probes_or_session_
         end_and_archive(people, session)
 
     archived = set(Post.objects.filter(discussion=discussion).values_list("live_message_id", flat=True))
-    for key in ("alice", "backroom", "note", "probe", "answer"):
+    for key in ("alice", "backroom", "note", "probe"):
         assert lines[key].pk not in archived, key
     assert not Post.objects.filter(author__in=[people["alice"], people["carol"]]).exists()
     assert LiveMessage.objects.filter(session=session, kind__in=["system", "question"]).count() >= 3
-    assert len(archived) == 2
+    assert archived == {lines["bob1"].pk, lines["bob2"].pk, lines["answer"].pk}
+
+
+@pytest.fixture
+def frank(community):
+    return membership_of(make_participant(community, "frank", "Brisk Finch"), community)
+
+
+def test_a_private_probe_answer_is_archived_and_stays_private_like_a_journal_entry(
+    client, running, people, frank, alice, bob, carol, fake_nlp, django_capture_on_commit_callbacks
+):
+    discussion, session = running
+    lines = a_full_session(session, people)
+    say(frank, session, "Delivery took a week.")
+    with django_capture_on_commit_callbacks(execute=True):
+        end_and_archive(people, session)
+
+    answer = Post.objects.get(live_message=lines["answer"])
+    assert answer.author == people["bob"] and answer.status == PostStatus.PUBLISHED
+    assert answer.created_at == lines["answer"].created_at and answer.parent_id is None
+    # Who reads it: its author, the moderators and the clients, as with a journal entry; not other
+    # participants, who never saw the private thread in the room either.
+    for member, sees in (
+        (people["bob"], True),
+        (people["alice"], True),
+        (people["carol"], True),
+        (frank, False),
+    ):
+        assert (answer in posts_visible_to(member, discussion)) is sees, member
+        assert post_visible_to(answer, member) is sees, member
+    # The room lines stay readable by every participant.
+    assert Post.objects.get(live_message=lines["bob1"]) in posts_visible_to(frank, discussion)
+    # It counts as said, for analysis and exports, like any published post.
+    assert answer in published_posts(session.community)
+    assert PostAnalysis.objects.filter(post=answer).exists()
+
+    detail = reverse("discussion_detail", args=["acme", discussion.pk])
+    client.force_login(User.objects.get(username="frank"))
+    page = client.get(detail).content.decode()
+    assert "The staff at the Leeds shop were lovely." in page and "price page" not in page
+    for user in (bob, alice, carol):
+        client.force_login(user)
+        page = client.get(detail).content.decode()
+        assert "price page" in page and "Private answer to a moderator's probe" in page, user
+
+
+def test_withholding_a_room_line_is_not_confused_with_a_hidden_probe_answer_of_the_same_number(
+    client, running, people, alice, fake_nlp, django_capture_on_commit_callbacks
+):
+    from community.services.moderation import post_moderate
+
+    discussion, session = running
+    room = say(people["bob"], session, "The staff were lovely.")
+    say(people["alice"], session, "Privately: which shop?", stream="probe", recipient=people["bob"])
+    answer = say(people["bob"], session, "Leeds, call me on 07700 900123", stream="probe")
+    with django_capture_on_commit_callbacks(execute=True):
+        end_and_archive(people, session)
+        post_moderate(
+            moderator=people["alice"],
+            post=Post.objects.get(live_message=answer),
+            action="hide",
+            reason="Phone number",
+        )
+    assert answer.seq == room.seq  # each stream numbers its own lines
+    client.force_login(alice)
+    page = client.get(reverse("live_session", args=["acme", discussion.pk])).content.decode()
+    assert 'data-withheld=""' in page
 
 
 def test_archiving_twice_archives_each_line_once(running, people, fake_nlp):

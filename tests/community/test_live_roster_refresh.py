@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 import uuid
 
 import pytest
@@ -238,3 +239,103 @@ def test_a_shared_frame_text_built_with_the_old_roster_is_not_reused_with_the_ne
         json.loads(live_consumers.live_frame_text(event, client, before))["body"] == "Francesca said the same"
     )
     assert json.loads(live_consumers.live_frame_text(event, client, after))["body"] == "[NAME] said the same"
+
+
+@pytest.fixture
+def lost_refreshes(monkeypatch):
+    """Every roster.refresh is lost on its way, as a Redis pub/sub message is to a process whose
+    subscription is reconnecting, or an in-memory group message to a full channel."""
+    lost = []
+    monkeypatch.setattr(live_consumers, "live_roster_changed", lost.append)
+    return lost
+
+
+def test_sockets_that_missed_a_roster_refresh_are_caught_up_by_their_processs_check(
+    live, alice, bob, carol, frank, lost_refreshes, refreshes
+):
+    discussion, session = live
+
+    async def scenario():
+        mod, part, client = await _running_session(discussion, alice, bob, carol)
+        await database_sync_to_async(_rename)(frank, "Francesca")
+        assert lost_refreshes and refreshes == []  # no socket heard of the change
+        caught_up = await live_consumers.live_roster_watch().check_once()
+        await mod.say("Over to you, Francesca.")
+        got = (await part.next("message", kind="message"), await client.next("message", kind="message"))
+        # Nothing changed since: the next check leaves every socket as it is.
+        again = await live_consumers.live_roster_watch().check_once()
+        for socket in (mod, part, client):
+            await socket.close()
+        return caught_up, again, got
+
+    caught_up, again, (participant, client) = run(scenario())
+    assert caught_up == 3 and again == 0
+    assert participant["body"] == "Over to you, Brisk Finch."
+    assert client["body"] == "Over to you, [NAME]."
+
+
+def test_the_check_runs_by_itself_and_reads_each_communitys_roster_once_whatever_the_sockets(
+    live, alice, bob, carol, frank, lost_refreshes, monkeypatch
+):
+    discussion, session = live
+    monkeypatch.setattr(live_consumers, "ROSTER_CHECK_SECONDS", 0.05)
+    reads = []
+    real = live_consumers._roster_now
+
+    def spy(community_id):
+        reads.append(community_id)
+        return real(community_id)
+
+    monkeypatch.setattr(live_consumers, "_roster_now", spy)
+
+    async def scenario():
+        mod, part, client = await _running_session(discussion, alice, bob, carol)
+        second, _ = await open_socket(bob, discussion.pk)  # a second tab
+        await database_sync_to_async(user_erase)(user=frank, password=PASSWORD)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 5
+        before = len(reads)
+        while len(reads) < before + 2 and loop.time() < deadline:
+            await asyncio.sleep(0.05)
+        await mod.say("Thanks Frank.")
+        got = [await socket.next("message", kind="message") for socket in (part, second, client)]
+        for socket in (mod, part, client, second):
+            await socket.close()
+        return got
+
+    frames = run(scenario())
+    assert [f["body"] for f in frames] == ["Thanks [NAME]."] * 3
+    # One read per community and check, not one per socket: four sockets, one community.
+    assert set(reads) == {session.community_id}
+    assert len(reads) >= 2
+
+
+def test_a_refresh_that_arrives_while_the_check_reads_still_wins(live, alice, bob, carol, frank, monkeypatch):
+    discussion, _ = live
+    read = live_consumers._roster_now
+    push = live_consumers.live_roster_changed
+
+    def read_then_rename_again(community_id):
+        # The check reads the first new name; a second rename commits right after, and its refresh
+        # (delivered, this time) reaches the sockets while the check is still busy.
+        first = read(community_id)
+        monkeypatch.setattr(live_consumers, "live_roster_changed", push)
+        _rename(frank, "Bella")
+        time.sleep(0.5)
+        return first
+
+    async def scenario():
+        mod, part = await _running_session(discussion, alice, bob)
+        monkeypatch.setattr(live_consumers, "live_roster_changed", lambda community_id: None)
+        await database_sync_to_async(_rename)(frank, "Francesca")  # its refresh is lost
+        monkeypatch.setattr(live_consumers, "_roster_now", read_then_rename_again)
+        checked = await live_consumers.live_roster_watch().check_once()
+        await mod.say("Over to you, Bella.")
+        frame = await part.next("message", kind="message")
+        for socket in (mod, part):
+            await socket.close()
+        return checked, frame
+
+    _checked, frame = run(scenario())
+    # The newest names win, whichever of the check and the refresh finished last.
+    assert frame["body"] == "Over to you, Brisk Finch."
