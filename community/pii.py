@@ -108,7 +108,7 @@ _FIRST_NAMES_TEXT = """
     christina christine christopher cindy claire clara colin connor craig cynthia daisy damian dan daniel
     danielle danny darren david deborah debbie declan deepak denise dennis derek diana diane dominic donald
     donna dorothy douglas duncan dylan edward eileen elaine eleanor elena eli elijah elizabeth ella ellen
-    ellie emily emma eric erica erin ethan evelyn fatima fiona francesca freddie freya gareth gary gavin
+    ellie emily emma eric erica erin ethan evelyn fatima fiona florence francesca freddie freya gareth gary gavin
     george georgia gerald gillian gemma graham gregory hannah harold harriet harvey hayley helen henry
     hugh ian imogen irene isaac isabel isabella isla jacob jacqueline james jamie jane janet janice jason
     jasmine jean jeffrey jenna jennifer jenny jeremy jessica jill joan joanna joanne joe joel john johnny

@@ -49,3 +49,86 @@ def test_people_are_still_redacted(nlp, text, name):
     out = redacted(nlp, text)
     assert name not in out
     assert "[NAME]" in out
+
+
+# The small model tags many towns as people; clients need to read where it happened.
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("I drove to Glasgow last week and the store was shut.", "Glasgow"),
+        ("The Milton Keynes branch was tidy.", "Milton Keynes"),
+        ("The Milton Keynes store had nothing in my size.", "Milton Keynes"),
+        ("I live near Nottingham and the delivery took ages.", "Nottingham"),
+        ("We took the train to Nottingham.", "Nottingham"),
+        ("The centre of Nottingham is lovely.", "Nottingham"),
+        ("We shop at the Reading branch.", "Reading"),
+        ("The lady in the Reading branch was lovely.", "Reading"),
+        ("I popped into Milton Keynes on the way home.", "Milton Keynes"),
+        ("I'm from Bolton originally.", "Bolton"),
+        ("I live in Hull and the nearest store is in Grimsby.", "Grimsby"),
+    ],
+)
+def test_places_the_model_calls_people_stay_readable(nlp, text, place):
+    out = redacted(nlp, text)
+    assert place in out
+    assert "[NAME]" not in out
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kept"),
+    [
+        ("I spoke to Sarah at the Leeds store.", "Sarah", "the Leeds store"),
+        ("Jenny in the Bristol branch helped me.", "Jenny", "the Bristol branch"),
+        ("I bumped into Hamilton in Leeds.", "Hamilton", "in Leeds"),
+        # A town's name is a person's where the sentence treats it as one.
+        ("Hamilton was rude to me.", "Hamilton", "was rude"),
+        ("I spoke to Hamilton about my refund.", "Hamilton", "about my refund"),
+        ("Hamilton's team sorted my refund.", "Hamilton", "team"),
+        ("The manager Hamilton was rude.", "Hamilton", "The manager"),
+        ("Mr Preston served me.", "Preston", "Mr"),
+        ("Doctor Preston said it was fine.", "Preston", "Doctor"),
+        ("My friend Chester loves it.", "Chester", "My friend"),
+        ("Our friend Bolton loves the brand.", "Bolton", "Our friend"),
+        # Given names that are also places are always names, tagged as people or not.
+        ("Florence from customer services sorted it out.", "Florence", "customer services"),
+        ("Victoria was very helpful on the phone.", "Victoria", "very helpful"),
+        ("Georgia was lovely on the phone.", "Georgia", "lovely"),
+        ("Jordan helped me find a jacket.", "Jordan", "a jacket"),
+    ],
+)
+def test_people_named_like_places_are_still_redacted(nlp, text, name, kept):
+    out = redacted(nlp, text)
+    assert name not in out
+    assert "[NAME]" in out
+    assert kept in out
+
+
+@pytest.mark.django_db
+def test_a_member_named_like_a_town_is_redacted_where_the_town_is_kept():
+    from community.models import Role
+    from community.services.posts import post_create
+    from research import services
+    from research.models import PostAnalysis
+    from tests.factories import CommunityFactory, DiscussionFactory, MembershipFactory, UserFactory
+
+    community = CommunityFactory(slug="places-roster")
+    MembershipFactory(
+        community=community,
+        user=UserFactory(username="sam", first_name="Sam", last_name="Bolton"),
+        role=Role.PARTICIPANT,
+        pseudonym="Amber Kestrel",
+    )
+    author = MembershipFactory(
+        community=community, user=UserFactory(username="dee", first_name="Dee", last_name="Okoro")
+    )
+    discussion = DiscussionFactory(community=community)
+    body = "I'm from Bolton originally and the Milton Keynes store was shut."
+    post = post_create(author=author, discussion=discussion, body=body, rate_limit=False)
+
+    services.posts_analyze(post_ids=[post.pk])
+
+    stored = PostAnalysis.objects.get(post=post).redacted_text
+    assert stored == "I'm from [NAME] originally and the Milton Keynes store was shut."
+    post.refresh_from_db()
+    assert "Bolton" not in post.client_body_html
+    assert "Milton Keynes store" in post.client_body_html

