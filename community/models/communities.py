@@ -161,6 +161,9 @@ class Membership(models.Model):
     consent_version = models.PositiveIntegerField(null=True, blank=True)
     consented_at = models.DateTimeField(null=True, blank=True)
     joined_at = models.DateTimeField(default=timezone.now)
+    # Any change to role, segments or status moves it: the insights' cache stamp reads the
+    # newest one instead of every membership (`research.dashboard_selectors.data_stamp`).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
@@ -169,7 +172,10 @@ class Membership(models.Model):
             ),
             models.UniqueConstraint(fields=["community", "pseudonym"], name="unique_pseudonym_in_community"),
         ]
-        indexes = [models.Index(fields=["community", "role"])]
+        indexes = [
+            models.Index(fields=["community", "role"]),
+            models.Index(fields=["community", "updated_at"], name="membership_changed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.pseudonym} ({self.role} in {self.community_id})"

@@ -180,7 +180,7 @@ def membership_create(
         membership.is_active = True
         if segments:
             membership.segments = segments
-        membership.save(update_fields=["role", "is_active", "segments"])
+        membership.save(update_fields=["role", "is_active", "segments", "updated_at"])
         if changed:
             _audit(
                 community=community,
@@ -220,7 +220,7 @@ def membership_consent(*, membership: Membership) -> Membership:
     with transaction.atomic():
         membership.consent_version = membership.community.consent_version
         membership.consented_at = timezone.now()
-        membership.save(update_fields=["consent_version", "consented_at"])
+        membership.save(update_fields=["consent_version", "consented_at", "updated_at"])
         _audit(
             community=membership.community,
             actor=membership.user,
@@ -238,7 +238,7 @@ def membership_update_segments(*, membership: Membership, segments: Iterable[str
         return membership
     with transaction.atomic():
         membership.segments = cleaned
-        membership.save(update_fields=["segments"])
+        membership.save(update_fields=["segments", "updated_at"])
         _audit(
             community=membership.community,
             actor=actor,
@@ -257,7 +257,7 @@ def membership_deactivate(*, membership: Membership, actor, reason: str = "") ->
         return membership
     with transaction.atomic():
         membership.is_active = False
-        membership.save(update_fields=["is_active"])
+        membership.save(update_fields=["is_active", "updated_at"])
         _audit(
             community=membership.community,
             actor=actor,
@@ -273,7 +273,7 @@ def membership_reactivate(*, membership: Membership, actor) -> Membership:
         return membership
     with transaction.atomic():
         membership.is_active = True
-        membership.save(update_fields=["is_active"])
+        membership.save(update_fields=["is_active", "updated_at"])
         _audit(
             community=membership.community, actor=actor, action="membership.reactivated", target=membership
         )
@@ -288,7 +288,7 @@ def membership_set_role(*, membership: Membership, role: str, actor) -> Membersh
     before = membership.role
     with transaction.atomic():
         membership.role = role
-        membership.save(update_fields=["role"])
+        membership.save(update_fields=["role", "updated_at"])
         _audit(
             community=membership.community,
             actor=actor,

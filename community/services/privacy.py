@@ -316,7 +316,7 @@ def user_erase(*, user, password: str) -> ErasureResult:
         membership.user = _placeholder_user()
         membership.pseudonym = _tombstone_pseudonym(membership)
         membership.is_active = False
-        membership.save(update_fields=["user", "pseudonym", "is_active"])
+        membership.save(update_fields=["user", "pseudonym", "is_active", "updated_at"])
         _scrub_audit(membership, user=user, old_pseudonym=old_pseudonym, names=names)
         _scrub_spotlights(membership)
         if name_words:
