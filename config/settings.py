@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from celery.schedules import crontab
 
 from config.env import (
@@ -65,6 +67,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Turns community.access.ConsentRequired into a redirect to the consent page.
     "community.middleware.ConsentRequiredMiddleware",
+    # A bare 405 (GET on a POST-only address) becomes the site's own page for browsers.
+    "community.middleware.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -102,9 +106,12 @@ if REDIS_URL:
     # Live sessions fan one message out to hundreds of sockets: on the pub/sub layer that is one
     # PUBLISH per group and one local hand-off per socket, instead of one Redis list push and pop
     # per socket. At-most-once is fine there: live messages are stored first and replayed from the DB.
+    # Pub/sub channels are server-wide, not per Redis database: two deployments (or test runs) on
+    # one Redis server with different databases would hear each other's groups without a prefix.
+    _redis_db = urlsplit(REDIS_URL).path.strip("/") or "0"
     CHANNEL_LAYERS["live"] = {
         "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL]},
+        "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("LIVE_CHANNEL_PREFIX", f"verbatim{_redis_db}")},
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
@@ -249,6 +256,9 @@ VERBATIM = {
     # 0 lets the theme builder choose how many themes a scope gets.
     "THEMES_MAX": env_int("THEMES_MAX", 0, minimum=0),
     "THEME_REFRESH_DEBOUNCE_SECONDS": env_int("THEME_REFRESH_DEBOUNCE_SECONDS", 300, minimum=1),
+    # In-process mode (no broker): analysis runs on a background thread after the response, so
+    # publishing never waits for it (research.tasks.queue_task). Off runs it inside the request.
+    "ANALYSIS_IN_BACKGROUND": env_bool("ANALYSIS_IN_BACKGROUND", True),
     "IMPORT_MAX_ROWS": env_int("IMPORT_MAX_ROWS", 200_000, minimum=1),
     "SEGMENTS_PER_MEMBER_MAX": env_int("SEGMENTS_PER_MEMBER_MAX", 12, minimum=1),
     "SEGMENT_MAX_CHARS": env_int("SEGMENT_MAX_CHARS", 40, minimum=4),
