@@ -43,6 +43,14 @@ PHONE_RE = re.compile(
     r"|\+\d{7,15}|0\d{9,10}"
     r")(?:,?\s*(?i:ext\.?|extension|x)\s*\d{1,5})?(?![\w/])"
 )
+# An extension the writer names as one: "her extension was 4471", "ext. 204", "extension number: 31".
+# A direct line to a person, so a phone number; not a length ("a 3 m extension") nor a year
+# ("the extension in 2019"), as the number must follow the word itself.
+EXTENSION_RE = re.compile(
+    r"\b(?:extension|ext\.?)(?:\s+(?:number|no\.?|num|#))?(?:\s+(?:is|was|were|on|at)|\s*[:#])?\s*"
+    r"(\d{2,6})(?![\w.,]\d|\w|\s*(?:%|mm|cm|m|metres?|meters?|ft|feet|inch(?:es)?|w|watts?|v|volts?)\b)",
+    re.IGNORECASE,
+)
 # 13 to 19 digits in groups split by single spaces or dashes; Luhn-checked in _card_like.
 CARD_RE = re.compile(r"(?<![\w.,/\-])\d(?:[ \-]?\d){12,18}(?![\w.,/]\d|\w)")
 # IBAN: country, check digits, up to 30 letters or digits, often in groups of four; mod-97-checked.
@@ -66,9 +74,12 @@ STREET_SUFFIXES = (
     "square|sq|crescent|close|parkway|pkwy|highway|hwy|circle|cir|alley|row|gardens|grove|mews|walk|view"
 )
 # House number, one to four capitalised words, a street type: "221B Baker Street", "42 Elm Road, Apt 5".
-# Only the street type ignores case, so "waited 20 minutes on the way" is not an address.
+# Only the street type ignores case, so "waited 20 minutes on the way" is not an address. A "number"
+# or "no." before the house number goes with it ("at number [ADDRESS]" would read as a gap).
 ADDRESS_RE = re.compile(
-    r"\b\d{1,5}[A-Za-z]?,?\s+(?:[A-Z][A-Za-z'\-]*\.?\s+){1,4}(?i:" + STREET_SUFFIXES + r")\b\.?"
+    r"(?:\b(?i:number|no\.)\s*)?\b\d{1,5}[A-Za-z]?,?\s+(?:[A-Z][A-Za-z'\-]*\.?\s+){1,4}(?i:"
+    + STREET_SUFFIXES
+    + r")\b\.?"
     r"(?:,?\s+(?i:apt|apartment|suite|unit|flat|#)\.?\s*\w+)?"
 )
 # Order matters where two patterns find the same stretch: the earlier label wins.
@@ -84,6 +95,7 @@ PII_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("POSTCODE", UK_POSTCODE_RE),
     ("POSTCODE", US_ZIP_RE),
     ("PHONE", PHONE_RE),
+    ("PHONE", EXTENSION_RE),
 )
 PLACEHOLDERS = {
     "EMAIL": "[EMAIL]",
@@ -138,6 +150,18 @@ _AMBIGUOUS_NAMES_TEXT = """
     georgia victoria charlotte florence lewis kim
 """
 AMBIGUOUS_NAMES = frozenset(_AMBIGUOUS_NAMES_TEXT.split())
+# Surnames (and a few more given names) that are everyday words too. With the given names above,
+# the personal names matched only when capitalised: "I will", "the price", "a stone floor" stay.
+_SURNAME_WORDS_TEXT = """
+    price stone bell grant walker baker cook brown green white black young king hill wood hall
+    long short little sharp best love page lane field fields mills wells banks rivers brook
+    bush marsh moss park parks rock ford cross fox wolf lamb bird swan finch crane drake nash
+    bishop butler carter cooper fisher mason miller porter potter shepherd smith taylor turner
+    weaver fletcher archer chance major noble sterling christian constance prudence patience
+    victor dusty chip buck dash ace storm rain river reed rush hardy strong wise
+"""
+SURNAME_WORDS = frozenset(_SURNAME_WORDS_TEXT.split())
+NAME_WORDS = AMBIGUOUS_NAMES | SURNAME_WORDS
 _NAME_WORDS = FIRST_NAMES | AMBIGUOUS_NAMES
 # Phrases that introduce a person, in three strengths:
 # - announcing a name: any given name, in any case ("my name is will");
@@ -271,22 +295,48 @@ def _could_match(pattern: re.Pattern[str], text: str, lowered: str, digits: int)
         return "at)" in lowered or "at]" in lowered
     if pattern is URL_RE:
         return "." in text
+    if pattern is EXTENSION_RE:
+        return "ext" in lowered
     return True
 
 
 def find_pii_spans(text: str) -> list[tuple[int, int, str]]:
     """Character spans of contact details, postcodes, card and account numbers and the names
     of people a post introduces, non-overlapping."""
+    found = _pattern_spans(text, PII_PATTERNS)
+    found.extend(name_cue_spans(text))
+    return merge_spans(found)
+
+
+# What participants may not read in each other's posts: a way to reach the writer off the platform.
+CONTACT_LABELS = ("EMAIL", "PHONE")
+_CONTACT_PATTERNS = tuple((label, pattern) for label, pattern in PII_PATTERNS if label in CONTACT_LABELS)
+
+
+def find_contact_spans(text: str) -> list[tuple[int, int, str]]:
+    """Spans of email addresses and phone numbers (extensions included) only, non-overlapping."""
+    return merge_spans(_pattern_spans(text, _CONTACT_PATTERNS)) if text else []
+
+
+def redact_contact_spans(text: str) -> str:
+    """`text` with email addresses and phone numbers replaced by [EMAIL] and [PHONE]."""
+    spans = find_contact_spans(text)
+    return apply_redactions(text, spans) if spans else text
+
+
+def _pattern_spans(
+    text: str, patterns: tuple[tuple[str, re.Pattern[str]], ...]
+) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     digits = len(_DIGIT_RE.findall(text))
     lowered = text.lower()
-    for label, pattern in PII_PATTERNS:
+    for label, pattern in patterns:
         if not _could_match(pattern, text, lowered, digits):
             continue
         for match in pattern.finditer(text):
             value = match.group(0)
             start, end = match.start(), match.end()
-            if label == "PHONE" and not _phone_like(value):
+            if pattern is PHONE_RE and not _phone_like(value):
                 continue
             if label == "URL" and "@" in value:
                 continue
@@ -300,8 +350,7 @@ def find_pii_spans(text: str) -> list[tuple[int, int, str]]:
             elif pattern.groups:  # patterns that name the part to hide in their first group
                 start, end = match.start(1), match.end(1)
             found.append((start, end, label))
-    found.extend(name_cue_spans(text))
-    return merge_spans(found)
+    return found
 
 
 _DIGIT_RE = re.compile(r"\d")
@@ -314,14 +363,19 @@ _MIN_DIGITS = {
     UK_POSTCODE_RE: 2,
     US_ZIP_RE: 5,
     PHONE_RE: 7,
+    EXTENSION_RE: 2,
 }
 
 
 def name_spans(text: str, names: tuple[str, ...] | list[str]) -> list[tuple[int, int, str]]:
-    """Spans of the given personal names (whole words, any case)."""
+    """Spans of the given personal names (whole words, any case; a name that is also an everyday
+    word, such as "Will" or "Stone", only when capitalised)."""
     spans = []
     for name in {n.strip() for n in names if n and len(n.strip()) >= 3}:
+        everyday = name.casefold() in NAME_WORDS
         for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, flags=re.IGNORECASE):
+            if everyday and not match.group(0)[0].isupper():
+                continue
             spans.append((match.start(), match.end(), "NAME"))
     return spans
 

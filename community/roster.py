@@ -12,7 +12,9 @@ Matching rules, chosen for privacy first:
 - whole words in any case ("leah", "LEAH", "Leah's"), full names as one span;
 - names that are also everyday English words ("Will", "Rose", "Price") and
   two-letter names ("Jo") only when written with a capital: "I will" stays,
-  "Will" at the start of a sentence is redacted (the safer error);
+  "Will" at the start of a sentence is redacted (the safer error) unless the
+  caller has a parse that reads it as the word ("Will report back": `redact`'s
+  `spare`, which research computes for the text it stores for clients);
 - one-letter names (initials) are ignored; imported members have no names;
 - everyday-word surnames ("Price", "Stone") are not matched where they open a sentence
   ("Price is fine for kidswear"): people call each other by first name, and there the
@@ -39,7 +41,7 @@ import functools
 import hashlib
 import hmac
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -50,7 +52,14 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 
 from community.models import ErasedName, Membership
-from community.pii import AMBIGUOUS_NAMES, apply_redactions, merge_spans
+from community.pii import (
+    AMBIGUOUS_NAMES,
+    NAME_WORDS,
+    apply_redactions,
+    find_pii_spans,
+    merge_spans,
+    name_spans,
+)
 
 User = get_user_model()
 
@@ -70,18 +79,8 @@ _WORD_RE = re.compile(r"[^\W\d_]+")
 _ERASED_SALT = b"verbatim.community.roster.erased-name\0"
 
 # Names that are also ordinary English words are matched only when capitalised, otherwise every
-# "will", "may" or "price" in a quote would read [NAME]. The given names are community.pii's list
-# (one list for both redactors); surnames and a few more given names that are words are added here.
-# Plain English, no domain.
-_SURNAME_WORDS_TEXT = """
-    price stone bell grant walker baker cook brown green white black young king hill wood hall
-    long short little sharp best love page lane field fields mills wells banks rivers brook
-    bush marsh moss park parks rock ford cross fox wolf lamb bird swan finch crane drake nash
-    bishop butler carter cooper fisher mason miller porter potter shepherd smith taylor turner
-    weaver fletcher archer chance major noble sterling christian constance prudence patience
-    victor dusty chip buck dash ace storm rain river reed rush hardy strong wise
-"""
-NAME_WORDS = AMBIGUOUS_NAMES | frozenset(_SURNAME_WORDS_TEXT.split())
+# "will", "may" or "price" in a quote would read [NAME]: community.pii's list (one list for every
+# redactor). Plain English, no domain.
 # Everyday words that are surnames but not given names: not a name where they open a sentence.
 _SURNAME_ONLY_WORDS = NAME_WORDS - AMBIGUOUS_NAMES
 # Short forms are the first letters of a given name at least this much longer than them.
@@ -162,11 +161,22 @@ class Roster:
     def _pseudonyms(self) -> dict[int, str]:
         return {e.member_id: e.pseudonym for e in self.entries}
 
-    def spans(self, text: str) -> list[tuple[int, int, str]]:
-        """Non-overlapping (start, end, "NAME") spans of members' and erased members' names in `text`."""
-        return merge_spans(self._member_spans(text) + self.erased_spans(text))
+    def spans(self, text: str, *, spare: Collection[tuple[int, int]] = ()) -> list[tuple[int, int, str]]:
+        """Non-overlapping (start, end, "NAME") spans of members' and erased members' names in `text`
+        (`spare`: as for `redact`)."""
+        return merge_spans(self._member_spans(text, spare) + self.erased_spans(text))
 
-    def _member_spans(self, text: str) -> list[tuple[int, int, str]]:
+    def everyday_spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of the members' names in `text` that are also everyday words ("Will",
+        "May", "Hope"): the only ones a parse of the sentence may show to be that word
+        (see `redact`'s `spare`)."""
+        return [
+            (start, end)
+            for start, end, _ in self._member_spans(text)
+            if text[start:end].casefold() in NAME_WORDS
+        ]
+
+    def _member_spans(self, text: str, spare: Collection[tuple[int, int]] = ()) -> list[tuple[int, int, str]]:
         if not text or not self.entries:
             return []
         pattern = _pattern(tuple(sorted(self._owners, key=len, reverse=True)))
@@ -175,6 +185,8 @@ class Roster:
             word = match.group(0)
             folded = " ".join(word.split()).casefold()
             if _needs_capital(folded) and not word[0].isupper():
+                continue
+            if spare and match.span() in spare and folded in NAME_WORDS:
                 continue
             if folded in self._short_only and not (
                 word[0].isupper() and not _opens_sentence(text, match.start())
@@ -185,10 +197,26 @@ class Roster:
             found.append((match.start(), match.end(), "NAME"))
         return merge_spans(found)
 
-    def redact(self, text: str) -> str:
-        """`text` with every member's name replaced by [NAME] (for stored, client-facing text)."""
-        spans = self.spans(text)
+    def redact(self, text: str, *, spare: Collection[tuple[int, int]] = ()) -> str:
+        """`text` with every member's name replaced by [NAME] (for stored, client-facing text).
+
+        `spare`: (start, end) of everyday-word names a parse read as the word ("Will report
+        back"; research.redaction finds them). Without one, a capitalised "Will" is redacted.
+        An erased member's name is redacted whatever the parse says.
+        """
+        spans = self.spans(text, spare=spare)
         return apply_redactions(text, spans) if spans else text
+
+    def redact_for_clients(
+        self, text: str, *, names: Iterable[str] = (), spare: Collection[tuple[int, int]] = ()
+    ) -> str:
+        """`text` as clients read it: contact details (community.pii), the author's `names` and
+        every member's name redacted, in one pass over `text` so `spare` keeps its offsets."""
+        if not text:
+            return text
+        spans = find_pii_spans(text) + self.spans(text, spare=spare)
+        spans += [s for s in name_spans(text, tuple(names)) if (s[0], s[1]) not in spare]
+        return apply_redactions(text, spans)
 
     def redact_erased(self, text: str) -> str:
         """`text` with only erased members' names replaced by [NAME] (for participants reading

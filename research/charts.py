@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import Any, NamedTuple
 
@@ -192,9 +193,16 @@ def signed(value: float | None) -> str:
     return "–" if value is None else f"{value:+.1f}"
 
 
+def whole_percent(value: float) -> int:
+    """The one rounding of a share to whole percent, for every chart, card and table: halves go
+    up (62.5 -> 63), as people round, not to even as Python's round() and f"{x:.0f}" do, which
+    made a chart say 62% beside a card's 63% (Django's floatformat rounds halves up)."""
+    return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def percent(value: float | None) -> str:
-    """A share, in whole percent ("31%")."""
-    return "–" if value is None else f"{value:.0f}%"
+    """A share, in whole percent ("31%"), rounded by `whole_percent`."""
+    return "–" if value is None else f"{whole_percent(value)}%"
 
 
 def theme_share_chart(rows: Sequence, *, total_participants: int) -> Chart:
@@ -205,7 +213,7 @@ def theme_share_chart(rows: Sequence, *, total_participants: int) -> Chart:
     table = []
     for i, r in enumerate(rows):
         y = i * row_h
-        body += _label_row(y + 17, r.label, f"{r.share:.0f}%")
+        body += _label_row(y + 17, r.label, percent(r.share))
         body.append(f'<rect x="0" y="{y + 25}" width="100%" height="18" fill="{COLORS["track"]}" rx="3"/>')
         length = min(r.share, 100)
         total = sum(r.sentiment.values()) or 1
@@ -222,7 +230,7 @@ def theme_share_chart(rows: Sequence, *, total_participants: int) -> Chart:
         table.append(
             [
                 r.label,
-                f"{r.share:.0f}%",
+                percent(r.share),
                 r.participants,
                 r.posts,
                 s.get("positive", 0),
@@ -233,7 +241,7 @@ def theme_share_chart(rows: Sequence, *, total_participants: int) -> Chart:
     if not rows:
         body.append(f'<text x="0" y="20" fill="{COLORS["muted"]}">No themes for these filters.</text>')
     desc = (
-        "; ".join(f"{r.label}: {r.share:.0f}% of {total_participants} participants" for r in rows[:8])
+        "; ".join(f"{r.label}: {percent(r.share)} of {total_participants} participants" for r in rows[:8])
         or "No themes."
     )
     return Chart(
@@ -307,20 +315,20 @@ def relevance_chart(*, relevant_pct: float, irrelevant_pct: float, participants:
     title = "Relevance lens"
     body = _bar_rows(
         [
-            ("Relevant to them", f"{relevant_pct:.0f}%", relevant_pct, COLORS["positive"]),
-            ("Irrelevant to them", f"{irrelevant_pct:.0f}%", irrelevant_pct, COLORS["negative"]),
+            ("Relevant to them", percent(relevant_pct), relevant_pct, COLORS["positive"]),
+            ("Irrelevant to them", percent(irrelevant_pct), irrelevant_pct, COLORS["negative"]),
         ]
     )
     desc = (
-        f"{relevant_pct:.0f}% of {participants} participants said something the brand offers or says is relevant "
-        f"to them; {irrelevant_pct:.0f}% said something is irrelevant."
+        f"{percent(relevant_pct)} of {participants} participants said something the brand offers or says is relevant "
+        f"to them; {percent(irrelevant_pct)} said something is irrelevant."
     )
     return Chart(
         title=title,
         description=desc,
         svg=_svg(100, title, desc, body),
         headers=["Stance", "Share of participants"],
-        rows=[["Relevant to them", f"{relevant_pct:.0f}%"], ["Irrelevant to them", f"{irrelevant_pct:.0f}%"]],
+        rows=[["Relevant to them", percent(relevant_pct)], ["Irrelevant to them", percent(irrelevant_pct)]],
         legend=[("Relevant", COLORS["positive"]), ("Irrelevant", COLORS["negative"])],
     )
 
@@ -348,15 +356,15 @@ def dimension_chart(dimensions: Sequence[dict]) -> Chart:
             f'<rect x="50%" y="{y + 24}" width="{_pc(pos)}" height="18" fill="{COLORS["positive"]}"/>',
             f'<line x1="50%" y1="{y + 20}" x2="50%" y2="{y + 46}" stroke="{COLORS["muted"]}"/>',
             f'<text x="50%" dx="-6" y="{y + 60}" text-anchor="end" fill="{COLORS["negative"]}" '
-            f'font-size="{FONT_SMALL + 1}">{d["negative_pct"]:.0f}% negative</text>',
+            f'font-size="{FONT_SMALL + 1}">{percent(d["negative_pct"])} negative</text>',
             f'<text x="50%" dx="6" y="{y + 60}" fill="{COLORS["positive"]}" font-size="{FONT_SMALL + 1}">'
-            f"{d['positive_pct']:.0f}% positive</text>",
+            f"{percent(d['positive_pct'])} positive</text>",
         ]
     if not rows:
         body.append(f'<text x="0" y="{top + 22}" fill="{COLORS["muted"]}">No perception signals yet.</text>')
     desc = (
         "; ".join(
-            f"{d['label']}: {d['positive_pct']:.0f}% positive, {d['negative_pct']:.0f}% negative of {d['posts']} posts"
+            f"{d['label']}: {percent(d['positive_pct'])} positive, {percent(d['negative_pct'])} negative of {d['posts']} posts"
             for d in rows
         )
         or "No perception signals."
@@ -367,7 +375,7 @@ def dimension_chart(dimensions: Sequence[dict]) -> Chart:
         svg=_svg(height, title, desc, body),
         headers=["Dimension", "Posts", "Positive", "Negative"],
         rows=[
-            [d["label"], d["posts"], f"{d['positive_pct']:.0f}%", f"{d['negative_pct']:.0f}%"]
+            [d["label"], d["posts"], percent(d["positive_pct"]), percent(d["negative_pct"])]
             for d in dimensions
         ],
         legend=[("Positive signals", COLORS["positive"]), ("Negative signals", COLORS["negative"])],
@@ -381,7 +389,7 @@ def mentions_chart(mentions: Sequence[dict]) -> Chart:
         [
             (
                 m["brand"],
-                f"{m['participant_pct']:.0f}% ({m['posts']} posts)",
+                f"{percent(m['participant_pct'])} ({m['posts']} posts)",
                 100 * m["participant_pct"] / peak,
                 COLORS["participant"] if m["is_own"] else COLORS["client"],
             )
@@ -391,14 +399,14 @@ def mentions_chart(mentions: Sequence[dict]) -> Chart:
         clip=22,
     )
     desc = "; ".join(
-        f"{m['brand']}: mentioned by {m['participant_pct']:.0f}% of participants" for m in mentions
+        f"{m['brand']}: mentioned by {percent(m['participant_pct'])} of participants" for m in mentions
     )
     return Chart(
         title=title,
         description=desc or "No brands configured.",
         svg=_svg(50 * max(len(mentions), 1), title, desc, body),
         headers=["Brand", "Participants mentioning", "Posts"],
-        rows=[[m["brand"], f"{m['participant_pct']:.0f}%", m["posts"]] for m in mentions],
+        rows=[[m["brand"], percent(m["participant_pct"]), m["posts"]] for m in mentions],
         legend=[("Your brand", COLORS["participant"]), ("Competitors", COLORS["client"])],
     )
 

@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from community.models import Community, Discussion, Post, PostStatus
-from community.roster import roster_for
+from community.roster import Roster, roster_for
 from research.analysis.types import (
     SENTIMENTS,
     BrandLexicon,
@@ -30,6 +30,7 @@ from research.analysis.types import (
     ThemeDoc,
     ThemeResult,
 )
+from research.charts import percent
 from research.imports import ImportRow
 from research.models import (
     SUMMARY_FIELDS,
@@ -43,6 +44,7 @@ from research.models import (
     ThemeScope,
     summary_columns,
 )
+from research.redaction import everyday_words_spared
 
 logger = logging.getLogger(__name__)
 
@@ -86,12 +88,14 @@ def _enrich_texts(
     parsed: dict[str, Any] | None = None,
 ) -> list[PostEnrichment]:
     from research.analysis.enrich import enrich_texts
-    from research.analysis.pipeline import get_nlp
+    from research.analysis.pipeline import BrandNamesSpared, get_nlp
     from research.analysis.reuse import ReusingNLP
 
     nlp = get_nlp(settings.VERBATIM["SPACY_MODEL"])
     if parsed:
         nlp = ReusingNLP(nlp, parsed)  # texts lexicon learning just parsed are not parsed again
+    # The model tags shops named like people as PERSON ("Nook's stuff"): their names stay readable.
+    nlp = BrandNamesSpared(nlp, lexicon.brand_terms + lexicon.competitor_terms)
     return enrich_texts(
         texts, lexicon=lexicon, nlp=nlp, batch_size=settings.VERBATIM["ANALYSIS_NLP_BATCH"], domain=domain
     )
@@ -248,6 +252,7 @@ def posts_analyze(
                 lexicons[post.community_id] = community_lexicon(post.community)
         to_create: list[PostAnalysis] = []
         to_update: list[PostAnalysis] = []
+        client_sources: dict[int, tuple[str, frozenset[tuple[int, int]], Roster]] = {}
         wanted = [c for c in todo if c not in domains and _domain_fingerprint(todo[c][0][0].community)]
         if wanted:
             domains.update(domain_lexicons(wanted))
@@ -260,11 +265,16 @@ def posts_analyze(
             if parsed:
                 extra["parsed"] = parsed
             enrichments = _enrich_texts([p.body for p, _ in items], lexicon=lexicons[community_id], **extra)
-            # Members' names the name finder missed ("Welcome Priya!") never reach the stored redaction.
+            # Members' names the name finder missed ("Welcome Priya!") never reach the stored redaction;
+            # one that is an everyday word stays where the parse reads it as the word ("Will report back").
             roster = roster_for(community_id)
-            for (post, digest), enrichment in zip(items, enrichments, strict=True):
+            spared = everyday_words_spared(
+                roster, [e.redacted_text if e.analysable else "" for e in enrichments]
+            )
+            for (post, digest), enrichment, spare in zip(items, enrichments, spared, strict=True):
                 record = _analysis_from(enrichment, post=post, digest=digest, version=version, now=read_at)
-                record.redacted_text = roster.redact(record.redacted_text)
+                client_sources[post.pk] = (record.redacted_text, spare, roster)
+                record.redacted_text = roster.redact(record.redacted_text, spare=spare)
                 old = existing.get(post.pk)
                 if old is None:
                     to_create.append(record)
@@ -278,7 +288,9 @@ def posts_analyze(
                 if to_update:
                     PostAnalysis.objects.bulk_update(to_update, _ANALYSIS_FIELDS)
                 _store_client_text(
-                    posts=[p for items in todo.values() for p, _ in items], records=to_create + to_update
+                    posts=[p for items in todo.values() for p, _ in items],
+                    records=to_create + to_update,
+                    sources=client_sources,
                 )
         result.written += len(to_create) + len(to_update)
         done = min(start + chunk_size, len(ids))
@@ -289,27 +301,36 @@ def posts_analyze(
     return result
 
 
-def _store_client_text(*, posts: Sequence[Post], records: Sequence[PostAnalysis]) -> None:
+def _store_client_text(
+    *,
+    posts: Sequence[Post],
+    records: Sequence[PostAnalysis],
+    sources: dict[int, tuple[str, frozenset[tuple[int, int]], Roster]],
+) -> None:
     """Clients read the analysis' redaction (it also finds people's names), rendered like any post.
 
-    The author's own names are redacted on top, as community does for the first,
-    regex-only version (see community.services.posts.render_client_html). One bulk
+    `sources`: per post, the analysis' redaction before the roster, the everyday-word names its
+    parse spared, and the roster. The author's own names are redacted on top, as community does
+    for the first, regex-only version (see community.services.posts.render_client_html). One bulk
     UPDATE per chunk.
     """
     from community.markdown import render_markdown
-    from community.pii import redact_contact_details
 
     redacted = {r.post_id: r.redacted_text for r in records if r.analysable and r.redacted_text}
     changed = []
     for post in posts:
         text = redacted.get(post.pk)
-        if text is None or text == post.body:
-            # Not analysable, or nothing beyond what the regex redaction written at posting
-            # time already covers: that version stays (and rendering is most of this cost).
+        if text is None or post.pk not in sources:
+            continue
+        source, spare, roster = sources[post.pk]
+        if text == post.body and not spare:
+            # Nothing beyond what the regex redaction written at posting time already covers: that
+            # version stays (and rendering is most of this cost). A spared word ("Will report back")
+            # was redacted then, as posting has no parse.
             continue
         author = post.author
         names = () if author.is_imported else (author.user.first_name, author.user.last_name)
-        post.client_body_html = render_markdown(redact_contact_details(text, names=names))
+        post.client_body_html = render_markdown(roster.redact_for_clients(source, names=names, spare=spare))
         changed.append(post)
     Post.objects.bulk_update(changed, ["client_body_html"], batch_size=500)
 
@@ -548,7 +569,7 @@ def _code_id(code_key: str | None) -> int | None:
 def theme_summary(*, post_count: int, participant_count: int, sentiment_mix: dict[str, int]) -> str:
     total = sum(sentiment_mix.get(s, 0) for s in SENTIMENTS) or 1
     shares = ", ".join(
-        f"{round(100 * sentiment_mix.get(s, 0) / total)}% {s}" for s in SENTIMENTS if sentiment_mix.get(s)
+        f"{percent(100 * sentiment_mix.get(s, 0) / total)} {s}" for s in SENTIMENTS if sentiment_mix.get(s)
     )
     people = "participant" if participant_count == 1 else "participants"
     posts = "post" if post_count == 1 else "posts"
@@ -889,8 +910,15 @@ def themes_refresh_community(*, community: Community, run: AnalysisRun | None = 
     return themes
 
 
-def analysis_run_for_themes(*, community: Community) -> AnalysisRun:
-    run = analysis_run_start(community=community, kind=RunKind.THEMES, total=1)
+def analysis_run_for_themes(*, community: Community, run: AnalysisRun | None = None) -> AnalysisRun:
+    """A full theme refresh recorded as a run: `run` is one queued earlier (a moderator's
+    "Refresh analysis now"), which starts here; without it a new run is recorded."""
+    if run is None:
+        run = analysis_run_start(community=community, kind=RunKind.THEMES, total=1)
+    else:
+        run.state, run.started_at, run.total, run.done = RunState.RUNNING, timezone.now(), 1, 0
+        run.save(update_fields=["state", "started_at", "total", "done"])
+        _broadcast_run(run)
     try:
         themes_refresh_community(community=community, run=run)
     except Exception as exc:
@@ -898,6 +926,39 @@ def analysis_run_for_themes(*, community: Community) -> AnalysisRun:
         raise
     analysis_run_finish(run=run)
     return run
+
+
+def analysis_refresh_request(*, community: Community) -> tuple[AnalysisRun, bool]:
+    """Queue a full refresh of the community's analysis now, as the schedule does (posts still
+    awaiting analysis, then every theme scope), recorded at once as a queued run the Analysis page
+    follows. Debounced: while a run is queued or running, that run is returned and nothing is
+    queued. Returns the run and whether it is new."""
+    from research.run_selectors import analysis_runs_active
+    from research.tasks import queue_task, refresh_themes
+
+    with transaction.atomic():
+        # Two moderators clicking at once: the second waits on this lock, then finds the first's run.
+        list(Community.objects.select_for_update().filter(pk=community.pk).values_list("pk", flat=True))
+        active = analysis_runs_active(community=community)
+        if active:
+            return active[-1], False
+        run = AnalysisRun.objects.create(community=community, kind=RunKind.THEMES, state=RunState.QUEUED)
+
+        def send() -> None:
+            try:
+                queue_task(refresh_themes, community.pk, run.pk)
+            except Exception as exc:
+                # The broker is unreachable (or, in-process, the refresh itself failed): the run
+                # must not stay "queued" and hold off every later refresh.
+                logger.exception("Could not run the refresh of community %s", community.pk)
+                run.refresh_from_db(fields=["state"])
+                if not run.is_finished:
+                    analysis_run_finish(
+                        run=run, error=f"Could not queue the refresh: {type(exc).__name__}: {exc}"
+                    )
+
+        transaction.on_commit(send)
+    return run, True
 
 
 def themes_recount(*, theme_ids: Iterable[int]) -> None:

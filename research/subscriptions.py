@@ -19,11 +19,12 @@ DROP_KINDS = frozenset({"hidden", "removed", "deleted", "pending"})
 
 @receiver(post_changed, dispatch_uid="research.queue_analysis_on_post_change")
 def queue_analysis_on_post_change(sender, *, post_id: int, community_id: int, kind: str, **kwargs) -> None:
-    from research.tasks import analyze_posts, drop_posts
+    from research.tasks import analyze_posts, drop_posts, queue_task
 
     try:
         if kind in ANALYSE_KINDS:
-            analyze_posts.delay([post_id])
+            # In-process mode: on the analysis thread, so the request does not wait for spaCy.
+            queue_task(analyze_posts, [post_id])
         elif kind in DROP_KINDS:
             # A deleted post's derived data goes with it; hidden or removed posts may come back.
             drop_posts.delay([post_id], erase=kind == "deleted")

@@ -8,14 +8,47 @@ rather than append.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from celery import shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, close_old_connections
 
 from community.models import Community, PostStatus
 
 logger = logging.getLogger(__name__)
+
+# In-process mode (no broker) runs tasks on this one thread, after the response, so a request
+# never waits for spaCy to load or parse. One thread: tasks run in the order they were queued,
+# one at a time, as a single worker would take them.
+_IN_PROCESS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analysis")
+
+
+def queue_task(task, *args) -> None:
+    """Queue `task(*args)`: on the broker, or in-process on the analysis thread; with
+    ANALYSIS_IN_BACKGROUND off (the test suite) in-process tasks run right here instead."""
+    if settings.CELERY_TASK_ALWAYS_EAGER and settings.VERBATIM["ANALYSIS_IN_BACKGROUND"]:
+        _IN_PROCESS.submit(_run_in_process, task, args)
+    else:
+        task.delay(*args)
+
+
+def _run_in_process(task, args: tuple) -> None:
+    close_old_connections()
+    try:
+        task.delay(*args)
+    except Exception:
+        # Nobody waits on this thread: the failure is logged (and recorded on a run, if one); the
+        # post stays "awaiting analysis" on the Analysis page, whose refresh picks it up.
+        logger.exception("In-process task %s%r failed", task.name, args)
+    finally:
+        close_old_connections()
+
+
+def in_process_tasks_wait(timeout: float | None = None) -> None:
+    """Block until every task queued in-process so far has run (for tests)."""
+    _IN_PROCESS.submit(lambda: None).result(timeout=timeout)
+
 
 # Errors worth another try: the database or broker was briefly unreachable or locked.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
@@ -55,22 +88,40 @@ def drop_posts(post_ids: list[int], erase: bool = False) -> int:
 
 
 @shared_task(**_RETRYING)
-def refresh_themes(community_id: int) -> int:
-    """A full theme refresh of one community (every scope it has), recorded as a run.
+def refresh_themes(community_id: int, run_id: int | None = None) -> int:
+    """A full theme refresh of one community (every scope it has), recorded as a run: `run_id`
+    when a moderator asked for it (the run was recorded as queued then), a new run otherwise.
 
     The community's learned lexicon follows its conversation: learned again once enough new
-    posts came in, and when it changed, the posts are analysed again before theming.
+    posts came in. Posts needing analysis (the lexicon changed, or their analysis was never
+    queued or failed) are analysed first, as a run of their own, so the themes include them.
     """
-    from research import services
+    from research import selectors, services
     from research.domain_services import domain_lexicon_learn
+    from research.models import AnalysisRun
 
     community = Community.objects.filter(pk=community_id).first()
     if community is None:
         return 0
-    relearn_percent = settings.VERBATIM["DOMAIN_LEXICON_RELEARN_PERCENT"]
-    if domain_lexicon_learn(community, relearn_percent=relearn_percent).changed:
-        services.analysis_run_for_posts(community=community)
-    run = services.analysis_run_for_themes(community=community)
+    run = None
+    if run_id is not None:
+        run = AnalysisRun.objects.filter(pk=run_id, community=community).first()
+        if run is None or run.is_finished:
+            # Delivered again after it completed (acks_late): nothing is left to do.
+            return run_id
+    try:
+        relearn_percent = settings.VERBATIM["DOMAIN_LEXICON_RELEARN_PERCENT"]
+        domain_lexicon_learn(community, relearn_percent=relearn_percent)
+        needing = selectors.posts_needing_analysis(community=community, version=services.analyzer_version())
+        if needing:
+            services.analysis_run_for_posts(community=community, post_ids=needing)
+    except TRANSIENT_ERRORS:
+        raise  # retried: the queued run stays queued
+    except Exception as exc:
+        if run is not None:
+            services.analysis_run_finish(run=run, error=f"{type(exc).__name__}: {exc}")
+        raise
+    run = services.analysis_run_for_themes(community=community, run=run)
     return run.pk
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from research.views import coding, dashboard, exports, themes
+from research.views import analysis, coding, dashboard, exports, themes
 
 app_name = "research"
 urlpatterns: list = [
@@ -36,4 +36,8 @@ urlpatterns: list = [
     path("c/<slug:slug>/codebook/<int:code_id>/delete/", coding.code_delete_view, name="code_delete"),
     path("c/<slug:slug>/codebook/import/", coding.codebook_import_view, name="codebook_import"),
     path("c/<slug:slug>/codebook/export.csv", coding.codebook_export_view, name="codebook_export"),
+    # --- Analysis runs, progress and refresh on demand (moderators only) ---
+    path("c/<slug:slug>/analysis/", analysis.analysis_view, name="analysis"),
+    path("c/<slug:slug>/analysis/refresh/", analysis.analysis_refresh_view, name="analysis_refresh"),
+    path("c/<slug:slug>/analysis/progress/", analysis.analysis_progress_view, name="analysis_progress"),
 ]

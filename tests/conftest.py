@@ -26,6 +26,8 @@ def _celery_tasks_run_in_process():
 
     settings.CELERY_TASK_ALWAYS_EAGER = True
     app.conf.task_always_eager = True
+    # ...and inside the request, not on the background analysis thread (tests of that thread turn it on).
+    settings.VERBATIM["ANALYSIS_IN_BACKGROUND"] = False
 
 
 @pytest.fixture(scope="session")

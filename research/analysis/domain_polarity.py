@@ -125,6 +125,9 @@ def polarity_evidence(doc: Any, *, learned: Mapping[str, float] | None = None) -
         known = {v.token_i: v.value for v in sa.sentence_valences(sent, domain=learned)}
         total = sum(known.values())
         for tok in candidates:
+            if sa._too_excess(tok) is not None or sa._comparative(tok):
+                # "too large", "more appealing than…": a degree, not the word's own polarity.
+                continue
             own = -1 if sa.is_negated(tok) else 1
             for other, joint in _conjuncts(tok):
                 value = known.get(other.i)

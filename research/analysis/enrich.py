@@ -22,7 +22,7 @@ from research.analysis.types import (
     PostEnrichment,
 )
 
-ANALYZER_VERSION = "1.3.0"
+ANALYZER_VERSION = "1.4.0"
 # spaCy entity labels for time expressions; their nouns never make aspects or themes.
 TIME_ENTITY_TYPES = frozenset({"DATE", "TIME"})
 DEFAULT_MAX_CHARS = 20_000
@@ -78,44 +78,171 @@ LIGHT_VERBS = frozenset(
 )
 FIRST_SECOND_PERSON = frozenset({"i", "we", "you", "me", "us", "they", "he", "she", "it", "one"})
 
-# Relevance stance: whether the brand's products and messages fit the customer.
-RELEVANCE_POSITIVE = frozenset(
+# Relevance stance: whether what the brand sells, offers and says fits the customer's needs, life
+# and situation. Plain praise or complaint ("lovely", "rubbish", "useless") is sentiment, not
+# relevance, so every cue below is about fit: said outright ("relevant", "generic"), aimed at the
+# customer ("perfect for me", "not for me", "for someone else", "appeals to me", "nothing to do with
+# me", "suits my lifestyle", "exactly what I needed"), or shown by a message that misses the
+# customer's life ("sends me offers for kids' stuff and I don't have kids").
+#
+# Words that state relevance themselves, with their direction and weight ("tailored" and "generic"
+# say how targeted a message is, a weaker claim than "relevant").
+RELEVANCE_WORDS: dict[str, float] = {
+    "relevant": 1.0,
+    "irrelevant": -1.0,
+    "applicable": 1.0,
+    "inapplicable": -1.0,
+    "tailored": 0.5,
+    "personalised": 0.5,
+    "personalized": 0.5,
+    "generic": -0.5,
+    "impersonal": -0.5,
+}
+# Words that speak to relevance only when aimed at someone: "useful for me", "useless to us",
+# "aimed at people like me"; 0 is a word whose direction comes from who it is aimed at.
+RELEVANCE_AIMED: dict[str, float] = {
+    "useful": 1.0,
+    "handy": 1.0,
+    "valuable": 1.0,
+    "perfect": 1.0,
+    "ideal": 1.0,
+    "right": 1.0,
+    "spot": 1.0,  # "spot on for me"
+    "suitable": 1.0,
+    "appropriate": 1.0,
+    "interesting": 1.0,
+    "useless": -1.0,
+    "pointless": -1.0,
+    "unsuitable": -1.0,
+    "inappropriate": -1.0,
+    "wrong": -1.0,
+    "aim": 0.0,
+    "mean": 0.0,
+    "design": 0.0,
+    "target": 0.0,
+    "gear": 0.0,
+    "pitch": 0.0,
+    "intend": 0.0,
+    "make": 0.0,
+}
+# Verbs whose object is the customer: "it speaks to me", "doesn't apply to us", "they cater for my needs".
+# ("speaks to me" is left out: "the manager spoke to me" is the same parse.)
+RELEVANCE_REACH_VERBS = frozenset({"resonate", "apply", "relate", "cater", "appeal"})
+# Verbs of fit whose object is the customer's life or needs: "suits my lifestyle", "gets my style".
+RELEVANCE_FIT_VERBS = frozenset({"suit", "fit", "match", "reflect", "meet", "get", "know"})
+# What a customer's needs and life are made of; "suits me" alone is usually about a size or a colour,
+# and "they know my age" is about data, not fit.
+PROFILE_NOUNS = frozenset(
     {
-        "relevant",
-        "useful",
-        "personalized",
-        "personalised",
-        "tailored",
-        "suit",
-        "suited",
-        "interested",
-        "interesting",
-        "applicable",
-        "appeal",
-        "appealing",
-        "matter",
-        "fit",
-        "perfect",
+        "need",
+        "life",
+        "lifestyle",
+        "style",
+        "taste",
+        "interest",
+        "situation",
+        "circumstance",
+        "requirement",
+        "stage",
+        "routine",
+        "schedule",
+        "preference",
+        "priority",
     }
 )
-RELEVANCE_NEGATIVE = frozenset(
+# "not my style", "more my thing", "not my cup of tea".
+PROFILE_ATTRS = frozenset({"style", "taste", "thing", "kind", "type", "cup", "scene", "vibe", "bag"})
+# "exactly what I needed", "not what I was looking for" ("not what I expected" is disappointment,
+# "what I like about them" praise).
+WANT_VERBS = frozenset({"need", "want", "look"})
+# Messages and offers, the things a brand aims at a customer.
+DELIVERY_NOUNS = frozenset(
     {
-        "irrelevant",
-        "useless",
-        "pointless",
-        "spam",
-        "spammy",
-        "junk",
-        "generic",
-        "random",
-        "unsolicited",
-        "inapplicable",
-        "bombard",
-        "pushy",
+        "email",
+        "e-mail",
+        "newsletter",
+        "notification",
+        "message",
+        "text",
+        "offer",
+        "ad",
+        "advert",
+        "advertisement",
+        "advertising",
+        "promotion",
+        "promo",
+        "recommendation",
+        "suggestion",
+        "catalogue",
+        "catalog",
+        "mailing",
+        "mailer",
+        "leaflet",
+        "flyer",
+        "voucher",
+        "coupon",
     }
 )
-# "perfect"/"fit"/"matter"/"suit" only speak to relevance when aimed at the customer ("for me").
-RELEVANCE_NEEDS_ME = frozenset({"perfect", "fit", "matter", "suit", "suited", "appeal", "appealing"})
+DELIVERY_VERBS = frozenset(
+    {"send", "recommend", "suggest", "advertise", "target", "push", "email", "notify", "promote"}
+)
+# "relevant" before a noun is about the customer only for what is aimed at them: "relevant offers",
+# "the irrelevant ones"; "the relevant screens" or "a relevant detail" mean "pertinent".
+AIMED_THINGS = DELIVERY_NOUNS | {"one", "product", "item", "stuff", "thing", "content", "range", "deal"}
+# First-person lack or possession that a message can miss: "I don't have kids", "I already own one".
+# ("couldn't use the voucher" is a failed offer, not one aimed wrong.)
+MISMATCH_VERBS = frozenset(
+    {"have", "need", "want", "own", "wear", "buy", "eat", "drink", "drive", "play", "ride"}
+)
+ALREADY_VERBS = frozenset({"have", "own", "buy", "purchase"})
+# Objects whose lack says nothing about what the brand sends: "I don't have the app", "don't have time".
+NOT_MISMATCH_OBJECTS = frozenset(
+    {
+        "app",
+        "account",
+        "phone",
+        "time",
+        "idea",
+        "clue",
+        "choice",
+        "option",
+        "money",
+        "problem",
+        "issue",
+        "chance",
+    }
+)
+ME_OBJECTS = frozenset({"me", "us", "myself", "ourselves", "mine", "ours"})
+MY = frozenset({"my", "our"})
+ME_SUBJECTS = frozenset({"i", "we"})
+TARGET_PREPS = frozenset({"for", "to", "at", "towards", "toward", "with"})
+OTHER_PEOPLE = frozenset({"someone", "somebody", "people", "others", "everyone", "everybody", "person"})
+OPINION_VERBS = frozenset({"think", "believe", "reckon", "feel", "suppose", "expect"})
+# A fit verb with any of these is about something else: "get me a refund", "get my size wrong".
+FIT_BLOCKERS = frozenset({"dative", "oprd", "acomp", "xcomp", "ccomp", "prt", "attr"})
+COPULAS = frozenset({"be", "seem", "feel", "look", "sound"})
+# The weight of a fit shown by a message that misses the customer's life, below one said outright.
+MISMATCH_WEIGHT = 0.75
+# Cue words that are verbs, looked at only where the tagger says they are verbs (cheap to test).
+_RELEVANCE_VERB_TRIGGERS = (
+    RELEVANCE_REACH_VERBS
+    | RELEVANCE_FIT_VERBS
+    | WANT_VERBS
+    | {lemma for lemma, base in RELEVANCE_AIMED.items() if base == 0.0}
+    | {"do", "interest"}
+)
+_RELEVANCE_TRIGGERS = (
+    set(RELEVANCE_WORDS)
+    | set(RELEVANCE_AIMED)
+    | _RELEVANCE_VERB_TRIGGERS
+    | PROFILE_ATTRS
+    | {"interested", "relevance"}
+)
+# Words whose head may be a first-person lack or ownership: "I don't have", "I already own".
+_MISMATCH_MARKERS = frozenset({"not", "n't", "never", "already"})
+_RELEVANCE_ANY = frozenset(
+    _RELEVANCE_TRIGGERS | DELIVERY_NOUNS | DELIVERY_VERBS | _MISMATCH_MARKERS | {"show", "tell", "for"}
+)
 
 # Brand-perception dimensions (general brand-experience vocabulary, not any one trade).
 DIMENSION_CUES: dict[str, frozenset[str]] = {
@@ -300,6 +427,111 @@ _CUE_TO_DIMENSIONS: dict[str, tuple[str, ...]] = {}
 for _dim, _cues in DIMENSION_CUES.items():
     for _cue in _cues:
         _CUE_TO_DIMENSIONS[_cue] = (*_CUE_TO_DIMENSIONS.get(_cue, ()), _dim)
+# Cue words whose polarity is in their meaning where VADER's general lexicon has none
+# ("it lasted years", "flimsy", "they listen", "the app remembered my size"); negation flips it.
+_CUE_POLARITY: dict[str, float] = {
+    "last": 1.5,
+    "durable": 1.5,
+    "sturdy": 1.5,
+    "well-made": 1.5,
+    "flimsy": -1.5,
+    "shoddy": -1.8,
+    "break": -1.5,
+    "tear": -1.2,
+    "rip": -1.2,
+    "fall": -1.2,
+    "glitch": -1.5,
+    "mistrust": -1.8,
+    "shady": -1.5,
+    "deceptive": -2.0,
+    "mislead": -1.7,
+    "lie": -1.8,
+    "transparent": 1.2,
+    "credible": 1.2,
+    "overcharge": -1.8,
+    "generic": -1.0,
+    "surveillance": -1.5,
+    "spy": -1.5,
+    "breach": -1.8,
+    "consistent": 1.2,
+    "inconsistent": -1.5,
+    "inconsistency": -1.5,
+    "mismatch": -1.5,
+    "disconnect": -1.2,
+    "disconnected": -1.2,
+    "understand": 1.2,
+    "listen": 1.2,
+    "hear": 1.0,
+    "remember": 1.0,
+    "know": 1.2,
+    "get": 1.2,
+}
+# Words that compare channels: different prices or stock in the app and the store is inconsistency.
+_CHANNEL_COMPARISON: dict[str, float] = {
+    "different": -1.2,
+    "differ": -1.2,
+    "difference": -1.2,
+    "vary": -1.2,
+    "same": 1.0,
+    "match": 1.0,
+    "sync": 1.0,
+    "link": 1.0,
+    "join": 1.0,
+    "connect": 1.0,
+}
+# "what they say about it" for a price: "prices went up" is bad news, "prices came down" good.
+_PRICE_NOUNS = frozenset({"price", "cost", "fee", "charge", "bill"})
+_PRICE_RISE = frozenset({"rise", "increase", "double", "soar", "climb", "jump", "hike", "creep"})
+_PRICE_FALL = frozenset({"drop", "fall", "decrease", "halve", "cut", "lower"})
+_STANDARD_NOUNS = frozenset({"quality", "standard"})
+# Nouns for the speaker's own words: "my honest take", "a genuine question" say nothing of the brand.
+_SPEECH_NOUNS = frozenset(
+    {"question", "take", "opinion", "answer", "view", "thought", "feedback", "truth", "reaction", "phrase"}
+)
+# What delivery tracking follows (a "tracking link" is not surveillance).
+_SHIPMENT_NOUNS = frozenset(
+    {"order", "parcel", "package", "delivery", "shipment", "link", "number", "update"}
+)
+# When one clause carries cues of several dimensions, the narrower concept names it.
+_DIMENSION_SPECIFICITY = (
+    "privacy",
+    "personalization",
+    "consistency",
+    "understanding_me",
+    "trust",
+    "quality",
+    "value",
+    "service",
+)
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+_HYPOTHETICAL_AUX = frozenset({"would", "'d", "could", "should", "might"})
+_MAYBE = frozenset({"maybe", "perhaps", "possibly"})
+_WISH_VERBS = frozenset({"want", "wish", "need", "like", "love", "prefer", "hope", "expect"})
+# What a brand keeps the same (or not) from one channel to the next.
+_ACROSS_CHANNELS = frozenset(
+    {
+        "experience",
+        "service",
+        "message",
+        "messaging",
+        "offer",
+        "price",
+        "pricing",
+        "brand",
+        "information",
+        "stock",
+    }
+)
+# "other shops", "other retailers": a clause about them is not about the brand.
+_OTHER_BUSINESSES = frozenset({"retailer", "shop", "store", "brand", "company", "business", "chain"})
+# Things a customer is glad to be without.
+_UNWANTED = frozenset(
+    {"queue", "complaint", "fee", "charge", "defect", "glitch", "breach", "leak", "spam", "surveillance"}
+)
+# Nouns that name a dimension: their polarity is what is said of them, not the word's own tone.
+_TOPIC_NOUNS = frozenset(
+    {"value", "worth", "trust", "honesty", "integrity", "help", "support", "consent", "care"}
+)
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
 ENGLISH_FUNCTION_WORDS = frozenset(
@@ -725,6 +957,307 @@ def _clean_chunk(chunk: Any, pii_chars: set[int], strings: Any) -> str:
     return " ".join(lowers[t.i] for t in toks)
 
 
+def _stance_adverb(tok: Any) -> bool:
+    """A sentence adverb ("Honestly, ...", "honestly the prices are ..."): the speaker's stance."""
+    doc = tok.doc
+    if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == ",":
+        return True
+    if tok.is_sent_start and tok.dep_ == "advmod" and tok.head.pos_ in ("VERB", "AUX"):
+        return True  # "Honestly just remember me"
+    return any(c.dep_ in _SUBJECT_DEPS and c.i > tok.i for c in tok.head.children)
+
+
+def _cue_subject(tok: Any) -> Any | None:
+    """Who does or is the cue: its own subject, or that of the verb it hangs off ("a shop needs to
+    understand me", "I think about it and then forget")."""
+    cur = tok
+    for _ in range(3):
+        for c in cur.children:
+            if c.dep_ in _SUBJECT_DEPS:
+                return c
+        if cur.dep_ not in ("xcomp", "conj", "acomp", "attr") or cur.head.i == cur.i:
+            return None
+        cur = cur.head
+    return None
+
+
+def _irrealis(tok: Any) -> bool:
+    """A wish, request or hypothesis rather than something that happened: "it would be relevant",
+    "I want the app to remember my size", "just remember me", "give me consistent sizing"."""
+    pred = tok.head if tok.dep_ in ("acomp", "attr") else tok
+    for verb in (pred, clause_root(tok)):
+        kids = list(verb.children)
+        if any(c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL_AUX or c.lower_ in _MAYBE for c in kids):
+            return True
+        if (
+            any(c.dep_ == "aux" and c.lower_ == "to" for c in kids)
+            and verb.head.lemma_.lower() in _WISH_VERBS
+        ):
+            return True
+        # An imperative: a bare verb heading its sentence (or a coordinated one) with no subject.
+        if (
+            verb.tag_ == "VB"
+            and verb.dep_ in ("ROOT", "conj")
+            and not any(c.dep_ in ("aux", *_SUBJECT_DEPS) for c in kids)
+        ):
+            return True
+    return False
+
+
+def _speaker(tok: Any | None) -> bool:
+    return tok is not None and tok.lower_ in ME_SUBJECTS
+
+
+def _has_child(tok: Any, words: frozenset[str] | set[str], deps: tuple[str, ...] = ()) -> bool:
+    return any(c.lower_ in words and (not deps or c.dep_ in deps) for c in tok.children)
+
+
+def _dimension_cue(tok: Any, lemma: str, pos: str) -> tuple[str, ...]:
+    """The dimensions a word speaks of here, or () where it is a figure of speech or not about the
+    brand: "to be honest", "I can't promise", "good to hear", "I don't care", "last year"."""
+    names = _CUE_TO_DIMENSIONS.get(lemma, ())
+    if not names:
+        if lemma in ("know", "get", "understand") and pos == "VERB":
+            # "they know me", "they get us"; not "get me back", "get me a refund".
+            kids = list(tok.children)
+            if (
+                any(c.lower_ in ME_OBJECTS and c.dep_ in ("dobj", "dative") for c in kids)
+                and not any(c.dep_ in ("prt", "dobj") and c.lower_ not in ME_OBJECTS for c in kids)
+                and not any(c.lower_ == "back" for c in kids)
+                and not _speaker(_cue_subject(tok))
+            ):
+                return ("understanding_me",)
+        elif lemma == "need" and pos == "NOUN" and _has_child(tok, MY | {"customer", "customers"}, ("poss",)):
+            return ("understanding_me",)
+        return ()
+    dep, head = tok.dep_, tok.head
+    if lemma in ("honest", "genuine"):
+        if dep == "amod":
+            # "my honest take", "a genuine question": an intensifier on the speaker's own words.
+            return (
+                ()
+                if lemma == "genuine" or head.lemma_.lower() in _SPEECH_NOUNS or _has_child(head, MY)
+                else names
+            )
+        # "to be honest", "I'll be honest", "if I'm honest": the speaker vouching for themselves.
+        if _has_child(head, {"to"}, ("aux",)):
+            return ()
+        subj = _cue_subject(tok)
+        return () if subj is None or _speaker(subj) else names
+    if lemma == "honesty" and head.lower_ == "in":
+        return ()  # "in all honesty"
+    if lemma == "promise":
+        subj = _cue_subject(tok) if pos == "VERB" else None
+        if pos == "VERB" and (subj is None or _speaker(subj)) or _has_child(tok, MY, ("poss",)):
+            return ()  # "I promise", "can't promise it's every time"
+        return names
+    if lemma in ("trust", "distrust", "mistrust") and pos == "VERB":
+        # "trust me" is a figure of speech.
+        return () if _cue_subject(tok) is None and _has_child(tok, ME_OBJECTS) else names
+    if lemma == "lie" and (
+        pos != "VERB" or _has_child(tok, {"flat", "down", "low", "still", "awake", "around", "back"})
+    ):
+        return names if pos == "NOUN" and tok.lower_ in ("lie", "lies") else ()
+    if lemma == "trick" and head.lemma_ == "do":
+        return ()  # "did the trick"
+    if lemma in ("care", "understand", "listen", "hear", "ignore", "remember", "forget", "misunderstand"):
+        if pos != "VERB":
+            # "my understanding of the settings" is the speaker's; "care" as a noun is "take care".
+            return names if lemma == "understanding" and not _has_child(tok, MY, ("poss",)) else ()
+        if dep == "xcomp" and head.pos_ == "ADJ":
+            return ()  # "good to hear", "hard to understand": a pleasantry or the speaker's trouble
+        subj = _cue_subject(tok)
+        if subj is not None and subj.lower_ in ("anything", "everything", "something", "nothing"):
+            return ()  # "anything else = ignored": the customer's doing
+        if subj is not None and subj.dep_ == "nsubjpass":
+            # "I was ignored", "my email was ignored": done to the customer.
+            return names if _speaker(subj) or _has_child(subj, MY) else ()
+        if subj is None:
+            # "just remember me" asks the brand.
+            objs = [c for c in tok.children if c.dep_ in ("dobj", "dative")]
+            return names if any(c.lower_ in ME_OBJECTS | {"it"} or _has_child(c, MY) for c in objs) else ()
+        return () if _speaker(subj) else names
+    if lemma == "understanding" and _has_child(tok, MY, ("poss",)):
+        return ()
+    if lemma == "complaint" and _has_child(tok, {"no"}):
+        return ()  # "no complaints": content, not a complaint to the service desk
+    if lemma == "help" and pos == "VERB" or lemma in ("helpful", "unhelpful"):
+        subj = _cue_subject(tok)
+        if _speaker(subj) or subj is not None and subj.lower_ in ("it", "that", "this"):
+            return ()  # "I can't help it"; "it helped" is a thing, not the service
+    if tok.lower_ == "valued":
+        return ()  # "a valued regular" is about being recognised, not price
+    if lemma == "pay":
+        # Paying counts for value when the amount is the point: "pay more", "paid a fortune".
+        if _has_child(tok, {"attention", "visit", "respect", "tribute"}):
+            return ()
+        amount = any(
+            c.lower_ in ("more", "less", "extra", "twice", "double", "much", "fortune", "over", "full")
+            or c.like_num
+            or c.ent_type_ == "MONEY"
+            or c.lemma_.lower() in _PRICE_NOUNS
+            for c in tok.subtree
+            if c.i - tok.i < 6 and c.i > tok.i
+        )
+        return names if amount else ()
+    if lemma == "worth" and any(c.lower_ == "what" for c in head.subtree if abs(c.i - tok.i) < 4):
+        return ()  # "for what it's worth"
+    if lemma == "deal" and (
+        _has_child(tok, {"great", "big"}) or dep == "attr" and _has_child(head, {"that", "that's"})
+    ):
+        return ()  # "a great deal", "big deal", "that's the deal"
+    if lemma == "charge" and head.lower_ == "in":
+        return ()  # "in charge"
+    if lemma == "budget" and (dep == "compound" or _has_child(tok, MY, ("poss",))):
+        return ()  # the customer's own budget
+    if lemma in ("last", "break", "crash") and pos != "VERB":
+        return ()  # "last year", "a break"
+    if lemma == "fall" and not _has_child(tok, {"apart"}):
+        return ()  # "fell asleep"; "falls apart" is quality
+    if lemma == "tear" and (tok.lower_ == "tears" or pos != "VERB" and not _has_child(tok, {"in"})):
+        return ()  # crying; "a tear in the backing" is a defect
+    if lemma in ("consistent", "inconsistent") and dep == "amod":
+        # "consistent sizing" is the product's quality; "inconsistent prices" across channels is not.
+        noun = head.lemma_.lower()
+        return names if noun in CHANNEL_WORDS or noun in _ACROSS_CHANNELS else ("quality",)
+    if lemma == "rip" and _has_child(tok, {"off"}):
+        return ("value",)
+    if lemma == "standard" and dep in ("amod", "compound"):
+        return ()  # "standard delivery"
+    if lemma in ("track", "tracking"):
+        if dep == "compound" or head.lemma_ == "keep":
+            return ()  # "tracking link", "keep track of"
+        if any(c.lemma_.lower() in _SHIPMENT_NOUNS for c in tok.children if c.dep_ in ("dobj", "compound")):
+            return ()  # "track my parcel"
+    return names
+
+
+def _cue_polarity(tok: Any, lemma: str) -> float:
+    """The polarity a cue word carries by its meaning (0.0 if none), after negation."""
+    value = _CUE_POLARITY.get(lemma, 0.0)
+    if (lemma in _PRICE_NOUNS or lemma in _STANDARD_NOUNS) and tok.dep_ in _SUBJECT_DEPS:
+        verb = tok.head
+        verb_lemma = verb.lemma_.lower()
+        direction = {c.lower_ for c in verb.children if c.dep_ in ("prt", "advmod")}
+        if verb_lemma in _PRICE_RISE or "up" in direction and verb_lemma in ("go", "shoot", "put"):
+            value = -1.2
+        elif verb_lemma in _PRICE_FALL or "down" in direction and verb_lemma in ("go", "come"):
+            value = 1.2
+        if lemma in _STANDARD_NOUNS:
+            value = -value  # quality going up is good news
+        if value:
+            tok = verb
+    if value and sa.is_negated(tok):
+        value = -value
+    # "I don't think they understand me": the negation raised onto the opinion verb.
+    cur = tok
+    for _ in range(2):
+        if cur.dep_ not in ("ccomp", "xcomp") or cur.head.i == cur.i:
+            break
+        cur = cur.head
+        if cur.lemma_.lower() in OPINION_VERBS and sa.is_negated(cur):
+            value = -value
+            break
+    return value
+
+
+def _dimension_signals(
+    toks: Sequence[Any],
+    lemmas: Sequence[str],
+    pos: Sequence[str],
+    sents: Sequence[Any],
+    by_token: dict[int, float],
+    said_on: dict[int, float],
+    untargeted: set[int],
+    competitor_subjects: set[int],
+) -> dict[str, tuple[float, Any]]:
+    """Per dimension, (score, clause) of its strongest signal.
+
+    A cue's polarity is what is said about it (`said_on`: the sentiment words aimed at it), its own
+    sentiment, or what its word means ("lasted", "prices went up"); only where none of these speaks,
+    the clause's unattached sentiment. One clause counts for one dimension: the cue the others
+    describe ("service like that is worth a great deal" is service), else the narrower concept.
+    """
+    by_clause: dict[int, list[tuple[int, str, float, int, Any]]] = {}
+    for i, lemma in enumerate(lemmas):
+        if lemma not in _CUE_TO_DIMENSIONS and lemma not in ("know", "get", "need"):
+            continue
+        tok = toks[i]
+        names = _dimension_cue(tok, lemma, pos[i])
+        if not names:
+            continue
+        root = clause_root(tok)
+        if (
+            root.i in competitor_subjects
+            or root.dep_ == "advcl"
+            and clause_root(root.head).i in competitor_subjects
+        ):
+            continue  # "Globex's recommendations are good", "I go to Globex because the staff are nicer"
+        # "They promised a refund", "I'd pay more": the act itself is neither praise nor complaint;
+        # nor is the word naming the dimension ("value is a weird question", "trust matters").
+        if lemma in ("promise", "pay") or pos[i] == "NOUN" and lemma in _TOPIC_NOUNS:
+            own = 0.0
+        else:
+            own = by_token.get(i)
+            if own is None:
+                own = _cue_polarity(tok, lemma)
+            elif own * sa.lexicon()[0].get(lemma, 0.0) > 0 and sa.is_negated(tok):
+                own = -own  # "not very relevant" keeps the word's own sign in the sentence reading
+            elif own < 0 and lemma in _UNWANTED and _has_child(tok, {"no"}, ("det",)):
+                own = -own  # "no refund" is a complaint, "no queue" and "no fee" are not
+        wish = _irrealis(tok)
+        if own and wish:
+            own = 0.0  # "would be relevant", "just remember me": a wish, not an experience
+        if own and any(g.lower_ == "less" for c in tok.children for g in (c, *c.children)):
+            own = -own  # "trust the price less"
+        score = own + said_on.get(i, 0.0)
+        if not score and not wish:
+            clause = clause_span(tok)
+            score = sum(
+                by_token[j]
+                for j in untargeted
+                if j != i and clause.start <= j < clause.end and clause_root(toks[j]).i == root.i
+            )
+        # Rank: what the clause does (a cue verb) or is about (its subject, or what its sentiment
+        # words describe) names it; an evaluating word ("worth", "cheap") yields to that.
+        topic = 0 if pos[i] == "VERB" or tok.dep_ in _SUBJECT_DEPS or said_on.get(i) else 1
+        for name in names:
+            by_clause.setdefault(root.i, []).append((i, name, score, topic, None))
+    for sent in sents:
+        # Lemma look-ups only, unless the sentence names two channels.
+        if len({lemmas[i] for i in range(sent.start, sent.end) if lemmas[i] in CHANNEL_WORDS}) < 2:
+            continue
+        marker = next(
+            (
+                i
+                for i in range(sent.start, sent.end)
+                if lemmas[i] in _CHANNEL_COMPARISON
+                and pos[i] in ("ADJ", "VERB")
+                and not (toks[i].dep_ == "amod" and toks[i].head.lemma_.lower() in GENERIC_NOUNS)
+                or pos[i] in ("ADJ", "ADV")
+                and toks[i].tag_ in ("JJR", "RBR")
+                and _has_child(toks[i], {"than"})
+            ),
+            None,
+        )
+        if marker is not None:
+            tok = toks[marker]
+            value = _CHANNEL_COMPARISON.get(lemmas[marker], -1.0)
+            if sa.is_negated(tok):
+                value = -value
+            by_clause.setdefault(clause_root(tok).i, []).append((marker, "consistency", value, 0, sent))
+    dims: dict[str, tuple[float, Any]] = {}
+    for found in by_clause.values():
+        if len({c[1] for c in found}) > 1:
+            found.sort(key=lambda c: (c[3], _DIMENSION_SPECIFICITY.index(c[1]), -abs(c[2])))
+            found = [c for c in found if c[1] == found[0][1]]
+        i, name, score, _, span = max(found, key=lambda c: abs(c[2]))
+        prev = dims.get(name)
+        if prev is None or abs(score) > abs(prev[0]):
+            dims[name] = (score, span if span is not None else clause_span(toks[i]))
+    return dims
+
+
 def enrich_doc(
     doc: Any, *, lexicon: BrandLexicon, domain: Mapping[str, float] | None = None, text: str | None = None
 ) -> PostEnrichment:
@@ -752,7 +1285,7 @@ def enrich_doc(
         return _redacted_range(text, span.start_char, span.end_char, pii)
 
     toks = list(doc)
-    lemmas, lowers, pos = strings.lemmas_lower, strings.lowers, strings.pos
+    lemmas, pos = strings.lemmas_lower, strings.pos
     sents = list(doc.sents)
     doc.user_data["vb_sent_bounds"] = _sentence_bounds(len(toks), sents)
     valences = sa.doc_valences(doc, sents=sents, domain=domain)
@@ -794,47 +1327,50 @@ def enrich_doc(
     ]
 
     # Relevance stance.
-    rel_cues: list[tuple[float, Any]] = []
-    for i, lemma in enumerate(lemmas):
-        if lemma in RELEVANCE_POSITIVE:
-            polarity = 1.0
-        elif lemma in RELEVANCE_NEGATIVE:
-            polarity = -1.0
-        else:
-            continue
-        tok = toks[i]
-        if lemma in RELEVANCE_NEEDS_ME and not _aimed_at_me(tok):
-            continue
-        if sa.is_negated(tok):
-            polarity = -polarity
-        rel_cues.append((polarity, tok))
-    rel_score = sum(p for p, _ in rel_cues)
-    relevance = "relevant" if rel_score > 0 else "irrelevant" if rel_score < 0 else "neutral"
-    relevance_phrase = next(
-        (phrase(clause_span(tok)) for p, tok in rel_cues if (p > 0) == (rel_score > 0) and rel_score), ""
-    )
+    relevance, rel_start, rel_end = _relevance(toks, strings, sents, doc.user_data["vb_sent_bounds"])
+    relevance_phrase = phrase(doc[rel_start:rel_end]).strip() if rel_end else ""
 
     # Brand-perception dimensions, one signal per dimension, from its strongest cue.
-    dims: dict[str, tuple[float, str, float]] = {}
-    for i, lemma in enumerate(lemmas):
-        names = _CUE_TO_DIMENSIONS.get(lemma, ())
-        if not names and lemma in ("know", "get") and any(c.lower_ in ("me", "us") for c in toks[i].children):
-            names = ("understanding_me",)
-        if not names and lowers[i] == "need" and pos[i] == "NOUN":
-            names = ("understanding_me",)
-        if not names:
+    # What is said about each noun, and the clause's sentiment said of nothing in particular,
+    # without sentence adverbs: in "honestly, the prices are high" "honestly" is the speaker's stance.
+    said_on: dict[int, float] = {}
+    untargeted: set[int] = set()
+    for v in valences:
+        if pos[v.token_i] == "ADV" and _stance_adverb(toks[v.token_i]):
             continue
-        tok = toks[i]
-        clause = clause_span(tok)
-        score = _span_score(clause, by_token)
-        for name in names:
-            prev = dims.get(name)
-            if prev is None or abs(score) > abs(prev[0]):
-                dims[name] = (score, phrase(clause), 0.0)
-    for sent in sents:
-        channels = {lemmas[i] for i in range(sent.start, sent.end) if lemmas[i] in CHANNEL_WORDS}
-        if len(channels) >= 2 and "consistency" not in dims:
-            dims["consistency"] = (_span_score(sent, by_token), phrase(sent).strip(), 0.0)
+        if not targets[v.token_i]:
+            untargeted.add(v.token_i)
+        for i in targets[v.token_i]:
+            if i != v.token_i:  # a word's own tone is its cue's own polarity, weighed apart
+                said_on[i] = said_on.get(i, 0.0) + v.value
+    brand_clauses = {clause_root(span.root).i for _, competitor, span in found_mentions if not competitor}
+    # Clauses about a competitor: it is their subject ("Globex's app is better") or where the
+    # customer goes ("I go to Globex"), and the brand is not named beside it.
+    competitor_subjects = {
+        clause_root(span.root).i
+        for _, competitor, span in found_mentions
+        if competitor
+        and (
+            span.root.dep_ in _SUBJECT_DEPS
+            or span.root.dep_ == "poss"
+            and span.root.head.dep_ in _SUBJECT_DEPS
+            or span.root.dep_ == "pobj"
+            and span.root.head.head.lemma_ in ("go", "switch", "move", "shop")
+        )
+    }
+    if "other" in strings.lowers:
+        competitor_subjects |= {
+            clause_root(toks[i]).i
+            for i, w in enumerate(strings.lowers)
+            if w == "other" and toks[i].head.lemma_.lower() in _OTHER_BUSINESSES
+        }
+    competitor_subjects -= brand_clauses
+    dims = {
+        name: (score, phrase(span).strip())
+        for name, (score, span) in _dimension_signals(
+            toks, lemmas, pos, sents, by_token, said_on, untargeted, competitor_subjects
+        ).items()
+    }
     dimensions = [
         DimensionSignal(
             dimension=name,
@@ -842,7 +1378,7 @@ def enrich_doc(
             score=round(sa.normalize(score), 4),
             phrase=said,
         )
-        for name, (score, said, _) in sorted(dims.items())
+        for name, (score, said) in sorted(dims.items())
     ]
 
     mentions = []
@@ -946,12 +1482,379 @@ def enrich_doc(
     )
 
 
-def _aimed_at_me(tok: Any) -> bool:
-    """ "perfect for me", "it matters to me", "suits my needs": relevance words aimed at the customer."""
-    for t in tok.subtree:
-        if t.lower_ in ("me", "my", "us", "our", "myself", "mine"):
+def _aimed_at(tok: Any) -> int:
+    """Who a relevance word is aimed at, from its "for/to/at ..." (or its copula's): 1 the customer
+    ("for me", "to my needs", "at people like me"), -1 someone else ("for someone else", "at younger
+    people"), 0 neither or no one."""
+    holders = [tok]
+    if tok.dep_ in ("acomp", "attr", "oprd") and tok.head.lemma_ in COPULAS:
+        holders.append(tok.head)
+    for holder in holders:
+        for prep in holder.children:
+            if prep.dep_ != "prep" or prep.lower_ not in TARGET_PREPS:
+                continue
+            for obj in prep.children:
+                if obj.dep_ == "pobj":
+                    who = _who(obj)
+                    if who:
+                        return who
+    return 0
+
+
+def _who(obj: Any) -> int:
+    """1 if a noun phrase is the customer ("me", "my needs", "people like us"), -1 if it is other
+    people ("someone else", "other people", "someone younger"), else 0. ("Perfect for my living
+    room" praises a sofa; it says nothing of the customer's life.)"""
+    if obj.lower_ in ME_OBJECTS or _my_profile(obj):
+        return 1
+    for c in obj.children:
+        if c.dep_ == "prep" and c.lower_ == "like" and any(g.lower_ in ME_OBJECTS for g in c.children):
+            return 1
+    if obj.lower_ in OTHER_PEOPLE or obj.lemma_.lower() in OTHER_PEOPLE:
+        for c in obj.children:
+            if (
+                c.lower_ == "else"
+                or c.dep_ == "amod"
+                and (c.lower_ in ("other", "different") or c.tag_ == "JJR")
+            ):
+                return -1
+    return 0
+
+
+def _my_profile(obj: Any) -> bool:
+    """ "my lifestyle", "our needs": the customer's life or needs, owned by the customer."""
+    return obj.lemma_.lower() in PROFILE_NOUNS and any(
+        c.dep_ == "poss" and c.lower_ in MY for c in obj.children
+    )
+
+
+def _denied(tok: Any) -> bool:
+    """Negated, or no longer so: "not relevant", "no longer relevant", "Relevant: 0"."""
+    if sa.is_negated(tok):
+        return True
+    holder = tok
+    # Up through what the word completes: "no longer relevant", "I no longer find them relevant".
+    for _ in range(3):
+        for c in holder.children:
+            if c.lower_ == "longer" and any(g.lower_ == "no" for g in c.children):
+                return True
+            if c.dep_ in ("appos", "nummod", "npadvmod") and c.lower_ in ("0", "zero", "none", "nil"):
+                return True
+        if holder is not tok and any(c.dep_ == "neg" for c in holder.children):
+            return True  # "I don't find them relevant": the parser makes the adjective a ccomp
+        if (
+            holder.dep_ not in ("acomp", "attr", "oprd", "amod", "dobj", "xcomp", "ccomp")
+            or holder.head.i == holder.i
+        ):
+            break
+        if holder.dep_ == "ccomp" and holder.pos_ != "ADJ":
+            # "I don't think they're relevant": the denial is raised to the verb of thinking.
+            head = holder.head
+            return head.lemma_ in OPINION_VERBS and any(c.dep_ == "neg" for c in head.children)
+        holder = holder.head
+    return False
+
+
+def _not_asserted(tok: Any) -> bool:
+    """A wish, a condition or a guess asserts no stance: "it would be relevant if...", "I want them
+    to be relevant", "if they were for me"."""
+    cur = tok
+    for _ in range(5):
+        for c in cur.children:
+            if c.dep_ == "aux" and c.lower_ in ("would", "'d", "could", "might", "should"):
+                return True
+            if c.dep_ == "mark" and c.lower_ in sa.CONDITIONAL:
+                return True
+        head = cur.head
+        if head.i == cur.i:
+            return False
+        if cur.dep_ in ("xcomp", "ccomp") and head.lemma_ in ("wish", "hope", "want", "prefer", "expect"):
             return True
-    return any(t.lower_ in ("me", "us") for t in tok.head.children) if tok.dep_ == "acomp" else False
+        # A relative clause belongs to its noun: "something that matched our life would be relevant".
+        if cur.dep_ in ("conj", "advcl", "ccomp", "csubj", "parataxis") and cur.pos_ in (
+            "VERB",
+            "AUX",
+        ):
+            return False
+        cur = head
+    return False
+
+
+def _used_to(tok: Any) -> bool:
+    """ "used to be relevant": a past habit, so no longer."""
+    cur = tok
+    for _ in range(4):
+        if cur.lower_ == "used" and cur.tag_ in ("VBD", "VBN"):
+            return True
+        if cur.head.i == cur.i:
+            return False
+        cur = cur.head
+    return False
+
+
+def _relevance_cue(tok: Any, lemma: str) -> float:
+    """The stance one word carries (positive relevant, negative irrelevant, 0 none), before negation."""
+    dep = tok.dep_
+    if lemma in RELEVANCE_WORDS:
+        head = tok.head
+        if (
+            dep == "amod"
+            and head.pos_ in ("NOUN", "PROPN")
+            and head.lemma_.lower() not in AIMED_THINGS
+            and _aimed_at(tok) <= 0
+        ):
+            return 0.0
+        if lemma in ("relevant", "irrelevant") or tok.pos_ == "ADJ" or tok.tag_ == "VBN":
+            return RELEVANCE_WORDS[lemma]
+        return 0.0
+    value = 0.0
+    if lemma in RELEVANCE_AIMED:
+        base = RELEVANCE_AIMED[lemma]
+        if base == 0.0 and tok.tag_ != "VBN":
+            return 0.0  # "made for me", "aimed at someone else": the passive says who it was meant for
+        if lemma == "spot" and not (tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "on"):
+            return 0.0
+        who = _aimed_at(tok)
+        if who > 0:
+            value = base or 1.0
+        elif who < 0 and base >= 0.0:
+            value = -1.0
+        if value:
+            return value
+    if lemma in RELEVANCE_REACH_VERBS and tok.pos_ == "VERB":
+        return 1.0 if _aimed_at(tok) > 0 else 0.0
+    if lemma == "interest" and tok.pos_ == "VERB":
+        return 1.0 if any(c.dep_ == "dobj" and c.lower_ in ME_OBJECTS for c in tok.children) else 0.0
+    if lemma == "interested" and any(
+        c.dep_ == "nsubj" and c.lower_ in ME_SUBJECTS for c in tok.head.children
+    ):
+        # Only a denied interest is a stance: "I'm interested in X" is a taste, not a verdict.
+        return -2.0 if _denied(tok) else 0.0
+    if lemma == "relevance" and tok.pos_ == "NOUN":
+        return -2.0 if any(c.lower_ in ("no", "zero", "little") for c in tok.children) else 0.0
+    if lemma in RELEVANCE_FIT_VERBS and tok.pos_ == "VERB":
+        subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if any(c.lower_ in ME_SUBJECTS for c in subjects):
+            return 0.0
+        objects = [c for c in tok.children if c.dep_ == "dobj"]
+        if len(objects) != 1 or any(c.dep_ in FIT_BLOCKERS for c in tok.children):
+            return 0.0
+        obj = objects[0]
+        if _my_profile(obj):
+            return 1.0
+        if lemma == "get" and obj.lower_ in ME_OBJECTS and subjects:
+            return 1.0  # "they just get me"
+        return 0.0
+    if lemma == "do" and dep == "relcl" and tok.head.lower_ in ("nothing", "anything"):
+        # "nothing to do with me", "doesn't have anything to do with my life"
+        for prep in tok.children:
+            if (
+                prep.dep_ == "prep"
+                and prep.lower_ == "with"
+                and any(o.dep_ == "pobj" and _who(o) > 0 for o in prep.children)
+                and (tok.head.lower_ == "nothing" or sa.is_negated(tok.head))
+            ):
+                return -2.0  # the denial is in the idiom itself, so it survives `_denied`
+        return 0.0
+    if lemma in PROFILE_ATTRS and dep == "attr" and tok.head.lemma_ in COPULAS:
+        # "it's not my style", "more my thing"
+        if any(c.dep_ == "poss" and c.lower_ in MY for c in tok.children) and not any(
+            c.dep_ == "nsubj" and c.lower_ in ME_SUBJECTS for c in tok.head.children
+        ):
+            return 1.0
+        return 0.0
+    if lemma in WANT_VERBS and dep in ("ccomp", "attr", "pcomp") and tok.head.lemma_ == "be":
+        # "exactly what I needed", "not what I was looking for" (but not "what I need is...").
+        cop = tok.head
+        kids = list(tok.children)
+        if (
+            cop.i < tok.i
+            and any(c.dep_ == "nsubj" and c.lower_ in ME_SUBJECTS for c in kids)
+            and not any(c.dep_ == "xcomp" for c in kids)  # "that's what I want to know"
+            and (lemma != "look" or any(c.dep_ == "prep" and c.lower_ == "for" for c in kids))
+            and any(t.lower_ == "what" for t in tok.subtree)
+            and not any(c.dep_ == "nsubj" and c.lower_ in ME_SUBJECTS for c in cop.children)
+        ):
+            return -2.0 if _denied(cop) else 2.0
+        return 0.0
+    return 0.0
+
+
+def _for_whom(cop: Any, prep: Any) -> float:
+    """ "it's not for me", "these are for someone else": -2 (a self-contained denial), else 0."""
+    if any(c.dep_ in ("nsubj", "expl") and c.lower_ in ME_SUBJECTS for c in cop.children):
+        return 0.0
+    for o in prep.children:
+        if o.dep_ != "pobj":
+            continue
+        who = _who(o)
+        if who > 0 and o.lower_ in ME_OBJECTS and _denied(cop):
+            return -2.0  # not "it's not for my niece, it's for my daughter"
+        if who < 0 and not _denied(cop):
+            return -2.0
+    return 0.0
+
+
+def _mismatch(tok: Any, lemma: str) -> int | None:
+    """First-person lack or ownership a message can miss: "I don't have kids", "I don't need
+    outerwear", "clothes I'd never wear", "I already have it", "I'm not a young person any more".
+
+    None if the verb says no such thing; else the position of the thing lacked or owned, which the
+    message must be about ("offers for kids' stuff ... I don't have kids"), or -1 when the words
+    say it all ("clothes I'd never wear", "I'm not a young person")."""
+    if lemma == "be":
+        if not any(c.dep_ == "nsubj" and c.lower_ in ME_SUBJECTS for c in tok.children) or not _denied(tok):
+            return None
+        for c in tok.children:
+            if (
+                c.dep_ == "attr"
+                and c.pos_ == "NOUN"
+                and any(d.lower_ in ("a", "an") for d in c.children)
+                and not any(d.dep_ == "prep" for d in c.children)
+                and c.lemma_.lower() not in sa.lexicon()[0]
+            ):
+                return -1  # "I'm not a young person", but not "I'm not a fan of the app"
+        return None
+    if tok.pos_ != "VERB" or not any(c.dep_ == "nsubj" and c.lower_ in ME_SUBJECTS for c in tok.children):
+        return None
+    already = lemma in ALREADY_VERBS and any(c.lower_ == "already" for c in tok.children)
+    if not already and not sa.is_negated(tok):
+        return None
+    if tok.dep_ == "relcl":
+        # "clothes I'd never wear": the noun is the thing offered.
+        return None if tok.head.lemma_.lower() in NOT_MISMATCH_OBJECTS else -1
+    for c in tok.children:
+        if c.dep_ == "dobj":
+            obj = c.lemma_.lower()
+            if c.lower_ in ME_OBJECTS or obj in ME_SUBJECTS:
+                return None
+            if (
+                obj in NOT_MISMATCH_OBJECTS
+                or obj in GENERIC_NOUNS
+                or obj in CHANNEL_WORDS
+                or obj in DELIVERY_NOUNS
+            ):
+                return None
+            return -1 if c.pos_ == "PRON" else c.i  # "I already have it": whatever was sent
+    return None
+
+
+def _channel_tells_me(tok: Any) -> bool:
+    """ "the app showed me...", "the email told me...": a channel, not a person ("returns told me"),
+    putting something in front of the customer."""
+    kids = list(tok.children)
+    return any(c.lower_ in ME_OBJECTS for c in kids) and any(
+        c.dep_ == "nsubj"
+        and (c.lower_ == "it" or c.lemma_.lower() in CHANNEL_WORDS or c.lemma_.lower() in DELIVERY_NOUNS)
+        for c in kids
+    )
+
+
+def _contrast_weight(tok: Any, sent_start: int, sent_end: int) -> float:
+    """What comes after "but" weighs more than what comes before it; a concession weighs less."""
+    doc = tok.doc
+    weight = 1.0
+    for i in range(sent_start, sent_end):
+        t = doc[i]
+        low = t.lower_
+        if low in ("but", "however", "yet") and t.dep_ in ("cc", "advmod", "mark") and i > sent_start:
+            weight *= 0.5 if tok.i < i else 1.5
+        elif low in ("although", "though", "whereas", "while") and t.dep_ == "mark":
+            head = t.head
+            if head.left_edge.i <= tok.i <= head.right_edge.i:
+                weight *= 0.5
+    return weight
+
+
+def _relevance(
+    toks: Sequence[Any],
+    strings: Any,
+    sents: Sequence[Any],
+    bounds: Sequence[tuple[int, int]],
+) -> tuple[str, int, int]:
+    """The post's relevance stance and the token range of the words that carry it (0, 0 if none).
+
+    One pass over the Doc's strings; Tokens are made only around the few cue words."""
+    lemmas, lowers, pos, text = strings.lemmas_lower, strings.lowers, strings.pos, strings.text
+    cues: list[tuple[float, int, int]] = []
+    delivery_sents: set[int] = set()
+    mismatches: dict[int, int] = {}  # verb position -> what it lacks or owns (`_mismatch`)
+    for i, lemma in enumerate(lemmas):
+        low = lowers[i]
+        if lemma not in _RELEVANCE_ANY and low not in _RELEVANCE_ANY:
+            continue  # most words: one test each
+        if lemma in DELIVERY_NOUNS or lemma in DELIVERY_VERBS:
+            delivery_sents.add(bounds[i][0])
+            continue
+        if lemma in ("show", "tell"):
+            if _channel_tells_me(toks[i]):
+                delivery_sents.add(bounds[i][0])
+            continue
+        if low in _MISMATCH_MARKERS:
+            head = toks[i].head
+            j = head.i
+            if j not in mismatches and (lemmas[j] in MISMATCH_VERBS or lemmas[j] == "be"):
+                lacked = _mismatch(head, lemmas[j])
+                if lacked is not None:
+                    mismatches[j] = lacked
+            continue
+        if low == "for":
+            prep = toks[i]
+            if prep.dep_ != "prep":
+                continue
+            tok = prep.head
+            if lemmas[tok.i] != "be" or pos[tok.i] != "AUX":
+                continue
+            lemma, value = "be", _for_whom(tok, prep)
+        elif lemma not in _RELEVANCE_TRIGGERS or lemma in _RELEVANCE_VERB_TRIGGERS and pos[i] != "VERB":
+            continue
+        else:
+            tok = toks[i]
+            value = _relevance_cue(tok, lemma)
+        if not value:
+            continue
+        start, end = bounds[i]
+        if text[toks[start].idx : toks[end - 1].idx + len(toks[end - 1])].rstrip().endswith("?"):
+            continue  # a question asserts nothing
+        if _not_asserted(tok):
+            continue
+        if abs(value) < 2.0:
+            if _denied(tok):
+                value = -value
+            elif _used_to(tok) and value > 0:
+                value = -0.5 * value
+        else:
+            value /= 2.0
+        # "nothing to do with me" is said by the clause that holds "nothing", and
+        # "exactly what I need" by the copula that says what is meant.
+        anchor = tok.head if lemma == "do" or lemma in WANT_VERBS else tok
+        root = clause_root(anchor)
+        if root.dep_ == "ccomp" and root.head.lemma_ in OPINION_VERBS:
+            anchor = root.head  # "I don't think it's for me", not "it's for me"
+        span = clause_span(anchor)
+        cues.append((value * _contrast_weight(tok, start, end), span.start, span.end))
+    if mismatches:
+        starts = [s.start for s in sents]
+        previous = dict(zip(starts[1:], starts, strict=False))
+        for i, lacked in sorted(mismatches.items()):
+            start, end = bounds[i]
+            if start in delivery_sents:
+                lo, weight = start, _contrast_weight(toks[i], start, end)
+            elif previous.get(start) in delivery_sents:
+                lo, weight = previous[start], 1.0
+            else:
+                continue
+            # The message must be about the thing: "I don't have a car" after "returns told me to
+            # bring it back" is a hardship, not a message aimed wrong.
+            if lacked >= 0 and lemmas[lacked] not in {lemmas[k] for k in range(lo, end) if k != lacked}:
+                continue
+            cues.append((-MISMATCH_WEIGHT * weight, lo, end))
+    score = sum(v for v, _, _ in cues)
+    if not score:
+        return "neutral", 0, 0
+    # The strongest cue on the winning side shows the stance; the first of equals.
+    value, start, end = max((c for c in cues if (c[0] > 0) == (score > 0)), key=lambda c: abs(c[0]))
+    return ("relevant" if score > 0 else "irrelevant"), start, end
 
 
 def enrich_texts(

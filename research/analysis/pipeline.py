@@ -8,7 +8,9 @@ Celery worker (or a management command) that actually analyses posts loads it.
 from __future__ import annotations
 
 import gc
+import re
 import threading
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 # PII a regular expression finds more reliably than the statistical NER. The patterns are
@@ -120,6 +122,131 @@ def _single_token_entity(token: Any) -> bool:
     doc = token.doc
     following = doc[token.i + 1] if token.i + 1 < len(doc) else None
     return token.ent_iob_ == "B" and (following is None or following.ent_iob_ != "I")
+
+
+# What "Will", "May", "Hope" or "Rose" is, read from the parse, for a member's given name that is
+# also an everyday word: the roster redacts such a name wherever it is capitalised (it has no parse),
+# and "[NAME] report back" or "In [NAME] I bought" loses the sentence for nothing.
+_BASE_VERB_TAGS = frozenset(("VB",))
+_VERB_AS_WORD_TAGS = frozenset(("VB", "VBP"))
+_CLAUSE_ROLES = frozenset(("ROOT", "advcl", "conj", "ccomp", "xcomp", "parataxis"))
+_MODIFIER_ROLES = frozenset(("amod", "compound"))
+# Prepositions that date what they govern: "in May", "since June", "the end of April".
+_TEMPORAL_TEXT = "in since until till by before after during through throughout of"
+_TEMPORAL_PREPOSITIONS = frozenset(_TEMPORAL_TEXT.split())
+
+
+def reads_as_everyday_word(token: Any) -> bool:
+    """Whether a capitalised word that is also a given name is used as the everyday word.
+
+    - a modal verb helping a verb in its base form: "Will report back", "May I ask" (a person is
+      the subject of a verb that agrees with them: "Will said", "Will says", "Will, did you...");
+    - a verb heading a clause: "Hope this helps", "Mark my words";
+    - a month that the parse dates: "In May I bought", "June 12th";
+    - a common adjective or noun describing a common noun: "Rich colours", "Rose gold".
+
+    Anything else, the subject of a sentence above all ("Grace was lovely"), stays a name.
+    """
+    head = token.head
+    doc = token.doc
+    # Called by name, then a comma: "Will, did your order come?", "Hope, are you there?".
+    addressed = token.i + 1 < len(doc) and doc[token.i + 1].is_punct
+    if (token.tag_ == "MD" or token.pos_ == "VERB") and addressed:
+        return False
+    if token.tag_ == "MD":
+        # A second auxiliary before it makes it the subject: "Can Will come too?".
+        return (
+            token.dep_ in ("aux", "auxpass")
+            and head.tag_ in _BASE_VERB_TAGS
+            and head.i > token.i
+            and not any(c.dep_ in ("aux", "auxpass") and c.i < token.i for c in head.children)
+        )
+    if token.pos_ == "VERB":
+        return token.tag_ in _VERB_AS_WORD_TAGS and token.dep_ in _CLAUSE_ROLES
+    if token.ent_type_ == "DATE":
+        # Part of a longer date ("June 12th", "last May"), or what a temporal preposition governs.
+        in_a_date = len(_entity_of(token)) > 1
+        return in_a_date or (token.dep_ == "pobj" and head.lower_ in _TEMPORAL_PREPOSITIONS)
+    if token.pos_ in ("ADJ", "NOUN"):
+        return token.dep_ in _MODIFIER_ROLES and head.pos_ == "NOUN" and head.i > token.i
+    return False
+
+
+def _entity_of(token: Any) -> Any:
+    doc = token.doc
+    start, end = token.i, token.i + 1
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return doc[start:end]
+
+
+def everyday_word_spans(doc: Any, candidates: Iterable[tuple[int, int]]) -> frozenset[tuple[int, int]]:
+    """The (start, end) of each `candidates` span that is one token the parse reads as an everyday word."""
+    spared = set()
+    for start, end in candidates:
+        span = doc.char_span(start, end)
+        if span is not None and len(span) == 1 and reads_as_everyday_word(span[0]):
+            spared.add((start, end))
+    return frozenset(spared)
+
+
+def brand_name_words(brand_terms: Iterable[str]) -> frozenset[str]:
+    """Casefolded words that name a brand or competitor on their own ("Nook" of "Nook Home").
+
+    A word of a longer name that is a given name ("John" of "John Lewis") is left out: a person
+    called John is the likelier reading, and redacting a brand's word costs less than a name.
+    """
+    words: set[str] = set()
+    for term in brand_terms:
+        parts = _name_words(term or "")
+        if len(parts) == 1:
+            words.add(parts[0])
+        else:
+            words.update(
+                w for w in parts if len(w) >= 3 and w not in FIRST_NAMES and w not in AMBIGUOUS_NAMES
+            )
+    return frozenset(words)
+
+
+def spare_brand_names(doc: Any, brand_words: frozenset[str]) -> Any:
+    """Drop NAME spans of `doc` that are a brand's or competitor's name ("Nook's stuff"): the
+    model tags a shop named like a person as PERSON, and clients need to read which shop it was."""
+    spans = doc._.pii_spans
+    if not spans or not brand_words:
+        return doc
+    text = doc.text
+    kept = []
+    for start, end, label in spans:
+        if label == "NAME":
+            words = _name_words(text[start:end])
+            if words and all(w in brand_words for w in words):
+                continue
+        kept.append((start, end, label))
+    doc._.pii_spans = kept
+    return doc
+
+
+_NAME_WORD_RE = re.compile(r"[^\W\d_][\w&'’\-]*")
+
+
+def _name_words(text: str) -> list[str]:
+    """Casefolded words of a name, without a possessive ending ("Marlowe's" is "marlowe")."""
+    words = [w.casefold() for w in _NAME_WORD_RE.findall(text)]
+    return [w[:-2] if w.endswith(("'s", "’s")) and len(w) > 2 else w.rstrip("'’") for w in words]
+
+
+class BrandNamesSpared:
+    """`pipe` like a spaCy pipeline's, each Doc's name spans without the brands' names."""
+
+    def __init__(self, nlp: Any, brand_terms: Iterable[str]) -> None:
+        self.nlp = nlp
+        self.brand_words = brand_name_words(brand_terms)
+
+    def pipe(self, texts: Iterable[str], *, batch_size: int = 64) -> Iterator[Any]:
+        for doc in self.nlp.pipe(texts, batch_size=batch_size):
+            yield spare_brand_names(doc, self.brand_words)
 
 
 def get_nlp(model_name: str = DEFAULT_MODEL) -> Any:

@@ -7,6 +7,7 @@ entity is read as a place only on evidence from the sentence itself:
 - it is the object of a preposition that places things ("in", "near", "outside", "around"...),
   or of "of" after a part of a place ("the centre of Nottingham");
 - it qualifies a noun for a place ("the Milton Keynes branch", "the Reading retail park");
+- its last word is a noun for a place ("Forster Square", "Meadowhall Centre");
 - it is a known place (a town of over 15,000 people, a country or a US state, from GeoNames)
   and either is written as several words ("Milton Keynes"), or is where someone goes, comes
   from or stays ("drove to Glasgow", "popped into Derby", "I'm from Bolton", "I work at
@@ -61,6 +62,14 @@ _PLACE_NOUNS_TEXT = """
     cafe café showroom council hospital library pharmacy garage campus region district high
 """
 _PLACE_NOUNS = frozenset(_PLACE_NOUNS_TEXT.split())
+# Nouns that end a place's own name: "Forster Square", "Meadowhall Centre", "Kelvin Way". A name of
+# several words ending in one is a place (a street with its house number is an address, which the
+# address pattern of community.pii redacts on its own).
+_PLACE_NAME_HEADS_TEXT = """
+    street road avenue lane square park centre center crescent terrace parade quay wharf boulevard
+    gardens mews way arcade mall market precinct plaza piazza retail estate station airport bridge
+"""
+_PLACE_NAME_HEADS = frozenset(_PLACE_NAME_HEADS_TEXT.split())
 # Titles and words for people that make the name beside them a person's.
 _TITLES_TEXT = """
     mr mrs ms miss mx dr doctor prof professor sir dame lady lord madam auntie aunt uncle nan
@@ -111,7 +120,7 @@ def reads_as_a_place(ent: Any, tokens: list[Any]) -> bool:
     root = ent.root if tokens[0].i <= ent.root.i <= tokens[-1].i else tokens[-1]
     if _addressed_as_a_person(tokens, root):
         return False
-    if _places_by_preposition(root) or _qualifies_a_place(root):
+    if _places_by_preposition(root) or _qualifies_a_place(root) or _named_as_a_place(tokens):
         return True
     text = " ".join(t.text for t in tokens).casefold()
     if text not in known_places():
@@ -136,6 +145,16 @@ def _addressed_as_a_person(tokens: list[Any], root: Any) -> bool:
         child.dep_ in ("appos", "compound") and child.lemma_.lower() in _PERSON_NOUNS
         for child in root.children
     )
+
+
+def _named_as_a_place(tokens: list[Any]) -> bool:
+    """Several capitalised words, the last a noun for a place: "Forster Square", "Kings Road".
+
+    Only names with no known given name in them reach here ("Sarah Park" is redacted before), and
+    a title or a word for a person has already made it a person's ("Mr Park").
+    """
+    last = tokens[-1]
+    return len(tokens) > 1 and last.text[:1].isupper() and last.lower_ in _PLACE_NAME_HEADS
 
 
 def _places_by_preposition(root: Any) -> bool:

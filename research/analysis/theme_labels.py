@@ -368,7 +368,9 @@ def _theme_heads(terms: Sequence[str], members: Sequence[int], corpus: LabelCorp
         if not head.written and len(unit) > 1:
             # The parse joined words the redacted text does not have side by side (a removed name).
             head = _Head(unit[-1:], members, corpus)
-        if head.written and head.written not in {h.written for h in heads}:
+        # A head already said by a longer one ("customer" beside "customer service") adds nothing.
+        words = set(head.written.lower().split())
+        if head.written and not any(words <= set(h.written.lower().split()) for h in heads):
             heads.append(head)
     return heads
 
@@ -492,6 +494,10 @@ class LabelCasing:
             self._forms = forms
         return self._forms
 
+    def is_capitalised(self, word: str) -> bool:
+        """Whether the posts write `word` with a capital inside a sentence, as a name is written."""
+        return self.word(word) != word.lower()
+
     def word(self, word: str) -> str:
         counts = self._written().get(word.lower())
         if not counts:
@@ -523,6 +529,96 @@ class LabelCasing:
         if first and first.group(0) != first.group(0).lower():
             return out  # "iPhone", "IKEA", "Hearth & Loom" as they are
         return out[:1].upper() + out[1:]
+
+
+# --- Brand programmes ---
+
+# Words that join a name's parts ("Hearth & Loom", "Hearth and Loom") and are no part of its words.
+_NAME_JOINERS = frozenset({"&", "and", "+"})
+_POSSESSIVE_RE = re.compile(r"['’]s?$")
+
+
+def _name_words(name: str) -> tuple[str, ...]:
+    """A name's words, lower case, without joiners or a possessive ending ("Marlowe's" -> marlowe)."""
+    words = []
+    for tok in _TOKEN_RE.findall(name.lower()):
+        tok = _POSSESSIVE_RE.sub("", tok.replace("’", "'"))
+        if tok and tok[0].isalnum() and tok not in _NAME_JOINERS:
+            words.append(tok)
+    return tuple(words)
+
+
+def _holds(name: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    return any(name[i : i + len(part)] == part for i in range(len(name) - len(part) + 1))
+
+
+class BrandNames:
+    """Tells a brand's own name from the things it names ("Loom Points", "H&L Plus").
+
+    A name is the brand itself when it has one word ("H&L", "Tandem"), ends in a word another
+    listed name shares ("Hearth & Loom" beside "Hearth and Loom") or holds another whole ("ACME
+    Stores" beside "Acme"): such a name is said of the whole company, so a theme about it says
+    nothing. A name that puts part of the brand's name before a word of its own ("Loom Points":
+    English names the thing last) is a programme, product or feature of the brand and can be a
+    theme like any other aspect. Programmes are found as listed, in any case,
+    and in the posts as runs of capitalised words led by a brand word people write capitalised.
+    """
+
+    def __init__(self, brands: Sequence[str], casing: LabelCasing) -> None:
+        names = sorted({w for b in brands if b and (w := _name_words(b))})
+        shared = Counter(w for n in names for w in set(n))
+        self.listed: list[tuple[str, ...]] = []
+        self.bare: set[str] = set()
+        for n in names:
+            # A name that holds another whole ("ACME Stores" beside "Acme") is how the brand styles itself.
+            longer = any(m != n and _holds(n, m) for m in names)
+            if len(n) > 1 and not longer and shared[n[-1]] == 1 and any(shared[w] > 1 for w in n[:-1]):
+                self.listed.append(n)
+            else:
+                self.bare.add(" ".join(n))
+        # Words of the brand's own names that posts write as names (not "home" in "Nook Home").
+        self._lead = {w for n in self.bare for w in n.split() if casing.is_capitalised(w)}
+        self._listed_re = [
+            re.compile(r"(?<![\w&])" + r"\s+".join(re.escape(w) for w in n) + r"(?![\w&])")
+            for n in self.listed
+        ]
+
+    def __bool__(self) -> bool:
+        return bool(self.bare or self.listed)
+
+    def programmes(self, text: str) -> set[str]:
+        """The brand programmes `text` names, as lower-case terms ("loom points")."""
+        found: set[str] = set()
+        low = text.lower().replace("’", "'")
+        for n, pattern in zip(self.listed, self._listed_re, strict=True):
+            if pattern.search(low):
+                found.add(" ".join(n))
+        if not self._lead:
+            return found
+        run: list[str] = []
+        for tok in _TOKEN_RE.findall(text.replace("’", "'")):
+            if tok[0].isalpha() and tok[0].isupper() or run and tok.lower() in _NAME_JOINERS:
+                run.append(tok)
+                continue
+            self._add_run(run, found)
+            run = []
+        self._add_run(run, found)
+        return found
+
+    def _add_run(self, run: list[str], found: set[str]) -> None:
+        """Each brand word of a run of capitalised words with the words of its own after it."""
+        words = [_POSSESSIVE_RE.sub("", w.lower()) for w in run]
+        for i, w in enumerate(words):
+            if w not in self._lead:
+                continue
+            j = i + 1
+            while j < len(words) and words[j] not in self._lead and words[j] not in _NAME_JOINERS:
+                j += 1
+            term = " ".join(words[i:j])
+            # Each word of its own a word of a name: not "I" or "I'd" after it.
+            own = words[i + 1 : j]
+            if own and term not in self.bare and all(o.isalpha() and o not in _stop_words() for o in own):
+                found.add(term)
 
 
 # --- Quotes ---

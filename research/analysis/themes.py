@@ -12,6 +12,10 @@ Method (distributional, so it works on short posts in any trade):
 2. A deterministic spherical k-means groups the aspects into themes. Codebook codes
    start as fixed centres (their description and examples), so they draw the
    aspects and posts that match them.
+   How many themes grows with the posts and with how many things each post names: a diary
+   entry touching five things holds more distinct themes than a one-line review.
+   The brand's own name is never an aspect (it is said of the whole company); what the brand
+   names ("Loom Points", "H&L Plus") is, read from the posts' text (research.analysis.theme_labels).
 3. A post joins every theme whose aspects it mentions, plus themes its opinion
    words point to when it names no known aspect ("it was delicious"). Words the
    post's own question asked about ("your last shopping trip") count only as far
@@ -34,7 +38,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from research.analysis.theme_labels import LabelCasing, label_fits, pick_quotes, theme_label
+from research.analysis.theme_labels import BrandNames, LabelCasing, label_fits, pick_quotes, theme_label
 from research.analysis.types import SENTIMENTS, CodeSpec, PreviousTheme, ThemeDoc, ThemeResult
 
 MAX_ASPECTS = 2000
@@ -46,6 +50,8 @@ CONTEXT_WEIGHT = 0.5
 DOC_SHARE = 0.5  # a post joins themes scoring at least this share of its best theme
 MERGE_RATIO = 0.8
 WEIGHT_POWER = 0.5
+# Aspects a short post (a one-line review) names; posts naming more each hold more themes.
+RICH_POST_ASPECTS = 3.0
 # Attached describing words an aspect needs before they outweigh the posts it shares.
 DESCRIBED_ENOUGH = 8.0
 
@@ -55,8 +61,11 @@ _WORD_RE = re.compile(r"[a-z][a-z\-']*")
 class _Corpus:
     """Aspect, context and co-occurrence counts of a set of posts."""
 
-    def __init__(self, docs: Sequence[ThemeDoc]) -> None:
+    def __init__(self, docs: Sequence[ThemeDoc], brands: Sequence[str] = ()) -> None:
         self.docs = sorted(docs, key=lambda d: d.key)
+        # How the posts write words and names; labels are written with it too.
+        self.casing = LabelCasing(self, brands)
+        names = BrandNames(brands, self.casing)
         self.doc_aspects: list[list[str]] = []
         self.doc_phrases: list[list[str]] = []
         self.doc_contexts: list[list[str]] = []
@@ -71,7 +80,11 @@ class _Corpus:
             phrases: list[str] = []
             contexts: list[str] = []
             pairs: list[tuple[str, str]] = []
+            # What the post says without naming an aspect: said of the brand programmes it names.
+            free: list[str] = []
             for term in doc.terms:
+                if term.startswith("~"):
+                    free.append(term[1:])
                 if "~" in term:
                     left, _, right = term.partition("~")
                     if right:
@@ -84,6 +97,18 @@ class _Corpus:
                     phrases.append(term)
                 else:
                     aspects.append(term)
+            if names:
+                # The brand's own name is said of the whole company: never a theme. What the brand
+                # names ("Loom Points") is, described by what its posts say.
+                aspects = [a for a in aspects if a not in names.bare]
+                phrases = [p for p in phrases if p not in names.bare]
+                for name in sorted(names.programmes(doc.text)):
+                    aspects.append(name)
+                    for c in free:
+                        if c and c not in name.split():
+                            self.pairs[(name, c)] += 1
+                            self.context_totals[c] += 1
+                            pairs.append((name, c))
             aspects = sorted(set(aspects))
             self.df.update(aspects)
             self.doc_aspects.append(aspects)
@@ -365,9 +390,12 @@ def _aspects_described_by(words: set[str], corpus: _Corpus, index: dict[str, int
     return sorted(index[a] for a in ranked[:top])
 
 
-def _auto_k(n_docs: int, n_aspects: int) -> int:
-    # A handful of themes is what a reader can take in; more only for large, varied communities.
-    k = round(math.log2(max(n_docs, 2)) * 0.75)
+def _auto_k(n_docs: int, n_aspects: int, per_post: float = 0.0) -> int:
+    # A handful of themes is what a reader can take in; more only for large, varied communities,
+    # and for posts that each talk about several things (diaries, long answers), which hold more
+    # distinct themes than as many one-line reviews.
+    richness = max(1.0, per_post / RICH_POST_ASPECTS)
+    k = round(math.log2(max(n_docs, 2)) * 0.75 * richness)
     return max(MIN_THEMES, min(MAX_AUTO_THEMES, k, max(1, n_aspects // 3)))
 
 
@@ -423,8 +451,9 @@ def build_themes(
 ) -> list[ThemeResult]:
     """Themes over `docs`, guided by `codes`, keeping keys of matching `previous` themes, and their
     labels while those still describe them. `brands` are the brand and competitor names as the
-    community spells them, for writing labels."""
-    corpus = _Corpus(docs)
+    community spells them: labels write them so, the names themselves are never themes, and what a
+    brand names ("Loom Points") is an aspect like any other."""
+    corpus = _Corpus(docs, brands)
     n_docs = len(corpus.docs)
     if n_docs == 0:
         return []
@@ -455,7 +484,10 @@ def build_themes(
             ids = _aspects_described_by(said, corpus, index)
         if ids:
             code_seeds.append((code, ids))
-    k_auto = _auto_k(n_docs, len(vocab)) + len(code_seeds)
+    # How many things a post names, among the posts that name any.
+    named = [len(aspects) for aspects in corpus.doc_aspects if aspects]
+    per_post = sum(named) / len(named) if named else 0.0
+    k_auto = _auto_k(n_docs, len(vocab), per_post) + len(code_seeds)
     k = min(k_auto, max_themes) if max_themes else k_auto
     k = max(len(code_seeds), min(k, len(vocab)))
     if k == 0:
@@ -549,7 +581,7 @@ def build_themes(
         if code_key is None:
             to_name.append((result, terms, members[j]))
     _match_previous(results, previous)
-    _name_themes(to_name, previous, corpus, used_labels, LabelCasing(corpus, brands))
+    _name_themes(to_name, previous, corpus, used_labels, corpus.casing)
     return results
 
 
@@ -584,10 +616,23 @@ def theme_scores(docs: Sequence[ThemeDoc], themes: Sequence[ThemeResult]) -> dic
         for rank, term in enumerate(theme.terms):
             # Earlier terms are more characteristic of the theme.
             term_theme[term].append((theme.key, 1.0 / (1.0 + 0.05 * rank)))
+    # A theme's terms of several words are names of the brand's programmes ("loom points"), which
+    # the builder reads from the posts' text, not their parse: new posts are read the same way.
+    names = sorted({t for t in term_theme if " " in t})
+    name_re = (
+        re.compile(
+            r"(?<![\w&])(" + "|".join(r"\s+".join(map(re.escape, n.split())) for n in names) + r")(?![\w&])"
+        )
+        if names
+        else None
+    )
     out: dict[str, dict[str, float]] = {}
     for doc in docs:
         scores: dict[str, float] = defaultdict(float)
-        for term in set(doc.terms):
+        found = set(doc.terms)
+        if name_re is not None:
+            found |= {" ".join(m.group(1).split()) for m in name_re.finditer(doc.text.lower())}
+        for term in found:
             if "~" in term:
                 continue
             for key, w in term_theme.get(term, ()):

@@ -195,14 +195,15 @@ def test_it_finds_brand_and_competitor_mentions_with_sentiment(enrich):
 
 
 def test_it_reads_brand_perception_dimensions(enrich):
-    trust, value, personal = enrich(
+    trust, data, value, personal = enrich(
+        "I don't trust them anymore.",
         "I don't trust them with my personal data anymore.",
         "Prices are far too high for what you get.",
         "The recommendations are spot on and the app remembers my size.",
     )
-    dims = {d.dimension: d for d in trust.dimensions}
-    assert dims["trust"].polarity == "negative"
-    assert "privacy" in dims
+    assert {d.dimension: d.polarity for d in trust.dimensions} == {"trust": "negative"}
+    # Distrust with their data is the narrower dimension, privacy; the phrase counts once.
+    assert {d.dimension: d.polarity for d in data.dimensions} == {"privacy": "negative"}
     assert {d.dimension: d.polarity for d in value.dimensions}["value"] == "negative"
     assert "personalization" in {d.dimension for d in personal.dimensions}
 
@@ -215,6 +216,108 @@ def test_it_finds_relevance_aimed_at_the_customer(enrich):
     assert relevant.relevance == "relevant"
     assert "perfect for me" in relevant.relevance_phrase
     assert neutral.relevance == "neutral" and neutral.relevance_phrase == ""
+
+
+@pytest.mark.parametrize(
+    "text, stance, shown",
+    [
+        ("The weekly deals are spot on for me.", "relevant", "spot on for me"),
+        (
+            "Honestly the new menu is exactly what I needed.",
+            "relevant",
+            "the new menu is exactly what I needed",
+        ),
+        ("Their suggestions really get my taste.", "relevant", "get my taste"),
+        ("The evening classes suit our routine.", "relevant", "suit our routine"),
+        ("Most of the offers are aimed at people like me.", "relevant", "aimed at people like me"),
+        (
+            "This newsletter has nothing to do with me.",
+            "irrelevant",
+            "This newsletter has nothing to do with me",
+        ),
+        (
+            "Sorry, but these promotions just aren't for me.",
+            "irrelevant",
+            "these promotions just aren't for me",
+        ),
+        ("The spring range is clearly meant for someone younger.", "irrelevant", "meant for someone younger"),
+        ("I don't think the coupons are relevant.", "irrelevant", "I don't think the coupons are relevant"),
+        ("I no longer find their emails relevant.", "irrelevant", "no longer find their emails relevant"),
+        ("The coupons used to be relevant to me.", "irrelevant", "used to be relevant"),
+        ("Their flyers have zero relevance to my life.", "irrelevant", "zero relevance to my life"),
+        ("It just doesn't interest me.", "irrelevant", "doesn't interest me"),
+    ],
+)
+def test_it_reads_relevance_as_fit_to_the_customer_and_shows_the_words_that_say_so(
+    enrich, text, stance, shown
+):
+    (result,) = enrich(text)
+    assert result.relevance == stance
+    assert shown in result.relevance_phrase
+    assert result.relevance_phrase in result.redacted_text
+
+
+def test_it_reads_denied_relevance_from_the_parse(enrich):
+    not_relevant, never_irrelevant, not_for_me, not_mine = enrich(
+        "Not relevant to me at all.",
+        "Their offers are never irrelevant.",
+        "It's not for me.",
+        "The new collection is not really my style.",
+    )
+    assert not_relevant.relevance == "irrelevant"
+    assert never_irrelevant.relevance == "relevant"
+    assert not_for_me.relevance == "irrelevant" and "not for me" in not_for_me.relevance_phrase
+    assert not_mine.relevance == "irrelevant" and "not really my style" in not_mine.relevance_phrase
+
+
+def test_it_reads_offers_that_miss_the_customers_life_as_irrelevant(enrich):
+    dog, golf, owned, age = enrich(
+        "They keep emailing me discounts on dog food and I don't own a dog.",
+        "The app keeps recommending golf gear. I don't play golf.",
+        "The app told me the throw is back in stock and I already have it.",
+        "I'm not a young person any more, yet the emails are all about festival fashion.",
+    )
+    assert [r.relevance for r in (dog, golf, owned, age)] == ["irrelevant"] * 4
+    # The phrase holds both the message and what it missed.
+    assert "recommending golf gear" in golf.relevance_phrase and "I don't play golf" in golf.relevance_phrase
+    assert "emailing me discounts" in dog.relevance_phrase and "I don't own a dog" in dog.relevance_phrase
+
+
+def test_it_lets_the_side_after_but_decide_the_relevance_stance(enrich):
+    emails, app = enrich(
+        "The texts about my orders are relevant, but the marketing emails have nothing to do with me.",
+        "The newsletter has nothing to do with me, but the app's suggestions are really relevant.",
+    )
+    assert emails.relevance == "irrelevant"
+    assert emails.relevance_phrase == "the marketing emails have nothing to do with me"
+    assert app.relevance == "relevant"
+    assert "suggestions are really relevant" in app.relevance_phrase
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The towels are a bit rubbish.",
+        "The bedding is lovely.",
+        "The chat bot is useless.",
+        "The staff were really helpful to me.",
+        "What a useful tip, thanks!",
+        "I'm not a fan of the new logo.",
+        "The sofa is perfect for my living room.",
+        "Would these offers be relevant to you?",
+        "It would be relevant if they asked what I like.",
+        "I want the emails to be relevant.",
+        "If it's not for me I'll unsubscribe.",
+        "They sent me a voucher but I couldn't use it at the till.",
+        "The shop assistant told me the size was out of stock. I don't need a bag.",
+        "The email said my parcel was delayed. I don't have a car, so I can't collect it.",
+        "It's not for my niece, it's for my daughter.",
+        "My understanding is that there are three relevant settings screens.",
+    ],
+)
+def test_it_leaves_plain_praise_complaints_wishes_and_questions_neutral_on_relevance(enrich, text):
+    (result,) = enrich(text)
+    assert (result.relevance, result.relevance_phrase) == ("neutral", "")
 
 
 def test_it_extracts_key_phrases_terms_and_sentences(enrich):

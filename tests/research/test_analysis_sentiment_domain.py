@@ -148,3 +148,13 @@ def test_a_stored_lexicon_round_trips_and_bad_entries_are_named(learned):
         DomainLexicon.from_json({"choppy": "bad"})
     with pytest.raises(ValueError, match="bad entry"):
         DomainLexicon.from_json({"": -1.0})
+
+
+def test_degrees_are_not_evidence_of_a_words_own_polarity(nlp):
+    # "too large" complains about an amount and "more appealing than" compares; neither says
+    # whether "large" or "appealing" is praise or complaint.
+    (doc,) = nlp.pipe(
+        ["The portions were too large and awful. The desserts are more appealing than stuffy cafes."]
+    )
+    votes = polarity_evidence(doc)
+    assert not any(word in ("large", "appealing") for word, _ in votes)

@@ -7,7 +7,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
-from research.analysis.theme_labels import LABEL_MAX_CHARS, LabelCasing, quote_excerpt, theme_label
+from research.analysis.theme_labels import (
+    LABEL_MAX_CHARS,
+    BrandNames,
+    LabelCasing,
+    quote_excerpt,
+    theme_label,
+)
 from research.analysis.themes import _Corpus, assign_to_themes, build_themes
 from research.analysis.types import CodeSpec, PreviousTheme, ThemeDoc
 
@@ -815,3 +821,138 @@ def test_a_plural_possessive_names_a_theme_without_its_apostrophe():
     ]
     label = label_for(docs, "kid")
     assert not label.endswith(("'", "’")), label
+
+
+# --- Brand programmes and the brand's own name ---
+
+BRANDS = ("Hearth & Loom", "Hearth and Loom", "H&L", "Loom Points", "Tandem", "Nook Home", "Marlowe's")
+
+
+def _with_loyalty_posts(n: int = 30) -> list[ThemeDoc]:
+    """The three usual groups, and posts about the brand's loyalty scheme whose parse (as spaCy
+    tags "Loom Points" a proper noun) gives no aspect for it; every post also names the brand."""
+    docs, _ = make_docs()
+    docs = [replace(d, terms=(*d.terms, "h&l", "tandem")) for d in docs]
+    said = ("missing", "collect", "expire", "vanish")
+    for i in range(n):
+        docs.append(
+            ThemeDoc(
+                key=f"points-{i:03d}",
+                participant=f"q{i % 5}",
+                text=f"My Loom Points from H&L went {said[i % 4]} again, I keep checking the balance.",
+                terms=("h&l", f"~{said[i % 4]}", f"~{said[(i + 1) % 4]}"),
+                sentiment="negative",
+            )
+        )
+    return docs
+
+
+def test_a_brands_named_programme_forms_a_theme_named_as_the_brand_spells_it():
+    docs = _with_loyalty_posts()
+    themes = build_themes(docs, brands=BRANDS)
+    loyalty = [t for t in themes if t.terms[:1] == ["loom points"]]
+    assert len(loyalty) == 1
+    assert loyalty[0].label == "Loom Points"
+    held = {k for k in loyalty[0].doc_keys if k.startswith("points-")}
+    assert len(held) == 30
+    # Only the people who talk about the scheme hold it: it tells a client who cares.
+    assert loyalty[0].participant_count == 5
+
+
+def test_the_brands_own_name_is_never_a_theme_or_a_themes_term():
+    themes = build_themes(_with_loyalty_posts(), brands=BRANDS)
+    assert themes
+    for theme in themes:
+        assert not {"h&l", "tandem"} & set(theme.terms)
+        assert theme.label.lower() not in {"h&l", "hearth & loom", "tandem"}
+    # Without the lexicon the builder cannot tell: "h&l", in every post, is no theme either way,
+    # but nothing finds the loyalty scheme.
+    assert not any("loom points" in t.terms for t in build_themes(_with_loyalty_posts()))
+
+
+def test_brand_names_tell_the_brand_from_what_it_names():
+    posts = [
+        ThemeDoc(
+            key=f"d{n}",
+            participant="p",
+            text=f"I went to H&L and joined H&L Plus, and I think H&L I guess is fine. Hearth & Loom Rewards {n}.",
+            terms=(),
+            sentiment="neutral",
+        )
+        for n in range(4)
+    ]
+    names = BrandNames(BRANDS, LabelCasing(_Corpus(posts)))
+    # "Loom Points" puts a brand word before a word of its own: a programme. "Hearth & Loom" ends
+    # in a word another name shares, "Nook Home" is a whole name of its own: the brands themselves.
+    assert names.listed == [("loom", "points")]
+    assert {"hearth loom", "h&l", "tandem", "nook home", "marlowe"} <= names.bare
+    assert names.programmes("Paid with loom points at Hearth & Loom.") == {"loom points"}
+    assert names.programmes("Hearth & Loom, Hearth and Loom, H&L, Tandem, Nook Home.") == set()
+    # Unlisted, found as written: capitalised words after a brand word people capitalise.
+    assert names.programmes(posts[0].text) == {"h&l plus", "loom rewards"}
+    assert names.programmes("Tandem Club") == set()  # nobody here writes "Tandem": not known as a name
+    # A name holding the brand's whole name is the brand styling itself, not something it offers.
+    assert BrandNames(("Acme", "ACME Stores"), LabelCasing(_Corpus(posts))).bare == {"acme", "acme stores"}
+
+
+# --- How many themes ---
+
+
+def test_posts_that_each_talk_about_several_things_hold_more_themes():
+    # Six topics, each post naming two of its topic's nouns and three passing nouns (long answers
+    # and diaries do that); as many posts as a community where one line says one thing.
+    topics = [(f"n{t}a", f"n{t}b", f"n{t}c") for t in range(6)]
+    passing = [f"x{i}" for i in range(40)]
+    rng = random.Random(3)
+    docs, truth = [], {}
+    for t, nouns in enumerate(topics):
+        for n in range(20):
+            picked = rng.sample(nouns, 2)
+            terms = [*picked, *(f"{noun}~say{t}{j}" for noun in picked for j in rng.sample(range(3), 2))]
+            terms += rng.sample(passing, 3)
+            key = f"t{t}-{n:02d}"
+            docs.append(
+                ThemeDoc(
+                    key=key, participant=f"u{t}-{n % 4}", text=key, terms=tuple(terms), sentiment="neutral"
+                )
+            )
+            truth[key] = str(t)
+    themes = build_themes(docs)
+    found = {majority(t, truth)[0] for t in themes if majority(t, truth)[1] >= 0.8 and len(t.doc_keys) >= 15}
+    assert found == {str(t) for t in range(6)}
+    assert len(themes) <= 12
+
+
+def test_a_new_post_naming_a_brand_programme_joins_its_theme_without_a_refit():
+    themes = build_themes(_with_loyalty_posts(), brands=BRANDS)
+    loyalty = next(t for t in themes if t.terms[:1] == ["loom points"])
+    new = ThemeDoc(
+        key="new",
+        participant="q9",
+        text="Still no Loom  Points from my last shop.",
+        terms=("shop",),
+        sentiment="negative",
+    )
+    assert loyalty.key in assign_to_themes([new], themes)["new"]
+    # Without the name it has nothing of the theme's.
+    assert (
+        loyalty.key
+        not in assign_to_themes([replace(new, text="Still nothing from my last shop.")], themes)["new"]
+    )
+
+
+def test_a_label_does_not_repeat_an_aspect_inside_a_longer_one():
+    docs = [
+        ThemeDoc(
+            key=f"c-{n:02d}",
+            participant=f"m{n}",
+            text=f"Customer service kept this customer waiting on day {n}.",
+            terms=("customer service", "customer"),
+            sentiment="neutral",
+        )
+        for n in range(8)
+    ]
+    corpus = _Corpus([*docs, *bank_docs(12)])
+    members = list(range(len(docs)))
+    label = theme_label(["customer service", "customer"], members, corpus, set())
+    assert label == "Customer service"
