@@ -13,6 +13,7 @@ that text form is the same in SQLite's stored JSON and in PostgreSQL's `jsonb::t
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -35,7 +36,6 @@ from community.models.scorecards import SCORE_MAX, SCORE_MIN
 from community.selectors_engagement import scorecard_summary
 from research.analysis.theme_labels import quote_excerpt
 from research.analysis.types import PERCEPTION_DIMENSIONS, SENTIMENTS
-from research.exports.common import brand_mentioned, in_segment_q, mentions_brand_q
 from research.models import (
     DIMENSION_POLARITY_FIELDS,
     PostAnalysis,
@@ -43,7 +43,7 @@ from research.models import (
     ThemePost,
     brand_token,
 )
-from research.selectors import analysed_posts
+from research.selectors import analysed_posts, brand_mentioned, in_segment_q, mentions_brand_q
 
 DIMENSION_LABELS = {
     "trust": "Trust",
@@ -151,12 +151,14 @@ def _cache_seconds() -> int:
 def data_stamp(*, community: Community) -> str:
     """A fingerprint of everything the dashboard's numbers depend on, in one cheap query.
 
-    The numbers read analyses, the status of their posts, and themes. So the stamp is: the set of
-    published posts (count and two sums of their ids, read from the (discussion, status) index,
-    so a post hidden, removed, approved or deleted changes it, even one hidden while another is
-    restored), the newest `analysed_at` (from its own index: any (re)analysis; an analysis is only
-    ever deleted with its post), and the themes (count and newest `updated_at`: refreshes,
-    curation, recounts). Every part is an index read, not a pass over the community's rows.
+    The numbers read analyses, the status of their posts, their authors' role and segments, and
+    themes. So the stamp is: the set of published posts (count and two sums of their ids, read
+    from the (discussion, status) index, so a post hidden, removed, approved or deleted changes
+    it, even one hidden while another is restored), the newest `analysed_at` (from its own index:
+    any (re)analysis; an analysis is only ever deleted with its post), the themes (count and
+    newest `updated_at`: refreshes, curation, recounts), and the members (count and newest
+    `updated_at`: a member moved to another segment changes what a segment filter counts).
+    Every part is an index read, not a pass over the community's rows.
     Memoised on the community object, which lives for one request.
     """
     cached = getattr(community, "_vb_data_stamp", None)
@@ -165,17 +167,19 @@ def data_stamp(*, community: Community) -> str:
     q = connection.ops.quote_name
     post, discussion = q(Post._meta.db_table), q(Discussion._meta.db_table)
     analysis, theme = q(PostAnalysis._meta.db_table), q(Theme._meta.db_table)
+    member = q(Membership._meta.db_table)
     # Each derived table is its own index read: MAX alone lets the planner seek the index's end.
     sql = (
-        "SELECT p.n, p.s, p.h, am.m, tn.n, tm.m FROM "
+        "SELECT p.n, p.s, p.h, am.m, tn.n, tm.m, mb.n, mb.m FROM "
         f"(SELECT COUNT(*) AS n, SUM(id) AS s, SUM(id %% 65521) AS h FROM {post} WHERE status = %s "
         f"AND discussion_id IN (SELECT id FROM {discussion} WHERE community_id = %s)) p, "
         f"(SELECT MAX(analysed_at) AS m FROM {analysis} WHERE community_id = %s) am, "
         f"(SELECT COUNT(*) AS n FROM {theme} WHERE community_id = %s) tn, "
-        f"(SELECT MAX(updated_at) AS m FROM {theme} WHERE community_id = %s) tm"
+        f"(SELECT MAX(updated_at) AS m FROM {theme} WHERE community_id = %s) tm, "
+        f"(SELECT COUNT(*) AS n, MAX(updated_at) AS m FROM {member} WHERE community_id = %s) mb"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [PostStatus.PUBLISHED, *[community.pk] * 4])
+        cursor.execute(sql, [PostStatus.PUBLISHED, *[community.pk] * 5])
         row = cursor.fetchone()
     stamp = hashlib.sha256(repr(row).encode()).hexdigest()[:24]
     community._vb_data_stamp = stamp
@@ -574,37 +578,78 @@ def _quote_pool(
     )
 
 
+# The overall tone that agrees with each relevance stance.
+_STANCE_TONE = {"relevant": "positive", "irrelevant": "negative"}
+
+
 def relevance_quotes(*, community: Community, filters: DashboardFilters) -> dict[str, list[dict]]:
+    """Up to two quotes per stance, each with the words that carry the stance set apart (`before`,
+    `evidence`, `after`, as `_gap_quote` cuts them): posts that hold their stance phrase first, and
+    of those the ones whose overall tone agrees, so the clearest statements lead; then the newest."""
     pool = _quote_pool(
         community=community,
         filters=filters,
         extra=Q(relevance__in=["relevant", "irrelevant"]),
-        fields=("relevance",),
+        fields=("relevance", "relevance_phrase"),
     )
-    out: dict[str, list[dict]] = {"relevant": [], "irrelevant": []}
-    for row in pool:
-        side = out[row["relevance"]]
-        if len(side) < QUOTES_PER_SIDE and row["redacted_text"]:
-            side.append(_quote(row))
+    ranked: dict[str, list[tuple]] = {"relevant": [], "irrelevant": []}
+    for order, row in enumerate(pool):
+        text = (row["redacted_text"] or "").strip()
+        if not text:
+            continue
+        phrase = (row["relevance_phrase"] or "").strip()
+        if phrase and phrase in text:
+            tone = row["sentiment"]
+            rank = 0 if tone == _STANCE_TONE[row["relevance"]] else 2 if tone in _STANCE_TONE.values() else 1
+        else:
+            phrase, rank = "", 3  # no phrase to show (an imported or older record): last
+        ranked[row["relevance"]].append((rank, order, row, phrase))
+    out: dict[str, list[dict]] = {}
+    for stance, found in ranked.items():
+        found.sort(key=lambda c: c[:2])
+        out[stance] = [_gap_quote(row, phrase) for _, _, row, phrase in found[:QUOTES_PER_SIDE]]
     return out
 
 
 def dimension_quotes(*, community: Community, filters: DashboardFilters) -> dict[str, dict[str, list[dict]]]:
-    """Per dimension, up to two positive and two negative redacted quotes (one bounded query)."""
+    """Per dimension, up to two positive and two negative redacted quotes (one bounded query).
+
+    A quote is a post whose signal on that very dimension has that polarity and whose redacted text
+    holds the signal's phrase; `text` is trimmed around the phrase (also set apart as `before`,
+    `evidence`, `after`) so it always shows it. Posts whose overall tone agrees come first, then
+    the strongest signals, then the newest; a post already quoted under another dimension is used
+    again only when that dimension has nothing else."""
     columns = DIMENSION_POLARITY_FIELDS
     speaks_of_none = Q(**dict.fromkeys(columns.values(), ""))
     pool = _quote_pool(
-        community=community, filters=filters, extra=~speaks_of_none, fields=tuple(columns.values())
+        community=community,
+        filters=filters,
+        extra=~speaks_of_none,
+        fields=("dimensions", "relevance", "relevance_phrase", *columns.values()),
     )
+    candidates = _signal_candidates(pool, dimensions_only=True)
+    chosen = _spread(candidates)
     out = {d: {"positive": [], "negative": []} for d in PERCEPTION_DIMENSIONS}
-    for row in pool:
-        if not row["redacted_text"]:
-            continue
-        for dim, column in columns.items():
-            side = out[dim].get(row[column])
-            if side is not None and len(side) < QUOTES_PER_SIDE:
-                side.append(_quote(row))
+    for (dim, side), picks in chosen.items():
+        out[dim][side] = [_sentence_quote(row, phrase) for row, phrase in picks]
     return out
+
+
+_SENTENCE_END = re.compile(r"[.!?](?:['\")\]]*)\s+")
+
+
+def _sentence_quote(row: dict, phrase: str) -> dict:
+    """`_gap_quote` cut to the sentences that hold the phrase, so the quote reads as what it is
+    shown for (not the post's opening about something else); `text` is what it shows."""
+    quote = _gap_quote(row, phrase)
+    before, after = quote["before"], quote["after"]
+    ends = list(_SENTENCE_END.finditer(before))
+    if ends:
+        before = "…" + before[ends[-1].end() :]
+    end = _SENTENCE_END.search(after)
+    if end:
+        after = after[: end.end()].rstrip()
+    return {**quote, "before": before, "after": after, "text": before + quote["evidence"] + after}
 
 
 def themes_behind_relevance(rows: list[ThemeRow], limit: int = 3) -> dict[str, list[ThemeRow]]:
@@ -621,7 +666,9 @@ GAP_QUOTE_CHARS = 320
 
 
 def _gap_signals(row: dict) -> list[tuple[str, str, float, str]]:
-    """(evidence key, side, strength, phrase) for each signal a pooled analysis row carries."""
+    """(evidence key, side, strength, phrase) for each signal a pooled analysis row carries; the
+    phrase is "" where the redacted text does not hold it (an imported or older record)."""
+    text = row["redacted_text"] or ""
     signals = []
     for dim, column in DIMENSION_POLARITY_FIELDS.items():
         polarity = row[column]
@@ -633,12 +680,61 @@ def _gap_signals(row: dict) -> list[tuple[str, str, float, str]]:
             for d in (row["dimensions"] or [])
             if d.get("dimension") == dim and d.get("polarity") == polarity
         ]
-        best = max(matching, key=lambda d: abs(float(d.get("score") or 0.0)), default={})
-        signals.append((dim, polarity, abs(float(best.get("score") or 0.0)), best.get("phrase") or ""))
+        # The strongest signal whose words the quote can show, else the strongest.
+        best = max(
+            matching,
+            key=lambda d: ((d.get("phrase") or "").strip() in text, abs(float(d.get("score") or 0.0))),
+            default={},
+        )
+        phrase = (best.get("phrase") or "").strip()
+        signals.append(
+            (dim, polarity, abs(float(best.get("score") or 0.0)), phrase if phrase in text else "")
+        )
     stance = {"relevant": "positive", "irrelevant": "negative"}.get(row["relevance"])
     if stance:
         signals.append(("relevance", stance, 1.0, row["relevance_phrase"] or ""))
     return signals
+
+
+def _signal_candidates(
+    pool: list[dict], *, dimensions_only: bool = False
+) -> dict[tuple[str, str], list[tuple]]:
+    """Per (evidence key, side), the pooled rows that carry that signal, best first: those showing
+    the signal's words, overall tone agreeing, then the strongest signal, then the newest.
+    `dimensions_only`: dimension signals with their words in the quote, nothing else."""
+    candidates: dict[tuple[str, str], list[tuple]] = {}
+    for order, row in enumerate(pool):
+        if not (row["redacted_text"] or "").strip():
+            continue
+        for key, side, strength, phrase in _gap_signals(row):
+            if dimensions_only and (key == "relevance" or not phrase):
+                continue
+            tone = "agrees" if row["sentiment"] == side else "other"
+            if row["sentiment"] == ("negative" if side == "positive" else "positive"):
+                tone = "opposite"
+            rank = _TONE_RANK[tone] if phrase or key == "relevance" else len(_TONE_RANK)
+            candidates.setdefault((key, side), []).append((rank, -strength, order, row, phrase))
+    for found in candidates.values():
+        found.sort(key=lambda c: c[:3])
+    return candidates
+
+
+def _spread(candidates: dict[tuple[str, str], list[tuple]]) -> dict[tuple[str, str], list[tuple[dict, str]]]:
+    """Up to QUOTES_PER_SIDE (row, phrase) per key, a post shown once on the page where the key has
+    another candidate: each round gives every key its best unused post (keys with fewest
+    candidates choose first), and falls back to a used one only when nothing else is left."""
+    chosen: dict[tuple[str, str], list[tuple[dict, str]]] = {key: [] for key in candidates}
+    used: set[int] = set()
+    keys = sorted(candidates, key=lambda k: (len(candidates[k]), k))
+    for _ in range(QUOTES_PER_SIDE):
+        for key in keys:
+            picked = {row["post_id"] for row, _ in chosen[key]}
+            fresh = [c for c in candidates[key] if c[3]["post_id"] not in picked]
+            pick = next((c for c in fresh if c[3]["post_id"] not in used), fresh[0] if fresh else None)
+            if pick is not None:
+                chosen[key].append((pick[3], pick[4]))
+                used.add(pick[3]["post_id"])
+    return chosen
 
 
 def _gap_quote(row: dict, phrase: str) -> dict:
@@ -662,8 +758,9 @@ def _gap_quote(row: dict, phrase: str) -> dict:
 
 def gap_quotes(*, community: Community, filters: DashboardFilters) -> dict[str, dict[str, list[dict]]]:
     """Per evidence key (a perception dimension, or "relevance"), up to two quotes on each side whose
-    signal on that very dimension has that polarity: posts whose overall tone agrees first, then the
-    strongest signals, then the newest. One bounded query."""
+    signal on that very dimension has that polarity, with the signal's words in the quote: posts
+    whose overall tone agrees first, then the strongest signals, then the newest; a post quoted
+    under one key is not repeated under another that has other candidates. One bounded query."""
     columns = tuple(DIMENSION_POLARITY_FIELDS.values())
     speaks = ~Q(**dict.fromkeys(columns, "")) | Q(relevance__in=["relevant", "irrelevant"])
     pool = _quote_pool(
@@ -672,19 +769,9 @@ def gap_quotes(*, community: Community, filters: DashboardFilters) -> dict[str, 
         extra=speaks,
         fields=("dimensions", "relevance", "relevance_phrase", *columns),
     )
-    candidates: dict[tuple[str, str], list[tuple]] = {}
-    for order, row in enumerate(pool):
-        if not (row["redacted_text"] or "").strip():
-            continue
-        for key, side, strength, phrase in _gap_signals(row):
-            tone = "agrees" if row["sentiment"] == side else "other"
-            if row["sentiment"] == ("negative" if side == "positive" else "positive"):
-                tone = "opposite"
-            candidates.setdefault((key, side), []).append((_TONE_RANK[tone], -strength, order, row, phrase))
     out: dict[str, dict[str, list[dict]]] = {}
-    for (key, side), found in candidates.items():
-        found.sort(key=lambda c: c[:3])
-        out.setdefault(key, {})[side] = [_gap_quote(c[3], c[4]) for c in found[:QUOTES_PER_SIDE]]
+    for (key, side), picks in _spread(_signal_candidates(pool)).items():
+        out.setdefault(key, {})[side] = [_gap_quote(row, phrase) for row, phrase in picks]
     return out
 
 

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 
 from research.dashboard_selectors import DashboardFilters
+
+# Dates outside this range mean nothing for a community and overflow datetime arithmetic
+# (the day after 9999-12-31 does not exist), so they are refused by name.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
 
 
 class DashboardFilterForm(forms.Form):
@@ -22,6 +29,22 @@ class DashboardFilterForm(forms.Form):
         ]
         self.fields["segment"].choices = [("", "All segments")] + [(s, s) for s in choices["segments"]]
         self.fields["brand"].choices = [("", "Any or none")] + [(b, b) for b in choices["brands"]]
+
+    def _clean_date(self, name: str) -> date | None:
+        value = self.cleaned_data.get(name)
+        if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise forms.ValidationError(
+                f"{self.fields[name].label}: {value.isoformat()} is out of range; "
+                f"use a date between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}.",
+                code="out_of_range",
+            )
+        return value
+
+    def clean_date_from(self):
+        return self._clean_date("date_from")
+
+    def clean_date_to(self):
+        return self._clean_date("date_to")
 
     def clean(self):
         data = super().clean()

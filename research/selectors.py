@@ -3,25 +3,80 @@ deleted and pending posts are filtered here, in one place."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
+from django.db import connection
 from django.db.models import Case, CharField, F, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Concat, Substr
+from django.db.models.functions import Concat, StrIndex, Substr
+from django.db.models.lookups import GreaterThan
 from django.http import Http404
 
 from community.models import Community, Membership, Post, PostStatus, Role
 from research.analysis.types import PERCEPTION_DIMENSIONS, RELEVANCE_STANCES, SENTIMENTS
-from research.models import AnalysisRun, PostAnalysis, Theme, ThemePost
+from research.models import AnalysisRun, PostAnalysis, Theme, ThemePost, brand_token
+
+# --- Filter primitives shared by the dashboard, the exports and the API ---
 
 
-def evidence_q(prefix: str = "post__") -> Q:
+def _parent_published_q(prefix: str) -> Q:
+    # The one statement of the thread rule: a reply under a hidden or removed post is hidden with
+    # it, as on the discussion page (`community.selectors.published_posts`).
+    return Q(**{f"{prefix}parent__isnull": True}) | Q(**{f"{prefix}parent__status": PostStatus.PUBLISHED})
+
+
+def published_q(prefix: str = "") -> Q:
+    """Published posts not under a hidden or removed parent, as a filter on `prefix` + post fields.
+
+    The same rule as `community.selectors.published_posts`, usable across a join.
+    """
+    return Q(**{f"{prefix}status": PostStatus.PUBLISHED}) & _parent_published_q(prefix)
+
+
+def evidence_q(prefix: str = "post__", *, published: bool = False) -> Q:
     """Posts that are evidence about the brand: participants' words, outside hidden threads.
     Moderators' prompts and replies ("Welcome Priya!") are neither quoted nor counted; clients do
-    not post; a reply under a hidden or removed post is hidden with it, as on the discussion page."""
-    return Q(**{f"{prefix}author__role": Role.PARTICIPANT}) & (
-        Q(**{f"{prefix}parent__isnull": True}) | Q(**{f"{prefix}parent__status": PostStatus.PUBLISHED})
-    )
+    not post; a reply under a hidden or removed post is hidden with it, as on the discussion page.
+
+    `published=True` also requires the post itself to be published (`published_q` and this in
+    one), for querysets that do not already filter on the status.
+    """
+    q = Q(**{f"{prefix}author__role": Role.PARTICIPANT})
+    return (published_q(prefix) if published else _parent_published_q(prefix)) & q
+
+
+def mentions_brand_q(brand: str, field: str = "mentioned_brands") -> Q:
+    """Analyses whose post names `brand`, as a Q on the `mentioned_brands` summary column at
+    `field` (e.g. "post__analysis__mentioned_brands"), usable in filter() and Count(filter=...).
+
+    The one brand match of the dashboard, the exports and the API, so they count the same posts.
+    Exact: the analyzer stores each brand as the community spells it (its lexicon term), and a
+    brand typed in another case is read as that spelling before it gets here
+    (`research.exports.filters.filter_form`); a longer name ("Acme Stores") never matches "Acme".
+    INSTR on SQLite, STRPOS on PostgreSQL: neither folds case, so both backends agree.
+    """
+    return Q(GreaterThan(StrIndex(field, Value(brand_token(brand))), 0))
+
+
+def brand_mentioned(brand: str, mentioned_brands: str | None) -> bool:
+    """`mentions_brand_q` in Python, for rows already read (a `mentioned_brands` value)."""
+    return brand_token(brand) in (mentioned_brands or "")
+
+
+def in_segment_q(segment: str, field: str = "author__segments") -> Q:
+    """Members in `segment`, as a Q on the JSON list of segments at `field`: the one segment
+    match of the dashboard, the exports and the API.
+
+    The list is matched as JSON text with the segment's quotes, so "App" never matches "App
+    users". SQLite keeps Django's JSON text, which escapes accented letters ("caf\\u00e9");
+    PostgreSQL prints jsonb with the letters themselves: the token is written the same way.
+    """
+    token = json.dumps(segment, ensure_ascii=connection.vendor != "postgresql")
+    return Q(**{f"{field}__icontains": token})
+
+
+# --- Analysis reads ---
 
 
 def analysed_posts(*, community: Community) -> QuerySet[PostAnalysis]:
@@ -80,7 +135,7 @@ def themes_for_scope(
     (what clients may read) and `post.author.pseudonym`.
     """
     quotes = (
-        ThemePost.objects.filter(evidence_q(), is_quote=True, post__status=PostStatus.PUBLISHED)
+        ThemePost.objects.filter(evidence_q(published=True), is_quote=True)
         .select_related("post__analysis", "post__author")
         .order_by("quote_rank", "post_id")
     )
@@ -95,7 +150,7 @@ def themes_for_scope(
 def theme_posts(*, theme: Theme) -> QuerySet[ThemePost]:
     """A theme's published posts with their analysis and author, quotes first."""
     return (
-        ThemePost.objects.filter(evidence_q(), theme=theme, post__status=PostStatus.PUBLISHED)
+        ThemePost.objects.filter(evidence_q(published=True), theme=theme)
         .select_related("post__analysis", "post__author")
         .order_by(F("quote_rank").asc(nulls_last=True), "post__created_at", "post_id")
     )

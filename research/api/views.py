@@ -1,7 +1,7 @@
 """Read-only API views. Thin: the access helper decides who may read (outsiders and participants
 get 404 on analysis endpoints, anonymous callers 401), the exports' filter parser reads the
-dashboard's filters from the query string (400 naming each bad one), selectors read, serializers
-render."""
+dashboard's filters from the query string (400 naming each bad one, or any parameter the
+endpoint does not read), selectors read, serializers render."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from community.access import get_community_for_member
 from community.models import Membership, Role
@@ -28,7 +29,13 @@ from research.api.serializers import (
     ThemeSerializer,
 )
 from research.dashboard_selectors import DashboardFilters
-from research.exports.filters import FilterError, filters_from_query
+from research.exports.filters import (
+    FILTER_FIELDS,
+    FilterError,
+    UnknownParameters,
+    filters_from_query,
+    refuse_unknown_parameters,
+)
 from research.exports.selectors import (
     export_posts,
     perception_gap,
@@ -67,12 +74,31 @@ FILTERS = [
     ),
 ]
 
+# DRF's own: `?format=api` shows the browsable page, `?format=json` the JSON (the default).
+FORMAT = OpenApiParameter(
+    api_settings.URL_FORMAT_OVERRIDE or "format",
+    str,
+    enum=["json", "api"],
+    description="The response's format: json (the default) or api (a browsable page).",
+)
+
 
 class FilterErrorSerializer(serializers.Serializer):
-    """A 400 for bad filters: one line naming them all, and why per parameter."""
+    """A 400 for bad filters (one line naming them all, and why per parameter) or for unknown
+    parameters (named, with those the endpoint accepts)."""
 
     detail = serializers.CharField(
-        help_text="Every bad parameter and why, e.g. \"date_from: 'yesterday' ...\"."
+        help_text="Every bad parameter and why, e.g. \"date_from: 'yesterday' ...\", or the unknown ones."
+    )
+    unknown = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Query parameters this endpoint does not read (a typo, e.g. `segmnet`).",
+    )
+    accepted = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="The query parameters this endpoint reads: its filters, paging and `format`.",
     )
     discussion = serializers.ListField(child=serializers.CharField(), required=False)
     segment = serializers.ListField(child=serializers.CharField(), required=False)
@@ -81,7 +107,9 @@ class FilterErrorSerializer(serializers.Serializer):
     brand = serializers.ListField(child=serializers.CharField(), required=False)
 
 
-BAD_FILTERS = OpenApiResponse(FilterErrorSerializer, description="A filter could not be applied.")
+BAD_FILTERS = OpenApiResponse(
+    FilterErrorSerializer, description="A filter could not be applied, or a parameter is unknown."
+)
 
 
 class BadFilters(APIException):
@@ -95,6 +123,14 @@ class BadFilters(APIException):
                 **{name: [why] for name, why in error.errors.items()},
             }
         )
+
+
+class BadParameters(APIException):
+    status_code = 400
+    default_code = "unknown_parameters"
+
+    def __init__(self, error: UnknownParameters):
+        super().__init__({"detail": str(error), "unknown": error.unknown, "accepted": error.accepted})
 
 
 class ListPagination(LimitOffsetPagination):
@@ -121,11 +157,29 @@ class _ReaderMixin:
             self._membership = membership
         return self._membership
 
+    def accepted_parameters(self) -> list[str]:
+        """The query parameters this endpoint reads: the filters, its paginator's and `format`."""
+        paging = (
+            "limit_query_param",
+            "offset_query_param",
+            "page_query_param",
+            "page_size_query_param",
+            "cursor_query_param",
+        )
+        paginator = self.paginator
+        names = [getattr(paginator, p, None) for p in paging] if paginator is not None else []
+        return [*FILTER_FIELDS, *[n for n in (*names, api_settings.URL_FORMAT_OVERRIDE) if n]]
+
     def filters(self) -> DashboardFilters:
         if not hasattr(self, "_filters"):
             community = self.reader().community
+            query = self.request.query_params
             try:
-                self._filters = filters_from_query(community=community, query=self.request.query_params)
+                refuse_unknown_parameters(query, accepted=self.accepted_parameters())
+            except UnknownParameters as error:
+                raise BadParameters(error) from error
+            try:
+                self._filters = filters_from_query(community=community, query=query)
             except FilterError as error:
                 raise BadFilters(error) from error
         return self._filters
@@ -154,7 +208,7 @@ class CommunityListView(generics.ListAPIView):
     summary="Themes of a community with their quotes (moderators and clients).",
     description="Largest first. With filters, each theme's counts, sentiment mix and quotes are "
     "those of its posts within them, and themes with none are left out.",
-    parameters=[SLUG, *FILTERS],
+    parameters=[SLUG, *FILTERS, FORMAT],
     responses={200: ThemeSerializer(many=True), 400: BAD_FILTERS},
 )
 class ThemeListView(_ReaderMixin, generics.ListAPIView):
@@ -172,7 +226,7 @@ class ThemeListView(_ReaderMixin, generics.ListAPIView):
     summary="The perception gap: self-assessment, customers' ratings and the evidence in posts, per dimension.",
     description="With filters, the evidence counts and quotes come from the posts within them; "
     "ratings are not posts, so only `discussion` narrows them (to that discussion's scorecard).",
-    parameters=[SLUG, *FILTERS],
+    parameters=[SLUG, *FILTERS, FORMAT],
     responses={200: GapDimensionSerializer(many=True), 400: BAD_FILTERS},
 )
 class PerceptionGapView(_ReaderMixin, generics.GenericAPIView):
@@ -187,7 +241,7 @@ class PerceptionGapView(_ReaderMixin, generics.GenericAPIView):
 
 @extend_schema(
     summary="Published posts with their analysis and themes, oldest first (moderators and clients).",
-    parameters=[SLUG, *FILTERS],
+    parameters=[SLUG, *FILTERS, FORMAT],
     responses={200: PostSerializer(many=True), 400: BAD_FILTERS},
 )
 class PostListView(_ReaderMixin, generics.ListAPIView):

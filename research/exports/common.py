@@ -1,20 +1,13 @@
 """What a reader may see of a post: the one place exports and the API decide names and text.
 
-Also the post filters every insight shares (published posts, brand mentions), kept here because
-this module imports nothing of research's reads: the dashboard's selectors can use them too."""
+The post filters every insight shares (published posts, segments, brand mentions) are reads:
+they live in `research.selectors`."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 
-from django.db import connection
-from django.db.models import Q, Value
-from django.db.models.functions import StrIndex
-from django.db.models.lookups import GreaterThan
-
-from community.models import Membership, Post, PostStatus
-from research.models import brand_token
+from community.models import Membership, Post
 
 # Shown to clients instead of a post the analyzer has not redacted yet (or since an edit):
 # the original may hold names, emails or phone numbers a client must never read.
@@ -22,46 +15,6 @@ PENDING_REDACTION = "[text withheld until personal details are removed]"
 
 # Spreadsheet apps run cells starting with these as formulas (CSV injection).
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def published_q(prefix: str = "") -> Q:
-    """Published posts not under a hidden or removed parent, as a filter on `prefix` + post fields.
-
-    The same rule as `community.selectors.published_posts`, usable across a join.
-    """
-    return Q(**{f"{prefix}status": PostStatus.PUBLISHED}) & (
-        Q(**{f"{prefix}parent__isnull": True}) | Q(**{f"{prefix}parent__status": PostStatus.PUBLISHED})
-    )
-
-
-def mentions_brand_q(brand: str, field: str = "mentioned_brands") -> Q:
-    """Analyses whose post names `brand`, as a Q on the `mentioned_brands` summary column at
-    `field` (e.g. "post__analysis__mentioned_brands"), usable in filter() and Count(filter=...).
-
-    The one brand match of the dashboard, the exports and the API, so they count the same posts.
-    Exact: the analyzer stores each brand as the community spells it (its lexicon term), and a
-    brand typed in another case is read as that spelling before it gets here
-    (`research.exports.filters.filter_form`); a longer name ("Acme Stores") never matches "Acme".
-    INSTR on SQLite, STRPOS on PostgreSQL: neither folds case, so both backends agree.
-    """
-    return Q(GreaterThan(StrIndex(field, Value(brand_token(brand))), 0))
-
-
-def in_segment_q(segment: str, field: str = "author__segments") -> Q:
-    """Members in `segment`, as a Q on the JSON list of segments at `field`: the one segment
-    match of the dashboard, the exports and the API.
-
-    The list is matched as JSON text with the segment's quotes, so "App" never matches "App
-    users". SQLite keeps Django's JSON text, which escapes accented letters ("caf\\u00e9");
-    PostgreSQL prints jsonb with the letters themselves: the token is written the same way.
-    """
-    token = json.dumps(segment, ensure_ascii=connection.vendor != "postgresql")
-    return Q(**{f"{field}__icontains": token})
-
-
-def brand_mentioned(brand: str, mentioned_brands: str | None) -> bool:
-    """`mentions_brand_q` in Python, for rows already read (a `mentioned_brands` value)."""
-    return brand_token(brand) in (mentioned_brands or "")
 
 
 def sees_originals(reader: Membership) -> bool:

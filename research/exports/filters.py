@@ -8,6 +8,7 @@ same query string, so a link from the dashboard exports exactly what the reader 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from urllib.parse import urlencode
 
@@ -17,14 +18,17 @@ from django.utils import timezone
 
 from community.models import Community, Membership
 from research.dashboard_selectors import DashboardFilters, filter_choices
-from research.exports.common import in_segment_q, mentions_brand_q, sees_originals
-from research.forms import DashboardFilterForm
+from research.exports.common import sees_originals
+from research.forms import EARLIEST_DATE, LATEST_DATE, DashboardFilterForm
+from research.selectors import in_segment_q, mentions_brand_q
 
 FILTER_FIELDS = ("discussion", "segment", "date_from", "date_to", "brand")
 
 
-# How long a rejected value may be when it is echoed back in an error message.
+# How long a rejected value may be when it is echoed back in an error message, and how many
+# unknown parameter names are.
 _ECHO_CHARS = 40
+_ECHO_NAMES = 10
 
 
 class FilterError(ValueError):
@@ -34,6 +38,28 @@ class FilterError(ValueError):
     def __init__(self, errors: dict[str, str]):
         self.errors = errors
         super().__init__("Filters: " + "; ".join(f"{name}: {why}" for name, why in errors.items()))
+
+
+class UnknownParameters(ValueError):
+    """Query parameters an endpoint does not read. Ignoring them would answer a typo
+    (`?segmnet=app`) with every post, looking filtered. str() names them and what is accepted."""
+
+    def __init__(self, unknown: list[str], accepted: Sequence[str]):
+        self.unknown = unknown
+        self.accepted = list(accepted)
+        shown = [name if len(name) <= _ECHO_CHARS else name[:_ECHO_CHARS] + "…" for name in unknown]
+        if len(shown) > _ECHO_NAMES:
+            shown = [*shown[:_ECHO_NAMES], f"and {len(shown) - _ECHO_NAMES} more"]
+        names = ", ".join(f"'{name}'" for name in shown)
+        known = f"accepted: {', '.join(self.accepted)}" if self.accepted else "this takes no parameters"
+        super().__init__(f"Unknown parameter{'s' if len(unknown) > 1 else ''} {names}; {known}.")
+
+
+def refuse_unknown_parameters(query: QueryDict, *, accepted: Sequence[str]) -> None:
+    """Raises UnknownParameters when `query` holds a parameter not in `accepted`, even empty."""
+    unknown = [name for name in query if name not in accepted]
+    if unknown:
+        raise UnknownParameters(unknown, accepted)
 
 
 def filters_from_query(*, community: Community, query: QueryDict) -> DashboardFilters:
@@ -86,7 +112,10 @@ def _why(name: str, raw: str, form: DashboardFilterForm) -> str:
             return f"'{shown}' is not a discussion id (a whole number)"
         return f"{raw.strip()} is not a published discussion of this community"
     if name in ("date_from", "date_to"):
-        if all(error.code != "invalid" for error in form.errors.as_data()[name]):
+        codes = {error.code for error in form.errors.as_data()[name]}
+        if "out_of_range" in codes:
+            return f"{raw} is out of range (use a date between {EARLIEST_DATE} and {LATEST_DATE})"
+        if "invalid" not in codes:
             # A date, but the form's range check refused it: date_to before date_from.
             return f"{raw} is before date_from ({form.cleaned_data['date_from'].isoformat()})"
         return f"'{shown}' is not a date (YYYY-MM-DD)"

@@ -12,7 +12,14 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from community.models import Community, Discussion, Membership, Post
 from research.dashboard_selectors import DashboardFilters
-from research.exports.common import analysis_of, author_name_for, phrase_for, post_text_for, safe_cell
+from research.exports.common import (
+    analysis_of,
+    author_name_for,
+    phrase_for,
+    post_text_for,
+    safe_cell,
+    sees_originals,
+)
 from research.exports.filters import filters_summary
 from research.exports.selectors import export_posts, post_theme_labels
 from research.selectors import dimensions_polarity
@@ -34,6 +41,14 @@ HEADER = [
     "brand_mentions",
     "themes",
 ]
+# Researchers' columns only. A post's id in the file it was imported from (often a forum's or a
+# review site's own post id) can lead a reader back to the public post and its author's account.
+RESEARCHER_COLUMNS = ("imported_id",)
+
+
+def header_for(reader: Membership) -> list[str]:
+    """The posts export's columns as `reader` gets them."""
+    return [c for c in HEADER if sees_originals(reader) or c not in RESEARCHER_COLUMNS]
 
 
 def _row(reader: Membership, post: Post, themes: list[str]) -> list:
@@ -74,8 +89,9 @@ def post_export_rows(
     filters: DashboardFilters | None = None,
     filters_row: bool = False,
 ) -> Iterator[list]:
-    """The header, then one row per published post (within the dashboard's `filters`), oldest
-    first. Two queries for any number of posts (theme labels, then the posts streamed in chunks).
+    """The header (`header_for` the reader), then one row per published post (within the
+    dashboard's `filters`), oldest first. Two queries for any number of posts (theme labels, then
+    the posts streamed in chunks).
 
     `filters_row` puts one row before the header naming the filters, for a CSV, which has no
     other place to say what it holds; only when a filter applies, so an unfiltered file keeps
@@ -84,10 +100,13 @@ def post_export_rows(
     labels = post_theme_labels(community=community, filters=filters)
     if filters_row and filters is not None and filters.active:
         yield [FILTERS_MARK, filters_summary(filters)]
-    yield list(HEADER)
+    header = header_for(reader)
+    yield header
+    kept = [i for i, column in enumerate(HEADER) if column in header]
     posts = export_posts(community=community, discussion=discussion, filters=filters)
     for post in posts.iterator(chunk_size=2000):
-        yield [safe_cell(v) for v in _row(reader, post, labels.get(post.pk, []))]
+        row = _row(reader, post, labels.get(post.pk, []))
+        yield [safe_cell(row[i]) for i in kept]
 
 
 class _Echo:

@@ -13,10 +13,9 @@ from community.models import Community, Discussion, Membership, Post
 from community.selectors_engagement import scorecard_summary
 from research.analysis.types import PERCEPTION_DIMENSIONS, SENTIMENTS
 from research.dashboard_selectors import DashboardFilters
-from research.exports.common import published_q
 from research.exports.filters import post_filter_q
 from research.models import Code, CodedExcerpt, PostAnalysis, Theme, ThemePost
-from research.selectors import dimensions_polarity, evidence_q
+from research.selectors import dimensions_polarity, evidence_q, published_q
 
 # Only what exports and the API read: building five full model instances per row (with every
 # JSON column decoded) was most of an export's time.
@@ -72,8 +71,7 @@ def post_theme_labels(
     """Community-wide theme labels per post id (researcher's rename wins; hidden, retired and
     merged-away themes left out), largest theme first: one query."""
     qs = ThemePost.objects.filter(
-        published_q("post__"),
-        evidence_q(),
+        evidence_q(published=True),
         theme__community=community,
         theme__scope_key="community",
         theme__retired_at__isnull=True,
@@ -112,7 +110,7 @@ def report_themes(
     stats = {
         row["theme_id"]: row
         for row in ThemePost.objects.filter(
-            published_q("post__"), evidence_q(), post_filter_q(filters, "post__"), theme__in=themes
+            evidence_q(published=True), post_filter_q(filters, "post__"), theme__in=themes
         )
         .values("theme_id")
         .annotate(
@@ -145,7 +143,7 @@ def report_themes_qs(
     *, community: Community, scope_key: str = "community", filters: DashboardFilters | None = None
 ) -> QuerySet[Theme]:
     quotes = (
-        ThemePost.objects.filter(published_q("post__"), evidence_q(), is_quote=True)
+        ThemePost.objects.filter(evidence_q(published=True), is_quote=True)
         .select_related("post__analysis", "post__author__user")
         .order_by("quote_rank", "post_id")
     )
@@ -226,9 +224,7 @@ def perception_gap(
         k: dict.fromkeys(SENTIMENTS, 0) for k in (*PERCEPTION_DIMENSIONS, "relevance")
     }
     strongest: dict[tuple[str, str], list[tuple[float, int]]] = defaultdict(list)
-    analyses = PostAnalysis.objects.filter(
-        published_q("post__"), evidence_q(), community=community, analysable=True
-    )
+    analyses = PostAnalysis.objects.filter(evidence_q(published=True), community=community, analysable=True)
     if filtered:
         analyses = analyses.filter(post_filter_q(filters, "post__", analysis_prefix=""))
     analyses = analyses.values_list("post_id", "dimensions", "relevance", "sentiment_score")

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from community.access import get_community_for_member, get_discussion_for_member
 from community.models import Role
 from research import charts
+from research.analysis.types import PERCEPTION_DIMENSIONS
 from research.dashboard_selectors import (
     dashboard_overview,
     dashboard_themes,
@@ -33,19 +34,22 @@ QUOTE_CHARS = 320
 
 def quote_html(quote: dict) -> SafeString:
     """One quote's markup (what `{{ text|truncatechars:320 }}` and `{{ created_at|date:"j M Y" }}`
-    would give). Built here rather than by an include per quote: the dashboard shows some sixty,
+    would give, or the quote's phrase marked when it carries one). Built here rather than by an include per quote: the dashboard shows some sixty,
     and the include and date filter were half of its rendering time."""
-    text = unicodedata.normalize("NFC", quote["text"] or "")
-    if len(text) > QUOTE_CHARS:
-        text = Truncator(text).chars(QUOTE_CHARS)
     when = quote["created_at"]
     day = ""
     if when is not None:
         when = timezone.localtime(when)
         day = f"{when.day} {MONTHS_3[when.month].title()} {when.year}"
+    if quote.get("evidence"):
+        # Already cut around its phrase (`_gap_quote`): the words behind the signal are marked.
+        body = format_html("{}<mark>{}</mark>{}", quote["before"], quote["evidence"], quote["after"])
+    else:
+        text = unicodedata.normalize("NFC", quote["text"] or "")
+        body = Truncator(text).chars(QUOTE_CHARS) if len(text) > QUOTE_CHARS else text
     return format_html(
         '<blockquote class="quote"><p>{}</p><footer>— {}, {}</footer></blockquote>',
-        text,
+        body,
         quote["pseudonym"],
         day,
     )
@@ -103,7 +107,8 @@ def dashboard_view(request: HttpRequest, slug: str) -> HttpResponse:
             participants=overview["participants"],
         ),
         "relevance_themes": themes_behind_relevance(themes),
-        "relevance_quotes": {side: _with_markup(quotes) for side, quotes in rel_quotes.items()},
+        # Marked up by the template: each quote sets its stance words apart (before/evidence/after).
+        "relevance_quotes": rel_quotes,
         "dimension_chart": charts.cached_chart(charts.dimension_chart, overview["dimensions"]),
         "dimensions": [d for d in dimensions if d["posts"]],
         "mentions_chart": charts.cached_chart(charts.mentions_chart, overview["mentions"]),
@@ -125,6 +130,8 @@ def gap_view(request: HttpRequest, slug: str) -> HttpResponse:
         "membership": membership,
         "nav_section": "insights",
         "gap": gap,
+        # The page says why it lists fewer dimensions than the dashboard.
+        "dimension_count": len(PERCEPTION_DIMENSIONS),
         "discussion": discussion,
         "chart": charts.cached_chart(
             charts.gap_dumbbell, gap["rows"], scale_min=gap["scale_min"], scale_max=gap["scale_max"]

@@ -9,8 +9,9 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -19,18 +20,22 @@ from community.models import Community, Membership, Role
 from community.selectors import discussions_visible_to
 from research.dashboard_selectors import DashboardFilters
 from research.exports.filters import (
+    FILTER_FIELDS,
     FilterError,
+    UnknownParameters,
     filter_form,
     filter_pairs,
     filter_rows,
     filters_from_query,
     filters_query,
+    refuse_unknown_parameters,
 )
 from research.exports.posts import csv_lines, post_export_rows, xlsx_file
 from research.exports.qdpx import qdpx_project
 from research.exports.streaming import download, file_chunks
 from research.exports.themes import themes_report_xlsx
 from research.exports.transcript import transcript_lines
+from research.views.errors import bad_request
 
 READERS = [Role.MODERATOR, Role.CLIENT]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -41,11 +46,19 @@ def _filename(community: Community, what: str, ext: str, filters: DashboardFilte
     return f"{community.slug}-{what}{filtered}-{timezone.now():%Y%m%d-%H%M}.{ext}"
 
 
+def _bad_request(request: HttpRequest, error: Exception, slug: str) -> HttpResponse:
+    """400 naming what was wrong: the site's page with a way back to the exports for a browser."""
+    query = request.GET.urlencode()
+    back = reverse("research:exports", args=[slug]) + (f"?{query}" if query else "")
+    return bad_request(request, error, back_url=back)
+
+
 def filtered_export(view: Callable[..., HttpResponse]) -> Callable[[HttpRequest, str], HttpResponse]:
     """Wraps an export of a community's posts: resolves the reader (participants and outsiders
     get 404 before any filter is read, so validation gives them no hint), parses the filters in
     the query string and calls `view(request, community=, membership=, filters=)`, or answers
-    400 naming each bad filter: a file holding more than was asked for would mislead."""
+    400 naming each bad filter or unknown parameter: a file holding more than was asked for
+    would mislead."""
 
     @login_required
     @require_GET
@@ -53,9 +66,10 @@ def filtered_export(view: Callable[..., HttpResponse]) -> Callable[[HttpRequest,
     def wrapper(request: HttpRequest, slug: str) -> HttpResponse:
         community, membership = get_community_for_member(request.user, slug, roles=READERS)
         try:
+            refuse_unknown_parameters(request.GET, accepted=FILTER_FIELDS)
             filters = filters_from_query(community=community, query=request.GET)
-        except FilterError as error:
-            return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+        except (UnknownParameters, FilterError) as error:
+            return _bad_request(request, error, slug)
         return view(request, community=community, membership=membership, filters=filters)
 
     return wrapper
@@ -132,6 +146,11 @@ def export_themes_xlsx_view(
 def export_transcript_view(request: HttpRequest, slug: str, discussion_id: int) -> HttpResponse:
     community, membership = get_community_for_member(request.user, slug, roles=READERS)
     discussion = get_discussion_for_member(membership, discussion_id)
+    try:
+        # A transcript is the whole discussion: a filter here would be silently ignored.
+        refuse_unknown_parameters(request.GET, accepted=())
+    except UnknownParameters as error:
+        return _bad_request(request, error, slug)
     return download(
         request,
         transcript_lines(reader=membership, discussion=discussion),

@@ -380,6 +380,12 @@ BAD_FILTERS = [
         "date_to",
         "date_to: 2026-02-01 is before date_from (2026-02-10)",
     ),
+    # The day after 9999-12-31 does not exist: a far date is refused, not a 500.
+    (
+        {"date_to": "9999-12-31"},
+        "date_to",
+        "date_to: 9999-12-31 is out of range (use a date between 1900-01-01 and 2999-12-31)",
+    ),
     ({"discussion": "abc"}, "discussion", "discussion: 'abc' is not a discussion id (a whole number)"),
     ({"segment": "nobody"}, "segment", "segment: 'nobody' is not a segment of this community"),
     ({"brand": "Nobody Inc"}, "brand", "brand: 'Nobody Inc' is not a brand of this community"),
@@ -403,6 +409,46 @@ def test_every_bad_filter_is_named_at_once(corpus, alice):
         body["detail"].startswith("segment: 'nobody'")
         and "; date_from: 'soon' is not a date" in body["detail"]
     )
+
+
+FILTER_NAMES = ["discussion", "segment", "date_from", "date_to", "brand"]
+
+
+@pytest.mark.parametrize(
+    ("name", "accepted"),
+    [
+        ("api:themes", [*FILTER_NAMES, "limit", "offset", "format"]),
+        ("api:posts", [*FILTER_NAMES, "limit", "offset", "format"]),
+        # One row per dimension, never paged: a limit would be ignored, so it is refused too.
+        ("api:gap", [*FILTER_NAMES, "format"]),
+    ],
+)
+def test_a_misspelt_parameter_is_refused_naming_it_and_the_accepted_ones(corpus, carol, name, accepted):
+    response = _get(carol, name, "acme", segmnet="app users")
+    assert response.status_code == 400
+    body = response.json()
+    assert body == {
+        "detail": f"Unknown parameter 'segmnet'; accepted: {', '.join(accepted)}.",
+        "unknown": ["segmnet"],
+        "accepted": accepted,
+    }
+    # Even empty, and however many: each is named.
+    body = _get(carol, name, "acme", brnad="", page="2").json()
+    assert body["unknown"] == ["brnad", "page"]
+    assert body["detail"].startswith("Unknown parameters 'brnad', 'page'; accepted: ")
+
+
+def test_paging_format_and_filters_are_still_accepted(corpus, carol):
+    params = {"segment": "app users", "limit": 1, "offset": 0, "format": "json"}
+    for name in ("api:themes", "api:posts"):
+        assert _get(carol, name, "acme", **params).status_code == 200, name
+    assert _get(carol, "api:gap", "acme", segment="app users", format="json").status_code == 200
+
+
+@pytest.mark.parametrize("name", COMMUNITY_URLS)
+def test_an_unknown_parameter_from_an_outsider_or_a_participant_still_gets_404(corpus, bob, eve, name):
+    for user in (bob, eve):
+        assert _get(user, name, "acme", segmnet="x").status_code == 404
 
 
 @pytest.mark.parametrize("name", COMMUNITY_URLS)

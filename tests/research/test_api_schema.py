@@ -130,6 +130,18 @@ def test_a_bad_filter_answer_matches_the_schema(openapi, corpus, carol, name, pa
     assert not validator.is_valid({**response.json(), "date_from": "not a list"})
 
 
+@pytest.mark.parametrize(("name", "path", "scoped"), FILTERED)
+def test_an_unknown_parameter_answer_matches_the_schema(openapi, corpus, carol, name, path, scoped):
+    response = api_for(carol).get(reverse(name, args=["acme"]), {"segmnet": "x"})
+    assert response.status_code == 400
+    validator = validator_for(openapi, path, "400")
+    validator.validate(response.json())
+    assert not validator.is_valid({**response.json(), "unknown": "segmnet"})
+    # Every parameter it names as accepted is one the schema documents.
+    documented = {p["name"] for p in openapi["paths"][path]["get"]["parameters"] if p["in"] == "query"}
+    assert set(response.json()["accepted"]) == documented
+
+
 def test_it_serves_the_api_docs_page(client, db):
     response = client.get(reverse("api:docs"))
     assert response.status_code == 200

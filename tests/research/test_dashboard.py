@@ -125,6 +125,16 @@ def test_it_reports_invalid_filters_by_field_and_shows_everything(client, commun
     assert "were not applied" not in client.get(url(date_from="2020-01-01")).content.decode()
 
 
+def test_a_date_past_the_calendar_is_a_field_error_not_a_crash(client, community, carol):
+    seed(community)
+    client.force_login(carol)
+    response = client.get(url(date_to="9999-12-31"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "To: 9999-12-31 is out of range; use a date between 1900-01-01 and 2999-12-31." in html
+    assert "These filters have errors and were not applied" in html
+
+
 def test_it_counts_perception_dimensions_and_relevance_in_sql(community):
     discussion, posts, _ = seed(community, n=2)
     analysed_post(
@@ -336,7 +346,7 @@ def _varied_community(community, other_community, alice, n=40, seed=3):
                 "dimension": d,
                 "polarity": rng.choice(["positive", "negative", "neutral"]),
                 "score": 0.4,
-                "phrase": "x",
+                "phrase": f"Quote {i}",
             }
             for d in rng.sample(PERCEPTION_DIMENSIONS, rng.randint(0, 3))
         ]
@@ -443,19 +453,25 @@ def test_it_picks_dimension_and_relevance_quotes_newest_first_within_the_filters
             .select_related("post__author")
             .order_by("-pk")
         ]
-        expected_dims = {}
+        got = dimension_quotes(community=community, filters=filters)
+        assert set(got) == set(DIMENSION_KEYS)
         for dim in DIMENSION_KEYS:
             for side in ("positive", "negative"):
-                expected_dims.setdefault(dim, {})[side] = [
-                    a.post_id
+                # Only posts in the filters whose signal on this dimension has this polarity, and
+                # each quote shows that signal's words; as many as there are, up to two.
+                eligible = {
+                    a.post_id: a
                     for a in analyses
                     if a.redacted_text
                     and any(s["dimension"] == dim and s["polarity"] == side for s in a.dimensions)
-                ][:2]
-        got = dimension_quotes(community=community, filters=filters)
-        assert {
-            d: {s: [q["post_id"] for q in qs] for s, qs in sides.items()} for d, sides in got.items()
-        } == expected_dims
+                }
+                quotes = got[dim][side]
+                assert len(quotes) == min(2, len(eligible))
+                assert len({q["post_id"] for q in quotes}) == len(quotes)
+                for quote in quotes:
+                    assert quote["post_id"] in eligible
+                    assert quote["evidence"] == eligible[quote["post_id"]].redacted_text
+                    assert quote["evidence"] in quote["text"]
         rel = relevance_quotes(community=community, filters=filters)
         for side in ("relevant", "irrelevant"):
             assert [q["post_id"] for q in rel[side]] == [a.post_id for a in analyses if a.relevance == side][
@@ -585,6 +601,43 @@ def test_it_never_serves_cached_numbers_after_one_post_is_hidden_as_another_come
     assert '>1</span><span class="stat-label">negative posts' in html
 
 
+def test_a_segment_filter_counts_a_member_moved_to_another_segment_at_once(client, community, alice, carol):
+    from community.services.memberships import membership_update_segments
+
+    _, posts, _ = seed(community, n=3, segment="app users")
+    seed(community, n=1, segment="in store", key="queue")
+    client.force_login(carol)
+    assert "3 participants," in client.get(url(segment="app+users")).content.decode()
+    assert "1 participant," in client.get(url(segment="in+store")).content.decode()
+
+    # A moderator moves one app user to the in-store segment; the counts were cached a moment ago.
+    membership_update_segments(membership=posts[0].author, segments=["in store"], actor=alice)
+
+    assert "2 participants," in client.get(url(segment="app+users")).content.decode()
+    assert "2 participants," in client.get(url(segment="in+store")).content.decode()
+
+
+def test_the_data_stamp_moves_when_a_members_segments_or_role_change_and_only_then(
+    community, other_community, alice
+):
+    from community.services.memberships import membership_set_role, membership_update_segments
+
+    _, posts, _ = seed(community, n=2, segment="app users")
+    member = posts[0].author
+    before = _stamp(community)
+    assert _stamp(community) == before
+    # Another community's members leave this community's cached numbers alone.
+    seed(other_community, n=2, segment="app users")
+    assert _stamp(community) == before
+    # Same number of segments, same length of name: only which one tells them apart.
+    membership_update_segments(membership=member, segments=["web users"], actor=alice)
+    moved = _stamp(community)
+    assert moved != before
+    # A participant made a moderator: their posts stop counting as customers' words.
+    membership_set_role(membership=member, role=Role.MODERATOR, actor=alice)
+    assert _stamp(community) != moved
+
+
 def test_it_renders_quotes_escaped_shortened_and_dated_for_clients(client, community, carol):
     from community.models import Role
     from tests.factories import DiscussionFactory, MembershipFactory
@@ -652,3 +705,105 @@ def test_it_writes_shares_as_whole_percentages_like_the_gap_page(client, communi
     client.force_login(carol)
     html = client.get(url()).content.decode()
     assert "33% of participants" in html and "33.3%" not in html
+
+
+def test_it_quotes_only_posts_that_speak_to_relevance_in_the_lens_with_their_words_marked(
+    client, community, carol
+):
+    from research import services
+    from tests.factories import DiscussionFactory, PostFactory
+
+    discussion = DiscussionFactory(community=community)
+    bodies = [
+        "The towels are a bit rubbish, to be honest.",
+        "Lovely soft bedding, really pleased with it.",
+        "Their newsletter has nothing to do with me, it's all golf and fishing.",
+        "The weekly recipe cards are spot on for me, I cook most of them.",
+    ]
+    posts = [
+        PostFactory(
+            discussion=discussion,
+            author=MembershipFactory(community=community, role=Role.PARTICIPANT),
+            body=body,
+        )
+        for body in bodies
+    ]
+    services.posts_analyze(post_ids=[p.pk for p in posts])  # the real analyzer
+    client.force_login(carol)
+    html = client.get(url()).content.decode()
+    lens = html[html.index('id="relevance-h"') : html.index('id="perception-h"')]
+    relevant, irrelevant = lens.split("<h3>Irrelevant")
+    assert "<mark>The weekly recipe cards are spot on for me</mark>" in relevant
+    assert "<mark>Their newsletter has nothing to do with me</mark>" in irrelevant
+    # Plain praise and complaint are sentiment: no quote of them under either stance.
+    assert "rubbish" not in lens and "bedding" not in lens
+
+
+def test_it_leads_the_relevance_lens_with_posts_whose_stance_words_and_tone_agree(
+    community, django_assert_num_queries
+):
+    from research.dashboard_selectors import relevance_quotes
+    from research.models import PostAnalysis
+    from tests.factories import DiscussionFactory
+
+    discussion = DiscussionFactory(community=community)
+    author = MembershipFactory(community=community, role=Role.PARTICIPANT)
+    clear = analysed_post(
+        discussion=discussion,
+        author=author,
+        redacted="Honestly these offers are nothing to do with me.",
+        sentiment="negative",
+    )
+    mixed = analysed_post(
+        discussion=discussion,
+        author=author,
+        redacted="Lovely shop, great staff, but the offers are not for me.",
+        sentiment="positive",
+    )
+    # The newest, but with no stance words to show (a record from before they were kept).
+    analysed_post(
+        discussion=discussion, author=author, redacted="No words to mark here.", sentiment="negative"
+    )
+    PostAnalysis.objects.filter(post=clear).update(relevance_phrase="these offers are nothing to do with me")
+    PostAnalysis.objects.filter(post=mixed).update(relevance_phrase="the offers are not for me")
+
+    with django_assert_num_queries(1):
+        quotes = relevance_quotes(community=community, filters=DashboardFilters())
+
+    assert [q["post_id"] for q in quotes["irrelevant"]] == [clear.pk, mixed.pk]
+    first = quotes["irrelevant"][0]
+    assert (first["before"], first["evidence"], first["after"]) == (
+        "Honestly ",
+        "these offers are nothing to do with me",
+        ".",
+    )
+    assert quotes["relevant"] == []
+
+
+def test_it_shows_one_empty_state_and_no_zero_percent_charts_when_no_post_matches(client, community, carol):
+    seed(community)
+    client.force_login(carol)
+    future = (timezone.localdate() + timedelta(days=30)).isoformat()
+    html = client.get(url(date_from=future)).content.decode()
+    assert html.count("No posts in these filters") == 1
+    assert "No themes for these filters" not in html and "No themes yet" not in html
+    assert "0% of participants" not in html and "0% negative" not in html and 'role="img"' not in html
+    assert "Show all posts" in html
+
+
+def test_it_rounds_every_share_on_the_page_as_its_chart_does(client, community, carol):
+    # 5 of 8 participants is 62.5%: the chart's label, its table and the card all say 63%.
+    _, posts, _ = seed(community, n=8)
+    theme(community, "app", "the app", posts[:5])
+    client.force_login(carol)
+    html = client.get(url()).content.decode()
+    assert "63% of participants" in html and "62%" not in html
+    assert html.count(">63%<") >= 2  # the bar's label and the table's cell
+
+
+def test_it_says_why_the_gap_page_lists_fewer_dimensions_than_the_dashboard(client, community, carol):
+    seed(community)
+    client.force_login(carol)
+    assert "lists only the dimensions your scorecard asks about" in client.get(url()).content.decode()
+    gap = client.get(reverse("research:gap", args=["acme"])).content.decode()
+    assert f"all {len(PERCEPTION_DIMENSIONS)} perception dimensions" in gap

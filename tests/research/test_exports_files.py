@@ -127,6 +127,40 @@ def test_it_exports_the_csv_in_the_same_number_of_queries_for_three_times_the_po
         assert len(_body(client.get(url)).splitlines()) == 16
 
 
+def _imported_post(corpus, imported_id: str):
+    from tests.factories import PostFactory
+    from tests.research.exports_helpers import analyse
+
+    post = PostFactory(
+        discussion=corpus.discussion,
+        author=corpus.email_post.author,
+        body="Imported words.",
+        imported_id=imported_id,
+    )
+    analyse(post)
+    return post
+
+
+def test_researchers_get_a_posts_id_in_its_source_file_and_clients_do_not(client, corpus, alice, carol):
+    imported = _imported_post(corpus, "review-site-5521")
+    by_id = {int(r["post_id"]): r for r in _csv(client, alice)}
+    assert by_id[imported.pk]["imported_id"] == "review-site-5521"
+    assert by_id[corpus.email_post.pk]["imported_id"] == ""
+    header = next(_xlsx(client, alice, "research:export_posts_xlsx")["Posts"].iter_rows(values_only=True))
+    assert "imported_id" in header
+
+    rows = _csv(client, carol)
+    assert "imported_id" not in rows[0] and "review-site-5521" not in repr(rows)
+    assert {int(r["post_id"]) for r in rows} >= {imported.pk}
+    client_rows = list(
+        _xlsx(client, carol, "research:export_posts_xlsx")["Posts"].iter_rows(values_only=True)
+    )
+    assert "imported_id" not in client_rows[0] and "review-site-5521" not in repr(client_rows)
+    # Every other column is still there, each value under its own heading.
+    row = dict(zip(client_rows[0], next(r for r in client_rows[1:] if r[0] == imported.pk), strict=True))
+    assert row["author"] == "Swift Heron" and row["text"] == "Imported words." and row["themes"] is None
+
+
 # --- Posts XLSX ---
 
 
@@ -425,7 +459,7 @@ def test_a_filtered_posts_workbook_has_a_filters_sheet_naming_filters_and_reader
     assert filters["Exported for"].startswith("a client")
     posts = list(workbook["Posts"].iter_rows(values_only=True))
     assert [r[0] for r in posts[1:]] == [post.pk]
-    assert posts[1][7] == CHECKOUT_REDACTED
+    assert dict(zip(posts[0], posts[1], strict=True))["text"] == CHECKOUT_REDACTED
 
 
 def test_an_unfiltered_posts_workbook_says_it_holds_every_post(client, corpus, alice):
@@ -471,6 +505,7 @@ def test_a_themes_report_leaves_out_themes_with_no_post_inside_the_filters(clien
             "Filters: date_to: 2026-02-01 is before date_from (2026-02-10)",
         ),
         ({"date_from": "yesterday"}, "Filters: date_from: 'yesterday' is not a date (YYYY-MM-DD)"),
+        ({"date_to": "9999-12-31"}, "Filters: date_to: 9999-12-31 is out of range"),
     ],
 )
 def test_an_export_with_a_bad_filter_is_refused_naming_the_filter(client, corpus, alice, params, message):
@@ -483,6 +518,46 @@ def test_an_export_with_a_bad_filter_is_refused_naming_the_filter(client, corpus
         response = _get(client, alice, name, **params)
         assert response.status_code == 400, name
         assert message in response.content.decode()
+
+
+FILTERED_EXPORTS = (
+    "research:export_posts_csv",
+    "research:export_posts_xlsx",
+    "research:export_themes_xlsx",
+    "research:export_qdpx",
+)
+
+
+def test_an_export_with_a_misspelt_parameter_is_refused_naming_it_and_the_accepted_ones(
+    client, corpus, carol
+):
+    for name in FILTERED_EXPORTS:
+        response = _get(client, carol, name, segmnet="app users")
+        assert response.status_code == 400, name
+        assert response.content.decode() == (
+            "Unknown parameter 'segmnet'; accepted: discussion, segment, date_from, date_to, brand."
+        )
+    response = _get(client, carol, "research:export_posts_csv", brand="Acme", sgement="", Segment="x")
+    assert response.status_code == 400
+    assert response.content.decode().startswith("Unknown parameters 'sgement', 'Segment'; accepted: ")
+
+
+def test_a_transcript_takes_no_parameters(client, corpus, carol):
+    client.force_login(carol)
+    url = reverse("research:export_transcript", args=["acme", corpus.discussion.pk])
+    response = client.get(url, {"segment": "app users"})
+    assert response.status_code == 400
+    assert response.content.decode() == "Unknown parameter 'segment'; this takes no parameters."
+    assert client.get(url).status_code == 200
+
+
+def test_an_unknown_parameter_from_a_participant_or_outsider_still_gets_404(client, corpus, bob, eve):
+    for user in (bob, eve):
+        for name in FILTERED_EXPORTS:
+            assert _get(client, user, name, segmnet="x").status_code == 404, (user, name)
+        client.force_login(user)
+        url = reverse("research:export_transcript", args=["acme", corpus.discussion.pk])
+        assert client.get(url, {"segmnet": "x"}).status_code == 404
 
 
 def test_a_client_cannot_filter_by_a_draft_discussion(client, corpus, carol):
@@ -577,13 +652,22 @@ def _everything_a_client_downloads(client, carol, corpus) -> str:
         assert response.status_code == 200, name
         parts.append(json.dumps(response.json()))
     parts.append(client.get(reverse("research:exports", args=["acme"])).content.decode())
+    # The pages a client reads the same results on: dashboard, perception gap, themes and quotes.
+    for name in ("research:dashboard", "research:gap", "research:themes"):
+        response = client.get(reverse(name, args=["acme"]))
+        assert response.status_code == 200, name
+        parts.append(response.content.decode())
+    for theme in corpus.discussion.community.themes.filter(is_hidden=False):
+        response = client.get(reverse("research:theme_detail", args=["acme", theme.pk]))
+        assert response.status_code == 200, theme
+        parts.append(response.content.decode())
     return "\n".join(parts)
 
 
-def test_no_export_or_api_answer_gives_a_client_a_real_name_an_email_or_unredacted_words(
+def test_no_export_api_answer_or_insights_page_gives_a_client_a_name_an_email_an_imported_id_or_raw_words(
     client, corpus, checkout, alice, carol
 ):
-    from research.models import CodedExcerpt
+    from research.models import CodedExcerpt, ThemePost
     from tests.conftest import membership_of
     from tests.factories import MembershipFactory, PostFactory, UserFactory
     from tests.research.exports_helpers import analyse
@@ -601,7 +685,8 @@ def test_no_export_or_api_answer_gives_a_client_a_real_name_an_email_or_unredact
         post=checkout[1], code=corpus.code, start=0, end=13, text="Call Kim Shop", coder=alice
     )
     # An imported post whose author column held a real name and an email (kept as the account's
-    # first name, as `posts_import` does).
+    # first name, as `posts_import` does), and whose id in its source (a public forum's post id)
+    # would lead back to the post and its author's account there.
     imported_author = MembershipFactory(
         community=community,
         user=UserFactory(username="imported-priya", first_name="Priya Sharma <priya@example.com>"),
@@ -612,9 +697,10 @@ def test_no_export_or_api_answer_gives_a_client_a_real_name_an_email_or_unredact
         discussion=DiscussionFactory(community=community, title="Forum"),
         author=imported_author,
         body="Priya here, the app crashed twice.",
-        imported_id="forum-1",
+        imported_id="forum-post-88213",
     )
     analyse(imported, redacted="[NAME] here, the app crashed twice.")
+    ThemePost.objects.create(theme=corpus.theme, post=imported, is_quote=True, quote_rank=4)
 
     text = _everything_a_client_downloads(client, carol, corpus)
 
@@ -631,6 +717,8 @@ def test_no_export_or_api_answer_gives_a_client_a_real_name_an_email_or_unredact
         "020 7946",
         "07700",
         "Robert",
+        "forum-post-88213",
+        "imported_id",
         *SECRETS,
     ):
         assert secret not in text, secret
@@ -658,8 +746,8 @@ def test_the_exports_page_reads_a_brand_in_another_case_as_the_communitys_spelli
 
 
 def test_the_brand_match_is_exact_and_the_same_in_sql_and_in_python(corpus):
-    from research.exports.common import brand_mentioned, mentions_brand_q
     from research.models import PostAnalysis, summary_columns
+    from research.selectors import brand_mentioned, mentions_brand_q
 
     analysis = PostAnalysis.objects.get(post=corpus.email_post)
     for stored in ("Acme", "ACME", "acme", "ACME Stores", "Acmeish"):
@@ -671,9 +759,34 @@ def test_the_brand_match_is_exact_and_the_same_in_sql_and_in_python(corpus):
         assert in_sql == in_python == (stored == "Acme"), stored
 
 
+def test_one_published_rule_for_the_discussion_page_exports_and_insights(corpus, alice):
+    from community.models import Post
+    from community.selectors import published_posts
+    from research.models import ThemePost
+    from research.selectors import evidence_q, published_q
+    from tests.conftest import membership_of
+    from tests.factories import PostFactory
+
+    community = corpus.discussion.community
+    staff_reply = PostFactory(
+        discussion=corpus.discussion, author=membership_of(alice, community), parent=corpus.email_post
+    )
+    said = set(published_posts(community).values_list("pk", flat=True))
+    assert corpus.reply_under_hidden.pk not in said and staff_reply.pk in said
+    assert set(Post.objects.filter(published_q(), community=community).values_list("pk", flat=True)) == said
+    # Evidence: the same posts, less researchers' words.
+    for post in (corpus.email_post, corpus.reply_under_hidden, staff_reply, corpus.hidden_post):
+        ThemePost.objects.get_or_create(theme=corpus.theme, post=post)
+    in_theme = ThemePost.objects.filter(theme=corpus.theme)
+    evidence = set(in_theme.filter(evidence_q(published=True)).values_list("post_id", flat=True))
+    said_in_theme = set(in_theme.filter(post_id__in=said).values_list("post_id", flat=True))
+    assert evidence == said_in_theme - {staff_reply.pk}
+    assert corpus.email_post.pk in evidence
+
+
 def test_exports_and_the_dashboard_find_the_same_posts_for_every_brand(client, corpus, checkout, alice):
     from research.dashboard_selectors import DashboardFilters, filtered_analyses
-    from research.exports.common import published_q
+    from research.selectors import published_q
     from tests.conftest import membership_of
     from tests.factories import PostFactory
     from tests.research.exports_helpers import analyse
@@ -698,3 +811,18 @@ def test_exports_and_the_dashboard_find_the_same_posts_for_every_brand(client, c
         rows = csv.DictReader(io.StringIO(text.decode("utf-8-sig").split("\n", 1)[1]))
         exported = {int(r["post_id"]) for r in rows if r["author"].split("(")[-1].rstrip(")") in participants}
         assert exported == on_dashboard and exported, brand
+
+
+def test_a_browser_following_an_export_link_with_a_bad_filter_gets_the_sites_page_and_a_way_back(
+    client, corpus, alice
+):
+    client.force_login(alice)
+    response = client.get(
+        reverse("research:export_posts_csv", args=["acme"]),
+        {"segment": "nobody"},
+        HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8",
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
+    assert "&#x27;nobody&#x27; is not a segment of this community" in page
+    assert 'href="/c/acme/exports/?segment=nobody"' in page
