@@ -15,7 +15,9 @@ client -> server
 server -> client
   welcome (role, me, state, presence, current numbers, replay of what came after the `room`,
   `backroom` and `probe` numbers given in the query string), message, ack, presence, typing,
-  replayed, questions (moderators), error {"field", "message"}, pong.
+  replayed, questions (moderators), error {"field", "message", "client_id" of a refused line,
+  "action" of a refused moderator action}, pong. A refused action on an ended session names when it
+  ended ("This session ended at 21:07; ...").
 
 Storing: a process stores the lines of all its sockets by group commit (`LiveLineWriter`): lines
 arriving while a batch is written go together into the next one, in one transaction, on a thread of
@@ -866,6 +868,9 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
         frame = {"type": "error", "field": field, "message": message}
         if isinstance(content_ref, dict) and isinstance(content_ref.get("client_id"), str):
             frame["client_id"] = content_ref["client_id"][:64]
+        if isinstance(content_ref, dict) and content_ref.get("type") in MODERATOR_ACTIONS:
+            # The console shows a refused action beside its buttons, not under the conversation.
+            frame["action"] = content_ref["type"]
         await self._send_json(frame)
 
 

@@ -31,7 +31,7 @@ from community.models import (
     Visibility,
 )
 from community.models.communities import ERASED_USERNAME_PREFIX
-from community.pii import redact_contact_details
+from community.pii import apply_redactions, find_contact_spans, redact_contact_details, redact_contact_spans
 from community.roster import roster_for
 
 DISCUSSION_PAGE_SIZE = 20
@@ -294,11 +294,22 @@ def post_html_for(post: Post, viewer: Membership) -> str:
             roster_for(post.community_id).pseudonymise(post.body, keep=(viewer.pk, post.author_id))
         )
     if not viewer.is_moderator:
-        # Participants greet each other by name, but a former (erased) member's name stays out.
+        # Participants greet each other by name, but a former (erased) member's name stays out,
+        # and another participant's email address or phone number is theirs to give, not the page's.
         roster = roster_for(post.community_id)
-        if roster.erased and roster.erased_spans(post.body):
-            return render_markdown(roster.redact_erased(post.body))
+        spans = roster.erased_spans(post.body) if roster.erased else []
+        if _hides_contact_details(post, viewer):
+            spans += find_contact_spans(post.body)
+        if spans:
+            return render_markdown(apply_redactions(post.body, spans))
     return post.body_html or render_markdown(post.body)
+
+
+def _hides_contact_details(post: Post, viewer: Membership) -> bool:
+    """Whether `viewer` reads `post` without its email addresses and phone numbers: another
+    participant's post read by anyone but its author and the moderators (clients read the
+    redacted copy). Staff posts keep theirs: a moderator's support address is meant to be read."""
+    return not viewer.is_moderator and post.author_id != viewer.pk and post.author.is_participant
 
 
 def post_text_for(post: Post, viewer: Membership) -> str:
@@ -310,5 +321,6 @@ def post_text_for(post: Post, viewer: Membership) -> str:
     if viewer.is_participant and post.author_id != viewer.pk and not post.author.is_participant:
         return roster_for(post.community_id).pseudonymise(post.body, keep=(viewer.pk, post.author_id))
     if not viewer.is_moderator:
-        return roster_for(post.community_id).redact_erased(post.body)
+        text = roster_for(post.community_id).redact_erased(post.body)
+        return redact_contact_spans(text) if _hides_contact_details(post, viewer) else text
     return post.body

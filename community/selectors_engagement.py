@@ -6,10 +6,15 @@ Every function here runs a fixed number of queries whatever the number of rows
 
 from __future__ import annotations
 
+import json
+import shutil
+import zipfile
 from collections import defaultdict
 from datetime import timedelta
-from typing import Any
+from pathlib import PurePosixPath
+from typing import Any, BinaryIO
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
@@ -23,6 +28,7 @@ from community.models import (
     Membership,
     Notification,
     Post,
+    PostImage,
     PostRevision,
     PostStatus,
     Probe,
@@ -427,8 +433,21 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
+PHOTO_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp"}
+
+
+def export_photo_name(image: PostImage) -> str:
+    """Where a photo sits in the member's export archive (`member_data_archive`): by post and photo,
+    never the stored name (which carries the upload month) nor the uploader's own file name."""
+    extension = PHOTO_EXTENSIONS.get(image.content_type) or PurePosixPath(image.file.name).suffix.lower()
+    return f"photos/post-{image.post_id}-photo-{image.pk}{extension}"
+
+
 def member_data_export(*, user) -> dict[str, Any]:
-    """Everything the platform holds about `user` as JSON-safe data (their right of access)."""
+    """Everything the platform holds about `user` as JSON-safe data (their right of access).
+
+    Photos are listed with each post by the name they have in the archive (`member_data_archive`),
+    which holds the files themselves."""
     memberships = list(
         Membership.objects.filter(user=user)
         .select_related("community")
@@ -437,7 +456,8 @@ def member_data_export(*, user) -> dict[str, Any]:
                 "posts",
                 queryset=Post.objects.select_related("discussion")
                 .prefetch_related(
-                    Prefetch("revisions", queryset=PostRevision.objects.order_by("created_at", "id"))
+                    Prefetch("revisions", queryset=PostRevision.objects.order_by("created_at", "id")),
+                    Prefetch("images", queryset=PostImage.objects.order_by("id")),
                 )
                 .order_by("created_at", "id"),
             ),
@@ -503,6 +523,16 @@ def member_data_export(*, user) -> dict[str, Any]:
                         "revisions": [
                             {"body": r.body, "created_at": _iso(r.created_at)} for r in p.revisions.all()
                         ],
+                        "photos": [
+                            {
+                                "file": export_photo_name(image),
+                                "content_type": image.content_type,
+                                "width": image.width,
+                                "height": image.height,
+                                "uploaded_at": _iso(image.created_at),
+                            }
+                            for image in p.images.all()
+                        ],
                     }
                     for p in m.posts.all()
                 ],
@@ -538,6 +568,51 @@ def member_data_export(*, user) -> dict[str, Any]:
             for m in memberships
         ],
     }
+
+
+ARCHIVE_README = """Your data from Verbatim, exported {exported_at}.
+
+my-data.json   your profile, the communities you belong to, everything you posted (with earlier
+               versions), what you said in live sessions, your ratings and your notifications.
+photos/        the photos you attached to your posts. Each post in my-data.json lists its photos
+               under "photos" by their name here. They are the copies the site keeps: location,
+               camera and other details were taken out when you uploaded them.
+"""
+
+
+def member_data_archive(*, user, into: BinaryIO) -> None:
+    """Write `user`'s export as a ZIP into `into`: my-data.json (`member_data_export`), their photos
+    and a README. A photo whose file is gone from storage is listed with "file": null and a note."""
+    from django.core.files.storage import default_storage
+
+    data = member_data_export(user=user)
+    images = PostImage.objects.filter(post__author__user=user).order_by("id")
+    with zipfile.ZipFile(into, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        missing = set()
+        for image in images:
+            name = export_photo_name(image)
+            # Already compressed images go in stored as they are (ZipInfo's default), not deflated again.
+            entry = zipfile.ZipInfo(name, _zip_time(image.created_at))
+            try:
+                with default_storage.open(image.file.name, "rb") as stored, archive.open(entry, "w") as out:
+                    shutil.copyfileobj(stored, out)
+            except (OSError, ValueError):
+                missing.add(name)
+        for membership in data["memberships"]:
+            for post in membership["posts"]:
+                for photo in post["photos"]:
+                    if photo["file"] in missing:
+                        photo["file"] = None
+                        photo["note"] = "The file of this photo could not be found on the server."
+        archive.writestr("README.txt", ARCHIVE_README.format(exported_at=data["exported_at"]))
+        archive.writestr(
+            "my-data.json", json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+        )
+
+
+def _zip_time(moment) -> tuple[int, int, int, int, int, int]:
+    local = timezone.localtime(moment)
+    return (max(local.year, 1980), local.month, local.day, local.hour, local.minute, local.second)
 
 
 def client_self_assessments(membership: Membership) -> list[dict[str, Any]]:

@@ -25,12 +25,13 @@ from community.models import (
     LiveMessage,
     LiveQuestion,
     LiveSession,
+    LiveState,
     LiveStream,
     Membership,
     Role,
 )
 from community.models.live import LIVE_CONNECTION_STALE_SECONDS
-from community.pii import redact_contact_details
+from community.pii import redact_contact_details, redact_contact_spans
 from community.roster import Roster, roster_for
 
 STAFF_NAME_ROLES = (Role.MODERATOR,)
@@ -126,6 +127,11 @@ def live_event_visible_to(event: dict[str, Any], viewer: Membership) -> bool:
     return True
 
 
+def _quoted_for_participant(text: str, data: dict[str, Any], viewer: Membership) -> str:
+    """A line an event quotes (a spotlight's), without contact details unless `viewer` wrote it."""
+    return text if data.get("author") == viewer.pseudonym else redact_contact_spans(text)
+
+
 def live_frame_for(event: dict[str, Any], viewer: Membership, roster: Roster | None = None) -> dict[str, Any]:
     """What `viewer` is sent for a message event: pseudonyms unless the viewer is a moderator.
 
@@ -146,13 +152,20 @@ def live_frame_for(event: dict[str, Any], viewer: Membership, roster: Roster | N
         roster = roster or roster_for(viewer.community_id)
         body = roster.pseudonymise(body, keep=(viewer.pk, event["author_id"]))
         if data.get("body"):
-            data = {**data, "body": roster.redact_erased(data["body"])}
+            data = {**data, "body": _quoted_for_participant(roster.redact_erased(data["body"]), data, viewer)}
     elif not staff:
-        # Participants and clients may read each other's greetings, but never a former member's name.
+        # Participants and clients may read each other's greetings, but never a former member's name,
+        # nor (as on the boards) another participant's email address or phone number.
         roster = roster or roster_for(viewer.community_id)
-        body = roster.redact_erased(body)
+        hide = redact_contact_spans if not mine and event["author_role"] == Role.PARTICIPANT else str
+        body = hide(roster.redact_erased(body))
         if data.get("body"):
-            data = {**data, "body": roster.redact_erased(data["body"])}
+            # Same frame for every participant but the author (`live_frame_audience`).
+            quoted = roster.redact_erased(data["body"])
+            data = {
+                **data,
+                "body": redact_contact_spans(quoted) if viewer.is_participant and not mine else quoted,
+            }
     frame = {
         "type": "message",
         "stream": event["stream"],
@@ -238,6 +251,36 @@ def live_presence_for(entries: list[dict[str, Any]], viewer: Membership) -> list
     return shown
 
 
+# The moderator's session buttons and the states each one works in (the services refuse the others).
+# The page renders them from here and live.js enables them from the same `data-live-enabled-in`.
+LIVE_CONSOLE_BUTTONS = (
+    ("start", "Start session", (LiveState.SCHEDULED,)),
+    ("pause", "Pause input", (LiveState.RUNNING,)),
+    ("resume_input", "Resume input", (LiveState.PAUSED,)),
+    ("end", "End session", (LiveState.RUNNING, LiveState.PAUSED)),
+)
+
+LIVE_CONSOLE_NOTES = {
+    LiveState.SCHEDULED: "Not started: press Start session, or push a question, to open the conversation.",
+    LiveState.RUNNING: "Live: participants can write.",
+    LiveState.PAUSED: "Input paused: participants cannot write until you resume input.",
+}
+
+
+def live_console_buttons(session: LiveSession) -> list[dict[str, Any]]:
+    """The session buttons as the console shows them now: enabled only in the states that allow them."""
+    return [
+        {
+            "action": action,
+            "label": label,
+            "enabled_in": " ".join(states),
+            "enabled": session.state in states,
+            "confirm": "End the session for everyone?" if action == "end" else "",
+        }
+        for action, label, states in LIVE_CONSOLE_BUTTONS
+    ]
+
+
 def live_questions(session: LiveSession) -> list[LiveQuestion]:
     return list(session.questions.all())
 
@@ -255,9 +298,14 @@ def live_state_snapshot(session: LiveSession, *, viewer: Membership | None = Non
         spotlight_body = roster_for(viewer.community_id).redact(redact_contact_details(spotlight_body))
     elif viewer is not None and viewer.role not in STAFF_NAME_ROLES:
         spotlight_body = roster_for(viewer.community_id).redact_erased(spotlight_body)
+        author = spotlight.author if spotlight is not None and spotlight.author_id else None
+        if author is not None and author.pk != viewer.pk and author.role == Role.PARTICIPANT:
+            spotlight_body = redact_contact_spans(spotlight_body)
     return {
         "state": session.state,
         "accepts_input": session.accepts_input,
+        "started_at": session.started_at.isoformat() if session.started_at else None,
+        "ended_at": session.ended_at.isoformat() if session.ended_at else None,
         "scheduled_start": session.scheduled_start.isoformat() if session.scheduled_start else None,
         "question": {"id": question.pk, "text": question.text, "position": question.position}
         if question

@@ -45,5 +45,6 @@ urlpatterns = [
     # --- Own data ---
     path("me/data/", privacy.my_data_view, name="my_data"),
     path("me/data/export.json", privacy.my_data_export_view, name="my_data_export"),
+    path("me/data/export.zip", privacy.my_data_export_archive_view, name="my_data_export_archive"),
     path("me/data/erase/", privacy.my_data_erase_view, name="my_data_erase"),
 ]

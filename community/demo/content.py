@@ -27,7 +27,9 @@ COMMUNITY = {
         "I agree to take part in the Hearth & Loom Customer Circle, run by Northlight Research. "
         "The research team can read everything I post. Hearth & Loom's team sees my posts under "
         "a pseudonym with personal details removed, and that includes my shopping diary, which "
-        "other participants never see. I can export or erase my posts at any time."
+        "other participants never see. I can download a copy of everything I posted at any time. "
+        "I can also erase my account: my name, email address, login and photos are then deleted, "
+        "and my posts stay under “Former member”, with my name and contact details taken out."
     ),
     "consent_version": 1,
 }
@@ -126,6 +128,7 @@ class Activity:
     visibility: str = "open"  # open | uninfluenced
     opens_day: float = 0.0  # days after the start of fieldwork (start = 14 days ago)
     closes_day: float | None = None  # None: still open today
+    hour: int = 9  # local hour it opens at (and closes at, on its closing day)
     target_segments: tuple[str, ...] = ()
     is_required: bool = False
     media_allowed: bool = False
@@ -225,6 +228,7 @@ ACTIVITIES = [
         kind="live",
         opens_day=9.0,
         closes_day=9.1,
+        hour=19,  # an evening session
     ),
     Activity(
         "live",
@@ -234,6 +238,7 @@ ACTIVITIES = [
         kind="live",
         opens_day=16.0,  # the day after tomorrow
         closes_day=16.05,
+        hour=19,  # an evening session
     ),
     Activity(
         "gifting",

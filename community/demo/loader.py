@@ -122,16 +122,25 @@ class _Clock:
 
     def __init__(self, now: datetime, rng: random.Random) -> None:
         self.now = now
-        self.start = now.replace(minute=0, second=0, microsecond=0) - timedelta(days=FIELDWORK_DAYS)
+        # Midnight in the site's time zone, so activities open at the hour a team would pick
+        # (boards at 09:00, evening sessions at 19:00) whatever the hour the demo is loaded.
+        midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+        self.start = midnight - timedelta(days=FIELDWORK_DAYS)
         self.rng = rng
 
-    def day(self, offset: float) -> datetime:
-        return self.start + timedelta(days=offset)
+    def day(self, offset: float, hour: int = 9) -> datetime:
+        """`offset` days after the start of fieldwork, from `hour` o'clock local time."""
+        return self.start + timedelta(days=offset, hours=hour)
+
+    def opens(self, activity: content.Activity) -> datetime:
+        return self.day(activity.opens_day, activity.hour)
+
+    def closes(self, activity: content.Activity) -> datetime | None:
+        return None if activity.closes_day is None else self.day(activity.closes_day, activity.hour)
 
     def window(self, activity: content.Activity) -> tuple[datetime, datetime]:
-        opens = self.day(activity.opens_day)
-        closes = self.day(activity.closes_day) if activity.closes_day is not None else self.now
-        return opens, min(closes, self.now) - timedelta(minutes=20)
+        closes = self.closes(activity) or self.now
+        return self.opens(activity), min(closes, self.now) - timedelta(minutes=20)
 
     def response_time(self, author: str, window: tuple[datetime, datetime], at: float | None) -> datetime:
         opens, closes = window
@@ -273,7 +282,8 @@ def _load(*, clock: _Clock, rng: random.Random, log: Callable[[str], None]) -> D
     discussions: dict[str, Discussion] = {}
     windows: dict[str, tuple[datetime, datetime]] = {}
     for activity in content.ACTIVITIES:
-        closes_in_past = activity.closes_day is not None and clock.day(activity.closes_day) <= clock.now
+        closes_at = clock.closes(activity)
+        closes_in_past = closes_at is not None and closes_at <= clock.now
         discussions[activity.key] = discussion_create(
             moderator=moderator,
             community=community,
@@ -282,12 +292,10 @@ def _load(*, clock: _Clock, rng: random.Random, log: Callable[[str], None]) -> D
             kind=activity.kind,
             visibility=activity.visibility,
             target_segments=list(activity.target_segments),
-            opens_at=clock.day(activity.opens_day),
+            opens_at=clock.opens(activity),
             # Closed activities close after their posts are in: the posts service (rightly) refuses
             # posts in a closed activity.
-            closes_at=None
-            if closes_in_past or activity.closes_day is None
-            else clock.day(activity.closes_day),
+            closes_at=None if closes_in_past else closes_at,
             is_required=activity.is_required,
             media_allowed=activity.media_allowed,
             is_draft=activity.is_draft,
@@ -409,11 +417,12 @@ def _load(*, clock: _Clock, rng: random.Random, log: Callable[[str], None]) -> D
 
     # --- close what closed ---------------------------------------------------------------
     for activity in content.ACTIVITIES:
-        if activity.closes_day is not None and clock.day(activity.closes_day) <= clock.now:
+        closes_at = clock.closes(activity)
+        if closes_at is not None and closes_at <= clock.now:
             discussion_update(
                 moderator=moderator,
                 discussion=discussions[activity.key],
-                closes_at=clock.day(activity.closes_day),
+                closes_at=closes_at,
             )
 
     post_count = Post.objects.filter(community=community).count()

@@ -21,9 +21,10 @@ class LiveScheduleForm(forms.Form):
     def __init__(self, *args, session: LiveSession, **kwargs):
         super().__init__(*args, **kwargs)
         self.session = session
-        self.fields[
-            "scheduled_start"
-        ].help_text = f"In {timezone.get_current_timezone_name()}. Leave empty for no announced time."
+        self.fields["scheduled_start"].help_text = (
+            f"In {timezone.get_current_timezone_name()}, the time zone every time on this site is shown in. "
+            "Leave empty for no announced time."
+        )
 
     def clean_scheduled_start(self):
         start = self.cleaned_data.get("scheduled_start")

@@ -9,7 +9,9 @@ from community.services.moderation import FLAG_REASON_MAX_CHARS, REASON_MAX_CHAR
 
 
 class ModerateForm(forms.Form):
-    action = forms.ChoiceField(choices=ModerationAction.CHOICES)
+    action = forms.ChoiceField(
+        choices=ModerationAction.CHOICES, error_messages={"required": "Choose what to do with the post."}
+    )
     reason = forms.CharField(
         max_length=REASON_MAX_CHARS,
         widget=forms.TextInput(attrs={"placeholder": "Reason (required)"}),

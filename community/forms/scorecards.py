@@ -3,8 +3,26 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.html import format_html
 
 from community.models import SCORE_MAX, SCORE_MIN, ScorecardDimension
+
+# What the ends of the scale mean, said beside each rating. The scale's width (0-25) follows the
+# published brand-vs-consumer studies the gap is read against (community.models.scorecards).
+SCALE_LOW = "Not at all"
+SCALE_HIGH = "Completely"
+
+
+class ScaleInput(forms.NumberInput):
+    """A whole number on the scale, with its ends named and a slider beside the box."""
+
+    template_name = "community/widgets/scale.html"  # under the app: form widgets render with the form engine
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["low_label"] = SCALE_LOW
+        context["widget"]["high_label"] = SCALE_HIGH
+        return context
 
 
 def dimension_field_name(dimension: ScorecardDimension) -> str:
@@ -18,7 +36,15 @@ class ScorecardAnswerForm(forms.Form):
         for dimension in dimensions:
             self.fields[dimension_field_name(dimension)] = forms.IntegerField(
                 label=dimension.name,
-                help_text=dimension.description,
+                # The ends are drawn beside the slider; screen readers hear them with the field.
+                help_text=format_html(
+                    '{} <span class="visually-hidden">From {} ({}) to {} ({}).</span>',
+                    dimension.description,
+                    SCORE_MIN,
+                    SCALE_LOW.lower(),
+                    SCORE_MAX,
+                    SCALE_HIGH.lower(),
+                ),
                 min_value=SCORE_MIN,
                 max_value=SCORE_MAX,
                 error_messages={
@@ -27,7 +53,9 @@ class ScorecardAnswerForm(forms.Form):
                     "min_value": f"“{dimension.name}” goes from {SCORE_MIN} to {SCORE_MAX}.",
                     "max_value": f"“{dimension.name}” goes from {SCORE_MIN} to {SCORE_MAX}.",
                 },
-                widget=forms.NumberInput(attrs={"min": SCORE_MIN, "max": SCORE_MAX, "step": 1}),
+                widget=ScaleInput(
+                    attrs={"min": SCORE_MIN, "max": SCORE_MAX, "step": 1, "class": "scale-number"}
+                ),
             )
 
     def ratings(self) -> dict[int, int]:

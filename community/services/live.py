@@ -75,6 +75,9 @@ def live_question_add(*, moderator: Membership, session: LiveSession, text: str)
         raise ValidationError({"text": "Write the question first."})
     if len(text) > limit:
         raise ValidationError({"text": f"The question is {len(text):,} characters; the limit is {limit:,}."})
+    # The caller's copy may predate the end (a socket keeps the session it connected to).
+    current = LiveSession.objects.only("state", "ended_at").get(pk=session.pk)
+    _require_not_ended(current, "its guide can no longer change")
     with transaction.atomic():
         last = session.questions.order_by("-position").values_list("position", flat=True).first()
         return LiveQuestion.objects.create(
@@ -154,17 +157,35 @@ def _rate_limited() -> ValidationError:
     )
 
 
+def live_ended_words(session: LiveSession) -> str:
+    """ "This session ended at 21:07 UTC" (with the day when it was not today), in the current time
+    zone, named, as the room page writes it."""
+    if session.ended_at is None:
+        return "This session has ended"
+    ended = timezone.localtime(session.ended_at)
+    day = "" if ended.date() == timezone.localdate() else f" on {ended.day} {ended:%b %Y}"
+    return f"This session ended at {ended:%H:%M} {ended.tzname()}{day}"
+
+
+def _state_refused(message: str) -> ValidationError:
+    return ValidationError({"state": message}, code="state")
+
+
 def _require_input_open(session: LiveSession) -> list[str]:
     if session.state == LiveState.PAUSED:
-        raise ValidationError({"state": "The moderator has paused the conversation; wait a moment."})
-    if session.state != LiveState.RUNNING:
-        raise ValidationError({"state": "The session is not running."})
+        raise _state_refused("The moderator has paused the conversation; wait a moment.")
+    if session.state == LiveState.SCHEDULED:
+        raise _state_refused("The session has not started yet; wait for the moderator to open it.")
+    if session.state == LiveState.ENDED:
+        raise _state_refused(f"{live_ended_words(session)}; messages can no longer be sent.")
     return []
 
 
-def _require_not_ended(session: LiveSession) -> list[str]:
+def _require_not_ended(
+    session: LiveSession, consequence: str = "messages can no longer be sent"
+) -> list[str]:
     if session.state == LiveState.ENDED:
-        raise ValidationError({"state": "The session has ended."})
+        raise _state_refused(f"{live_ended_words(session)}; {consequence}.")
     return []
 
 
@@ -456,7 +477,7 @@ def live_question_push(*, moderator: Membership, session: LiveSession, question_
     now = timezone.now()
 
     def check(locked: LiveSession) -> list[str]:
-        _require_not_ended(locked)
+        _require_not_ended(locked, "questions can no longer be pushed")
         changed = ["current_question"]
         locked.current_question = question
         if locked.state == LiveState.SCHEDULED:
@@ -480,8 +501,11 @@ def live_question_push(*, moderator: Membership, session: LiveSession, question_
 
 def live_session_start(*, moderator: Membership, session: LiveSession) -> LiveMessage:
     def check(locked: LiveSession) -> list[str]:
-        if locked.state != LiveState.SCHEDULED:
-            raise ValidationError({"state": "The session has already started."})
+        _require_not_ended(locked, "an ended session cannot be started again")
+        if locked.state == LiveState.RUNNING:
+            raise _state_refused("The session is already running.")
+        if locked.state == LiveState.PAUSED:
+            raise _state_refused("The session is already running, with input paused: use Resume input.")
         locked.state = LiveState.RUNNING
         locked.started_at = timezone.now()
         return ["state", "started_at"]
@@ -491,8 +515,11 @@ def live_session_start(*, moderator: Membership, session: LiveSession) -> LiveMe
 
 def live_input_pause(*, moderator: Membership, session: LiveSession) -> LiveMessage:
     def check(locked: LiveSession) -> list[str]:
-        if locked.state != LiveState.RUNNING:
-            raise ValidationError({"state": "Only a running session can be paused."})
+        _require_not_ended(locked, "there is nothing to pause")
+        if locked.state == LiveState.SCHEDULED:
+            raise _state_refused("The session has not started yet, so there is nothing to pause.")
+        if locked.state == LiveState.PAUSED:
+            raise _state_refused("Input is already paused.")
         locked.state = LiveState.PAUSED
         return ["state"]
 
@@ -501,8 +528,11 @@ def live_input_pause(*, moderator: Membership, session: LiveSession) -> LiveMess
 
 def live_input_resume(*, moderator: Membership, session: LiveSession) -> LiveMessage:
     def check(locked: LiveSession) -> list[str]:
-        if locked.state != LiveState.PAUSED:
-            raise ValidationError({"state": "Only a paused session can be resumed."})
+        _require_not_ended(locked, "there is nothing to resume")
+        if locked.state == LiveState.SCHEDULED:
+            raise _state_refused("The session has not started yet: use Start session to open it.")
+        if locked.state == LiveState.RUNNING:
+            raise _state_refused("Input is already open.")
         locked.state = LiveState.RUNNING
         return ["state"]
 
@@ -525,7 +555,7 @@ def live_spotlight(*, moderator: Membership, session: LiveSession, seq) -> LiveM
             raise ValidationError({"seq": "Spotlight a message of the room by its number."})
 
     def check(locked: LiveSession) -> list[str]:
-        _require_not_ended(locked)
+        _require_not_ended(locked, "nothing can be spotlighted any more")
         locked.spotlight = target
         return ["spotlight"]
 
@@ -539,7 +569,8 @@ def live_spotlight(*, moderator: Membership, session: LiveSession, seq) -> LiveM
 
 def live_session_end(*, moderator: Membership, session: LiveSession) -> LiveMessage:
     def check(locked: LiveSession) -> list[str]:
-        _require_not_ended(locked)
+        if locked.state == LiveState.ENDED:
+            raise _state_refused(f"{live_ended_words(locked)}; it cannot be ended twice.")
         locked.state = LiveState.ENDED
         locked.ended_at = timezone.now()
         return ["state", "ended_at"]

@@ -18,6 +18,7 @@ from community.forms.discussions import DiscussionForm, PostEditForm, PostForm
 from community.forms.moderation import FlagForm
 from community.markdown import render_markdown
 from community.models import DiscussionKind, Membership, Post, PostImage, PostStatus, Role
+from community.pii import find_contact_spans
 from community.ratelimit import RateLimited
 from community.selectors import (
     discussion_can_post,
@@ -254,6 +255,7 @@ def post_create_view(request: HttpRequest, slug: str, discussion_id: int) -> Htt
         else:
             if post.status == PostStatus.PENDING:
                 messages.info(request, "Thanks! Your post will appear once a moderator has approved it.")
+            _contact_details_notice(request, membership, post.body)
             return _back_to(post, slug, membership)
     return _render_discussion(request, community, membership, discussion, form=form, status=status)
 
@@ -276,12 +278,36 @@ def post_edit_view(request: HttpRequest, slug: str, post_id: int) -> HttpRespons
                 _apply_errors(form, exc)
             else:
                 messages.success(request, "Your post was updated.")
+                _contact_details_notice(request, membership, post.body)
                 return _back_to(post, slug, membership)
     return render(
         request,
         "community/post_edit.html",
         {"community": community, "membership": membership, "post": post, "form": form},
         status=status,
+    )
+
+
+def _contact_details_notice(request: HttpRequest, author: Membership, body: str) -> None:
+    """Tell a participant that the email addresses and phone numbers in their post are hidden
+    from the people who read it (community.selectors.post_html_for), so they know what others see."""
+    if not author.is_participant:
+        return
+    labels = [label for _, _, label in find_contact_spans(body)]
+    if not labels:
+        return
+    found = []
+    for label, one, many in (
+        ("EMAIL", "an email address", "email addresses"),
+        ("PHONE", "a phone number", "phone numbers"),
+    ):
+        count = labels.count(label)
+        if count:
+            found.append(one if count == 1 else f"{count} {many}")
+    them = "it" if len(labels) == 1 else "them"
+    messages.info(
+        request,
+        f"Your post includes {' and '.join(found)}; other participants and clients see {them} hidden.",
     )
 
 

@@ -18,7 +18,7 @@ from community.access import get_community_for_member, get_discussion_for_member
 from community.forms.live import LiveScheduleForm, LiveWithholdForm
 from community.models import DiscussionKind, LiveSession, LiveState, Role
 from community.selectors import discussions_visible_to
-from community.selectors_live import live_transcript_rows
+from community.selectors_live import LIVE_CONSOLE_NOTES, live_console_buttons, live_transcript_rows
 from community.services.live import live_session_ensure, live_session_schedule
 from community.services.live_archive import (
     archivable_messages,
@@ -77,6 +77,9 @@ def _render_room(
             session=session, initial={"scheduled_start": session.scheduled_start}
         )
         context["can_schedule"] = session.state == LiveState.SCHEDULED
+        context["console_buttons"] = live_console_buttons(session)
+        context["console_note"] = LIVE_CONSOLE_NOTES.get(session.state, "")
+        context["console_notes"] = LIVE_CONSOLE_NOTES
         context["withheld_seqs"] = ",".join(str(seq) for seq in live_withheld_seqs(session))
     if session.state == LiveState.ENDED:
         context["archived_posts"] = discussion.posts.filter(live_message__isnull=False).exists()

@@ -22,12 +22,29 @@ from community.selectors import MODERATION_PAGE_SIZE, audit_entries, moderation_
 from community.services.moderation import ModerationAction, audit_csv_rows, post_moderate
 
 MODERATORS = [Role.MODERATOR]
-# The decision a moderator most likely wants for a post in each state, preselected in the queue.
-_DEFAULT_ACTION = {
-    PostStatus.PENDING: ModerationAction.APPROVE,
-    PostStatus.HIDDEN: ModerationAction.RESTORE,
-    PostStatus.REMOVED: ModerationAction.RESTORE,
-}
+
+
+def _queue_actions(post) -> tuple[list[tuple[str, str]], str]:
+    """The actions that apply to `post` in its state, and the one preselected. Only the
+    non-destructive choice (approve, keep, restore) is ever preselected: hiding or removing
+    someone's words takes picking it from the menu. A published post without flags has no
+    harmless choice, so the menu starts on "Choose an action" and the browser asks for one."""
+    labels = dict(ModerationAction.CHOICES)
+    if post.status == PostStatus.PENDING:
+        keep = [(ModerationAction.APPROVE, "Approve")]
+    elif post.status == PostStatus.PUBLISHED and post.open_flags:
+        keep = [(ModerationAction.APPROVE, "Keep it and dismiss the flags")]
+    elif post.status in (PostStatus.HIDDEN, PostStatus.REMOVED):
+        keep = [(ModerationAction.RESTORE, labels[ModerationAction.RESTORE])]
+    else:
+        keep = []
+    harsh = [
+        (action, labels[action])
+        for action in (ModerationAction.HIDE, ModerationAction.REMOVE)
+        if post.status != PostStatus.HIDDEN or action == ModerationAction.REMOVE
+        if post.status != PostStatus.REMOVED
+    ]
+    return keep + harsh, keep[0][0] if keep else ""
 
 
 # What the moderator reads after an action: what happened and to whose post, in words.
@@ -60,7 +77,7 @@ def moderation_queue_view(request: HttpRequest, slug: str) -> HttpResponse:
         post.author_name = post.author.display_name_for(membership)
         post.html = mark_safe(post.body_html or render_markdown(post.body))  # sanitised by nh3
         post.open_flags = flags.get(post.pk, [])
-        post.default_action = _DEFAULT_ACTION.get(post.status, ModerationAction.HIDE)
+        post.action_choices, post.default_action = _queue_actions(post)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -72,7 +89,6 @@ def moderation_queue_view(request: HttpRequest, slug: str) -> HttpResponse:
             "filters": filters,
             "page": page,
             "posts": posts,
-            "moderation_actions": ModerationAction.CHOICES,
             "page_path": request.get_full_path(),
             "query": query.urlencode(),
             "nav_section": "moderation",

@@ -42,7 +42,7 @@
     var empty = section.querySelector(".empty-state");
     if (empty) empty.remove();
     var wrapper = document.createElement("div");
-    wrapper.className = "thread";
+    wrapper.className = "thread card";
     wrapper.appendChild(element);
     section.appendChild(wrapper);
   }

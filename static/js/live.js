@@ -21,8 +21,12 @@
   var retryDelay = 500;
   var stopped = false;
   var lastTypingSent = 0;
-  var typingTimers = {};
+  var typing = { room: {}, backroom: {} }; // stream -> name -> timer that forgets them
+  var TYPING_SHOWN_MS = 4000; // a typist sends a hint every 2 s while typing (see the composer)
   var presence = {}; // name -> entry
+  // The room number the welcome's state already accounts for: replayed events up to it are history
+  // (they still show in the log) and must not switch the console back through past states.
+  var stateAsOf = 0;
   var gapFree = role === "moderator" ? { room: 1, backroom: 1, probe: 1 } : { room: 1, backroom: 1 };
   // Moderators: room numbers of participant lines taken out of the findings (server-rendered, then kept here).
   var withheld = {};
@@ -43,13 +47,84 @@
     if (text && el.scrollIntoView) el.scrollIntoView({ block: "nearest" });
   }
 
-  // Nothing can be said once the session has ended: the boxes say so instead of failing on send.
+  // Nothing can be said once the session has ended, nor by participants while it is paused: the
+  // boxes say so instead of failing on send.
   function setComposeOpen(state) {
-    var ended = state === "ended";
-    $all("[data-live-compose] textarea, [data-live-compose] button").forEach(function (el) {
-      el.disabled = ended;
-      if (ended && el.tagName === "TEXTAREA") el.placeholder = "The session has ended.";
+    $all("[data-live-compose]").forEach(function (form) {
+      var paused = state === "paused" && role === "participant" && form.getAttribute("data-live-compose") === "room";
+      var closed = state === "ended" || paused;
+      $all2(form, "textarea, button, select").forEach(function (el) {
+        el.disabled = closed;
+        if (el.tagName === "TEXTAREA") {
+          el.placeholder = state === "ended" ? "The session has ended." : paused ? "The moderator has paused the conversation." : "";
+        }
+      });
     });
+    $all("[data-live-question-add] input, [data-live-question-add] button").forEach(function (el) {
+      el.disabled = state === "ended";
+    });
+  }
+
+  function $all2(el, selector) { return Array.prototype.slice.call(el.querySelectorAll(selector)); }
+
+  // "21:07 UTC", in the site's time zone as the server writes times (the browser's if it cannot).
+  function clock(iso) {
+    var when = new Date(iso);
+    var options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" };
+    var zone = root.getAttribute("data-time-zone");
+    try {
+      return new Intl.DateTimeFormat("en-GB", zone ? Object.assign({ timeZone: zone }, options) : options).format(when);
+    } catch (e) {
+      return when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    }
+  }
+
+  // The console follows the session: only the buttons that work in this state are enabled
+  // (the server refuses the others anyway, and says why), with a line saying where things stand.
+  function setConsole(state, endedAt) {
+    $all("[data-live-action]").forEach(function (button) {
+      var states = (button.getAttribute("data-live-enabled-in") || "").split(" ");
+      button.disabled = states.indexOf(state) < 0;
+    });
+    $all("[data-live-push]").forEach(function (button) { button.disabled = state === "ended"; });
+    var note = $("[data-live-console-note]");
+    if (!note) return;
+    if (state === "ended") {
+      // The page says when if it was rendered after the end; a session that ended meanwhile is said here.
+      if (note.querySelector("time")) return;
+      note.textContent = "";
+      var strong = document.createElement("strong");
+      strong.textContent = endedAt ? "This session ended at " : "This session has ended";
+      if (endedAt) {
+        var time = document.createElement("time");
+        time.dateTime = endedAt;
+        time.textContent = clock(endedAt);
+        strong.appendChild(time);
+      }
+      note.appendChild(strong);
+      note.appendChild(document.createTextNode("; the transcript is archived."));
+    } else {
+      note.textContent = note.getAttribute("data-note-" + state) || "";
+    }
+  }
+
+  function setState(state, endedAt) {
+    if (!state) return;
+    // Once the session opens its announced start no longer matters (the server refuses to change it).
+    var schedule = document.querySelector(".live-schedule");
+    if (schedule && root.getAttribute("data-state") === "scheduled" && state !== "scheduled") schedule.hidden = true;
+    var label = { scheduled: "Not started yet", running: "Live", paused: "Paused by the moderator", ended: "Session ended" };
+    status(label[state] || state);
+    root.setAttribute("data-state", state);
+    setComposeOpen(state);
+    setConsole(state, endedAt);
+  }
+
+  function consoleError(text) {
+    var el = $("[data-live-console-error]");
+    if (!el) return showError(text);
+    el.textContent = text || "";
+    if (text && el.scrollIntoView) el.scrollIntoView({ block: "nearest" });
   }
 
   function uuid() {
@@ -111,6 +186,7 @@
       $all("[data-live-compose] textarea").forEach(function (box) { box.maxLength = maxChars; });
     }
     status("Connected");
+    stateAsOf = (frame.seqs && frame.seqs.room) || 0;
     applyState(frame.session);
     presence = {};
     frame.presence.forEach(function (p) { presence[p.name] = p; });
@@ -133,10 +209,7 @@
     var q = $("[data-live-question]");
     if (q && state.question) q.textContent = state.question.text;
     setSpotlight(state.spotlight);
-    var label = { scheduled: "Not started yet", running: "Live", paused: "Paused by the moderator", ended: "Session ended" };
-    status(label[state.state] || state.state);
-    root.setAttribute("data-state", state.state);
-    setComposeOpen(state.state);
+    setState(state.state, state.ended_at);
   }
 
   function setSpotlight(spot) {
@@ -163,6 +236,7 @@
     }
     shown[key] = true;
     if (m.seq > last[m.stream]) last[m.stream] = m.seq;
+    if (m.stream === "room" || m.stream === "backroom") stopTyping(m.stream, m.author);
     if (m.mine && m.client_id) {
       delete outbox[m.client_id];
       var pending = root.querySelector('[data-client-id="' + m.client_id + '"]');
@@ -172,20 +246,15 @@
       var q = $("[data-live-question]");
       if (q) q.textContent = m.body;
       // Pushing the first question starts a scheduled session.
-      if (root.getAttribute("data-state") === "scheduled") {
-        root.setAttribute("data-state", "running");
-        status("Live");
-      }
+      if (m.seq > stateAsOf && root.getAttribute("data-state") === "scheduled") setState("running");
       $all("[data-question-id='" + (m.data && m.data.question_id) + "']").forEach(function (li) { li.classList.add("is-pushed"); });
     }
     if (m.kind === "system" && m.data) {
       var ev = m.data.event;
       if (ev === "spotlight") setSpotlight(m.data);
-      if (ev === "paused") status("Paused by the moderator");
-      if (ev === "resumed" || ev === "started") status("Live");
-      if (ev === "ended") { status("Session ended"); setComposeOpen("ended"); if (role === "moderator") archiveNow(); }
-      root.setAttribute("data-state", { paused: "paused", resumed: "running", started: "running", ended: "ended" }[ev] || root.getAttribute("data-state"));
-      if (ev === "ended") renderPresence();
+      var next = { paused: "paused", resumed: "running", started: "running", ended: "ended" }[ev];
+      if (next && m.seq > stateAsOf) { setState(next, ev === "ended" ? m.at : null); consoleError(""); }
+      if (ev === "ended") { if (role === "moderator") archiveNow(); renderPresence(); }
     }
     if (m.stream === "probe") {
       var panel = $("[data-live-probe-panel]");
@@ -257,6 +326,7 @@
   function moderatorTools(li, m) {
     var spot = document.createElement("button");
     spot.type = "button";
+    spot.setAttribute("data-live-tool", "spotlight"); // hidden once the session has ended (live.css)
     spot.className = "btn btn-sm linklike";
     spot.textContent = "Spotlight";
     spot.addEventListener("click", function () { send({ type: "spotlight", seq: m.seq }); });
@@ -264,6 +334,7 @@
     if (m.author_role === "participant") {
       var probe = document.createElement("button");
       probe.type = "button";
+      probe.setAttribute("data-live-tool", "probe");
       probe.className = "btn btn-sm linklike";
       probe.textContent = "Probe";
       probe.addEventListener("click", function () {
@@ -293,7 +364,7 @@
     fetch(url, { method: "POST", credentials: "same-origin",
       headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" }
     }).then(function (response) { return response.json(); }).then(function (body) {
-      if (body.archived) status("Session ended · " + body.archived + " lines archived for analysis");
+      if (body.archived) status("Session ended · " + body.archived + (body.archived === 1 ? " line" : " lines") + " archived for analysis");
     }).catch(function () { showError("The lines could not be archived yet; reload the page to try again."); });
   }
 
@@ -346,6 +417,8 @@
       var pending = root.querySelector('[data-client-id="' + frame.client_id + '"]');
       if (pending) pending.remove();
     }
+    // A refused console action is explained beside the console's buttons.
+    if (frame.action) return consoleError(frame.message);
     showError(frame.message);
   }
 
@@ -369,12 +442,32 @@
     });
   }
 
+  // Who is typing, per stream: someone is shown until their line arrives, or until TYPING_SHOWN_MS
+  // pass without another hint from them (they stopped, or left).
   function onTyping(frame) {
-    var el = $('[data-live-typing="' + frame.stream + '"]');
+    var typists = typing[frame.stream];
+    if (!typists || !frame.who) return;
+    clearTimeout(typists[frame.who]);
+    typists[frame.who] = setTimeout(function () { stopTyping(frame.stream, frame.who); }, TYPING_SHOWN_MS);
+    renderTyping(frame.stream);
+  }
+
+  function stopTyping(stream, who) {
+    var typists = typing[stream];
+    if (!typists || !(who in typists)) return;
+    clearTimeout(typists[who]);
+    delete typists[who];
+    renderTyping(stream);
+  }
+
+  function renderTyping(stream) {
+    var el = $('[data-live-typing="' + stream + '"]');
     if (!el) return;
-    el.textContent = frame.who + " is typing…";
-    clearTimeout(typingTimers[frame.stream]);
-    typingTimers[frame.stream] = setTimeout(function () { el.textContent = ""; }, 3000);
+    var names = Object.keys(typing[stream]).sort();
+    if (!names.length) { el.textContent = ""; return; }
+    if (names.length > 3) { el.textContent = names.length + " people are typing…"; return; }
+    var list = names.length === 1 ? names[0] : names.slice(0, -1).join(", ") + " and " + names[names.length - 1];
+    el.textContent = list + (names.length === 1 ? " is typing…" : " are typing…");
   }
 
   function renderQuestions(questions) {
@@ -392,6 +485,8 @@
       push.className = "btn btn-sm";
       push.textContent = "Push";
       push.setAttribute("aria-label", "Push question: " + q.text);
+      push.setAttribute("data-live-push", "");
+      push.disabled = root.getAttribute("data-state") === "ended";
       push.addEventListener("click", function () { send({ type: "question_push", question_id: q.id }); });
       li.appendChild(text);
       li.appendChild(push);
@@ -459,7 +554,8 @@
     button.addEventListener("click", function () {
       var question = button.getAttribute("data-live-confirm");
       if (question && !window.confirm(question)) return;
-      send({ type: button.getAttribute("data-live-action") });
+      consoleError("");
+      if (!send({ type: button.getAttribute("data-live-action") })) consoleError("Not connected; try again in a moment.");
     });
   });
 
@@ -473,17 +569,6 @@
       input.value = "";
     });
   }
-
-  // The announced start in the reader's own time zone (the server wrote it in the site's).
-  $all("[data-live-waiting] time[datetime]").forEach(function (el) {
-    var when = new Date(el.getAttribute("datetime"));
-    if (isNaN(when)) return;
-    // The app's one date format ("26 Nov 00:00"), in the reader's time.
-    var two = function (n) { return (n < 10 ? "0" : "") + n; };
-    el.textContent = when.getDate() + " " + "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" ")[when.getMonth()] + " " + two(when.getHours()) + ":" + two(when.getMinutes());
-    var zone = el.parentNode && el.parentNode.parentNode && el.parentNode.parentNode.querySelector("[data-live-zone]");
-    if (zone) zone.textContent = "(your time)";
-  });
 
   // Keep idle connections alive through proxies.
   setInterval(function () { send({ type: "ping" }); }, 25000);

@@ -38,6 +38,22 @@
     }
   }
 
+  // Scorecard ratings: the slider and the number box (the real field) show the same value. A
+  // slider cannot be empty, so it looks faded until the rating is given, not preset to the middle.
+  document.addEventListener("input", function (event) {
+    var el = event.target;
+    if (el.matches && el.matches("input[data-scale-for]")) {
+      var box = document.getElementById(el.getAttribute("data-scale-for"));
+      if (box) box.value = el.value;
+      el.classList.remove("is-unset");
+    } else if (el.id && el.classList && el.classList.contains("scale-number")) {
+      var slider = document.querySelector("input[data-scale-for='" + el.id + "']");
+      if (!slider) return;
+      slider.value = el.value;
+      slider.classList.toggle("is-unset", el.value === "");
+    }
+  });
+
   // Move focus to the first invalid field so screen-reader and keyboard users land on the problem.
   document.addEventListener("DOMContentLoaded", function () {
     var invalid = document.querySelector("[aria-invalid='true']");

@@ -243,6 +243,12 @@ def test_it_includes_an_ended_live_session_whose_participant_lines_reach_the_ana
     # The upcoming session shows its start time to participants while they wait.
     upcoming = Discussion.objects.get(community=community, title="Live session: the new Loom Points app")
     assert upcoming.opens_at > timezone.now()
+    # Both sessions are evening sessions in the site's time zone, whatever the hour the demo was
+    # loaded at (not 02:12 because someone ran `make demo` at 02:00).
+    for when in (discussion.opens_at, upcoming.opens_at):
+        assert timezone.localtime(when).strftime("%H:%M") == "19:00"
+    assert 19 <= timezone.localtime(session.started_at).hour < 21
+    assert 19 <= timezone.localtime(session.ended_at).hour < 22
 
     # The demo's batch analysis covers the live lines like any post, except the withheld one.
     call_command("analyze", community=SLUG, stdout=StringIO())

@@ -184,10 +184,14 @@ def test_it_erases_all_or_nothing(bob, community, other_community, thread):
 
 def test_it_erases_from_the_page_after_the_password_and_signs_out(bob, community, thread, client):
     client.force_login(bob)
-    refused = client.post(reverse("my_data_erase"), {"password": "wrong", "confirm": "on"})
-    assert refused.status_code == 400 and "not your password" in refused.content.decode()
-    unconfirmed = client.post(reverse("my_data_erase"), {"password": PASSWORD})
-    assert unconfirmed.status_code == 400
+    refused = client.post(reverse("my_data_erase"), {"password": "wrong", "confirm": "on"}, follow=True)
+    # Back on the account page (never left on the POST-only address), with the reason by the field.
+    assert refused.redirect_chain == [(reverse("my_data") + "#erase-heading", 302)]
+    assert "not your password" in refused.content.decode()
+    unconfirmed = client.post(reverse("my_data_erase"), {"password": PASSWORD}, follow=True)
+    assert "Tick the box to confirm the erasure." in unconfirmed.content.decode()
+    # Shown once: reloading the page shows a fresh form.
+    assert "Tick the box" not in client.get(reverse("my_data")).content.decode()
     bob.refresh_from_db()
     assert bob.is_active
     response = client.post(reverse("my_data_erase"), {"password": PASSWORD, "confirm": "on"})
@@ -200,6 +204,19 @@ def test_it_erases_from_the_page_after_the_password_and_signs_out(bob, community
 def test_it_only_accepts_erasure_by_post(bob, client):
     client.force_login(bob)
     assert client.get(reverse("my_data_erase")).status_code == 405
+
+
+def test_it_shows_a_browser_that_opens_the_erase_address_the_sites_page_not_a_blank_one(bob, client):
+    client.force_login(bob)
+    response = client.get(reverse("my_data_erase"), HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+    page = response.content.decode()
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert "This address only works from a form" in page and "Nothing was changed" in page
+    assert 'href="/static/css/verbatim.css"' in page or "verbatim.css" in page
+    bob.refresh_from_db()
+    assert bob.is_active
+    # Scripts asking for anything keep the bare answer.
+    assert client.get(reverse("my_data_erase"), HTTP_ACCEPT="*/*").content == b""
 
 
 def test_it_shows_moderators_an_erased_member_as_the_former_member_with_no_probe_link(

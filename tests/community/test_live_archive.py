@@ -317,7 +317,7 @@ def test_the_ended_room_links_to_the_archived_posts_and_the_live_discussion_list
     for user in (alice, bob, carol):
         client.force_login(user)
         room = client.get(reverse("live_session", args=["acme", discussion.pk])).content.decode()
-        assert "This session has ended." in room and detail in room
+        assert "This session ended at" in room and "the transcript is archived" in room and detail in room
         page = client.get(detail).content.decode()
         assert "The staff were lovely." in page and "live session" in page
         listing = client.get(reverse("live_session_list", args=["acme"])).content.decode()

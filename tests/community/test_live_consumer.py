@@ -173,7 +173,9 @@ def test_it_names_a_participant_by_pseudonym_to_others_and_by_real_name_to_the_m
     assert LiveMessage.objects.get(session=session, stream="room", seq=2).body == "I buy my shoes online now."
 
 
-def test_it_shows_observers_a_participants_line_with_contact_details_redacted(live, alice, bob, carol, frank):
+def test_it_shows_observers_and_other_participants_a_participants_line_with_contact_details_redacted(
+    live, alice, bob, carol, frank
+):
     discussion, session = live
     line = "Text me on 07700 900123 or write to bob.p@example.com about it."
 
@@ -186,21 +188,29 @@ def test_it_shows_observers_a_participants_line_with_contact_details_redacted(li
         await part.next("message", kind="system")
         await part.say(line)
         frames = {
+            "mine": await part.next("message", kind="message"),
             "moderator": await mod.next("message", kind="message"),
             "participant": await other.next("message", kind="message"),
             "client": await client.next("message", kind="message"),
         }
         await mod.send(type="spotlight", seq=frames["moderator"]["seq"])
-        spotlight = await client.next("message", kind="system", seq=frames["moderator"]["seq"] + 1)
+        spotlights = {
+            "client": await client.next("message", kind="system", seq=frames["moderator"]["seq"] + 1),
+            "participant": await other.next("message", kind="system", seq=frames["moderator"]["seq"] + 1),
+        }
         for s in (mod, part, other, client):
             await s.close()
-        return frames, spotlight
+        return frames, spotlights
 
-    frames, spotlight = run(scenario())
-    assert frames["moderator"]["body"] == frames["participant"]["body"] == line
-    assert "07700" not in frames["client"]["body"] and "bob.p@example.com" not in frames["client"]["body"]
-    assert "[PHONE]" in frames["client"]["body"] and "[EMAIL]" in frames["client"]["body"]
-    assert spotlight["data"]["event"] == "spotlight" and "07700" not in spotlight["data"]["body"]
+    frames, spotlights = run(scenario())
+    # The author and the moderator read the line as written; everyone else without the details.
+    assert frames["moderator"]["body"] == frames["mine"]["body"] == line
+    for reader in ("client", "participant"):
+        body = frames[reader]["body"]
+        assert "07700" not in body and "bob.p@example.com" not in body, reader
+        assert "[PHONE]" in body and "[EMAIL]" in body, reader
+        spotlight = spotlights[reader]
+        assert spotlight["data"]["event"] == "spotlight" and "07700" not in spotlight["data"]["body"], reader
 
 
 def test_it_sends_backroom_notes_to_moderators_and_clients_and_never_to_participants(live, alice, bob, carol):
@@ -890,7 +900,9 @@ def test_it_serialises_a_broadcast_line_once_per_role_and_gives_the_author_their
         texts["mod"]["author"] == "Bob Participant (Swift Heron)"
         and texts["other"]["author"] == "Swift Heron"
     )
-    assert "bob@example.com" not in texts["client"]["body"] and "bob@example.com" in texts["other"]["body"]
+    # The author reads their own address; other participants and clients do not.
+    assert "bob@example.com" in texts["part"]["body"]
+    assert texts["client"]["body"] == texts["other"]["body"] == "Mail me at [EMAIL]"
 
     # A moderator's line is built for each participant: it keeps that reader's own name.
     question, _ = live_message_send(

@@ -266,3 +266,36 @@ def test_it_lists_the_queue_in_the_same_number_of_queries_as_it_grows(
     assert len(small) == len(large)
     with django_assert_max_num_queries(10):
         client.get(url)
+
+
+def test_it_preselects_only_the_harmless_decision_in_the_queue_and_never_hide(client, alice, bob, community):
+    import re
+
+    board = DiscussionFactory(community=community)
+    bob_m = membership_of(bob, community)
+    other = MembershipFactory(community=community, role=Role.PARTICIPANT)
+    pending = PostFactory(discussion=board, author=bob_m, status=PostStatus.PENDING)
+    flagged = PostFactory(discussion=board, author=other)
+    quiet = PostFactory(discussion=board, author=other)
+    hidden = PostFactory(discussion=board, author=other, status=PostStatus.HIDDEN)
+    post_flag(flagger=bob_m, post=flagged, reason="Off topic")
+    client.force_login(alice)
+
+    def menu(post, params=None):
+        page = client.get(reverse("moderation_queue", args=["acme"]), params or {}).content.decode()
+        card = page[page.index(f'id="post-{post.pk}"') :]
+        select = card[: card.index("</select>")]
+        chosen = re.search(r'<option value="([^"]*)" selected>([^<]*)<', select)
+        return chosen.groups(), re.findall(r'<option value="([^"]*)"', select)
+
+    assert menu(pending) == (("approve", "Approve"), ["approve", "hide", "remove"])
+    assert menu(flagged) == (("approve", "Keep it and dismiss the flags"), ["approve", "hide", "remove"])
+    assert menu(hidden, {"status": "hidden"}) == (("restore", "Restore"), ["restore", "remove"])
+    # No harmless choice for a published post nobody flagged: the moderator must pick one.
+    assert menu(quiet, {"status": "published"}) == (("", "Choose an action…"), ["", "hide", "remove"])
+    response = client.post(
+        reverse("post_moderate", args=["acme", quiet.pk]), {"action": "", "reason": "x"}, follow=True
+    )
+    assert "Choose what to do with the post." in response.content.decode()
+    quiet.refresh_from_db()
+    assert quiet.status == PostStatus.PUBLISHED

@@ -233,3 +233,16 @@ def test_it_points_a_client_from_their_home_to_the_self_assessment_until_answere
     # Participants rate the brand too, but not "for the team": their home has no such card.
     client.force_login(bob)
     assert "Your team's self-assessment" not in client.get(home).content.decode()
+
+
+def test_it_names_both_ends_of_the_scale_beside_every_rating(bob, community, activity, scorecard, client):
+    client.force_login(bob)
+    page = client.get(reverse("scorecard_answer", args=["acme", activity.pk])).content.decode()
+    assert page.count("<strong>0</strong> Not at all") == 5
+    assert page.count("<strong>25</strong> Completely") == 5
+    assert page.count('type="range"') == 5 and page.count('type="number"') == 5
+    # Screen readers hear the ends with each field's description; the slider is not a second field.
+    assert page.count("From 0 (not at all) to 25 (completely).") == 5
+    assert 'type="range"' in page and 'name="dimension_' not in page.split('type="range"')[1].split(">")[0]
+    # A slider cannot be empty: unanswered, it shows as not yet set rather than preset to a value.
+    assert page.count("scale-slider is-unset") == 5

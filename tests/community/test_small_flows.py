@@ -76,7 +76,7 @@ def test_the_live_page_writes_the_start_like_the_rest_of_the_app(client, communi
     session.save()
     client.force_login(bob)
     page = client.get(reverse("live_session", args=["acme", discussion.pk])).content.decode()
-    assert ">26 Nov 00:00</time>" in page
+    assert ">26 Nov 00:00 UTC</time>" in page  # the site's zone, named, as on every page
     assert "Thursday" not in page and "November" not in page
 
 

@@ -243,3 +243,28 @@ def test_it_asks_for_codes_before_offering_to_apply_one(client, alice, community
     Code.objects.create(community=community, name="Sizing")
     html = client.get(coding).content.decode()
     assert "The codebook is empty" not in html and "Apply code" in html
+
+
+def test_it_shows_every_time_in_one_named_time_zone(client, alice, bob, community, settings):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from tests.factories import DiscussionFactory
+
+    settings.TIME_ZONE = "Europe/London"
+    opens = datetime(2031, 11, 26, 19, 0, tzinfo=ZoneInfo("Europe/London"))
+    board = DiscussionFactory(community=community, title="Gifts", opens_at=opens)
+    client.force_login(bob)
+    guide = client.get(reverse("discussion_list", args=["acme"])).content.decode()
+    assert "opens 26 Nov 19:00 GMT" in guide
+    page = client.get(reverse("discussion_detail", args=["acme", board.pk])).content.decode()
+    assert "until 26 Nov 2031 19:00 GMT" in page
+    # The moderator's live-session form names the same zone; no page says "your time".
+    live = DiscussionFactory(community=community, title="Evening chat", kind="live", opens_at=opens)
+    client.force_login(alice)
+    room = client.get(reverse("live_session", args=["acme", live.pk])).content.decode()
+    assert (
+        "your time" not in room
+        and "In Europe/London, the time zone every time on this site is shown in" in room
+    )
+    assert "your time" not in (ROOT / "static" / "js" / "live.js").read_text()
