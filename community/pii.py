@@ -308,18 +308,20 @@ def find_pii_spans(text: str) -> list[tuple[int, int, str]]:
     return merge_spans(found)
 
 
-# What participants may not read in each other's posts: a way to reach the writer off the platform.
-CONTACT_LABELS = ("EMAIL", "PHONE")
+# What participants may not read in each other's posts: a way to reach or find the writer off the
+# platform (email, phone, street address, postcode), and card or account numbers.
+CONTACT_LABELS = ("EMAIL", "PHONE", "ADDRESS", "POSTCODE", "CARD", "ACCOUNT")
 _CONTACT_PATTERNS = tuple((label, pattern) for label, pattern in PII_PATTERNS if label in CONTACT_LABELS)
 
 
 def find_contact_spans(text: str) -> list[tuple[int, int, str]]:
-    """Spans of email addresses and phone numbers (extensions included) only, non-overlapping."""
+    """Spans of the details in CONTACT_LABELS only (emails, phones with extensions, street
+    addresses, postcodes, card and account numbers), non-overlapping."""
     return merge_spans(_pattern_spans(text, _CONTACT_PATTERNS)) if text else []
 
 
 def redact_contact_spans(text: str) -> str:
-    """`text` with email addresses and phone numbers replaced by [EMAIL] and [PHONE]."""
+    """`text` with the details in CONTACT_LABELS replaced by their markers ([EMAIL], [PHONE]…)."""
     spans = find_contact_spans(text)
     return apply_redactions(text, spans) if spans else text
 

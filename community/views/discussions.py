@@ -288,8 +288,13 @@ def post_edit_view(request: HttpRequest, slug: str, post_id: int) -> HttpRespons
     )
 
 
+def _listed(items: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def _contact_details_notice(request: HttpRequest, author: Membership, body: str) -> None:
-    """Tell a participant that the email addresses and phone numbers in their post are hidden
+    """Tell a participant that the contact details (and card or account numbers) in their post are hidden
     from the people who read it (community.selectors.post_html_for), so they know what others see."""
     if not author.is_participant:
         return
@@ -300,6 +305,10 @@ def _contact_details_notice(request: HttpRequest, author: Membership, body: str)
     for label, one, many in (
         ("EMAIL", "an email address", "email addresses"),
         ("PHONE", "a phone number", "phone numbers"),
+        ("ADDRESS", "a street address", "street addresses"),
+        ("POSTCODE", "a postcode", "postcodes"),
+        ("CARD", "a card number", "card numbers"),
+        ("ACCOUNT", "an account number", "account numbers"),
     ):
         count = labels.count(label)
         if count:
@@ -307,7 +316,7 @@ def _contact_details_notice(request: HttpRequest, author: Membership, body: str)
     them = "it" if len(labels) == 1 else "them"
     messages.info(
         request,
-        f"Your post includes {' and '.join(found)}; other participants and clients see {them} hidden.",
+        f"Your post includes {_listed(found)}; other participants and clients see {them} hidden.",
     )
 
 

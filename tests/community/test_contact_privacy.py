@@ -66,9 +66,12 @@ def test_an_authors_everyday_word_name_is_hidden_only_when_written_as_a_name():
     assert out == "I will bring the [NAME] dish, and a stone plate; [NAME] [NAME] signing off."
 
 
-def test_contact_spans_hold_only_emails_and_phones():
-    text = "Mail a.b@example.com, ring +44 20 7946 0958, see www.example.com or 10 Downing Street."
-    assert [label for _, _, label in find_contact_spans(text)] == ["EMAIL", "PHONE"]
+def test_contact_spans_hold_ways_to_reach_or_find_the_writer_but_not_links():
+    text = (
+        "Mail a.b@example.com, ring +44 20 7946 0958, see www.example.com, "
+        "or come to 12 Acacia Avenue, LE1 5AB."
+    )
+    assert [label for _, _, label in find_contact_spans(text)] == ["EMAIL", "PHONE", "ADDRESS", "POSTCODE"]
     assert find_contact_spans("") == []
 
 
@@ -184,6 +187,10 @@ def test_a_participant_posting_contact_details_is_told_who_sees_them_hidden(clie
     [
         ("Write to me at sam.r@example.net.", "Your post includes an email address; "),
         ("Call 07700 900111 or 07700 900222.", "Your post includes 2 phone numbers; "),
+        (
+            "I live at 12 Acacia Avenue, LE1 5AB.",
+            "Your post includes a street address and a postcode; other participants and clients see them hidden.",
+        ),
     ],
 )
 def test_the_note_names_what_the_post_holds(client, community, bob, board, body, note):
