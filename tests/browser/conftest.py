@@ -7,8 +7,12 @@ elsewhere. Screenshots land in var/screenshots/.
 
 from __future__ import annotations
 
+import json
 import os
+import secrets
+import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -86,3 +90,50 @@ def screenshot() -> object:
         return path
 
     return take
+
+
+@contextmanager
+def daphne_site(work: Path, seed_script: str, *, name: str) -> Iterator[tuple[str, dict]]:
+    """A real ASGI server (daphne) on the embedded default, for pages that need WebSockets: a fresh
+    SQLite database in `work`, migrated and filled by `seed_script` (Python run with Django set up,
+    whose last printed line is JSON), served on a free port. Yields (base URL, the seed's JSON)."""
+    from tests.integration.conftest import (
+        free_port,
+        http_get,
+        run_manage,
+        run_python,
+        start_process,
+        wait_until,
+    )
+
+    (work / "var").mkdir(exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_ALLOW_ASYNC", "CELERY_"))}
+    env.pop("REDIS_URL", None)  # the embedded default: in-memory channel layer, one process
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DATABASE_URL=f"sqlite:///{work / 'live.sqlite3'}",
+        VERBATIM_VAR_DIR=str(work / "var"),
+        SECRET_KEY=secrets.token_urlsafe(50),
+    )
+    run_manage("migrate", "--noinput", env=env)
+    seed = json.loads(run_python(seed_script, env=env).strip().splitlines()[-1])
+    port = free_port()
+    process = start_process(
+        f"daphne-{name}",
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+        env=env,
+        log_dir=work,
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def healthy() -> bool:
+        try:
+            return http_get(f"{base}/health/", timeout=2)[0] == 200
+        except OSError:
+            return False
+
+    try:
+        wait_until(healthy, timeout=60, what=f"daphne for the {name} browser test", process=process)
+        yield base, seed
+    finally:
+        process.stop()

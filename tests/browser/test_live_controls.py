@@ -4,16 +4,14 @@ buttons; "… is typing" goes when that person's line arrives, or a few seconds 
 
 from __future__ import annotations
 
-import json
 import re
-import sys
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import daphne_site
 from tests.browser.test_live_session import PASSWORD, signed_in
-from tests.integration.conftest import free_port, http_get, run_manage, run_python, start_process, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -44,45 +42,12 @@ print(json.dumps({{"console": console.pk, "chat": chat.pk}}))
 
 @pytest.fixture(scope="module")
 def asgi_site(tmp_path_factory) -> Iterator[dict]:
-    import os
-    import secrets
-
-    work = tmp_path_factory.mktemp("live-controls")
-    (work / "var").mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_ALLOW_ASYNC", "CELERY_"))}
-    env.pop("REDIS_URL", None)  # the embedded default: in-memory channel layer, one process
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DATABASE_URL=f"sqlite:///{work / 'live.sqlite3'}",
-        VERBATIM_VAR_DIR=str(work / "var"),
-        SECRET_KEY=secrets.token_urlsafe(50),
-    )
-    run_manage("migrate", "--noinput", env=env)
-    seed = json.loads(run_python(SEED, env=env).strip().splitlines()[-1])
-    port = free_port()
-    process = start_process(
-        "daphne-live-controls",
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-        env=env,
-        log_dir=work,
-    )
-    base = f"http://127.0.0.1:{port}"
-
-    def healthy() -> bool:
-        try:
-            return http_get(f"{base}/health/", timeout=2)[0] == 200
-        except OSError:
-            return False
-
-    try:
-        wait_until(healthy, timeout=60, what="daphne for the live controls test", process=process)
+    with daphne_site(tmp_path_factory.mktemp("live-controls"), SEED, name="live-controls") as (base, seed):
         yield {
             "base": base,
             "console": f"/c/acme/live/{seed['console']}/",
             "chat": f"/c/acme/live/{seed['chat']}/",
         }
-    finally:
-        process.stop()
 
 
 SESSION_BUTTONS = ("Start session", "Pause input", "Resume input", "End session")

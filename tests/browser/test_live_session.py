@@ -8,15 +8,13 @@ moderator and never the participant.
 
 from __future__ import annotations
 
-import json
 import re
-import sys
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.integration.conftest import free_port, http_get, run_manage, run_python, start_process, wait_until
+from tests.browser.conftest import daphne_site
 
 pytestmark = pytest.mark.browser
 PASSWORD = "live browser horse battery"
@@ -50,45 +48,12 @@ print(json.dumps({{"discussion": discussion.pk, "later": later.pk}}))
 
 @pytest.fixture(scope="module")
 def asgi_site(tmp_path_factory) -> Iterator[dict]:
-    work = tmp_path_factory.mktemp("live-browser")
-    (work / "var").mkdir()
-    import os
-    import secrets
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_ALLOW_ASYNC", "CELERY_"))}
-    env.pop("REDIS_URL", None)  # the embedded default: in-memory channel layer, one process
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DATABASE_URL=f"sqlite:///{work / 'live.sqlite3'}",
-        VERBATIM_VAR_DIR=str(work / "var"),
-        SECRET_KEY=secrets.token_urlsafe(50),
-    )
-    run_manage("migrate", "--noinput", env=env)
-    seed = json.loads(run_python(SEED, env=env).strip().splitlines()[-1])
-    port = free_port()
-    process = start_process(
-        "daphne-live-browser",
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-        env=env,
-        log_dir=work,
-    )
-    base = f"http://127.0.0.1:{port}"
-
-    def healthy() -> bool:
-        try:
-            return http_get(f"{base}/health/", timeout=2)[0] == 200
-        except OSError:
-            return False
-
-    try:
-        wait_until(healthy, timeout=60, what="daphne for the live browser test", process=process)
+    with daphne_site(tmp_path_factory.mktemp("live-browser"), SEED, name="live-browser") as (base, seed):
         yield {
             "base": base,
             "room": f"/c/acme/live/{seed['discussion']}/",
             "later_room": f"/c/acme/live/{seed['later']}/",
         }
-    finally:
-        process.stop()
 
 
 def signed_in(browser, base: str, username: str, *, phone: bool = False):
