@@ -15,7 +15,8 @@ client -> server
 server -> client
   welcome (role, me, state, presence, current numbers, replay of what came after the `room`,
   `backroom` and `probe` numbers given in the query string), message, ack, presence, typing,
-  replayed, questions (moderators), error {"field", "message", "client_id" of a refused line,
+  replayed, questions (moderators), withdrawn {"stream", "seq"} (clients: a line withheld from the
+  findings), withheld {"stream", "seq"} (moderators), error {"field", "message", "client_id" of a refused line,
   "action" of a refused moderator action}, pong. A refused action on an ended session names when it
   ended ("This session ended at 21:07; ...").
 
@@ -36,6 +37,14 @@ Delivery: every message is stored with its stream's next number before it is bro
 socket remembers the highest number it delivered per stream, drops repeats, and when a number
 is skipped on a stream the member sees whole it waits briefly for the late broadcast, then
 reads the missing rows from the database: a dropped channel-layer message loses nothing.
+
+Withheld lines: a line the moderator withholds from the findings (community.services.live_archive)
+leaves clients' view. Its number stays in their room stream, so their bookkeeping above (and the
+browser's) keeps working: a client socket remembers the withheld numbers (loaded at connect, on
+every replay and gap fill, and told by a `live.withdrawn` event) and delivers such a line as a
+bodiless {"type": "withdrawn", "stream", "seq"} frame; the same frame, sent when the line is withheld,
+tells a client that already shows it to remove it. Moderators get {"type": "withheld", ...} to mark
+it; participants, who were in the room, get nothing.
 """
 
 from __future__ import annotations
@@ -69,6 +78,7 @@ from community.realtime_boards import board_group
 from community.roster import Roster, roster_build, roster_for
 from community.selectors_live import (
     get_live_discussion_for_member,
+    live_event_for_viewer,
     live_event_visible_to,
     live_frame_audience,
     live_frame_for,
@@ -195,7 +205,10 @@ def live_frame_text(event: dict[str, Any], viewer: Membership, roster: Roster | 
         return json.dumps(live_frame_for(event, viewer, roster))
     # The roster's fingerprint is part of the key: a text built with other names is never reused.
     names = roster.fingerprint if roster is not None else None
-    key = (event.get("session_id"), event["stream"], event["seq"], event["at"], audience, names)
+    # A client's placeholder for a withheld line, and a spotlight event with its quote taken out
+    # (`live_event_for_viewer`), are other texts than the line as first sent.
+    shaped = (bool(event.get("withheld")), (event.get("data") or {}).get("seq"))
+    key = (event.get("session_id"), event["stream"], event["seq"], event["at"], audience, names, shaped)
     text = _FRAME_TEXTS.get(key)
     if text is None:
         text = _FRAME_TEXTS[key] = json.dumps(live_frame_for(event, viewer, roster))
@@ -425,6 +438,8 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         self.groups_joined: list[str] = []
         self.marks: dict[str, int] = {}
+        # Room numbers withheld from the findings, for client sockets (see "Withheld lines").
+        self.withheld: set[int] = set()
         self.pending: dict[str, dict[int, dict[str, Any]]] = {s: {} for s in STREAMS}
         self.gap_tasks: dict[str, asyncio.Task] = {}
         self.send_lock = asyncio.Lock()
@@ -502,6 +517,7 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
             pk=self.session_id
         )
         self.session = session
+        self._load_withheld()
         seqs = live_session_seqs(session)
         replay, more = self._replay(last)
         for stream in self.streams:
@@ -525,7 +541,25 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
         if self.member.is_moderator:
             welcome["questions"] = self._questions_payload()
         joined_entry = self._presence_entry() if joined else None
-        return welcome, [live_frame_for(e, self.member, self.roster) for e in replay], joined_entry
+        return welcome, [self._frame(e) for e in replay], joined_entry
+
+    def _load_withheld(self) -> None:
+        """Runs off the event loop. Only clients need the numbers. What the database says is added to
+        what the socket was told, never taken from it: a line a moderator restores (board moderation)
+        comes back for a client when its page reloads, not mid-session."""
+        if self.member.is_client:
+            from community.services.live_archive import live_withheld_seqs
+
+            self.withheld.update(live_withheld_seqs(self.session))
+
+    def _shaped(self, event: dict[str, Any]) -> dict[str, Any]:
+        return live_event_for_viewer(event, self.member, self.withheld)
+
+    def _frame(self, event: dict[str, Any]) -> dict[str, Any]:
+        return live_frame_for(self._shaped(event), self.member, self.roster)
+
+    def _frame_text(self, event: dict[str, Any]) -> str:
+        return live_frame_text(self._shaped(event), self.member, self.roster)
 
     def _replay(self, last: dict[str, int]) -> tuple[list[dict[str, Any]], dict[str, bool]]:
         limit = settings.VERBATIM["LIVE_REPLAY_MAX"]
@@ -642,7 +676,7 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
             await self._error("session", "You no longer have access to this session.")
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        frames = [live_frame_for(e, self.member, self.roster) for e in replay]
+        frames = [self._frame(e) for e in replay]
         for frame in frames:
             self.marks[frame["stream"]] = max(self.marks.get(frame["stream"], 0), frame["seq"])
         await self._send_frames(frames)
@@ -650,6 +684,7 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
 
     def _replay_fresh(self, last: dict[str, int]):
         self._refresh_member()
+        self._load_withheld()
         return self._replay(last)
 
     def _refresh_member(self) -> None:
@@ -773,6 +808,19 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
             return
         await self._take(event)
 
+    async def live_withdrawn(self, event: dict[str, Any]) -> None:
+        """A room line was withheld from the findings: clients drop it, moderators mark it."""
+        if self.member is None or event.get("session_id") != self.session_id:
+            return
+        stream, seq = event["stream"], event["seq"]
+        if self.member.is_client:
+            self.withheld.add(seq)
+            # Not delivered yet: it goes out as a placeholder when its turn comes.
+            if seq <= self.marks.get(stream, 0):
+                await self._send_json({"type": "withdrawn", "stream": stream, "seq": seq})
+        elif self.member.is_moderator:
+            await self._send_json({"type": "withheld", "stream": stream, "seq": seq})
+
     async def roster_refresh(self, event: dict[str, Any]) -> None:
         """The community's roster changed: reload it before handling anything else (channels
         dispatches one message at a time, so every later event is built with the new names)."""
@@ -808,7 +856,7 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
             return
         if seq == mark + 1 or not live_stream_is_gap_free_for(self.member, stream):
             self.marks[stream] = seq
-            frames: list[dict[str, Any] | str] = [live_frame_text(event, self.member, self.roster)]
+            frames: list[dict[str, Any] | str] = [self._frame_text(event)]
             frames += self._flush_pending(stream)
             await self._send_frames(frames)
             return
@@ -821,7 +869,7 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
         pending = self.pending[stream]
         while self.marks[stream] + 1 in pending:
             nxt = self.marks[stream] + 1
-            frames.append(live_frame_text(pending.pop(nxt), self.member, self.roster))
+            frames.append(self._frame_text(pending.pop(nxt)))
             self.marks[stream] = nxt
         for seq in [s for s in pending if s <= self.marks[stream]]:
             del pending[seq]
@@ -837,7 +885,7 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
                 for event in rows:
                     if event["seq"] == self.marks[stream] + 1:
                         self.marks[stream] = event["seq"]
-                        frames.append(live_frame_for(event, self.member, self.roster))
+                        frames.append(self._frame(event))
                 frames += self._flush_pending(stream)
                 await self._send_frames(frames)
                 if not rows or self.marks[stream] == before:
@@ -847,6 +895,7 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
 
     def _rows_after(self, stream: str, after: int) -> list[dict[str, Any]]:
         limit = settings.VERBATIM["LIVE_REPLAY_MAX"]
+        self._load_withheld()
         return [
             live_message_event(m)
             for m in live_messages_after(self.session, self.member, stream=stream, after=after, limit=limit)

@@ -132,12 +132,32 @@ def _quoted_for_participant(text: str, data: dict[str, Any], viewer: Membership)
     return text if data.get("author") == viewer.pseudonym else redact_contact_spans(text)
 
 
+def live_event_for_viewer(event: dict[str, Any], viewer: Membership, withheld: set[int]) -> dict[str, Any]:
+    """The event as `viewer` may have it, given the room lines withheld from the findings (`withheld`).
+
+    Clients are part of the findings' audience: a withheld line reaches them as a bodiless
+    placeholder (still numbered, so their gap-free room stream has no hole), and a spotlight event
+    quoting it as a cleared spotlight. Moderators and participants get the event unchanged.
+    """
+    if not viewer.is_client or event["stream"] != LiveStream.ROOM or not withheld:
+        return event
+    if event["seq"] in withheld:
+        return {**event, "withheld": True, "body": "", "data": {}}
+    data = event["data"] or {}
+    if data.get("event") == "spotlight" and data.get("seq") in withheld:
+        return {**event, "data": {"event": "spotlight", "seq": 0}}
+    return event
+
+
 def live_frame_for(event: dict[str, Any], viewer: Membership, roster: Roster | None = None) -> dict[str, Any]:
     """What `viewer` is sent for a message event: pseudonyms unless the viewer is a moderator.
 
     `roster` is the community's names as loaded off the event loop (the live consumer keeps one per
     socket); without it the roster is read here, which only synchronous callers may do.
     """
+    if event.get("withheld"):
+        # A line withheld from the findings, for a client (`live_event_for_viewer`): its number only.
+        return {"type": "withdrawn", "stream": event["stream"], "seq": event["seq"], "at": event["at"]}
     staff = viewer.role in STAFF_NAME_ROLES
     mine = event["author_id"] is not None and event["author_id"] == viewer.pk
     body, data = event["body"], event["data"]

@@ -540,7 +540,7 @@ def live_input_resume(*, moderator: Membership, session: LiveSession) -> LiveMes
 
 
 def live_spotlight(*, moderator: Membership, session: LiveSession, seq) -> LiveMessage:
-    """Pin one room message for everyone (seq 0 clears the spotlight)."""
+    """Pin one room message for everyone (seq 0 clears the spotlight); never a withheld line."""
     number = _int(seq, "seq")
     target = None
     if number:
@@ -556,6 +556,16 @@ def live_spotlight(*, moderator: Membership, session: LiveSession, seq) -> LiveM
 
     def check(locked: LiveSession) -> list[str]:
         _require_not_ended(locked, "nothing can be spotlighted any more")
+        if target is not None:
+            from community.services.live_archive import live_message_is_withheld
+
+            if live_message_is_withheld(target):
+                raise ValidationError(
+                    {
+                        "seq": "That line is withheld from the findings, so it cannot be spotlighted: "
+                        "observers must not see it."
+                    }
+                )
         locked.spotlight = target
         return ["spotlight"]
 

@@ -21,12 +21,18 @@ When: once the session ends, in one batch, so nothing is added to the send path 
 session: a worker task queued when the end commits (`live_session_archive_on_commit`, called by
 `live_session_end`) or, where tasks run in-process, the moderator's console right after the end.
 A moderator may take a line out of the evidence during the session (`live_message_withhold`): it
-is archived at once as a hidden post with the reason, and the batch then leaves it alone.
+is archived at once as a hidden post with the reason, and the batch then leaves it alone. Clients
+(observers) are part of the findings' audience, so a withheld line also leaves their view: open
+client sockets are told to drop it, and replays send them a bodiless placeholder in its place
+(`community.live_consumers`). Participants were in the room when it was said and keep it. A
+withheld line cannot be spotlighted, and withholding the spotlighted line clears the spotlight.
 Archiving is idempotent: a line is archived once (a unique column), and a post a moderator hid
 or removed stays that way.
 """
 
 from __future__ import annotations
+
+import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -48,6 +54,8 @@ from community.models import (
 )
 from community.services.moderation import audit_record
 from community.services.posts import render_client_html
+
+logger = logging.getLogger(__name__)
 
 WITHHOLD_REASON_MAX_CHARS = 1000
 
@@ -193,6 +201,9 @@ def live_message_withhold(*, moderator: Membership, session: LiveSession, seq, r
         number = int(seq)
     except (TypeError, ValueError):
         raise ValidationError({"seq": "seq must be the number of a message in the room."}) from None
+    # The session first, as a spotlight does: the two never cross (a line withheld while it was
+    # being spotlighted would stay pinned).
+    LiveSession.objects.select_for_update().filter(pk=session.pk).first()
     message = (
         LiveMessage.objects.select_for_update(of=("self",))
         .select_related("author__user")
@@ -216,6 +227,7 @@ def live_message_withhold(*, moderator: Membership, session: LiveSession, seq, r
     else:
         old_status = post.status
         post.status = PostStatus.HIDDEN
+    _clear_spotlight_of(moderator=moderator, session=session, message=message)
     post.status_changed_at = now
     post.status_changed_by = moderator
     post.status_reason = reason
@@ -223,6 +235,7 @@ def live_message_withhold(*, moderator: Membership, session: LiveSession, seq, r
         post.save(update_fields=["status", "status_changed_at", "status_changed_by", "status_reason"])
     else:
         post.save()
+    _announce_withdrawn(session_id=session.pk, seq=message.seq)
     if old_status:
         # It had been archived and announced: analysis must drop it.
         announce_post_event(
@@ -243,6 +256,59 @@ def live_message_withhold(*, moderator: Membership, session: LiveSession, seq, r
         },
     )
     return post
+
+
+def _clear_spotlight_of(*, moderator: Membership, session: LiveSession, message: LiveMessage) -> None:
+    """A withheld line does not stay in the spotlight: while the session runs the clearing is a room
+    event everyone sees (broadcast once this commits); after the end only the pin is dropped."""
+    from community.services.live import live_spotlight
+
+    state = (
+        LiveSession.objects.filter(pk=session.pk, spotlight=message).values_list("state", flat=True).first()
+    )
+    if state is None:
+        return
+    if state == LiveState.ENDED:
+        LiveSession.objects.filter(pk=session.pk, spotlight=message).update(spotlight=None)
+        return
+    cleared = live_spotlight(moderator=moderator, session=session, seq=0)
+    cleared.author = moderator
+    _broadcast_on_commit(session.pk, "room", _message_event(cleared))
+
+
+def _message_event(message: LiveMessage) -> dict:
+    from community.selectors_live import live_message_event
+
+    return live_message_event(message)
+
+
+def _announce_withdrawn(*, session_id: int, seq: int) -> None:
+    """Tell open sockets, once this commits, that room line `seq` is withheld (clients drop it)."""
+    _broadcast_on_commit(
+        session_id, "room", {"type": "live.withdrawn", "session_id": session_id, "stream": "room", "seq": seq}
+    )
+
+
+def _broadcast_on_commit(session_id: int, audience: str, event: dict) -> None:
+    def send() -> None:
+        from asgiref.sync import async_to_sync
+        from channels.layers import get_channel_layer
+
+        from community.realtime import LIVE_LAYER, live_group
+
+        try:
+            async_to_sync(get_channel_layer(LIVE_LAYER).group_send)(live_group(session_id, audience), event)
+        except Exception:  # committed: sockets that miss it catch up on their next replay or reload
+            logger.exception(
+                "Could not tell the live sockets of session %s about a withheld line", session_id
+            )
+
+    transaction.on_commit(send)
+
+
+def live_message_is_withheld(message: LiveMessage) -> bool:
+    """Whether a line's post is out of the findings (withheld, hidden, removed or deleted)."""
+    return Post.objects.filter(live_message=message).exclude(status=PostStatus.PUBLISHED).exists()
 
 
 def live_withheld_seqs(session: LiveSession) -> list[int]:

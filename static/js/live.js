@@ -176,6 +176,8 @@
       case "typing": return onTyping(frame);
       case "questions": return renderQuestions(frame.questions);
       case "replayed": return onReplayed(frame);
+      case "withdrawn": return onWithdrawn(frame);
+      case "withheld": return markWithheld(frame.seq);
     }
   }
 
@@ -215,8 +217,9 @@
   function setSpotlight(spot) {
     var el = $("[data-live-spotlight]");
     if (!el) return;
-    if (!spot || !spot.seq) { el.hidden = true; el.textContent = ""; return; }
+    if (!spot || !spot.seq) { el.hidden = true; el.textContent = ""; el.removeAttribute("data-seq"); return; }
     el.hidden = false;
+    el.setAttribute("data-seq", String(spot.seq));
     el.textContent = "";
     var label = document.createElement("p");
     label.className = "eyebrow";
@@ -261,6 +264,29 @@
       if (panel) panel.hidden = false;
     }
     insert(m);
+  }
+
+  // Observers: a line the moderator withheld from the findings. It keeps its number (so nothing
+  // looks missing) but leaves the log, and the spotlight if it was there.
+  function onWithdrawn(m) {
+    var key = m.stream + ":" + m.seq;
+    if (!shown[key] && gapFree[m.stream] && m.seq > last[m.stream] + 1) send({ type: "resume", last: last });
+    shown[key] = true;
+    if (m.seq > last[m.stream]) last[m.stream] = m.seq;
+    $all('[data-live-log="' + m.stream + '"] > li[data-seq="' + m.seq + '"]').forEach(function (li) { li.remove(); });
+    var spot = $("[data-live-spotlight]");
+    if (m.stream === "room" && spot && spot.getAttribute("data-seq") === String(m.seq)) setSpotlight(null);
+  }
+
+  // Moderators: a line withheld (here or in another console) loses its Withhold and Spotlight buttons.
+  function markWithheld(seq) {
+    withheld[seq] = true;
+    $all('[data-live-log="room"] > li[data-seq="' + seq + '"]').forEach(function (li) {
+      li.classList.add("is-withheld");
+      // Removed: .btn's display rule would beat the hidden attribute.
+      Array.prototype.forEach.call(li.querySelectorAll('[data-live-tool="spotlight"], [data-live-tool="withhold"]'),
+        function (b) { b.remove(); });
+    });
   }
 
   function describe(m) {
@@ -324,13 +350,17 @@
   }
 
   function moderatorTools(li, m) {
-    var spot = document.createElement("button");
+    if (withheld[m.seq]) li.classList.add("is-withheld");
+    // A withheld line cannot be spotlighted (the server refuses it too): observers must not see it.
+    if (!withheld[m.seq]) {
+      var spot = document.createElement("button");
     spot.type = "button";
     spot.setAttribute("data-live-tool", "spotlight"); // hidden once the session has ended (live.css)
     spot.className = "btn btn-sm linklike";
     spot.textContent = "Spotlight";
-    spot.addEventListener("click", function () { send({ type: "spotlight", seq: m.seq }); });
-    li.appendChild(spot);
+      spot.addEventListener("click", function () { send({ type: "spotlight", seq: m.seq }); });
+      li.appendChild(spot);
+    }
     if (m.author_role === "participant") {
       var probe = document.createElement("button");
       probe.type = "button";
@@ -345,9 +375,10 @@
         if (box) box.focus();
       });
       li.appendChild(probe);
-      if (withheld[m.seq]) { li.classList.add("is-withheld"); return; }
+      if (withheld[m.seq]) return;
       var hold = document.createElement("button");
       hold.type = "button";
+      hold.setAttribute("data-live-tool", "withhold");
       hold.className = "btn btn-sm linklike";
       hold.textContent = "Withhold";
       hold.title = "Keep this line out of the findings (analysis, themes, client views)";
@@ -390,9 +421,8 @@
         showError(Object.keys(errors).map(function (k) { return errors[k]; }).join(" ") || "Could not withhold that line.");
         return;
       }
-      withheld[m.seq] = true;
-      li.classList.add("is-withheld");
-      button.remove();  // .btn's display rule would beat the hidden attribute
+      markWithheld(m.seq);
+      button.remove();
       showError("");
     }).catch(function () { showError("Could not reach the server; try again."); });
   }

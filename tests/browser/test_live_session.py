@@ -42,7 +42,10 @@ later = Discussion.objects.create(community=community, title="Morning focus grou
 waiting = LiveSession.objects.create(discussion=later, community=community,
                                      scheduled_start=timezone.now() + timedelta(days=1))
 LiveQuestion.objects.create(session=waiting, text="What did you buy for your home?")
-print(json.dumps({{"discussion": discussion.pk, "later": later.pk}}))
+afternoon = Discussion.objects.create(community=community, title="Afternoon focus group", kind="live", is_draft=False)
+LiveQuestion.objects.create(session=LiveSession.objects.create(discussion=afternoon, community=community),
+                            text="How was the shop?")
+print(json.dumps({{"discussion": discussion.pk, "later": later.pk, "afternoon": afternoon.pk}}))
 """
 
 
@@ -53,6 +56,7 @@ def asgi_site(tmp_path_factory) -> Iterator[dict]:
             "base": base,
             "room": f"/c/acme/live/{seed['discussion']}/",
             "later_room": f"/c/acme/live/{seed['later']}/",
+            "afternoon_room": f"/c/acme/live/{seed['afternoon']}/",
         }
 
 
@@ -106,6 +110,60 @@ def test_it_runs_a_short_live_session_with_a_backroom_note_only_the_moderator_se
         expect(part.get_by_text("Ask why not in store")).to_have_count(0)
         expect(part.get_by_text("Client Carol")).to_have_count(0)
         expect(part.locator("[data-live-presence]")).not_to_contain_text("Carol")
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def test_a_withheld_line_leaves_the_observers_view_and_its_spotlight_but_stays_in_the_room(
+    browser, asgi_site
+):
+    base, room = asgi_site["base"], asgi_site["afternoon_room"]
+    rude = "The Leeds staff were rude to me."
+    contexts = []
+    try:
+        mod_ctx, mod = signed_in(browser, base, "alice")
+        part_ctx, part = signed_in(browser, base, "bob")
+        obs_ctx, obs = signed_in(browser, base, "carol")
+        contexts += [mod_ctx, part_ctx, obs_ctx]
+        for page in (mod, part, obs):
+            page.goto(room)
+            expect(page.locator("[data-live-status]")).to_have_text(re.compile("Not started|Live|Connected"))
+        mod.get_by_role("button", name="Push question: How was the shop?").click()
+        expect(part.locator("[data-live-status]")).to_have_text("Live")
+        part.get_by_label("Your message").fill(rude)
+        part.get_by_role("button", name="Send", exact=True).click()
+        obs_log = obs.get_by_role("list", name="Messages", exact=True)
+        expect(obs_log).to_contain_text(rude)
+
+        line = mod.get_by_role("list", name="Messages", exact=True).locator("li", has_text=rude)
+        line.get_by_role("button", name="Spotlight").click()
+        expect(obs.locator("[data-live-spotlight]")).to_contain_text(rude)
+        mod.once("dialog", lambda dialog: dialog.accept("Rude about named staff"))
+        line.get_by_role("button", name="Withhold").click()
+
+        # Gone from the observer's log and spotlight; the console can no longer spotlight it.
+        expect(obs_log.locator("li", has_text=rude)).to_have_count(0)
+        expect(obs.locator("[data-live-spotlight]")).to_be_hidden()
+        expect(line).to_have_class(re.compile(r"\bis-withheld\b"))
+        expect(line.get_by_role("button", name="Spotlight")).to_have_count(0)
+        # The participant was in the room when it was said and keeps it.
+        expect(part.get_by_role("list", name="Messages", exact=True)).to_contain_text(rude)
+
+        # The observer's next line arrives as usual, and a reload does not bring the withheld one back.
+        part.get_by_label("Your message").fill("The app was fine though.")
+        part.get_by_role("button", name="Send", exact=True).click()
+        expect(obs_log).to_contain_text("The app was fine though.")
+        obs.reload()
+        expect(obs.get_by_role("list", name="Messages", exact=True)).to_contain_text(
+            "The app was fine though."
+        )
+        expect(obs.get_by_text(rude)).to_have_count(0)
+        expect(obs.locator("[data-live-spotlight]")).to_be_hidden()
+        mod.reload()
+        reloaded = mod.get_by_role("list", name="Messages", exact=True).locator("li", has_text=rude)
+        expect(reloaded).to_have_class(re.compile(r"\bis-withheld\b"))
+        expect(reloaded.get_by_role("button", name="Spotlight")).to_have_count(0)
     finally:
         for context in contexts:
             context.close()
