@@ -775,28 +775,64 @@ def gap_quotes(*, community: Community, filters: DashboardFilters) -> dict[str, 
     return out
 
 
-def perception_gap(*, community: Community, discussion: Discussion | None = None) -> dict[str, Any]:
-    """Per scorecard dimension: the client team's self-assessment, the participants' ratings, the gap,
-    and the evidence in posts (share of positive/negative signals), with quotes explaining the gap:
-    where the team rates the brand higher, posts negative on that very dimension; where lower,
-    posts positive on it; no quotes where there is no gap (or one side has not rated)."""
-    filters = DashboardFilters(discussion=discussion)
-    overview = dashboard_overview(community=community, filters=filters)
-    evidence = {d["key"]: d for d in overview["dimensions"]}
+def evidence_key(name: str) -> str | None:
+    """The posts' evidence a scorecard dimension speaks of: a perception dimension, "relevance"
+    for the relevance stance, or None. Known names first ("Value for money" -> value), then a name
+    that starts with a dimension's ("Trust in the brand" -> trust)."""
+    name = name.strip().lower()
+    if name in SCORECARD_TO_EVIDENCE:
+        return SCORECARD_TO_EVIDENCE[name]
+    slug = re.sub(r"[^a-z0-9]+", "_", name).strip("_")
+    for key in (*PERCEPTION_DIMENSIONS, "relevance"):
+        if slug == key or slug.startswith(key + "_"):
+            return key
+    return None
+
+
+def _gap_evidence(overview: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Per evidence key, how many posts speak of it positively, negatively and neutrally. For
+    relevance, "posts" counts the posts that take a stance; `neutral` the rest in scope."""
+    evidence = {
+        d["key"]: {**d, "neutral": d["posts"] - d["positive"] - d["negative"]} for d in overview["dimensions"]
+    }
     rel = overview["relevance"]
+    stance = rel["relevant_posts"] + rel["irrelevant_posts"]
     evidence["relevance"] = {
         "key": "relevance",
         "label": "Relevance",
         "positive": rel["relevant_posts"],
         "negative": rel["irrelevant_posts"],
-        "posts": rel["relevant_posts"] + rel["irrelevant_posts"],
-        "positive_pct": _pct(rel["relevant_posts"], rel["relevant_posts"] + rel["irrelevant_posts"]),
-        "negative_pct": _pct(rel["irrelevant_posts"], rel["relevant_posts"] + rel["irrelevant_posts"]),
+        "neutral": overview["posts"] - stance,
+        "posts": stance,
+        "positive_pct": _pct(rel["relevant_posts"], stance),
+        "negative_pct": _pct(rel["irrelevant_posts"], stance),
     }
+    return evidence
+
+
+def perception_gap(*, community: Community, filters: DashboardFilters | None = None) -> dict[str, Any]:
+    """Per scorecard dimension: the client team's self-assessment, the participants' ratings, the gap,
+    and the evidence in posts (share of positive/negative signals), with quotes explaining the gap:
+    where the team rates the brand higher, posts negative on that very dimension; where lower,
+    posts positive on it; no quotes where there is no gap (or one side has not rated).
+
+    The one perception gap of the page and the API. With `filters` (the dashboard's), the evidence
+    and quotes come from the posts within them; ratings are not posts, so only a discussion narrows
+    them (to that discussion's scorecard). Each row also carries `evidence_key` and both sides'
+    quotes (`side_quotes`); `unrated` lists the dimensions no scorecard asks about that posts speak
+    of (for the API). Four queries (one more for the data stamp when caching): the overview, two
+    for the scorecards, one for the quotes.
+    """
+    filters = filters or DashboardFilters()
+    overview = dashboard_overview(community=community, filters=filters)
+    evidence = _gap_evidence(overview)
     quotes = gap_quotes(community=community, filters=filters)
     rows = []
-    for entry in scorecard_summary(community=community, discussion=discussion):
-        key = SCORECARD_TO_EVIDENCE.get(entry["dimension"].strip().lower())
+    seen: set[str] = set()
+    for entry in scorecard_summary(community=community, discussion=filters.discussion):
+        key = evidence_key(entry["dimension"])
+        if key:
+            seen.add(key)
         ev = evidence.get(key) if key else None
         gap = entry["gap"]
         # A brand that rates itself higher is explained by what customers complain about, and vice
@@ -807,16 +843,34 @@ def perception_gap(*, community: Community, discussion: Discussion | None = None
         rows.append(
             {
                 **entry,
+                "evidence_key": key,
                 "evidence": ev,
                 "abs_gap": abs(gap) if gap is not None else None,
                 "quotes": quotes.get(key, {}).get(side, []) if key and side else [],
                 "quote_side": side,
+                "side_quotes": quotes.get(key, {}) if key else {},
             }
         )
+    unrated = [
+        {
+            "dimension": DIMENSION_LABELS.get(key, "Relevance of communications"),
+            "participant_mean": None,
+            "participant_count": 0,
+            "client_mean": None,
+            "client_count": 0,
+            "gap": None,
+            "evidence_key": key,
+            "evidence": evidence[key],
+            "side_quotes": quotes.get(key, {}),
+        }
+        for key in (*PERCEPTION_DIMENSIONS, "relevance")
+        if key not in seen and (evidence[key]["positive"] or evidence[key]["negative"])
+    ]
     gaps = [r["gap"] for r in rows if r["gap"] is not None]
     mean_gap = round(sum(gaps) / len(gaps), 2) if gaps else None
     return {
         "rows": rows,
+        "unrated": unrated,
         "scale_min": SCORE_MIN,
         "scale_max": SCORE_MAX,
         "mean_gap": mean_gap,

@@ -1,7 +1,7 @@
 """Read-only API views. Thin: the access helper decides who may read (outsiders and participants
 get 404 on analysis endpoints, anonymous callers 401), the exports' filter parser reads the
-dashboard's filters from the query string (400 naming each bad one, or any parameter the
-endpoint does not read), selectors read, serializers render."""
+dashboard's filters from the query string (400 naming each bad one, a bad `limit`, `offset` or
+`format`, or any parameter the endpoint does not read), selectors read, serializers render."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import generics, serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import APIException
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -38,7 +39,7 @@ from research.exports.filters import (
 )
 from research.exports.selectors import (
     export_posts,
-    perception_gap,
+    gap_dimensions,
     post_theme_labels,
     report_themes,
     report_themes_qs,
@@ -75,11 +76,14 @@ FILTERS = [
 ]
 
 # DRF's own: `?format=api` shows the browsable page, `?format=json` the JSON (the default).
+FORMAT_PARAM = api_settings.URL_FORMAT_OVERRIDE or "format"
+FORMATS = ("json", "api")
 FORMAT = OpenApiParameter(
-    api_settings.URL_FORMAT_OVERRIDE or "format",
+    FORMAT_PARAM,
     str,
-    enum=["json", "api"],
-    description="The response's format: json (the default) or api (a browsable page).",
+    enum=list(FORMATS),
+    description="The response's format: json (the default) or api (a browsable page); "
+    "any other is refused with 400.",
 )
 
 
@@ -105,10 +109,37 @@ class FilterErrorSerializer(serializers.Serializer):
     date_from = serializers.ListField(child=serializers.CharField(), required=False)
     date_to = serializers.ListField(child=serializers.CharField(), required=False)
     brand = serializers.ListField(child=serializers.CharField(), required=False)
+    format = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="An unknown format, and the accepted ones."
+    )
+
+
+class PagedFilterErrorSerializer(FilterErrorSerializer):
+    """The same, for endpoints that page: a bad `limit` or `offset` is named too."""
+
+    limit = serializers.ListField(child=serializers.CharField(), required=False)
+    offset = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class PagingErrorSerializer(serializers.Serializer):
+    """A 400 for a bad `limit`, `offset` or `format`: each named, and why."""
+
+    detail = serializers.CharField(help_text='Every bad parameter and why, e.g. "limit: -1 is not ...".')
+    limit = serializers.ListField(child=serializers.CharField(), required=False)
+    offset = serializers.ListField(child=serializers.CharField(), required=False)
+    format = serializers.ListField(child=serializers.CharField(), required=False)
 
 
 BAD_FILTERS = OpenApiResponse(
-    FilterErrorSerializer, description="A filter could not be applied, or a parameter is unknown."
+    FilterErrorSerializer,
+    description="A filter or the format could not be applied, or a parameter is unknown.",
+)
+BAD_PAGED_FILTERS = OpenApiResponse(
+    PagedFilterErrorSerializer,
+    description="A filter, the paging or the format could not be applied, or a parameter is unknown.",
+)
+BAD_PAGING = OpenApiResponse(
+    PagingErrorSerializer, description="The paging or the format could not be applied."
 )
 
 
@@ -137,12 +168,85 @@ class ListPagination(LimitOffsetPagination):
     # A page is built in memory; without a ceiling one request could ask for every row at once.
     max_limit = 500
 
+    def parameter_errors(self, query) -> dict[str, str]:
+        """Why `limit` or `offset` cannot be read, per parameter (empty when both are fine or
+        absent). DRF would quietly page by its defaults instead, answering a typo with a page
+        that looks asked for."""
+        errors = {}
+        for name, least in ((self.limit_query_param, 1), (self.offset_query_param, 0)):
+            if name not in query:
+                continue
+            raw = query[name].strip()
+            shown = raw if len(raw) <= 40 else raw[:40] + "…"
+            if not (raw.isascii() and raw.lstrip("-").isdigit()):
+                errors[name] = f"'{shown}' is not a whole number"
+            elif int(raw) < least:
+                errors[name] = f"{shown} is less than {least}"
+        return errors
+
+    def get_limit(self, request):
+        self._refuse_bad(request)
+        return super().get_limit(request)
+
+    def get_offset(self, request):
+        self._refuse_bad(request)
+        return super().get_offset(request)
+
+    def _refuse_bad(self, request) -> None:
+        errors = self.parameter_errors(request.query_params)
+        if errors:
+            raise BadFilters(FilterError(errors))
+
+    def get_schema_operation_parameters(self, view):
+        limit, offset = super().get_schema_operation_parameters(view)
+        limit["schema"] = {"type": "integer", "minimum": 1}
+        limit["description"] = (
+            f"How many results a page holds (1 or more; {self.default_limit} by default, "
+            f"at most {self.max_limit}: a larger limit is read as {self.max_limit}). "
+            "Anything else is refused with 400."
+        )
+        offset["schema"] = {"type": "integer", "minimum": 0}
+        offset["description"] = (
+            "How many results to skip (0 or more; 0 by default). Anything else is refused with 400."
+        )
+        return [limit, offset]
+
 
 class PostPagination(ListPagination):
     pass
 
 
-class _ReaderMixin:
+class UnknownFormat(APIException):
+    status_code = 400
+    default_code = "unknown_format"
+
+    def __init__(self, value: str):
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        why = f"'{shown}' is not a format of this API (formats: {', '.join(FORMATS)})"
+        super().__init__({"detail": f"{FORMAT_PARAM}: {why}", FORMAT_PARAM: [why]})
+
+
+class ContentNegotiation(DefaultContentNegotiation):
+    """DRF answers an unknown `?format=` with 404 before anyone is signed in, as if the page did
+    not exist. Here negotiation falls back to JSON, and `_FormatCheck` refuses the format with
+    400 naming the formats once the caller is known to be allowed in, so outsiders still get 404
+    and anonymous callers 401."""
+
+    def filter_renderers(self, renderers, format):
+        found = [renderer for renderer in renderers if renderer.format == format]
+        return found or [renderer for renderer in renderers if renderer.format == "json"]
+
+
+class _FormatCheck:
+    content_negotiation_class = ContentNegotiation
+
+    def refuse_unknown_format(self) -> None:
+        value = self.request.query_params.get(FORMAT_PARAM)
+        if value and value not in FORMATS:
+            raise UnknownFormat(value)
+
+
+class _ReaderMixin(_FormatCheck):
     """Resolves the community, the caller's membership and the filters once per request. The
     access helper runs first, so outsiders get 404 before any filter is read and learn nothing
     from its validation."""
@@ -178,10 +282,15 @@ class _ReaderMixin:
                 refuse_unknown_parameters(query, accepted=self.accepted_parameters())
             except UnknownParameters as error:
                 raise BadParameters(error) from error
+            self.refuse_unknown_format()
+            # Every bad filter and paging parameter named at once.
+            errors = self.paginator.parameter_errors(query) if self.paginator is not None else {}
             try:
                 self._filters = filters_from_query(community=community, query=query)
             except FilterError as error:
-                raise BadFilters(error) from error
+                raise BadFilters(FilterError({**error.errors, **errors})) from error
+            if errors:
+                raise BadFilters(FilterError(errors))
         return self._filters
 
     def get_serializer_context(self) -> dict:
@@ -191,10 +300,18 @@ class _ReaderMixin:
         return context
 
 
-@extend_schema(summary="Communities you belong to, with your role in each.")
-class CommunityListView(generics.ListAPIView):
+@extend_schema(
+    summary="Communities you belong to, with your role in each.",
+    parameters=[FORMAT],
+    responses={200: CommunitySerializer(many=True), 400: BAD_PAGING},
+)
+class CommunityListView(_FormatCheck, generics.ListAPIView):
     serializer_class = CommunitySerializer
     pagination_class = ListPagination
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.refuse_unknown_format()
 
     def get_queryset(self):
         return (
@@ -209,7 +326,7 @@ class CommunityListView(generics.ListAPIView):
     description="Largest first. With filters, each theme's counts, sentiment mix and quotes are "
     "those of its posts within them, and themes with none are left out.",
     parameters=[SLUG, *FILTERS, FORMAT],
-    responses={200: ThemeSerializer(many=True), 400: BAD_FILTERS},
+    responses={200: ThemeSerializer(many=True), 400: BAD_PAGED_FILTERS},
 )
 class ThemeListView(_ReaderMixin, generics.ListAPIView):
     serializer_class = ThemeSerializer
@@ -234,15 +351,20 @@ class PerceptionGapView(_ReaderMixin, generics.GenericAPIView):
     # One row per perception dimension: a short list with a fixed ceiling, never paged.
     pagination_class = None
 
+    def get_queryset(self):
+        # Rows, not a queryset; the browsable page (`?format=api`) asks for one to draw its filter
+        # forms, and had a 500 without it.
+        return []
+
     def get(self, request: Request, slug: str) -> Response:
-        rows = perception_gap(community=self.reader().community, filters=self.filters())
+        rows = gap_dimensions(community=self.reader().community, filters=self.filters())
         return Response(self.get_serializer(rows, many=True).data)
 
 
 @extend_schema(
     summary="Published posts with their analysis and themes, oldest first (moderators and clients).",
     parameters=[SLUG, *FILTERS, FORMAT],
-    responses={200: PostSerializer(many=True), 400: BAD_FILTERS},
+    responses={200: PostSerializer(many=True), 400: BAD_PAGED_FILTERS},
 )
 class PostListView(_ReaderMixin, generics.ListAPIView):
     serializer_class = PostSerializer

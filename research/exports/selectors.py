@@ -3,19 +3,17 @@ and only published posts (not under a hidden parent) ever come back."""
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from community.models import Community, Discussion, Membership, Post
-from community.selectors_engagement import scorecard_summary
-from research.analysis.types import PERCEPTION_DIMENSIONS, SENTIMENTS
-from research.dashboard_selectors import DashboardFilters
+from research.analysis.types import SENTIMENTS
+from research.dashboard_selectors import DashboardFilters, perception_gap
 from research.exports.filters import post_filter_q
-from research.models import Code, CodedExcerpt, PostAnalysis, Theme, ThemePost
-from research.selectors import dimensions_polarity, evidence_q, published_q
+from research.models import Code, CodedExcerpt, Theme, ThemePost
+from research.selectors import evidence_q, published_q
 
 # Only what exports and the API read: building five full model instances per row (with every
 # JSON column decoded) was most of an export's time.
@@ -192,93 +190,37 @@ def staff_memberships(*, community: Community, user_ids: set[int]) -> dict[int, 
     }
 
 
-def _dimension_key(name: str) -> str | None:
-    """The analysis dimension a scorecard dimension speaks of ("Consistency across channels" ->
-    "consistency"), "relevance" for the relevance of communications, else None."""
-    slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
-    for key in (*PERCEPTION_DIMENSIONS, "relevance"):
-        if slug == key or slug.startswith(key + "_"):
-            return key
-    return None
-
-
-def perception_gap(
-    *, community: Community, quotes_per_side: int = 2, filters: DashboardFilters | None = None
-) -> list[dict[str, Any]]:
-    """Per dimension: the client team's self-assessment, the participants' scorecard ratings, the
-    gap (client minus participant mean), and the evidence in posts (how many speak of it
-    positively, negatively or neutrally, with the strongest posts on each side as quotes).
-
-    Scorecard dimensions come first in guide order; dimensions only the posts speak of follow.
-    Four queries whatever the number of posts: two for the scorecards, one over the analyses,
-    one for the quoted posts. Quotes are Post objects under "quote_posts"; the caller renders
-    them for its reader.
-
-    With active `filters` (the dashboard's), the evidence and quotes come from the posts within
-    them; ratings are not posts, so only a discussion filter narrows them (to that discussion's
-    scorecard), as on the dashboard's gap page.
+def gap_dimensions(*, community: Community, filters: DashboardFilters | None = None) -> list[dict[str, Any]]:
+    """The perception gap (`research.dashboard_selectors.perception_gap`, the page's own) as one
+    row per dimension for the API: scorecard dimensions in guide order, then those only the posts
+    speak of. Each row has the ratings, `posts` (how many speak of it positively, negatively or
+    neutrally) and the quotes of both sides, against the brand first, as Post objects under
+    "quote_posts" for the caller to render for its reader. One query more than the page's.
     """
-    filtered = filters is not None and filters.active
-    rows = scorecard_summary(community=community, discussion=filters.discussion if filtered else None)
-    evidence: dict[str, dict[str, int]] = {
-        k: dict.fromkeys(SENTIMENTS, 0) for k in (*PERCEPTION_DIMENSIONS, "relevance")
-    }
-    strongest: dict[tuple[str, str], list[tuple[float, int]]] = defaultdict(list)
-    analyses = PostAnalysis.objects.filter(evidence_q(published=True), community=community, analysable=True)
-    if filtered:
-        analyses = analyses.filter(post_filter_q(filters, "post__", analysis_prefix=""))
-    analyses = analyses.values_list("post_id", "dimensions", "relevance", "sentiment_score")
-    for post_id, signals, relevance, score in analyses.iterator(chunk_size=2000):
-        weights: dict[str, float] = defaultdict(float)
-        for signal in signals or []:
-            if isinstance(signal, dict) and signal.get("dimension") in evidence:
-                weights[signal["dimension"]] += float(signal.get("score") or 0.0)
-        for dimension, polarity in dimensions_polarity(signals).items():
-            evidence[dimension][polarity] += 1
-            if polarity != "neutral":
-                strongest[(dimension, polarity)].append((-abs(weights[dimension]), post_id))
-        stance = {"relevant": "positive", "irrelevant": "negative"}.get(relevance, "neutral")
-        evidence["relevance"][stance] += 1
-        if stance != "neutral":
-            strongest[("relevance", stance)].append((-abs(score or 0.0), post_id))
-    quoted: dict[tuple[str, str], list[int]] = {
-        side: [post_id for _, post_id in sorted(items)[:quotes_per_side]] for side, items in strongest.items()
-    }
-    wanted = {pk for ids in quoted.values() for pk in ids}
+    gap = perception_gap(community=community, filters=filters)
+    entries = [*gap["rows"], *gap["unrated"]]
+    ordered = [
+        [q["post_id"] for side in ("negative", "positive") for q in entry["side_quotes"].get(side, [])]
+        for entry in entries
+    ]
+    wanted = {pk for ids in ordered for pk in ids}
     posts = (
         {p.pk: p for p in Post.objects.filter(pk__in=wanted).select_related("analysis", "author__user")}
         if wanted
         else {}
     )
+    rows = []
+    for entry, ids in zip(entries, ordered, strict=True):
+        ev = entry["evidence"] or {}
+        rows.append(
+            {
+                **{k: entry[k] for k in _GAP_RATINGS},
+                "evidence_key": entry["evidence_key"],
+                "posts": {s: int(ev.get(s, 0)) for s in SENTIMENTS},
+                "quote_posts": [posts[pk] for pk in dict.fromkeys(ids) if pk in posts],
+            }
+        )
+    return rows
 
-    out: list[dict[str, Any]] = []
-    seen: set[str] = set()
 
-    def entry(base: dict[str, Any], key: str | None) -> dict[str, Any]:
-        counts = evidence.get(key) if key else None
-        sides = [(key, "negative"), (key, "positive")] if key else []
-        return {
-            **base,
-            "evidence_key": key,
-            "posts": dict(counts) if counts else dict.fromkeys(SENTIMENTS, 0),
-            "quote_posts": [posts[pk] for side in sides for pk in quoted.get(side, []) if pk in posts],
-        }
-
-    for row in rows:
-        key = _dimension_key(row["dimension"])
-        if key:
-            seen.add(key)
-        out.append(entry(dict(row), key))
-    for key in (*PERCEPTION_DIMENSIONS, "relevance"):
-        if key in seen or not any(evidence[key][s] for s in ("positive", "negative")):
-            continue
-        base = {
-            "dimension": key.replace("_", " ").capitalize(),
-            "participant_mean": None,
-            "participant_count": 0,
-            "client_mean": None,
-            "client_count": 0,
-            "gap": None,
-        }
-        out.append(entry(base, key))
-    return out
+_GAP_RATINGS = ("dimension", "participant_mean", "participant_count", "client_mean", "client_count", "gap")

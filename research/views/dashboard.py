@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 
-from community.access import get_community_for_member, get_discussion_for_member
+from community.access import get_community_for_member
 from community.models import Role
 from research import charts
 from research.analysis.types import PERCEPTION_DIMENSIONS
@@ -26,7 +26,7 @@ from research.dashboard_selectors import (
     relevance_quotes,
     themes_behind_relevance,
 )
-from research.exports.filters import filter_form
+from research.exports.filters import filter_form, filters_query
 
 READERS = [Role.MODERATOR, Role.CLIENT]
 QUOTE_CHARS = 320
@@ -95,6 +95,8 @@ def dashboard_view(request: HttpRequest, slug: str) -> HttpResponse:
         "nav_section": "insights",
         "form": form,
         "filters": filters,
+        # The gap page opens with the same filters (only those applied: an invalid form has none).
+        "filter_query": filters_query(filters),
         "overview": overview,
         "themes": themes,
         "theme_chart": charts.cached_chart(
@@ -120,19 +122,23 @@ def dashboard_view(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def gap_view(request: HttpRequest, slug: str) -> HttpResponse:
     community, membership = get_community_for_member(request.user, slug, roles=READERS)
-    discussion = None
-    raw = request.GET.get("discussion", "")
-    if raw.isdigit():
-        discussion = get_discussion_for_member(membership, int(raw))
-    gap = perception_gap(community=community, discussion=discussion)
+    # The dashboard's filters, shown (and refused, with their errors) as the dashboard shows them.
+    form = filter_form(community=community, query=request.GET)
+    filters = form.filters()
+    gap = perception_gap(community=community, filters=filters)
     context = {
         "community": community,
         "membership": membership,
         "nav_section": "insights",
+        "form": form,
+        "filters": filters,
+        "filter_query": filters_query(filters),
+        # Ratings are not posts: these filters narrow the evidence and quotes, not the ratings.
+        "posts_only_filters": bool(filters.segment or filters.date_from or filters.date_to or filters.brand),
         "gap": gap,
         # The page says why it lists fewer dimensions than the dashboard.
         "dimension_count": len(PERCEPTION_DIMENSIONS),
-        "discussion": discussion,
+        "discussion": filters.discussion,
         "chart": charts.cached_chart(
             charts.gap_dumbbell, gap["rows"], scale_min=gap["scale_min"], scale_max=gap["scale_max"]
         ),

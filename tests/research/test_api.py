@@ -445,6 +445,55 @@ def test_paging_format_and_filters_are_still_accepted(corpus, carol):
     assert _get(carol, "api:gap", "acme", segment="app users", format="json").status_code == 200
 
 
+BAD_PAGING = [
+    ({"limit": "-1"}, "limit", "limit: -1 is less than 1"),
+    ({"limit": "0"}, "limit", "limit: 0 is less than 1"),
+    ({"limit": "abc"}, "limit", "limit: 'abc' is not a whole number"),
+    ({"limit": "2.5"}, "limit", "limit: '2.5' is not a whole number"),
+    ({"offset": "abc"}, "offset", "offset: 'abc' is not a whole number"),
+    ({"offset": "-5"}, "offset", "offset: -5 is less than 0"),
+]
+
+
+@pytest.mark.parametrize("name", ["api:communities", "api:themes", "api:posts"])
+@pytest.mark.parametrize(("params", "field", "message"), BAD_PAGING)
+def test_a_bad_limit_or_offset_is_refused_with_400_naming_it_and_why(
+    corpus, carol, name, params, field, message
+):
+    args = [] if name == "api:communities" else ["acme"]
+    response = _get(carol, name, *args, **params)
+    assert response.status_code == 400
+    assert response.json() == {"detail": message, field: [message.split(": ", 1)[1]]}
+
+
+def test_a_bad_page_and_a_bad_filter_are_named_together(corpus, carol):
+    body = _get(carol, "api:posts", "acme", limit="abc", offset="-5", segment="nobody").json()
+    assert set(body) == {"detail", "segment", "limit", "offset"}
+    assert body["limit"] == ["'abc' is not a whole number"] and body["offset"] == ["-5 is less than 0"]
+
+
+def test_a_bad_page_from_an_outsider_or_a_participant_still_gets_404(corpus, bob, eve):
+    for user in (bob, eve):
+        assert _get(user, "api:posts", "acme", limit="-1").status_code == 404
+
+
+@pytest.mark.parametrize("name", ["api:communities", *COMMUNITY_URLS])
+def test_an_unknown_format_is_refused_naming_the_formats(corpus, carol, name):
+    args = [] if name == "api:communities" else ["acme"]
+    response = _get(carol, name, *args, format="csv")
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    why = "'csv' is not a format of this API (formats: json, api)"
+    assert response.json() == {"detail": f"format: {why}", "format": [why]}
+    assert _get(carol, name, *args, format="api").status_code == 200
+
+
+@pytest.mark.parametrize("name", COMMUNITY_URLS)
+def test_an_unknown_format_from_an_outsider_gets_404_and_without_a_token_401(corpus, bob, eve, name):
+    for user in (bob, eve):
+        assert _get(user, name, "acme", format="csv").status_code == 404
+    assert APIClient().get(reverse(name, args=["acme"]), {"format": "csv"}).status_code == 401
+
+
 @pytest.mark.parametrize("name", COMMUNITY_URLS)
 def test_an_unknown_parameter_from_an_outsider_or_a_participant_still_gets_404(corpus, bob, eve, name):
     for user in (bob, eve):

@@ -142,6 +142,35 @@ def test_an_unknown_parameter_answer_matches_the_schema(openapi, corpus, carol, 
     assert set(response.json()["accepted"]) == documented
 
 
+PAGED = [e for e in ENDPOINTS if e[0] != "api:gap"]
+
+
+@pytest.mark.parametrize(("name", "path", "scoped"), PAGED)
+def test_it_documents_the_paging_limits_and_a_bad_page_answer(openapi, corpus, carol, name, path, scoped):
+    operation = openapi["paths"][path]["get"]
+    parameters = {p["name"]: p for p in operation["parameters"]}
+    assert parameters["limit"]["schema"] == {"type": "integer", "minimum": 1}
+    assert parameters["offset"]["schema"] == {"type": "integer", "minimum": 0}
+    assert "at most 500" in parameters["limit"]["description"]
+    assert "400" in parameters["offset"]["description"]
+    response = api_for(carol).get(
+        reverse(name, args=["acme"] if scoped else []), {"limit": "-1", "offset": "x"}
+    )
+    assert response.status_code == 400
+    validator = validator_for(openapi, path, "400")
+    validator.validate(response.json())
+    assert not validator.is_valid({**response.json(), "limit": "not a list"})
+
+
+@pytest.mark.parametrize(("name", "path", "scoped"), ENDPOINTS)
+def test_it_documents_the_formats_and_an_unknown_format_answer(openapi, corpus, carol, name, path, scoped):
+    parameters = {p["name"]: p for p in openapi["paths"][path]["get"]["parameters"]}
+    assert sorted(parameters["format"]["schema"]["enum"]) == ["api", "json"]
+    response = api_for(carol).get(reverse(name, args=["acme"] if scoped else []), {"format": "csv"})
+    assert response.status_code == 400
+    validator_for(openapi, path, "400").validate(response.json())
+
+
 def test_it_serves_the_api_docs_page(client, db):
     response = client.get(reverse("api:docs"))
     assert response.status_code == 200

@@ -248,10 +248,10 @@ def test_it_never_quotes_or_counts_a_moderators_post(client, lab):
 
 
 def test_it_keeps_a_moderators_post_out_of_the_perception_gap_evidence(lab):
-    from research.exports.selectors import perception_gap
+    from research.exports.selectors import gap_dimensions
 
     community, members, discussion, posts = lab
-    relevance = next(row for row in perception_gap(community=community) if row["evidence_key"] == "relevance")
+    relevance = next(row for row in gap_dimensions(community=community) if row["evidence_key"] == "relevance")
     # Priya ("for me too") and Will ("asked me") find it relevant; Maya's "tell me more" is not evidence.
     assert relevance["posts"]["positive"] == 2
     assert posts["maya"].pk not in {p.pk for p in relevance["quote_posts"]}
