@@ -511,7 +511,6 @@ _WISH_VERBS = frozenset({"want", "wish", "need", "like", "love", "prefer", "hope
 _ACROSS_CHANNELS = frozenset(
     {
         "experience",
-        "service",
         "message",
         "messaging",
         "offer",
@@ -522,6 +521,25 @@ _ACROSS_CHANNELS = frozenset(
         "stock",
     }
 )
+# Where a brand meets its customers: "consistent" speaks of consistency across channels only with
+# one of these in its clause; "consistent sizing" is the product's quality.
+_CHANNEL_NAMES = CHANNEL_WORDS | frozenset(
+    {"web", "channel", "omnichannel", "mobile", "offline", "instore", "branch", "push"}
+)
+_CONSISTENCY_WORDS = frozenset({"consistent", "inconsistent", "consistency", "inconsistency"})
+# "Relevant: 0", "Quality: none": a label and the count or rating after it.
+_NONE_WORDS = frozenset({"0", "zero", "none", "nothing", "nil", "nada"})
+# The part after "but" is what the speaker concludes: "relevant but wrong".
+_CONTRAST_CC = frozenset({"but", "yet"})
+# Knowing a customer by watching them is surveillance, not understanding: "they know me because
+# an algorithm watches me".
+_KNOWING = frozenset({"know", "get", "understand", "remember"})
+_WATCH_VERBS = frozenset({"watch", "monitor", "track", "follow", "spy", "stalk", "record", "surveil"})
+_BECAUSE = frozenset({"because", "since", "as", "cause", "'cause", "coz", "cos"})
+_VAGUE_DETS = frozenset({"a", "an", "any", "some"})
+_CONDITIONAL_MARKS = frozenset({"if", "unless"})
+# "Value is a weird question", "trust is a big word": talk about the dimension, not an opinion of it.
+_META_NOUNS = _SPEECH_NOUNS | {"word", "topic", "subject", "concept", "term"}
 # "other shops", "other retailers": a clause about them is not about the brand.
 _OTHER_BUSINESSES = frozenset({"retailer", "shop", "store", "brand", "company", "business", "chain"})
 # Things a customer is glad to be without.
@@ -1001,7 +1019,31 @@ def _irrealis(tok: Any) -> bool:
             and not any(c.dep_ in ("aux", *_SUBJECT_DEPS) for c in kids)
         ):
             return True
-    return False
+        if _unasserted(verb):
+            return True
+    root = clause_root(tok)
+    # "It would feel like they remembered me": the clause is what the hypothesis would be like.
+    if (
+        root.dep_ in ("advcl", "ccomp")
+        and root.head.lemma_.lower() in COPULAS
+        and any(c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL_AUX for c in root.head.children)
+    ):
+        return True
+    return _vague_hypothetical(tok)
+
+
+def _unasserted(verb: Any) -> bool:
+    """A condition ("only if it's honest") or a yes/no question ("did the reminder help?"): nothing
+    in the clause is claimed, neither the cue nor what is said of it."""
+    if any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in verb.children):
+        return True
+    first = verb.left_edge
+    return (
+        first.dep_ == "aux"
+        and first.head.i == verb.i
+        and first.lemma_.lower() in ("do", "be", "have", "will", "can")
+        and verb.right_edge.text == "?"
+    )
 
 
 def _speaker(tok: Any | None) -> bool:
@@ -1012,10 +1054,136 @@ def _has_child(tok: Any, words: frozenset[str] | set[str], deps: tuple[str, ...]
     return any(c.lower_ in words and (not deps or c.dep_ in deps) for c in tok.children)
 
 
+def _has_child_lemma(tok: Any, lemmas: frozenset[str] | set[str], dep: str) -> bool:
+    return any(c.dep_ == dep and c.lemma_.lower() in lemmas for c in tok.children)
+
+
+def _described(tok: Any) -> Any | None:
+    """The thing a quality word is said of: "consistent sizing", "the sizing is consistent",
+    "consistency of sizing", "sizing consistency"."""
+    if tok.dep_ == "amod":
+        return tok.head
+    if tok.pos_ in ("NOUN", "PROPN"):
+        for c in tok.children:
+            if c.dep_ == "compound":
+                return c
+            if c.dep_ == "prep" and c.lower_ in ("of", "in"):
+                return next((g for g in c.children if g.dep_ == "pobj"), None)
+        return None
+    subj = _cue_subject(tok)
+    return None if subj is None or subj.pos_ == "PRON" else subj
+
+
+def _consistency_of(tok: Any, lemma: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    """Consistency across channels needs channels in the clause ("the app and the store show the
+    same prices", "inconsistent prices online") or a thing a brand keeps the same across them ("the
+    brand feels consistent"). Otherwise "consistent" is said of the thing itself: "consistent
+    sizing" is quality, "inconsistent service" service."""
+    if lemma in ("channel", "omnichannel"):
+        return names
+    if any(t.lemma_.lower() in _CHANNEL_NAMES for t in clause_span(tok)):
+        return names
+    thing = _described(tok)
+    thing_lemma = thing.lemma_.lower() if thing is not None else ""
+    if thing_lemma in _ACROSS_CHANNELS:
+        return names
+    if lemma not in _CONSISTENCY_WORDS:
+        return ()  # "seamless checkout", "a disconnect between us": no channels, nothing to compare
+    own = tuple(d for d in _CUE_TO_DIMENSIONS.get(thing_lemma, ()) if d != "consistency")
+    return own[:1] or ("quality",)
+
+
+def _labelled_rating(tok: Any) -> float | None:
+    """A cue word used as a label for a count or rating: "Relevant: 0", "Quality: 4/5". A zero or
+    a low score is a verdict against, a high one for; a plain count says nothing (0.0). None where
+    the word is not such a label."""
+    doc = tok.doc
+    if tok.i + 2 >= len(doc) or doc[tok.i + 1].text != ":":
+        return None
+    nxt = doc[tok.i + 2]
+    if nxt.lower_ in _NONE_WORDS:
+        return -1.5
+    if not nxt.like_num:
+        return None
+    text = nxt.text.replace(",", "")
+    if "/" in text:
+        num, _, den = text.partition("/")
+    elif tok.i + 4 < len(doc) and doc[tok.i + 3].text in ("/", "out") and doc[tok.i + 4].like_num:
+        num, den = text, doc[tok.i + 4].text
+    elif tok.i + 5 < len(doc) and doc[tok.i + 3].lower_ == "out" and doc[tok.i + 5].like_num:
+        num, den = text, doc[tok.i + 5].text  # "4 out of 5"
+    else:
+        num, den = text, ""
+    try:
+        n = float(num)
+        d = float(den) if den else 0.0
+    except ValueError:
+        return 0.0
+    if not d:
+        return -1.5 if n == 0 else 0.0
+    ratio = n / d
+    return 1.5 if ratio >= 0.6 else -1.5 if ratio <= 0.4 else 0.0
+
+
+def _but_part(tok: Any, by_token: dict[int, float]) -> float | None:
+    """The sentiment of what follows "but" in a coordination with the cue ("relevant but wrong",
+    "cheap but flimsy"): the speaker's conclusion, which outweighs the cue's own tone."""
+    kids = list(tok.children)
+    for c in kids:
+        if c.dep_ != "conj" or c.i < tok.i or any(g.dep_ in _SUBJECT_DEPS for g in c.children):
+            continue  # a new subject is a new statement: "not cheap, but I like nice things"
+        if not any(k.dep_ == "cc" and k.lower_ in _CONTRAST_CC and k.i < c.i for k in (*kids, *c.children)):
+            continue
+        value = by_token.get(c.i, 0.0) + sum(
+            by_token.get(g.i, 0.0) for g in c.children if g.dep_ in ("acomp", "attr", "dobj", "advmod")
+        )
+        if value:
+            return value
+    return None
+
+
+def _known_by_watching(tok: Any) -> bool:
+    """Known by being watched: "they know me because an algorithm watches me", "they remember me
+    by tracking everything"."""
+    for c in tok.children:
+        verb = None
+        if c.dep_ == "advcl" and any(m.lower_ in _BECAUSE for m in c.children if m.dep_ == "mark"):
+            verb = c
+        elif c.dep_ == "prep" and c.lower_ in ("by", "through", "from"):
+            verb = next((g for g in c.children if g.dep_ == "pcomp"), None)
+        if verb is not None and verb.lemma_.lower() in _WATCH_VERBS:
+            return True
+    return False
+
+
+def _vague_hypothetical(tok: Any) -> bool:
+    """A cue in a relative clause describing a wished-for kind of shop, not an actual one: "a store
+    that remembers me would get my money", "I want a shop that listens", "Honestly? A store that
+    takes anything back, and a service that remembers me." (a verbless answer)."""
+    root = clause_root(tok)
+    if root.dep_ != "relcl":
+        return False
+    noun = root.head
+    for _ in range(4):
+        if noun.dep_ != "conj" or noun.head.i == noun.i:
+            break
+        noun = noun.head
+    if noun.dep_ == "ROOT":
+        return noun.pos_ in ("NOUN", "PROPN") and any(
+            c.dep_ == "det" and c.lower_ in _VAGUE_DETS for c in root.head.children
+        )
+    gov = noun.head.head if noun.dep_ == "pobj" else noun.head
+    return gov.lemma_.lower() in _WISH_VERBS or any(
+        c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL_AUX for c in gov.children
+    )
+
+
 def _dimension_cue(tok: Any, lemma: str, pos: str) -> tuple[str, ...]:
     """The dimensions a word speaks of here, or () where it is a figure of speech or not about the
     brand: "to be honest", "I can't promise", "good to hear", "I don't care", "last year"."""
     names = _CUE_TO_DIMENSIONS.get(lemma, ())
+    if lemma in _KNOWING and pos == "VERB" and _known_by_watching(tok):
+        return ("privacy",)
     if not names:
         if lemma in ("know", "get", "understand") and pos == "VERB":
             # "they know me", "they get us"; not "get me back", "get me a refund".
@@ -1031,6 +1199,13 @@ def _dimension_cue(tok: Any, lemma: str, pos: str) -> tuple[str, ...]:
             return ("understanding_me",)
         return ()
     dep, head = tok.dep_, tok.head
+    if (
+        dep == "nsubj"
+        and pos == "NOUN"
+        and head.lemma_ == "be"
+        and _has_child_lemma(head, _META_NOUNS, "attr")
+    ):
+        return ()  # "value is a weird question"
     if lemma in ("honest", "genuine"):
         if dep == "amod":
             # "my honest take", "a genuine question": an intensifier on the speaker's own words.
@@ -1116,10 +1291,8 @@ def _dimension_cue(tok: Any, lemma: str, pos: str) -> tuple[str, ...]:
         return ()  # "fell asleep"; "falls apart" is quality
     if lemma == "tear" and (tok.lower_ == "tears" or pos != "VERB" and not _has_child(tok, {"in"})):
         return ()  # crying; "a tear in the backing" is a defect
-    if lemma in ("consistent", "inconsistent") and dep == "amod":
-        # "consistent sizing" is the product's quality; "inconsistent prices" across channels is not.
-        noun = head.lemma_.lower()
-        return names if noun in CHANNEL_WORDS or noun in _ACROSS_CHANNELS else ("quality",)
+    if "consistency" in names:
+        return _consistency_of(tok, lemma, names)
     if lemma == "rip" and _has_child(tok, {"off"}):
         return ("value",)
     if lemma == "standard" and dep in ("amod", "compound"):
@@ -1135,6 +1308,8 @@ def _dimension_cue(tok: Any, lemma: str, pos: str) -> tuple[str, ...]:
 def _cue_polarity(tok: Any, lemma: str) -> float:
     """The polarity a cue word carries by its meaning (0.0 if none), after negation."""
     value = _CUE_POLARITY.get(lemma, 0.0)
+    if lemma in _KNOWING and tok.pos_ == "VERB" and _known_by_watching(tok):
+        value = -1.5  # known by being watched
     if (lemma in _PRICE_NOUNS or lemma in _STANDARD_NOUNS) and tok.dep_ in _SUBJECT_DEPS:
         verb = tok.head
         verb_lemma = verb.lemma_.lower()
@@ -1161,6 +1336,22 @@ def _cue_polarity(tok: Any, lemma: str) -> float:
     return value
 
 
+def _quoted(toks: Sequence[Any]) -> set[int]:
+    """Positions of the words between an opening and a closing quotation mark (at most 12 words
+    apart, so a stray apostrophe does not swallow the text)."""
+    inside: set[int] = set()
+    start = -1
+    for t in toks:
+        tag = t.tag_
+        if tag == "``":
+            start = t.i
+        elif tag == "''" and start >= 0:
+            if t.i - start <= 12:
+                inside.update(range(start + 1, t.i))
+            start = -1
+    return inside
+
+
 def _dimension_signals(
     toks: Sequence[Any],
     lemmas: Sequence[str],
@@ -1179,6 +1370,7 @@ def _dimension_signals(
     describe ("service like that is worth a great deal" is service), else the narrower concept.
     """
     by_clause: dict[int, list[tuple[int, str, float, int, Any]]] = {}
+    quoted: set[int] | None = None  # found once, on the first clause that needs it
     for i, lemma in enumerate(lemmas):
         if lemma not in _CUE_TO_DIMENSIONS and lemma not in ("know", "get", "need"):
             continue
@@ -1195,7 +1387,15 @@ def _dimension_signals(
             continue  # "Globex's recommendations are good", "I go to Globex because the staff are nicer"
         # "They promised a refund", "I'd pay more": the act itself is neither praise nor complaint;
         # nor is the word naming the dimension ("value is a weird question", "trust matters").
-        if lemma in ("promise", "pay") or pos[i] == "NOUN" and lemma in _TOPIC_NOUNS:
+        rating = _labelled_rating(tok) if i + 1 < len(lemmas) and lemmas[i + 1] == ":" else None
+        if rating is not None:
+            # "Relevant: 0": the count after the label is the verdict, not the word's own tone.
+            for name in names:
+                by_clause.setdefault(clause_root(tok).i, []).append((i, name, rating, 0, None))
+            continue
+        if lemma in _KNOWING and names == ("privacy",):
+            own = _cue_polarity(tok, lemma)  # known by being watched
+        elif lemma in ("promise", "pay") or pos[i] == "NOUN" and lemma in _TOPIC_NOUNS:
             own = 0.0
         else:
             own = by_token.get(i)
@@ -1206,21 +1406,43 @@ def _dimension_signals(
             elif own < 0 and lemma in _UNWANTED and _has_child(tok, {"no"}, ("det",)):
                 own = -own  # "no refund" is a complaint, "no queue" and "no fee" are not
         wish = _irrealis(tok)
-        if own and wish:
-            own = 0.0  # "would be relevant", "just remember me": a wish, not an experience
+        if wish:
+            # "would be relevant", "just remember me", "only if it's honest", "did it help?": a wish,
+            # a condition or a question, not an experience.
+            own = 0.0
         if own and any(g.lower_ == "less" for c in tok.children for g in (c, *c.children)):
             own = -own  # "trust the price less"
-        score = own + said_on.get(i, 0.0)
+        score = own + (0.0 if wish and _unasserted(root) else said_on.get(i, 0.0))
+        if not wish and pos[i] == "ADJ":
+            contrast = _but_part(tok, by_token)
+            if contrast is not None and contrast * score <= 0:
+                score = contrast  # "relevant but wrong": what follows "but" is the verdict
         if not score and not wish:
             clause = clause_span(tok)
+            if quoted is None:
+                quoted = _quoted(toks)
+            # Quoted words are a name or a button's label ("a single 'accept all'"), not a verdict.
             score = sum(
                 by_token[j]
                 for j in untargeted
-                if j != i and clause.start <= j < clause.end and clause_root(toks[j]).i == root.i
+                if j != i
+                and clause.start <= j < clause.end
+                and j not in quoted
+                and clause_root(toks[j]).i == root.i
             )
         # Rank: what the clause does (a cue verb) or is about (its subject, or what its sentiment
         # words describe) names it; an evaluating word ("worth", "cheap") yields to that.
-        topic = 0 if pos[i] == "VERB" or tok.dep_ in _SUBJECT_DEPS or said_on.get(i) else 1
+        # "Consistent" kept across channels is the point of its clause: "prices are consistent
+        # between the app and the shop" is consistency, not value.
+        topic = (
+            0
+            if pos[i] == "VERB"
+            or tok.dep_ in _SUBJECT_DEPS
+            or said_on.get(i)
+            or lemma in _CONSISTENCY_WORDS
+            and "consistency" in names
+            else 1
+        )
         for name in names:
             by_clause.setdefault(root.i, []).append((i, name, score, topic, None))
     for sent in sents:

@@ -109,3 +109,91 @@ def test_it_leaves_wishes_and_competitors_out_of_the_brands_polarity(dims):
     assert dims("Globex's recommendations are brilliant.") == {}
     assert dims("These days I go to Globex because the staff are friendlier.") == {}
     assert dims("Other shops remember my size without being asked.") == {}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Without a channel in the clause, "consistent" is said of the thing itself.
+        ("Their sizing has been really consistent lately.", {"quality": "positive"}),
+        ("The quality is inconsistent.", {"quality": "negative"}),
+        ("Customer service is inconsistent.", {"service": "negative"}),
+        # With channels, or a thing the brand keeps the same across them, it is consistency.
+        ("Prices are consistent between the app and the shop.", {"consistency": "positive"}),
+        ("Their prices online and in store are never consistent.", {"consistency": "negative"}),
+        ("Their messaging feels consistent everywhere.", {"consistency": "positive"}),
+    ],
+)
+def test_it_counts_consistency_across_channels_only_where_channels_are_named(dims, text, expected):
+    assert dims(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A label followed by a count or a score: the number is the verdict.
+        ("Emails this week: 4. Relevant: 0.", {"personalization": "negative"}),
+        ("Relevant: none.", {"personalization": "negative"}),
+        ("Quality: 4/5.", {"quality": "positive"}),
+        ("Value: 2 out of 10.", {"value": "negative"}),
+        # A plain count of relevant ones says the dimension came up, not how it went.
+        ("Emails today: 3. Relevant: 2.", {"personalization": "neutral"}),
+    ],
+)
+def test_it_reads_a_labelled_rating_by_its_number(dims, text, expected):
+    assert dims(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The offer was relevant but useless.", {"personalization": "negative"}),
+        ("The staff are helpful but slow.", {"service": "negative"}),
+    ],
+)
+def test_it_lets_the_part_after_but_decide(dims, text, expected):
+    assert dims(text) == expected
+
+
+def test_it_does_not_read_a_quoted_button_label_as_praise(dims):
+    assert dims("There is a single 'accept all' button on the consent page.") == {"privacy": "neutral"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["They know me because their app watches me.", "The app remembers me by tracking everything I click."],
+)
+def test_it_counts_being_known_by_being_watched_as_a_privacy_complaint(dims, text):
+    assert dims(text) == {"privacy": "negative"}
+
+
+@pytest.mark.parametrize(
+    "text, dimension",
+    [
+        ("A shop that remembers me would get all my money.", "personalization"),
+        ("I want a store that listens to me.", "understanding_me"),
+        ("Would anything win me back? Honestly, a brand that remembers my size.", "personalization"),
+    ],
+)
+def test_it_leaves_a_wished_for_shop_in_a_relative_clause_neutral(dims, text, dimension):
+    assert dims(text).get(dimension, "neutral") == "neutral"
+
+
+def test_it_still_counts_a_real_shop_described_in_a_relative_clause(dims):
+    assert dims("I found a shop that remembers my size.") == {"personalization": "positive"}
+
+
+@pytest.mark.parametrize(
+    "text, dimension",
+    [
+        ("Only if they are honest about it.", "trust"),
+        ("Did the staff help at all?", "service"),
+        ("It would feel like they remembered me.", "personalization"),
+    ],
+)
+def test_it_leaves_conditions_questions_and_what_a_hypothesis_would_be_like_neutral(dims, text, dimension):
+    assert dims(text).get(dimension, "neutral") == "neutral"
+
+
+def test_it_does_not_read_talk_about_a_dimension_as_an_opinion_of_it(dims):
+    assert dims("Value is a strange question for a shop like this.") == {}
