@@ -30,6 +30,7 @@ OPINION_MIN_PRECISION = 0.2
 # At most this many words between an aspect and what is said of it, for the phrase to be quoted.
 SPAN_GAP = 3
 SECOND_ASPECT_SHARE = 0.5
+KEPT_SECOND_ASPECT_SHARE = 0.35
 NAME_PREFIX_SHARE = 0.6
 # Posts read per word to find how it is written: enough to see the usual forms, bounded for big themes.
 SCAN_MAX_POSTS = 300
@@ -391,7 +392,15 @@ def theme_label(
         opinion = _opinion_label(main, members, corpus)
         if opinion:
             candidates.append(opinion)
-        pairs = [f"{main.written} and {other.written}" for other in heads[1:]]
+        main_words = set(main.written.lower().split())
+        # A second aspect that holds the first ("customer service" after "customer") names the
+        # pair alone: "Customer service", not "Customer and customer service".
+        pairs = [
+            other.written
+            if main_words <= set(other.written.lower().split())
+            else f"{main.written} and {other.written}"
+            for other in heads[1:]
+        ]
         # A second aspect nearly as common as the first is half of what the theme is about.
         if len(heads) > 1 and heads[1].posts >= SECOND_ASPECT_SHARE * main.posts:
             candidates.append(pairs.pop(0))
@@ -439,9 +448,12 @@ def label_fits(label: str, terms: Sequence[str], members: Sequence[int], corpus:
     main = [h for h in heads if h.posts >= SECOND_ASPECT_SHARE * heads[0].posts]
     if any(h.names(words) for h in main):
         return True
+    # A kept "A and B" may let B sink a little below the share a new label needs: a few more
+    # posts tipping B just under it should not rename the theme (and tip it back next time).
+    kept = [h for h in heads if h.posts >= KEPT_SECOND_ASPECT_SHARE * heads[0].posts]
     for i, word in enumerate(words):
         if word == "and" and any(
-            a is not b and a.names(words[:i]) and b.names(words[i + 1 :]) for a in main for b in main
+            a is not b and a.names(words[:i]) and b.names(words[i + 1 :]) for a in main for b in kept
         ):
             return True
     for head in main:

@@ -11,7 +11,10 @@ Method (distributional, so it works on short posts in any trade):
    never occur together.
 2. A deterministic spherical k-means groups the aspects into themes. Codebook codes
    start as fixed centres (their description and examples), so they draw the
-   aspects and posts that match them.
+   aspects and posts that match them. Emergent centres start where the previous run's
+   themes sit, so a full refresh after a few more posts finds the same themes.
+   Posts in a thread of self-introductions (who people are, not what they think of the
+   brand) count little in shaping themes, though they still join what they talk about.
    How many themes grows with the posts and with how many things each post names: a diary
    entry touching five things holds more distinct themes than a one-line review.
    The brand's own name is never an aspect (it is said of the whole company); what the brand
@@ -56,6 +59,15 @@ RICH_POST_ASPECTS = 3.0
 DESCRIBED_ENOUGH = 8.0
 
 _WORD_RE = re.compile(r"[a-z][a-z\-']*")
+# How a person's name reaches the analysis (community.pii redacts names so).
+_REDACTED_NAME = "[NAME]"
+# Self-introductions: a name among a post's first words, in this share of a thread's posts,
+# makes it an introductions thread whose posts count this much.
+INTRO_OPENING_WORDS = 6
+INTRO_THREAD_SHARE = 0.3
+INTRO_WEIGHT = 0.3
+# An emergent theme whose posts count less than this on average is mostly introductions: dropped.
+INTRO_THEME_SHARE = 0.5
 
 
 class _Corpus:
@@ -120,14 +132,27 @@ class _Corpus:
         # How much a post's mention of a term counts: 1 unless its question asked about the term.
         self.doc_weight: list[dict[str, float]] = [{} for _ in self.docs]
         self._discount_prompted()
-        # Posts naming each aspect, each counted by that weight.
+        # How much each post counts at all: little in a thread of self-introductions.
+        self.doc_scale: list[float] = _introduction_scale(self.docs)
+        # Posts naming each aspect, each counted by those weights.
         self.wdf: Counter[str] = Counter()
         for d, aspects in enumerate(self.doc_aspects):
             for a in aspects:
-                self.wdf[a] += self.doc_weight[d].get(a, 1.0)
+                self.wdf[a] += self.weight(d, a)
+        # What is said of each aspect, each post counted by how much it counts (labels read `pairs`).
+        self.wpairs: dict[tuple[str, str], float] = dict(self.pairs)
+        if any(scale < 1.0 for scale in self.doc_scale):
+            scale_sum: Counter[tuple[str, str]] = Counter()
+            saying: Counter[tuple[str, str]] = Counter()
+            for d, pairs in enumerate(self.doc_pairs):
+                for pair in pairs:
+                    scale_sum[pair] += self.doc_scale[d]
+                    saying[pair] += 1
+            for pair, n in self.pairs.items():
+                self.wpairs[pair] = n * scale_sum[pair] / saying[pair] if saying[pair] else float(n)
 
     def weight(self, d: int, term: str) -> float:
-        return self.doc_weight[d].get(term, 1.0)
+        return self.doc_weight[d].get(term, 1.0) * self.doc_scale[d]
 
     def _discount_prompted(self) -> None:
         """A term a post's own prompt names counts only beyond the rate people use it unprompted.
@@ -172,6 +197,39 @@ class _Corpus:
                 if w < 1.0:
                     for d in here:
                         self.doc_weight[d][t] = w
+
+
+def _introduces_its_author(text: str) -> bool:
+    """The post opens with a name, as people introduce themselves ("Hi all, [NAME] here, from Leeds").
+
+    Names reach the analysis redacted, so the placeholder among a post's first few words is
+    the sign; what follows in such a post is mostly who they are, where they live, their family.
+    """
+    return any(_REDACTED_NAME in w for w in text.split(maxsplit=INTRO_OPENING_WORDS)[:INTRO_OPENING_WORDS])
+
+
+def _introduction_scale(docs: Sequence[ThemeDoc]) -> list[float]:
+    """How much each post counts in building themes: little in a thread of self-introductions.
+
+    A discussion where many posts open with their author's name is where people say who they
+    are (job, town, age, family) and greet each other: true, but not what they think of the
+    brand, and the family and places said there would otherwise make themes of their own. Its
+    posts still join the themes they talk about; they just do not shape them. Only a thread
+    counts, not a lone post that happens to open with a name ("[NAME], get the colander").
+    """
+    by_prompt: defaultdict[str, list[int]] = defaultdict(list)
+    for d, doc in enumerate(docs):
+        by_prompt[doc.prompt].append(d)
+    scale = [1.0] * len(docs)
+    if len(by_prompt) < 2:
+        # Themes of a single discussion: every post is alike, nothing to weigh against.
+        return scale
+    for ids in by_prompt.values():
+        named = sum(1 for d in ids if _introduces_its_author(docs[d].text))
+        if len(ids) >= 3 and named >= INTRO_THREAD_SHARE * len(ids):
+            for d in ids:
+                scale[d] = INTRO_WEIGHT
+    return scale
 
 
 def _prompt_terms(prompt: str, known: set[str]) -> set[str]:
@@ -227,7 +285,7 @@ def _aspect_vectors(corpus: _Corpus, vocab: list[str], seed: int) -> np.ndarray:
     cindex = {c: i for i, c in enumerate(contexts)}
     n_a, n_c = len(vocab), len(contexts)
     m = np.zeros((n_a, max(n_c, 1)), dtype=np.float64)
-    for (a, c), n in corpus.pairs.items():
+    for (a, c), n in corpus.wpairs.items():
         if a in index and c in cindex:
             m[index[a], cindex[c]] += n
     # Words said of everything ("great", "good") do not tell aspects apart.
@@ -256,7 +314,7 @@ def _blend_cooccurrence(corpus: _Corpus, vocab: list[str], described: np.ndarray
     index = {a: i for i, a in enumerate(vocab)}
     n_a = len(vocab)
     described_n = np.zeros(n_a)
-    for (a, _c), n in corpus.pairs.items():
+    for (a, _c), n in corpus.wpairs.items():
         i = index.get(a)
         if i is not None:
             described_n[i] += n
@@ -287,16 +345,25 @@ def _blend_cooccurrence(corpus: _Corpus, vocab: list[str], described: np.ndarray
 
 
 def _spherical_kmeans(
-    x: np.ndarray, weights: np.ndarray, k: int, *, fixed: np.ndarray, locked: dict[int, int]
+    x: np.ndarray,
+    weights: np.ndarray,
+    k: int,
+    *,
+    fixed: np.ndarray,
+    locked: dict[int, int],
+    start: Sequence[np.ndarray] = (),
 ) -> tuple[np.ndarray, np.ndarray]:
     """Weighted spherical k-means; the first len(fixed) centres start at `fixed`, `locked` rows stay put.
 
-    Emergent centres start deterministically, farthest-first: the most talked-about
-    aspect unlike the centres already chosen. That favours frequent, distinct aspects
-    as theme cores and makes the result independent of any random draw.
+    Emergent centres start at `start` (the previous run's themes, so a refresh after a few
+    more posts finds the same themes rather than whatever a fresh start lands on), then
+    deterministically, farthest-first: the most talked-about aspect unlike the centres
+    already chosen. That favours frequent, distinct aspects as theme cores and makes the
+    result independent of any random draw.
     """
     n = x.shape[0]
     centres = list(fixed)
+    centres += list(start[: max(0, k - len(centres))])
     while len(centres) < k:
         if centres:
             dist = np.clip(1.0 - (x @ np.array(centres).T).max(axis=1), 0.0, None) * weights
@@ -356,6 +423,26 @@ def _merge_close(
         centres = np.delete(centres, drop, axis=0)
         centres[keep] = _normalize_rows(merged)[0] if keep >= n_fixed else centres[keep]
     return labels, centres
+
+
+def _previous_centres(
+    x: np.ndarray, weights: np.ndarray, index: dict[str, int], previous: Sequence[PreviousTheme]
+) -> list[np.ndarray]:
+    """Where the previous run's emergent themes sit among today's aspect vectors, largest first.
+
+    Each is the weighted mean of its terms as they are described now, so the vectors'
+    own drift (new posts, a re-run SVD) does not matter, only which aspects belonged together.
+    """
+    out: list[tuple[int, str, np.ndarray]] = []
+    for p in previous:
+        if p.key.startswith("code-") or not p.doc_keys:
+            continue
+        ids = [index[t] for t in p.terms[:20] if t in index]
+        if not ids:
+            continue
+        centre = (x[ids] * weights[ids, None]).sum(axis=0, keepdims=True)
+        out.append((len(p.doc_keys), p.key, _normalize_rows(centre)[0]))
+    return [c for _, _, c in sorted(out, key=lambda t: (-t[0], t[1]))]
 
 
 def _code_words(code: CodeSpec) -> list[str]:
@@ -496,14 +583,15 @@ def build_themes(
         [_normalize_rows(x[ids].sum(axis=0, keepdims=True))[0] for _, ids in code_seeds]
     ).reshape(len(code_seeds), x.shape[1])
     locked = {i: j for j, (_, ids) in enumerate(code_seeds) for i in ids}
-    labels, centres = _spherical_kmeans(x, weights, k, fixed=fixed, locked=locked)
+    start = _previous_centres(x, weights, index, previous)
+    labels, centres = _spherical_kmeans(x, weights, k, fixed=fixed, locked=locked, start=start)
     labels, centres = _merge_close(x, weights, labels, centres, n_fixed=len(code_seeds))
     k = centres.shape[0]
     sims = x @ centres.T
 
     # Which theme each context word points to, from the aspects it is attached to.
     ctx_dist: dict[str, np.ndarray] = {}
-    for (a, c), n in corpus.pairs.items():
+    for (a, c), n in corpus.wpairs.items():
         if a in index:
             dist = ctx_dist.setdefault(c, np.zeros(k))
             dist[labels[index[a]]] += n
@@ -532,7 +620,8 @@ def build_themes(
     members: list[list[int]] = [[] for _ in range(k)]
     for d in range(n_docs):
         best = scores[d].max()
-        if best < CONTEXT_WEIGHT * 0.5:
+        # Judged on the post's own scale: a post that counts little still joins what it talks about.
+        if best < CONTEXT_WEIGHT * 0.5 * corpus.doc_scale[d]:
             continue
         for j in np.flatnonzero(scores[d] >= DOC_SHARE * best):
             members[int(j)].append(d)
@@ -546,6 +635,10 @@ def build_themes(
     order = sorted(range(k), key=lambda j: (j >= len(code_seeds), -len(members[j]), j))
     for j in order:
         if not members[j]:
+            continue
+        counted = sum(corpus.doc_scale[d] for d in members[j])
+        if j >= len(code_seeds) and counted < INTRO_THEME_SHARE * len(members[j]):
+            # Mostly introductions (their families, towns, jobs): nothing said of the brand.
             continue
         aspect_ids = [i for i in range(len(vocab)) if labels[i] == j]
         # Most characteristic first: frequent in the theme and close to its centre.
