@@ -14,7 +14,8 @@ client -> server
 
 server -> client
   welcome (role, me, state, presence, current numbers, replay of what came after the `room`,
-  `backroom` and `probe` numbers given in the query string), message, ack, presence, typing,
+  `backroom` and `probe` numbers given in the query string), message, ack (with a "notice" when
+  others see contact details of the participant's own line hidden), presence, typing,
   replayed, questions (moderators), withdrawn {"stream", "seq"} (clients: a line withheld from the
   findings), withheld {"stream", "seq"} (moderators), error {"field", "message", "client_id" of a refused line,
   "action" of a refused moderator action}, pong. A refused action on an ended session names when it
@@ -78,6 +79,7 @@ from community.realtime_boards import board_group
 from community.roster import Roster, roster_build, roster_for
 from community.selectors_live import (
     get_live_discussion_for_member,
+    live_contact_notice,
     live_event_for_viewer,
     live_event_visible_to,
     live_frame_audience,
@@ -780,6 +782,9 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
             "seq": message.seq,
             "duplicate": not created,
         }
+        notice = live_contact_notice(self.member, message.stream, message.body)
+        if notice:
+            ack["notice"] = notice  # shown beside the composer: what the others see hidden
         if not created:
             # A retry: the first attempt was stored; resend it to this socket in case its
             # broadcast never arrived here, and broadcast nothing again.

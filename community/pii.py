@@ -320,6 +320,34 @@ def find_contact_spans(text: str) -> list[tuple[int, int, str]]:
     return merge_spans(_pattern_spans(text, _CONTACT_PATTERNS)) if text else []
 
 
+# How the author is told what others see hidden: label -> (one, several).
+_HIDDEN_DETAIL_WORDS = (
+    ("EMAIL", "an email address", "email addresses"),
+    ("PHONE", "a phone number", "phone numbers"),
+    ("ADDRESS", "a street address", "street addresses"),
+    ("POSTCODE", "a postcode", "postcodes"),
+    ("CARD", "a card number", "card numbers"),
+    ("ACCOUNT", "an account number", "account numbers"),
+)
+
+
+def hidden_details_notice(text: str, *, what: str = "post") -> str:
+    """For the author: which details of their `what` ("post", "message") other participants and
+    clients see hidden, e.g. "Your post includes an email address and 2 phone numbers; other
+    participants and clients see them hidden."; "" when there are none."""
+    labels = [label for _, _, label in find_contact_spans(text)]
+    if not labels:
+        return ""
+    found = [
+        one if labels.count(label) == 1 else f"{labels.count(label)} {many}"
+        for label, one, many in _HIDDEN_DETAIL_WORDS
+        if label in labels
+    ]
+    listed = found[0] if len(found) == 1 else f"{', '.join(found[:-1])} and {found[-1]}"
+    them = "it" if len(labels) == 1 else "them"
+    return f"Your {what} includes {listed}; other participants and clients see {them} hidden."
+
+
 def redact_contact_spans(text: str) -> str:
     """`text` with the details in CONTACT_LABELS replaced by their markers ([EMAIL], [PHONE]…)."""
     spans = find_contact_spans(text)

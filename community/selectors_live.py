@@ -31,10 +31,22 @@ from community.models import (
     Role,
 )
 from community.models.live import LIVE_CONNECTION_STALE_SECONDS
-from community.pii import redact_contact_details, redact_contact_spans
+from community.pii import hidden_details_notice, redact_contact_details, redact_contact_spans
 from community.roster import Roster, roster_for
 
 STAFF_NAME_ROLES = (Role.MODERATOR,)
+
+
+# What a participant is told about the details in their own room line that others see hidden
+# (as on the boards: community.views.discussions._contact_details_notice).
+def live_contact_notice(author: Membership, stream: str, body: str) -> str:
+    """For the author's acknowledgement: which details of their line other participants and clients
+    see hidden ([EMAIL], [PHONE]...; `live_frame_for`), or "" when they see it whole.
+
+    Only participants' room lines are shown hidden; probe answers reach only the research team."""
+    if not author.is_participant or stream != LiveStream.ROOM:
+        return ""
+    return hidden_details_notice(body, what="message")
 
 
 def get_live_discussion_for_member(user, discussion_id: int) -> tuple[Discussion, Membership]:

@@ -233,8 +233,7 @@ ACTIVITIES = [
     Activity(
         "live",
         "Live session: the new Loom Points app",
-        "A one-hour live chat with the research team about the redesigned rewards screens. "
-        "Join from this page when it opens.",
+        "A one-hour live chat with the research team about the redesigned rewards screens.",
         kind="live",
         opens_day=16.0,  # the day after tomorrow
         closes_day=16.05,

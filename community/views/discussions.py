@@ -18,7 +18,7 @@ from community.forms.discussions import DiscussionForm, PostEditForm, PostForm
 from community.forms.moderation import FlagForm
 from community.markdown import render_markdown
 from community.models import DiscussionKind, Membership, Post, PostImage, PostStatus, Role
-from community.pii import find_contact_spans
+from community.pii import hidden_details_notice
 from community.ratelimit import RateLimited
 from community.selectors import (
     discussion_can_post,
@@ -288,36 +288,11 @@ def post_edit_view(request: HttpRequest, slug: str, post_id: int) -> HttpRespons
     )
 
 
-def _listed(items: list[str]) -> str:
-    """ "a", "a and b", "a, b and c"."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-
-
 def _contact_details_notice(request: HttpRequest, author: Membership, body: str) -> None:
-    """Tell a participant that the contact details (and card or account numbers) in their post are hidden
-    from the people who read it (community.selectors.post_html_for), so they know what others see."""
-    if not author.is_participant:
-        return
-    labels = [label for _, _, label in find_contact_spans(body)]
-    if not labels:
-        return
-    found = []
-    for label, one, many in (
-        ("EMAIL", "an email address", "email addresses"),
-        ("PHONE", "a phone number", "phone numbers"),
-        ("ADDRESS", "a street address", "street addresses"),
-        ("POSTCODE", "a postcode", "postcodes"),
-        ("CARD", "a card number", "card numbers"),
-        ("ACCOUNT", "an account number", "account numbers"),
-    ):
-        count = labels.count(label)
-        if count:
-            found.append(one if count == 1 else f"{count} {many}")
-    them = "it" if len(labels) == 1 else "them"
-    messages.info(
-        request,
-        f"Your post includes {_listed(found)}; other participants and clients see {them} hidden.",
-    )
+    """Tell a participant which details of their post others see hidden (community.selectors.post_html_for)."""
+    notice = hidden_details_notice(body) if author.is_participant else ""
+    if notice:
+        messages.info(request, notice)
 
 
 def _back_to(post: Post, slug: str, membership: Membership) -> HttpResponse:

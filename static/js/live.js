@@ -328,7 +328,7 @@
     }
     var time = document.createElement("time");
     time.dateTime = m.at;
-    time.textContent = new Date(m.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    time.textContent = clock(m.at); // "03:04 UTC": the site's time zone, named as on every page
     li.appendChild(time);
     // Keep the log in number order even when a replay fills a gap.
     var after = null;
@@ -439,6 +439,9 @@
 
   function markSent(frame) {
     showError("");
+    // A participant's own room line: say which of its details the others see hidden ([EMAIL]...).
+    var notice = $("[data-live-notice]");
+    if (notice && frame.stream === "room") notice.textContent = frame.notice || "";
   }
 
   function onError(frame) {

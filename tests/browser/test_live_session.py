@@ -73,6 +73,19 @@ def signed_in(browser, base: str, username: str, *, phone: bool = False):
     return context, page
 
 
+def _gap_above(page, heading: str) -> float:
+    """Pixels between a console heading and the nearest visible element above it."""
+    return page.evaluate(
+        """(text) => {
+            const h = [...document.querySelectorAll('.live-console h3')].find((e) => e.textContent.trim() === text);
+            let above = h.previousElementSibling;
+            while (above && above.getClientRects().length === 0) above = above.previousElementSibling;
+            return h.getBoundingClientRect().top - above.getBoundingClientRect().bottom;
+        }""",
+        heading,
+    )
+
+
 def test_it_runs_a_short_live_session_with_a_backroom_note_only_the_moderator_sees(
     browser, asgi_site, screenshot
 ):
@@ -97,6 +110,31 @@ def test_it_runs_a_short_live_session_with_a_backroom_note_only_the_moderator_se
         expect(room_log).to_contain_text("Trainers, on the app.")
         expect(room_log).to_contain_text("Swift Heron")
         expect(obs.get_by_role("list", name="Messages", exact=True)).to_contain_text("Trainers, on the app.")
+        # Times in the log are in the site's time zone, named, as everywhere else on the site.
+        expect(room_log.locator("li", has_text="Trainers, on the app.").locator("time")).to_have_text(
+            re.compile(r"^\d\d:\d\d UTC$")
+        )
+        notice = part.locator("[data-live-notice]")
+        expect(notice).to_be_hidden()
+
+        # A participant who writes contact details is told, beside the composer, what the others see.
+        part.get_by_label("Your message").fill("Mail me at bob.p@example.com")
+        part.get_by_role("button", name="Send", exact=True).click()
+        expect(notice).to_have_text(
+            "Your message includes an email address; other participants and clients see it hidden."
+        )
+        expect(notice).to_be_in_viewport()
+        expect(obs.get_by_role("list", name="Messages", exact=True)).to_contain_text("Mail me at [EMAIL]")
+        part.get_by_label("Your message").fill("Thanks!")
+        part.get_by_role("button", name="Send", exact=True).click()
+        expect(notice).to_be_hidden()
+
+        # The console's section headings keep clear of the buttons above them, on a desk and a phone.
+        for width in (1280, 390):
+            mod.set_viewport_size({"width": width, "height": 900})
+            assert _gap_above(mod, "Guide questions") >= 12, width
+            assert _gap_above(mod, "Private probe") >= 12, width
+        mod.set_viewport_size({"width": 1280, "height": 900})
 
         obs.get_by_label("Message to the backroom").fill("Ask why not in store")
         obs.get_by_label("Note to the moderator").check()

@@ -213,6 +213,39 @@ def test_it_shows_observers_and_other_participants_a_participants_line_with_cont
         assert spotlight["data"]["event"] == "spotlight" and "07700" not in spotlight["data"]["body"], reader
 
 
+def test_it_tells_a_participant_which_details_of_their_line_the_others_see_hidden(live, alice, bob, carol):
+    discussion, session = live
+
+    async def scenario():
+        mod, _ = await open_socket(alice, discussion.pk)
+        part, _ = await open_socket(bob, discussion.pk)
+        client, _ = await open_socket(carol, discussion.pk)
+        await mod.send(type="start")
+        await part.next("message", kind="system")
+        acks = {}
+        for name, line in (
+            ("both", "Text me on 07700 900123 or write to bob.p@example.com about it."),
+            ("plain", "The queue was long but the staff were kind."),
+        ):
+            acks[name] = await part.next("ack", client_id=await part.say(line))
+        # The moderator's own line carries no notice: nobody sees a moderator's words hidden.
+        acks["moderator"] = await mod.next("ack", client_id=await mod.say("Email me at alice@example.com"))
+        # Backroom lines stay with the research team and the client.
+        acks["backroom"] = await client.next(
+            "ack", client_id=await client.say("Call 07700 900123", stream="backroom")
+        )
+        for s in (mod, part, client):
+            await s.close()
+        return acks
+
+    acks = run(scenario())
+    assert acks["both"]["notice"] == (
+        "Your message includes an email address and a phone number; other participants and clients see them hidden."
+    )
+    for name in ("plain", "moderator", "backroom"):
+        assert "notice" not in acks[name], name
+
+
 def test_it_sends_backroom_notes_to_moderators_and_clients_and_never_to_participants(live, alice, bob, carol):
     discussion, _ = live
 

@@ -14,15 +14,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from community.models import DiscussionKind
+from community.selectors_live import live_contact_notice
 from community.services.live import (
     live_input_pause,
     live_message_send,
     live_question_push,
+    live_session_end,
     live_session_schedule,
 )
+from community.services.live_archive import live_session_archive_for
 from tests.community.live_helpers import make_live
 from tests.conftest import membership_of
 from tests.factories import DiscussionFactory
+from tests.research import fakes
+
+fake_nlp = fakes.fake_nlp
 
 
 @pytest.fixture(autouse=True)
@@ -260,3 +266,123 @@ def test_the_room_page_renders_in_a_fixed_number_of_queries_for_every_role(
             say(mod, session, f"line {n} from {user.username}")  # moderators are not rate limited
         with django_assert_max_num_queries(len(few.captured_queries)):
             assert client.get(room_url(discussion)).status_code == 200
+
+
+def detail_url(discussion):
+    return reverse("discussion_detail", args=[discussion.community.slug, discussion.pk])
+
+
+def test_the_discussion_page_says_when_a_scheduled_session_opens_and_not_when_the_activity_closes(
+    client, live, alice, bob
+):
+    discussion, session = live
+    discussion.closes_at = timezone.now() + timedelta(days=2)
+    discussion.save(update_fields=["closes_at"])
+    live_session_schedule(
+        moderator=membership_of(alice, discussion.community),
+        session=session,
+        start=timezone.now() + timedelta(days=1),
+    )
+    client.force_login(bob)
+    page = client.get(detail_url(discussion)).content.decode()
+    session.refresh_from_db()
+    assert f'Opens <time datetime="{session.scheduled_start.isoformat()}">' in page
+    assert timezone.localtime(session.scheduled_start).strftime("%H:%M UTC") in page
+    assert "closes" not in page and "Live now" not in page and "session ended" not in page
+    assert f'href="{room_url(discussion)}">Wait on the session page</a>' in page
+
+
+def test_the_discussion_page_of_a_live_activity_nobody_has_opened_yet_says_it_opens_with_the_activity(
+    client, community, bob
+):
+    opens = timezone.now() + timedelta(days=3)
+    discussion = DiscussionFactory(
+        community=community, kind=DiscussionKind.LIVE, opens_at=opens, closes_at=opens + timedelta(hours=1)
+    )
+    client.force_login(bob)
+    page = client.get(detail_url(discussion)).content.decode()
+    assert f'Opens <time datetime="{timezone.localtime(opens).isoformat()}">' in page
+    assert timezone.localtime(opens).strftime("%H:%M UTC") in page
+    assert "closes" not in page and "Live now" not in page
+
+
+def test_the_discussion_page_of_a_running_session_offers_to_join_and_the_client_to_observe(
+    client, live, alice, bob, carol
+):
+    discussion, session = live
+    live_question_push(
+        moderator=membership_of(alice, discussion.community),
+        session=session,
+        question_id=session.questions.first().pk,
+    )
+    for user, action in ((bob, "Join"), (carol, "Observe")):
+        client.force_login(user)
+        page = client.get(detail_url(discussion)).content.decode()
+        assert (
+            "<strong>Live now</strong>" in page and f'href="{room_url(discussion)}">{action}</a>' in page
+        ), action
+        assert "Opens" not in page and "session ended" not in page
+
+
+def test_the_discussion_page_of_an_ended_session_says_when_it_ended_and_links_the_transcript_for_moderators(
+    client, live, alice, bob, carol, eve, fake_nlp, django_capture_on_commit_callbacks
+):
+    discussion, session = live
+    discussion.closes_at = timezone.now() + timedelta(days=2)
+    discussion.save(update_fields=["closes_at"])
+    mod = membership_of(alice, discussion.community)
+    live_question_push(moderator=mod, session=session, question_id=session.questions.first().pk)
+    say(membership_of(bob, discussion.community), session, "The checkout queue was far too long.")
+
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        live_session_end(moderator=mod, session=session)
+    session.refresh_from_db()
+    ended = timezone.localtime(session.ended_at).strftime("%H:%M UTC")
+    page = client.get(detail_url(discussion)).content.decode()
+    assert f'This session ended at <time datetime="{session.ended_at.isoformat()}">{ended}' in page
+    assert "; the transcript is archived." in page
+    assert "closes" not in page and "Live now" not in page and "Opens" not in page
+    # Nothing is in the findings until the moderator archives it; the page says where to do that.
+    assert f'<a href="{room_url(discussion)}">archive them from the session page</a>' in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        live_session_archive_for(moderator=mod, session=session)
+    for user in (alice, bob, carol):
+        client.force_login(user)
+        page = client.get(detail_url(discussion)).content.decode()
+        assert f'This session ended at <time datetime="{session.ended_at.isoformat()}">' in page, user
+        assert "Participants' messages are archived below as posts" in page, user
+        assert "The checkout queue was far too long." in page, user
+        # The transcript (with names, probes and the backroom) is the research team's alone.
+        assert (transcript_url(discussion) in page) is (user is alice), user
+    client.force_login(eve)
+    assert client.get(detail_url(discussion)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "role, stream, body, notice",
+    [
+        (
+            "participant",
+            "room",
+            "Call 07700 900123 or 020 7946 0958",
+            "2 phone numbers; other participants and clients see them hidden.",
+        ),
+        (
+            "participant",
+            "room",
+            "I live at 42 Elm Road",
+            "a street address; other participants and clients see it hidden.",
+        ),
+        ("participant", "room", "It was fine", ""),
+        ("participant", "probe", "Mail me at bob.p@example.com", ""),
+        ("moderator", "room", "Mail me at alice@example.com", ""),
+    ],
+)
+def test_a_live_line_tells_its_participant_author_what_others_see_hidden(
+    community, alice, bob, role, stream, body, notice
+):
+    author = membership_of(bob if role == "participant" else alice, community)
+    said = live_contact_notice(author, stream, body)
+    assert said == (f"Your message includes {notice}" if notice else "")
