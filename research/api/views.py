@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -406,4 +406,16 @@ def api_token_view(request: HttpRequest) -> HttpResponse:
         if token is not None:
             token.delete()
         token = Token.objects.create(user=request.user)
-    return render(request, "research/exports_api_token.html", {"token": token})
+        # Shown once, on the page this redirects to: afterwards only its last characters, so a
+        # glance at an open screen (or a shared one) never gives the token away.
+        request.session[_NEW_TOKEN_KEY] = token.key
+        return redirect(request.path)
+    new_key = request.session.pop(_NEW_TOKEN_KEY, None)
+    return render(
+        request,
+        "research/exports_api_token.html",
+        {"token": token, "show_key": token is not None and new_key == token.key},
+    )
+
+
+_NEW_TOKEN_KEY = "vb_new_api_token"
