@@ -11,33 +11,22 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import daphne_site
-from tests.browser.test_live_session import PASSWORD, signed_in
+from tests.browser.test_live_session import SEED_PEOPLE, signed_in
 
 pytestmark = pytest.mark.browser
 
-SEED = f"""
-import json
-import django
-django.setup()
-from django.contrib.auth import get_user_model
-from django.utils import timezone
-from community.models import Community, Discussion, LiveQuestion, LiveSession, LiveState, Membership, Role
-User = get_user_model()
-community = Community.objects.create(slug="acme", name="Acme Listening Lab", brand_name="Acme")
-people = (("alice", "Alice", Role.MODERATOR, "Moderator Alice"), ("bob", "Bob", Role.PARTICIPANT, "Swift Heron"),
-          ("carol", "Carol", Role.CLIENT, "Client Carol"))
-for username, first, role, pseudonym in people:
-    user = User.objects.create_user(username=username, password={PASSWORD!r}, first_name=first)
-    Membership.objects.create(user=user, community=community, role=role, pseudonym=pseudonym,
-                              consent_version=community.consent_version)
+SEED = (
+    SEED_PEOPLE
+    + """
 console = Discussion.objects.create(community=community, title="Console group", kind="live", is_draft=False)
 session = LiveSession.objects.create(discussion=console, community=community)
 LiveQuestion.objects.create(session=session, text="What did you buy last?")
 chat = Discussion.objects.create(community=community, title="Typing group", kind="live", is_draft=False)
 LiveSession.objects.create(discussion=chat, community=community, state=LiveState.RUNNING,
                            started_at=timezone.now())
-print(json.dumps({{"console": console.pk, "chat": chat.pk}}))
+print(json.dumps({"console": console.pk, "chat": chat.pk}))
 """
+)
 
 
 @pytest.fixture(scope="module")

@@ -19,12 +19,14 @@ from tests.browser.conftest import daphne_site
 pytestmark = pytest.mark.browser
 PASSWORD = "live browser horse battery"
 
-SEED = f"""
+# The start of every live browser seed: Django, the Acme community and its three people.
+SEED_PEOPLE = f"""
 import json
 import django
 django.setup()
 from django.contrib.auth import get_user_model
-from community.models import Community, Discussion, LiveQuestion, LiveSession, Membership, Role
+from django.utils import timezone
+from community.models import Community, Discussion, LiveQuestion, LiveSession, LiveState, Membership, Role
 User = get_user_model()
 community = Community.objects.create(slug="acme", name="Acme Listening Lab", brand_name="Acme")
 people = (("alice", "Alice", Role.MODERATOR, "Moderator Alice"), ("bob", "Bob", Role.PARTICIPANT, "Swift Heron"),
@@ -33,11 +35,15 @@ for username, first, role, pseudonym in people:
     user = User.objects.create_user(username=username, password={PASSWORD!r}, first_name=first)
     Membership.objects.create(user=user, community=community, role=role, pseudonym=pseudonym,
                               consent_version=community.consent_version)
+"""
+
+SEED = (
+    SEED_PEOPLE
+    + """
 discussion = Discussion.objects.create(community=community, title="Evening focus group", kind="live", is_draft=False)
 session = LiveSession.objects.create(discussion=discussion, community=community)
 LiveQuestion.objects.create(session=session, text="What did you buy last?")
 from datetime import timedelta
-from django.utils import timezone
 later = Discussion.objects.create(community=community, title="Morning focus group", kind="live", is_draft=False)
 waiting = LiveSession.objects.create(discussion=later, community=community,
                                      scheduled_start=timezone.now() + timedelta(days=1))
@@ -45,8 +51,9 @@ LiveQuestion.objects.create(session=waiting, text="What did you buy for your hom
 afternoon = Discussion.objects.create(community=community, title="Afternoon focus group", kind="live", is_draft=False)
 LiveQuestion.objects.create(session=LiveSession.objects.create(discussion=afternoon, community=community),
                             text="How was the shop?")
-print(json.dumps({{"discussion": discussion.pk, "later": later.pk, "afternoon": afternoon.pk}}))
+print(json.dumps({"discussion": discussion.pk, "later": later.pk, "afternoon": afternoon.pk}))
 """
+)
 
 
 @pytest.fixture(scope="module")
