@@ -4,6 +4,7 @@
 #
 #   scripts/eval_gate.sh            (from the repository root; SHARED_DIR defaults to ../shared)
 #   SHARED_DIR=/path/to/shared scripts/eval_gate.sh
+#   OUT_DIR=/tmp/my-eval scripts/eval_gate.sh   (another output folder, for runs side by side)
 #
 # Each corpus gets a fresh SQLite database under var/eval/. Prints the full
 # score output; exits non-zero if any corpus fails its bound.
@@ -15,7 +16,7 @@ SHARED_DIR="${SHARED_DIR:-../shared}"
 DATA_DIR="$SHARED_DIR/data"
 SCORE="$SHARED_DIR/eval/score.py"
 PYTHON="${PYTHON:-$ROOT/.venv/bin/python}"
-OUT_DIR="$ROOT/var/eval"
+OUT_DIR="${OUT_DIR:-$ROOT/var/eval}"
 mkdir -p "$OUT_DIR"
 
 if [[ ! -f "$SCORE" ]]; then
