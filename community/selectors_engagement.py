@@ -39,6 +39,7 @@ from community.models import (
     ScorecardResponse,
     Visibility,
 )
+from community.percentages import whole_percent_of
 from community.roster import roster_for
 
 # A participant has "responded" once they have a live top-level post: published, or pending
@@ -157,10 +158,6 @@ def scorecard_response_for(*, scorecard: Scorecard, membership: Membership) -> d
     )
 
 
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(float(value), 2)
-
-
 def scorecard_summary(*, community: Community, discussion: Discussion | None = None) -> list[dict[str, Any]]:
     """Per-dimension averages of participants (customers) and clients (the brand's self-assessment).
 
@@ -193,11 +190,12 @@ def scorecard_summary(*, community: Community, discussion: Discussion | None = N
         if entry is None:
             continue
         prefix = "participant" if row["response__respondent_role"] == Role.PARTICIPANT else "client"
-        entry[f"{prefix}_mean"] = _round(row["mean"])
+        # Exact: each page, chart and API answer rounds it once, to the decimals it shows.
+        entry[f"{prefix}_mean"] = float(row["mean"])
         entry[f"{prefix}_count"] = row["count"]
     for entry in summary.values():
         if entry["participant_mean"] is not None and entry["client_mean"] is not None:
-            entry["gap"] = round(entry["client_mean"] - entry["participant_mean"], 2)
+            entry["gap"] = entry["client_mean"] - entry["participant_mean"]
     return list(summary.values())
 
 
@@ -272,7 +270,7 @@ def _completion_row(discussion: Discussion, participants: list[Membership], resp
         "targeted": len(targeted),
         "responded_count": len(done),
         "not_responded_count": len(pending),
-        "rate": round(100 * len(done) / len(targeted)) if targeted else None,
+        "rate": whole_percent_of(len(done), len(targeted)) if targeted else None,
         "responded": done,
         "not_responded": pending,
         "segments": _segment_rows(targeted, responded_ids),

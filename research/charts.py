@@ -27,6 +27,8 @@ from django.core.cache import cache
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from community.percentages import round_half_up, whole_percent_of
+
 COLORS = {
     "positive": "#1e6b3a",
     "neutral": "#6b7580",
@@ -183,26 +185,46 @@ def _label_row(
     ]
 
 
+def one_decimal(value: float) -> Decimal:
+    """A rating or a gap to one decimal place, halves away from zero (14.25 -> 14.3), rounded
+    once from the exact mean. f"{14.25:.1f}" says 14.2 (halves to even): the chart said 14.2
+    beside the card's 14.3."""
+    return round_half_up(value, 1)
+
+
 def score(value: float | None) -> str:
     """A scorecard mean or a gap's size, always to one decimal place ("14.0", "3.7")."""
-    return "–" if value is None else f"{value:.1f}"
+    if value is None:
+        return "–"
+    rounded = one_decimal(value)
+    return "0.0" if rounded == 0 else f"{rounded}"
 
 
 def signed(value: float | None) -> str:
-    """A gap with its direction, to one decimal place ("+3.7", "-1.0")."""
-    return "–" if value is None else f"{value:+.1f}"
+    """A gap with its direction, to one decimal place ("+3.7", "-1.0"); one that rounds to 0.0
+    has none ("0.0")."""
+    if value is None:
+        return "–"
+    rounded = one_decimal(value)
+    return "0.0" if rounded == 0 else f"{rounded:+}"
 
 
 def whole_percent(value: float) -> int:
-    """The one rounding of a share to whole percent, for every chart, card and table: halves go
-    up (62.5 -> 63), as people round, not to even as Python's round() and f"{x:.0f}" do, which
-    made a chart say 62% beside a card's 63% (Django's floatformat rounds halves up)."""
+    """A share already in percent, to whole percent: halves go up (62.5 -> 63), as people round,
+    not to even as Python's round() and f"{x:.0f}" do. The selectors hand over shares already
+    rounded once from their counts (`community.percentages.whole_percent_of`), which this leaves
+    as they are; never pass it a share rounded to a decimal first (12.45 -> 12.5 -> 13)."""
     return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def percent(value: float | None) -> str:
     """A share, in whole percent ("31%"), rounded by `whole_percent`."""
     return "–" if value is None else f"{whole_percent(value)}%"
+
+
+def percent_of(part: int, whole: int) -> str:
+    """`part` of `whole` in whole percent ("12%"), rounded once from the counts."""
+    return f"{whole_percent_of(part, whole)}%"
 
 
 def theme_share_chart(rows: Sequence, *, total_participants: int) -> Chart:
@@ -395,7 +417,7 @@ def mentions_chart(mentions: Sequence[dict]) -> Chart:
             )
             for m in mentions
         ],
-        # Its figure ("37.5% (23 posts)") is wider than a share: fewer characters for the brand.
+        # Its figure ("38% (23 posts)") is wider than a share: fewer characters for the brand.
         clip=22,
     )
     desc = "; ".join(

@@ -33,9 +33,11 @@ from django.utils.dateparse import parse_datetime
 
 from community.models import Community, Discussion, Membership, Post, PostStatus, Role
 from community.models.scorecards import SCORE_MAX, SCORE_MIN
+from community.percentages import whole_percent_of
 from community.selectors_engagement import scorecard_summary
 from research.analysis.theme_labels import quote_excerpt
 from research.analysis.types import PERCEPTION_DIMENSIONS, SENTIMENTS
+from research.charts import one_decimal
 from research.models import (
     DIMENSION_POLARITY_FIELDS,
     PostAnalysis,
@@ -140,8 +142,10 @@ class DashboardFilters:
         return not self.brand or brand_mentioned(self.brand, row["mentioned_brands"])
 
 
-def _pct(part: int, whole: int) -> float:
-    return round(100.0 * part / whole, 1) if whole else 0.0
+def _pct(part: int, whole: int) -> int:
+    """A share in whole percent, rounded once from the exact fraction (`whole_percent_of`), so the
+    card, the chart, its table and the exports all say the same number; 0 of nothing is 0."""
+    return whole_percent_of(part, whole) if whole else 0
 
 
 def _cache_seconds() -> int:
@@ -371,7 +375,7 @@ class ThemeRow:
     theme: Theme
     participants: int = 0
     posts: int = 0
-    share: float = 0.0
+    share: int = 0  # whole percent of participants
     sentiment: dict[str, int] = field(default_factory=dict)
     relevant: int = 0
     irrelevant: int = 0
@@ -469,7 +473,8 @@ def dashboard_themes(
             excerpt = quote_excerpt(quote["redacted_text"], row.theme.terms or ())
             row.quotes.append({**_quote(quote), "text": excerpt})
     rows = [r for r in by_id.values() if r.posts]
-    rows.sort(key=lambda r: (-r.share, -r.posts, r.theme.pk))
+    # By the exact share (one denominator, so by participants), not by its rounded figure.
+    rows.sort(key=lambda r: (-r.participants, -r.posts, r.theme.pk))
     return rows
 
 
@@ -838,7 +843,7 @@ def perception_gap(*, community: Community, filters: DashboardFilters | None = N
         # A brand that rates itself higher is explained by what customers complain about, and vice
         # versa. A gap that rounds to 0.0 on the page explains nothing.
         side = None
-        if gap is not None and round(gap, 1) != 0:
+        if gap is not None and one_decimal(gap) != 0:
             side = "negative" if gap > 0 else "positive"
         rows.append(
             {
@@ -867,7 +872,8 @@ def perception_gap(*, community: Community, filters: DashboardFilters | None = N
         if key not in seen and (evidence[key]["positive"] or evidence[key]["negative"])
     ]
     gaps = [r["gap"] for r in rows if r["gap"] is not None]
-    mean_gap = round(sum(gaps) / len(gaps), 2) if gaps else None
+    # To the page's one decimal, once, from the exact means: a mean gap shown as 0.0 is agreement.
+    mean_gap = float(one_decimal(sum(gaps) / len(gaps))) if gaps else None
     return {
         "rows": rows,
         "unrated": unrated,

@@ -30,7 +30,7 @@ from research.analysis.types import (
     ThemeDoc,
     ThemeResult,
 )
-from research.charts import percent
+from research.charts import percent_of
 from research.imports import ImportRow
 from research.models import (
     SUMMARY_FIELDS,
@@ -569,7 +569,7 @@ def _code_id(code_key: str | None) -> int | None:
 def theme_summary(*, post_count: int, participant_count: int, sentiment_mix: dict[str, int]) -> str:
     total = sum(sentiment_mix.get(s, 0) for s in SENTIMENTS) or 1
     shares = ", ".join(
-        f"{percent(100 * sentiment_mix.get(s, 0) / total)} {s}" for s in SENTIMENTS if sentiment_mix.get(s)
+        f"{percent_of(sentiment_mix.get(s, 0), total)} {s}" for s in SENTIMENTS if sentiment_mix.get(s)
     )
     people = "participant" if participant_count == 1 else "participants"
     posts = "post" if post_count == 1 else "posts"

@@ -1,7 +1,8 @@
 """Read-only API views. Thin: the access helper decides who may read (outsiders and participants
 get 404 on analysis endpoints, anonymous callers 401), the exports' filter parser reads the
 dashboard's filters from the query string (400 naming each bad one, a bad `limit`, `offset` or
-`format`, or any parameter the endpoint does not read), selectors read, serializers render."""
+`format`, or any parameter the endpoint does not read: every list endpoint, the communities one
+too), selectors read, serializers render."""
 
 from __future__ import annotations
 
@@ -122,9 +123,22 @@ class PagedFilterErrorSerializer(FilterErrorSerializer):
 
 
 class PagingErrorSerializer(serializers.Serializer):
-    """A 400 for a bad `limit`, `offset` or `format`: each named, and why."""
+    """A 400 for a bad `limit`, `offset` or `format` (each named, and why) or for unknown
+    parameters (named, with those the endpoint accepts)."""
 
-    detail = serializers.CharField(help_text='Every bad parameter and why, e.g. "limit: -1 is not ...".')
+    detail = serializers.CharField(
+        help_text='Every bad parameter and why, e.g. "limit: -1 is not ...", or the unknown ones.'
+    )
+    unknown = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Query parameters this endpoint does not read (a typo, e.g. `limt`).",
+    )
+    accepted = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="The query parameters this endpoint reads: paging and `format`.",
+    )
     limit = serializers.ListField(child=serializers.CharField(), required=False)
     offset = serializers.ListField(child=serializers.CharField(), required=False)
     format = serializers.ListField(child=serializers.CharField(), required=False)
@@ -139,7 +153,8 @@ BAD_PAGED_FILTERS = OpenApiResponse(
     description="A filter, the paging or the format could not be applied, or a parameter is unknown.",
 )
 BAD_PAGING = OpenApiResponse(
-    PagingErrorSerializer, description="The paging or the format could not be applied."
+    PagingErrorSerializer,
+    description="The paging or the format could not be applied, or a parameter is unknown.",
 )
 
 
@@ -238,31 +253,20 @@ class ContentNegotiation(DefaultContentNegotiation):
 
 
 class _FormatCheck:
+    """What every list endpoint checks of its query string: no parameter it does not read (400
+    naming them and the accepted ones), a known format."""
+
     content_negotiation_class = ContentNegotiation
+    # The filters this endpoint reads, besides its paginator's parameters and `format`.
+    filter_parameters: tuple[str, ...] = ()
 
     def refuse_unknown_format(self) -> None:
         value = self.request.query_params.get(FORMAT_PARAM)
         if value and value not in FORMATS:
             raise UnknownFormat(value)
 
-
-class _ReaderMixin(_FormatCheck):
-    """Resolves the community, the caller's membership and the filters once per request. The
-    access helper runs first, so outsiders get 404 before any filter is read and learn nothing
-    from its validation."""
-
-    roles: list[str] | None = READERS
-
-    def reader(self) -> Membership:
-        if not hasattr(self, "_membership"):
-            community, membership = get_community_for_member(
-                self.request.user, self.kwargs["slug"], roles=self.roles, require_consent=False
-            )
-            self._membership = membership
-        return self._membership
-
     def accepted_parameters(self) -> list[str]:
-        """The query parameters this endpoint reads: the filters, its paginator's and `format`."""
+        """The query parameters this endpoint reads: its filters, its paginator's and `format`."""
         paging = (
             "limit_query_param",
             "offset_query_param",
@@ -272,16 +276,43 @@ class _ReaderMixin(_FormatCheck):
         )
         paginator = self.paginator
         names = [getattr(paginator, p, None) for p in paging] if paginator is not None else []
-        return [*FILTER_FIELDS, *[n for n in (*names, api_settings.URL_FORMAT_OVERRIDE) if n]]
+        return [*self.filter_parameters, *[n for n in (*names, api_settings.URL_FORMAT_OVERRIDE) if n]]
+
+    def refuse_unknown_parameters(self) -> None:
+        query = self.request.query_params
+        try:
+            refuse_unknown_parameters(query, accepted=self.accepted_parameters())
+        except UnknownParameters as error:
+            raise BadParameters(error) from error
+        # Only the last of a repeated parameter would be read (`?segment=a&segment=b` is segment b).
+        repeated = {name: len(query.getlist(name)) for name in query if len(query.getlist(name)) > 1}
+        if repeated:
+            raise BadFilters(
+                FilterError({name: f"given {n} times; give it once" for name, n in repeated.items()})
+            )
+
+
+class _ReaderMixin(_FormatCheck):
+    """Resolves the community, the caller's membership and the filters once per request. The
+    access helper runs first, so outsiders get 404 before any filter is read and learn nothing
+    from its validation."""
+
+    roles: list[str] | None = READERS
+    filter_parameters = FILTER_FIELDS
+
+    def reader(self) -> Membership:
+        if not hasattr(self, "_membership"):
+            community, membership = get_community_for_member(
+                self.request.user, self.kwargs["slug"], roles=self.roles, require_consent=False
+            )
+            self._membership = membership
+        return self._membership
 
     def filters(self) -> DashboardFilters:
         if not hasattr(self, "_filters"):
             community = self.reader().community
             query = self.request.query_params
-            try:
-                refuse_unknown_parameters(query, accepted=self.accepted_parameters())
-            except UnknownParameters as error:
-                raise BadParameters(error) from error
+            self.refuse_unknown_parameters()
             self.refuse_unknown_format()
             # Every bad filter and paging parameter named at once.
             errors = self.paginator.parameter_errors(query) if self.paginator is not None else {}
@@ -310,7 +341,9 @@ class CommunityListView(_FormatCheck, generics.ListAPIView):
     pagination_class = ListPagination
 
     def initial(self, request, *args, **kwargs):
+        # After authentication: a caller without a token learns nothing from the checks (401).
         super().initial(request, *args, **kwargs)
+        self.refuse_unknown_parameters()
         self.refuse_unknown_format()
 
     def get_queryset(self):

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from community.models import Community, Discussion, Membership, Post
+from community.percentages import round_half_up
 from research.analysis.types import SENTIMENTS
 from research.dashboard_selectors import DashboardFilters, perception_gap
 from research.exports.filters import post_filter_q
@@ -215,6 +216,8 @@ def gap_dimensions(*, community: Community, filters: DashboardFilters | None = N
         rows.append(
             {
                 **{k: entry[k] for k in _GAP_RATINGS},
+                # Two decimals, rounded once from the exact means, halves up as the page rounds them.
+                **{k: _two_decimals(entry[k]) for k in ("participant_mean", "client_mean", "gap")},
                 "evidence_key": entry["evidence_key"],
                 "posts": {s: int(ev.get(s, 0)) for s in SENTIMENTS},
                 "quote_posts": [posts[pk] for pk in dict.fromkeys(ids) if pk in posts],
@@ -224,3 +227,7 @@ def gap_dimensions(*, community: Community, filters: DashboardFilters | None = N
 
 
 _GAP_RATINGS = ("dimension", "participant_mean", "participant_count", "client_mean", "client_count", "gap")
+
+
+def _two_decimals(value: float | None) -> float | None:
+    return None if value is None else float(round_half_up(value, 2))

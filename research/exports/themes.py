@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import IO
 
 from community.models import Community, Membership
+from community.percentages import share_of
 from research.dashboard_selectors import DashboardFilters
 from research.exports.common import author_name_for, post_text_for
 from research.exports.filters import filter_rows
@@ -42,8 +43,9 @@ def _theme_rows(themes: list[Theme]) -> Iterator[list]:
             int(mix.get("positive", 0) or 0),
             int(mix.get("negative", 0) or 0),
             int(mix.get("neutral", 0) or 0),
-            round(int(mix.get("positive", 0) or 0) / total, 3) if total else "",
-            round(int(mix.get("negative", 0) or 0) / total, 3) if total else "",
+            # The share as the pages give it (0.63 where they say 63%), rounded once from the counts.
+            share_of(int(mix.get("positive", 0) or 0), total) if total else "",
+            share_of(int(mix.get("negative", 0) or 0), total) if total else "",
             theme.code.name if theme.code else "",
         ]
 

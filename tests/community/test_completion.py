@@ -192,3 +192,24 @@ def test_it_lists_new_replies_once_per_discussion_with_a_link(bob, community, bo
     link = f'<a href="{reverse("discussion_detail", args=["acme", board.pk])}">{board.title}</a> (3)'
     assert "3 new replies to your posts" in page
     assert page.count(link) == 1
+
+
+@pytest.mark.parametrize(("responded", "targeted", "rate"), [(5, 8, 63), (1, 8, 13), (5, 11, 45), (2, 3, 67)])
+def test_a_completion_rate_rounds_halves_up_as_the_insights_do(community, board, responded, targeted, rate):
+    members = [participant(community, f"p{i}") for i in range(targeted)]
+    for member in members[:responded]:
+        PostFactory(discussion=board, author=member)
+    row = discussion_completion(discussion=board)
+    assert (row["targeted"], row["responded_count"], row["rate"]) == (targeted, responded, rate)
+    # Python's round() sent 62.5 and 12.5 to the even 62 and 12.
+    assert [r["rate"] for r in community_completion(community=community)] == [rate]
+
+
+def test_the_completion_pages_say_63_percent_for_5_of_8(client, alice, community, board):
+    for member in [participant(community, f"p{i}") for i in range(8)][:5]:
+        PostFactory(discussion=board, author=member)
+    client.force_login(alice)
+    listing = client.get(reverse("completion", args=["acme"])).content.decode()
+    detail = client.get(reverse("completion_detail", args=["acme", board.pk])).content.decode()
+    assert "(63%)" in listing and "(63%)" in detail
+    assert "62%" not in listing + detail

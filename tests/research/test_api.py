@@ -421,10 +421,13 @@ FILTER_NAMES = ["discussion", "segment", "date_from", "date_to", "brand"]
         ("api:posts", [*FILTER_NAMES, "limit", "offset", "format"]),
         # One row per dimension, never paged: a limit would be ignored, so it is refused too.
         ("api:gap", [*FILTER_NAMES, "format"]),
+        # No filters: a dashboard filter here would be ignored, listing every community as if filtered.
+        ("api:communities", ["limit", "offset", "format"]),
     ],
 )
 def test_a_misspelt_parameter_is_refused_naming_it_and_the_accepted_ones(corpus, carol, name, accepted):
-    response = _get(carol, name, "acme", segmnet="app users")
+    args = [] if name == "api:communities" else ["acme"]
+    response = _get(carol, name, *args, segmnet="app users")
     assert response.status_code == 400
     body = response.json()
     assert body == {
@@ -433,7 +436,7 @@ def test_a_misspelt_parameter_is_refused_naming_it_and_the_accepted_ones(corpus,
         "accepted": accepted,
     }
     # Even empty, and however many: each is named.
-    body = _get(carol, name, "acme", brnad="", page="2").json()
+    body = _get(carol, name, *args, brnad="", page="2").json()
     assert body["unknown"] == ["brnad", "page"]
     assert body["detail"].startswith("Unknown parameters 'brnad', 'page'; accepted: ")
 
@@ -443,6 +446,34 @@ def test_paging_format_and_filters_are_still_accepted(corpus, carol):
     for name in ("api:themes", "api:posts"):
         assert _get(carol, name, "acme", **params).status_code == 200, name
     assert _get(carol, "api:gap", "acme", segment="app users", format="json").status_code == 200
+    assert _get(carol, "api:communities", limit=1, offset=0, format="json").status_code == 200
+
+
+def test_the_communities_list_refuses_a_dashboard_filter_it_would_ignore(corpus, carol, other_community):
+    response = _get(carol, "api:communities", segment="app users")
+    assert response.status_code == 400
+    assert response.json()["unknown"] == ["segment"]
+
+
+def test_an_unknown_parameter_without_a_token_gets_401_from_the_communities_list(db):
+    assert APIClient().get(reverse("api:communities"), {"segmnet": "x"}).status_code == 401
+
+
+@pytest.mark.parametrize("name", ["api:communities", *COMMUNITY_URLS])
+def test_a_parameter_given_twice_is_refused_naming_it(corpus, carol, name):
+    # Only the last would be read: `?brand=Acme&brand=Southgate` looked filtered by both.
+    args, query = (
+        ([], "?offset=0&offset=1") if name == "api:communities" else (["acme"], "?brand=Acme&brand=x")
+    )
+    response = api_for(carol).get(reverse(name, args=args) + query)
+    assert response.status_code == 400
+    param, why = query[1:].split("=")[0], "given 2 times; give it once"
+    assert response.json() == {"detail": f"{param}: {why}", param: [why]}
+
+
+def test_an_unknown_parameter_and_a_bad_limit_name_the_unknown_one_first(corpus, carol):
+    body = _get(carol, "api:communities", limt="5", offset="-1").json()
+    assert body["unknown"] == ["limt"] and "limit" in body["accepted"]
 
 
 BAD_PAGING = [

@@ -130,9 +130,9 @@ def test_a_bad_filter_answer_matches_the_schema(openapi, corpus, carol, name, pa
     assert not validator.is_valid({**response.json(), "date_from": "not a list"})
 
 
-@pytest.mark.parametrize(("name", "path", "scoped"), FILTERED)
+@pytest.mark.parametrize(("name", "path", "scoped"), ENDPOINTS)
 def test_an_unknown_parameter_answer_matches_the_schema(openapi, corpus, carol, name, path, scoped):
-    response = api_for(carol).get(reverse(name, args=["acme"]), {"segmnet": "x"})
+    response = api_for(carol).get(reverse(name, args=["acme"] if scoped else []), {"segmnet": "x"})
     assert response.status_code == 400
     validator = validator_for(openapi, path, "400")
     validator.validate(response.json())

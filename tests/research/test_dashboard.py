@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, timedelta
+from fractions import Fraction
 
 import pytest
 from django.urls import reverse
@@ -260,7 +262,8 @@ def _reference_overview(community, filters: DashboardFilters) -> dict:
     from research.models import PostAnalysis
 
     def pct(part, whole):
-        return round(100.0 * part / whole, 1) if whole else 0.0
+        # Whole percent from the exact fraction, halves up.
+        return math.floor(Fraction(100 * part, whole) + Fraction(1, 2)) if whole else 0
 
     kept = []
     for a in PostAnalysis.objects.filter(community=community, analysable=True).select_related("post__author"):

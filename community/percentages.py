@@ -1,0 +1,41 @@
+"""The one rounding of a share to whole percent (and of a mean to its decimals), for every page,
+chart, export and API answer.
+
+A share is rounded once, from the exact fraction, halves up (5 of 8 is 63%, 249 of 2000 is 12%).
+Rounding twice (to one decimal, then to whole percent) turned 12.45% into 12.5% and then 13%;
+Python's round() sends halves to even (62.5 -> 62), so a completion page said 62% where the
+insights said 63%. Integers only, so no binary fraction can tip a half either way.
+
+It lives in `community` because completion rates are counted here and `community` never imports
+`research`; the insights, charts and exports import it from here.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def whole_percent_of(part: int, whole: int) -> int:
+    """`part` of `whole` in whole percent, rounded once from the exact fraction, halves up.
+    `whole` must be positive: what an empty denominator means is the caller's to say."""
+    if whole <= 0:
+        raise ValueError(f"a share of {whole} is not defined")
+    # floor(100 * part / whole + 1/2), in integers.
+    return (200 * part + whole) // (2 * whole)
+
+
+def share_of(part: int, whole: int, *, places: int = 2) -> float:
+    """`part` of `whole` as a fraction with `places` decimals (0.63), rounded once from the exact
+    fraction, halves up. With the default two places it is exactly the whole percent / 100, so a
+    spreadsheet's 0.63 and a page's 63% never disagree."""
+    if whole <= 0:
+        raise ValueError(f"a share of {whole} is not defined")
+    scale = 10**places
+    return ((2 * scale * part + whole) // (2 * whole)) / scale
+
+
+def round_half_up(value: float, places: int) -> Decimal:
+    """A mean or a gap to `places` decimals, halves away from zero as Django's floatformat rounds
+    them (14.25 -> 14.3), not to even as round() and f"{x:.1f}" do. Round once, from the exact
+    mean: a mean stored at two decimals and shown at one rounded twice (14.448 -> 14.45 -> 14.5)."""
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
