@@ -57,7 +57,7 @@ def _quote_rows(reader: Membership, themes: list[Theme]) -> Iterator[list]:
             post = membership.post
             yield [
                 theme.display_label,
-                membership.quote_rank or rank,
+                rank,  # the quote's place in this report (stored ranks start at 0)
                 post.pk,
                 author_name_for(reader, post.author),
                 post_text_for(reader, post),

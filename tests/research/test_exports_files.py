@@ -251,6 +251,20 @@ def test_it_builds_the_themes_report_in_the_same_number_of_queries_for_more_quot
     assert len(quotes) == 11
 
 
+def test_the_themes_report_numbers_each_themes_quotes_from_one_in_their_order(client, corpus, alice):
+    from research.models import ThemePost
+
+    add_posts(corpus.discussion.community, corpus.discussion, 3, theme=corpus.theme)
+    # Stored ranks start at 0 (the theme's best quote); the report counts from 1 without repeats.
+    quoted = ThemePost.objects.filter(theme=corpus.theme, is_quote=True).order_by("quote_rank", "post_id")
+    for stored_rank, membership in enumerate(quoted):
+        ThemePost.objects.filter(pk=membership.pk).update(quote_rank=stored_rank)
+    client.force_login(alice)
+    quotes = list(_xlsx(client, alice, "research:export_themes_xlsx")["Quotes"].iter_rows(values_only=True))
+    ranks = [row[1] for row in quotes[1:] if row[0] == quotes[1][0]]
+    assert ranks == list(range(1, len(ranks) + 1)) and len(ranks) >= 3
+
+
 # --- Transcript ---
 
 
