@@ -32,6 +32,22 @@ def test_it_lets_a_moderator_rename_and_summarise_a_theme_that_clients_then_read
     )
 
 
+def test_clients_can_tell_a_researchers_summary_from_the_analysis_counts(client, community, alice, carol):
+    _, _, t = seed(community)
+    t.summary = "3 posts from 2 participants; 67% negative, 33% neutral."
+    t.save(update_fields=["summary"])
+    client.force_login(carol)
+    page = client.get(reverse("research:themes", args=["acme"])).content.decode()
+    assert "From the analysis: 3 posts from 2 participants" in page
+    assert "Research team</span>" not in page
+    client.force_login(alice)
+    act(client, t, action="summary", summary="Parcels are late in every segment.")
+    client.force_login(carol)
+    page = client.get(reverse("research:themes", args=["acme"])).content.decode()
+    assert "Research team</span> Parcels are late in every segment." in page
+    assert "From the analysis" not in page
+
+
 def test_it_keeps_the_researchers_summary_when_counts_are_recomputed(community):
     from research.services import themes_recount
 
