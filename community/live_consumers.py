@@ -11,15 +11,22 @@ client -> server
   moderators: {"type": "question_add", "text"}, {"type": "question_push", "question_id"},
   {"type": "start"}, {"type": "pause"}, {"type": "resume_input"}, {"type": "spotlight", "seq"},
   {"type": "end"}
+  Any frame may say which session it is meant for ("discussion_id" as in the address, or
+  "session_id"); one meant for another session is refused with an error naming both.
+  Query string at connect: room, backroom, probe (the numbers the page has) and, for clients and
+  moderators, withheld=3,7 (the room numbers the page shows as withheld).
 
 server -> client
   welcome (role, me, state, presence, current numbers, replay of what came after the `room`,
   `backroom` and `probe` numbers given in the query string), message, ack (with a "notice" when
   others see contact details of the participant's own line hidden), presence, typing,
   replayed, questions (moderators), withdrawn {"stream", "seq"} (clients: a line withheld from the
-  findings), withheld {"stream", "seq"} (moderators), error {"field", "message", "client_id" of a refused line,
-  "action" of a refused moderator action}, pong. A refused action on an ended session names when it
-  ended ("This session ended at 21:07; ...").
+  findings), withheld {"stream", "seq"} (moderators), restored {"stream", "seq", "message": the line
+  as a message frame} (clients and moderators: a withheld line is back), error {"field", "message",
+  "client_id" of a refused line, "action" of a refused moderator action}, pong. A refused action on an
+  ended session names when it ended ("This session ended at 21:07; ..."). Every bad frame gets an
+  error and the socket stays open; a failure on the server's side gets an error, then a close with
+  1011, on which the browser reconnects and resends what was not acknowledged.
 
 Storing: a process stores the lines of all its sockets by group commit (`LiveLineWriter`): lines
 arriving while a batch is written go together into the next one, in one transaction, on a thread of
@@ -41,11 +48,21 @@ reads the missing rows from the database: a dropped channel-layer message loses 
 
 Withheld lines: a line the moderator withholds from the findings (community.services.live_archive)
 leaves clients' view. Its number stays in their room stream, so their bookkeeping above (and the
-browser's) keeps working: a client socket remembers the withheld numbers (loaded at connect, on
-every replay and gap fill, and told by a `live.withdrawn` event) and delivers such a line as a
-bodiless {"type": "withdrawn", "stream", "seq"} frame; the same frame, sent when the line is withheld,
-tells a client that already shows it to remove it. Moderators get {"type": "withheld", ...} to mark
-it; participants, who were in the room, get nothing.
+browser's) keeps working: a client socket remembers the withheld numbers and delivers such a line as
+a bodiless {"type": "withdrawn", "stream", "seq"} frame; the same frame, sent when the line is
+withheld, tells a client that already shows it to remove it. Moderators get {"type": "withheld", ...}
+to mark it; participants, who were in the room, get nothing. A line the moderator restores comes
+back as {"type": "restored", ..., "message"} for clients (who put it back in its place) and
+moderators (who unmark it).
+
+Those frames ride on `live.withdrawn` / `live.restored` broadcasts, which can be lost like any other
+(and a board moderator hiding a line's post sends none), so the database is the authority, by number:
+each client and moderator socket keeps `withheld`, the room numbers its browser has been told are
+withheld (for lines it has) and the database's word for lines still to come. At connect the browser
+says what it shows as withheld (query string) and is corrected for lines withheld or restored while
+it was away; replays and gap fills take the database's word for undelivered lines; and every
+ROSTER_CHECK_SECONDS the process's watch (`LiveRosterWatch.reconcile_once`) compares each socket with
+the database and sends the withdrawn, withheld or restored frames it missed.
 """
 
 from __future__ import annotations
@@ -90,10 +107,12 @@ from community.selectors_live import (
     live_presence_entry,
     live_presence_for,
     live_questions,
+    live_room_events,
     live_session_seqs,
     live_state_snapshot,
     live_stream_is_gap_free_for,
     live_streams_for,
+    live_withheld_now,
 )
 from community.services import live as live_services
 
@@ -107,6 +126,8 @@ CLOSE_RETRY = 1011  # a server-side failure: the browser reconnects (and loads e
 GAP_GRACE_SECONDS = 0.3
 TYPING_MIN_INTERVAL = 2.0
 STREAMS = (LiveStream.ROOM, LiveStream.BACKROOM, LiveStream.PROBE)
+# At most this many withheld numbers are read from a reconnecting browser's query string.
+WITHHELD_QUERY_MAX = 1000
 MODERATOR_ACTIONS = {"question_add", "question_push", "start", "pause", "resume_input", "spotlight", "end"}
 
 
@@ -364,6 +385,34 @@ class LiveRosterWatch:
             caught_up += len(stale)
         return caught_up
 
+    async def reconcile_once(self) -> int:
+        """Withheld lines, by number: every client and moderator socket is brought in line with the
+        database (withdrawn frames for lines withheld, restored frames for lines back), so a
+        `live.withdrawn` or `live.restored` broadcast that never arrived, or a board moderator's hide or
+        restore of a line's post, shows within one check. One query per session (two when lines came
+        back), whatever the number of sockets. Returns how many frames put something right."""
+        by_session: dict[int, list[LiveSessionConsumer]] = {}
+        for sockets in list(self.sockets.values()):
+            for socket in list(sockets):
+                if not socket.stopped and socket.session_id is not None and socket._tracks_withheld():
+                    by_session.setdefault(socket.session_id, []).append(socket)
+        corrected = 0
+        for session_id, sockets in by_session.items():
+            before = {socket: socket.withheld_changes for socket in sockets}
+            now = await database_sync_to_async(live_withheld_now)(session_id)
+            back = set().union(*(socket.withheld - now for socket in sockets))
+            restored: dict[int, dict[str, Any]] = {}
+            if back:
+                events = await database_sync_to_async(live_room_events)(session_id, back)
+                restored = {event["seq"]: event for event in events}
+            for socket in sockets:
+                # Told something after the read (a broadcast arrived): the next check looks again.
+                if socket.withheld_changes == before[socket]:
+                    corrected += await socket.reconcile_withheld(now, restored)
+        if corrected:
+            logger.warning("Live sockets had missed %s withheld or restored lines; corrected", corrected)
+        return corrected
+
     async def _watch(self) -> None:
         while self.sockets:
             await asyncio.sleep(ROSTER_CHECK_SECONDS)
@@ -371,6 +420,10 @@ class LiveRosterWatch:
                 await self.check_once()
             except Exception:  # the database is unavailable: the next check tries again
                 logger.exception("Checking the rosters of live sockets failed")
+            try:
+                await self.reconcile_once()
+            except Exception:
+                logger.exception("Checking the withheld lines of live sockets failed")
 
 
 _roster_watches: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LiveRosterWatch] = (
@@ -440,8 +493,12 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         self.groups_joined: list[str] = []
         self.marks: dict[str, int] = {}
-        # Room numbers withheld from the findings, for client sockets (see "Withheld lines").
+        # Room numbers withheld from the findings, for client and moderator sockets (see "Withheld
+        # lines"): up to the room mark, what this socket's browser has been told; beyond it, what the
+        # database said last. `withheld_changes` counts changes, so a check that read the database
+        # before one of them knows to leave this socket alone until its next round.
         self.withheld: set[int] = set()
+        self.withheld_changes = 0
         self.pending: dict[str, dict[int, dict[str, Any]]] = {s: {} for s in STREAMS}
         self.gap_tasks: dict[str, asyncio.Task] = {}
         self.send_lock = asyncio.Lock()
@@ -470,6 +527,8 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
         last = self._last_from_query()
+        # What the browser treats as withheld among the lines it already has (it says so on reconnect).
+        self.withheld = {seq for seq in self._withheld_from_query() if seq <= last[LiveStream.ROOM]}
         welcome, replay, joined = await database_sync_to_async(self._open)(last)
         live_heartbeat().add(self.channel_name)
         live_roster_watch().add(self)
@@ -506,6 +565,18 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
                 last[stream] = 0
         return last
 
+    def _withheld_from_query(self) -> set[int]:
+        query = parse_qs((self.scope.get("query_string") or b"").decode("latin-1"))
+        seqs = set()
+        for part in query.get("withheld", [""])[0].split(",")[:WITHHELD_QUERY_MAX]:
+            if part.strip().isdigit():
+                seqs.add(int(part))
+        return seqs if self._tracks_withheld() else set()
+
+    def _tracks_withheld(self) -> bool:
+        """Clients lose withheld lines and moderators mark them; participants keep them as said."""
+        return self.member is not None and (self.member.is_client or self.member.is_moderator)
+
     def _open(self, last: dict[str, int]):
         """Runs after the groups are joined: anything committed from here on arrives live too."""
         # Frames are built on the event loop, which must not read the cache or the database: the
@@ -519,7 +590,10 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
             pk=self.session_id
         )
         self.session = session
-        self._load_withheld()
+        # The replay (after the browser's numbers) is shaped by the database; the lines the browser
+        # already has are corrected after it, by the same rule as the watch's check.
+        told, now = set(self.withheld), self._withheld_in_database()
+        self.withheld = {seq for seq in now if seq > last[LiveStream.ROOM]} | told
         seqs = live_session_seqs(session)
         replay, more = self._replay(last)
         for stream in self.streams:
@@ -542,17 +616,61 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
         }
         if self.member.is_moderator:
             welcome["questions"] = self._questions_payload()
+        if self.member.is_moderator:
+            welcome["withheld"] = sorted(now)
         joined_entry = self._presence_entry() if joined else None
-        return welcome, [self._frame(e) for e in replay], joined_entry
+        frames = [self._frame(e) for e in replay]
+        # Corrections for what the browser showed before it reconnected: lines withheld or restored
+        # while it was away (or whose news it missed) are put right now, not at the next reload.
+        restore = told - now
+        frames += self._withheld_frames(now - self.withheld, live_room_events(self.session_id, restore))
+        self.withheld = (self.withheld | now) - restore
+        return welcome, frames, joined_entry
 
-    def _load_withheld(self) -> None:
-        """Runs off the event loop. Only clients need the numbers. What the database says is added to
-        what the socket was told, never taken from it: a line a moderator restores (board moderation)
-        comes back for a client when its page reloads, not mid-session."""
-        if self.member.is_client:
-            from community.services.live_archive import live_withheld_seqs
+    def _withheld_in_database(self) -> set[int]:
+        """Runs off the event loop: the room numbers out of the findings now (none for participants)."""
+        return live_withheld_now(self.session_id) if self._tracks_withheld() else set()
 
-            self.withheld.update(live_withheld_seqs(self.session))
+    def _withheld_frames(self, withheld: set[int], restored: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """What tells this socket's browser that lines it has were withheld or came back, in number order."""
+        kind = "withdrawn" if self.member.is_client else "withheld"
+        frames = [(seq, {"type": kind, "stream": LiveStream.ROOM, "seq": seq}) for seq in withheld]
+        frames += [(event["seq"], self._restored_frame(event)) for event in restored]
+        return [frame for _, frame in sorted(frames, key=lambda pair: pair[0])]
+
+    def _restored_frame(self, event: dict[str, Any]) -> dict[str, Any]:
+        # The line as this viewer reads it (pseudonyms, redactions), to put back where it was.
+        return {
+            "type": "restored",
+            "stream": event["stream"],
+            "seq": event["seq"],
+            "message": live_frame_for(event, self.member, self.roster),
+        }
+
+    def _adopt_withheld(self, now: set[int]) -> None:
+        """On the event loop, with what the database said during a replay or gap fill: lines not
+        delivered yet take the database's word; lines already delivered are left to the corrections
+        (`reconcile_withheld`), which tell the browser as they change them."""
+        mark = self.marks.get(LiveStream.ROOM, 0)
+        self.withheld = {seq for seq in self.withheld if seq <= mark} | {seq for seq in now if seq > mark}
+
+    async def reconcile_withheld(self, now: set[int], restored: dict[int, dict[str, Any]]) -> int:
+        """Make this socket (and its browser) agree with `now`, the numbers the database has out of the
+        findings; `restored` holds the lines that came back. Returns how many lines were corrected."""
+        if self.stopped or not self._tracks_withheld():
+            return 0
+        withheld = now - self.withheld
+        back = [restored[seq] for seq in sorted(self.withheld - now) if seq in restored]
+        self.withheld = (self.withheld | withheld) - {event["seq"] for event in back}
+        mark = self.marks.get(LiveStream.ROOM, 0)
+        if self.member.is_client:  # lines not delivered yet go out as they are when their turn comes
+            withheld = {seq for seq in withheld if seq <= mark}
+            back = [event for event in back if event["seq"] <= mark]
+        frames = self._withheld_frames(withheld, back)
+        if frames:
+            self.withheld_changes += 1
+            await self._send_frames(frames)
+        return len(frames)
 
     def _shaped(self, event: dict[str, Any]) -> dict[str, Any]:
         return live_event_for_viewer(event, self.member, self.withheld)
@@ -609,21 +727,56 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
         content: dict[str, Any] | None = None
         try:
             content = self._parse(text_data)
-            kind = content.get("type")
-            if kind == "ping":
-                await self._send_json({"type": "pong"})
-            elif kind == "typing":
-                await self._typing(content)
-            elif kind == "resume":
-                await self._resume(content)
-            elif kind == "send":
-                await self._send_line(content)
-            elif kind in MODERATOR_ACTIONS:
-                await self._act(kind, content)
-            else:
-                raise FrameError("type", f"unknown frame type {str(kind)[:40]!r}.")
+            await self._handle(content)
         except FrameError as exc:
             await self._error(exc.field, exc.message, content_ref=content)
+        except Exception:
+            # Not the sender's fault (the database is away, a bug): say so and have the browser
+            # reconnect, which resends its unacknowledged lines; never a silent close.
+            logger.exception("A live frame could not be handled")
+            # Without the line's client_id: the browser keeps the line in its outbox and resends it.
+            kind = {"type": content.get("type")} if isinstance(content, dict) else None
+            await self._error(
+                "message", "Something went wrong on our side; reconnecting. Nothing you sent is lost.", kind
+            )
+            self.stopped = True
+            await self.close(code=CLOSE_RETRY)
+
+    async def _handle(self, content: dict[str, Any]) -> None:
+        if "type" not in content:
+            raise FrameError("type", 'Every frame needs a "type", such as "send" or "ping".')
+        kind = content["type"]
+        if not isinstance(kind, str):
+            raise FrameError("type", '"type" must be text, such as "send" or "ping".')
+        self._check_session(content)
+        if kind == "ping":
+            await self._send_json({"type": "pong"})
+        elif kind == "typing":
+            await self._typing(content)
+        elif kind == "resume":
+            await self._resume(content)
+        elif kind == "send":
+            await self._send_line(content)
+        elif kind in MODERATOR_ACTIONS:
+            await self._act(kind, content)
+        else:
+            raise FrameError("type", f"unknown frame type {kind[:40]!r}; use send, resume, typing or ping.")
+
+    def _check_session(self, content: dict[str, Any]) -> None:
+        """A frame may name the session it is meant for (`discussion_id`, as in the socket's address,
+        or `session_id`): one meant for another session is refused, not applied to this one."""
+        for key, mine in (("discussion_id", self.discussion.pk), ("session_id", self.session_id)):
+            if key not in content:
+                continue
+            value = content[key]
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise FrameError("session", f"{key} must be a whole number.")
+            if value != mine:
+                raise FrameError(
+                    "session",
+                    f"This connection is for live session {self.discussion.pk} ({key} {mine}), "
+                    f"not {key} {value}; nothing was done.",
+                )
 
     def _parse(self, text_data: str | None) -> dict[str, Any]:
         if text_data is None:
@@ -673,11 +826,12 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
                 raise FrameError("last", f"last.{stream} must be a whole number, 0 or more.")
             clean[stream] = value
         try:
-            replay, more = await database_sync_to_async(self._replay_fresh)(clean)
+            replay, more, now = await database_sync_to_async(self._replay_fresh)(clean)
         except PermissionDenied:
             await self._error("session", "You no longer have access to this session.")
             await self.close(code=CLOSE_NOT_FOUND)
             return
+        self._adopt_withheld(now)
         frames = [self._frame(e) for e in replay]
         for frame in frames:
             self.marks[frame["stream"]] = max(self.marks.get(frame["stream"], 0), frame["seq"])
@@ -686,8 +840,9 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
 
     def _replay_fresh(self, last: dict[str, int]):
         self._refresh_member()
-        self._load_withheld()
-        return self._replay(last)
+        now = self._withheld_in_database()
+        replay, more = self._replay(last)
+        return replay, more, now
 
     def _refresh_member(self) -> None:
         """Authorisation on every action: the membership as it is now, not as it was at connect."""
@@ -815,16 +970,32 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
 
     async def live_withdrawn(self, event: dict[str, Any]) -> None:
         """A room line was withheld from the findings: clients drop it, moderators mark it."""
-        if self.member is None or event.get("session_id") != self.session_id:
+        if not self._tracks_withheld() or event.get("session_id") != self.session_id:
             return
         stream, seq = event["stream"], event["seq"]
+        if seq in self.withheld and self.member.is_client:
+            return  # already told (by the watch's check, or at connect)
+        self.withheld.add(seq)
+        self.withheld_changes += 1
         if self.member.is_client:
-            self.withheld.add(seq)
             # Not delivered yet: it goes out as a placeholder when its turn comes.
             if seq <= self.marks.get(stream, 0):
                 await self._send_json({"type": "withdrawn", "stream": stream, "seq": seq})
-        elif self.member.is_moderator:
+        else:
             await self._send_json({"type": "withheld", "stream": stream, "seq": seq})
+
+    async def live_restored(self, event: dict[str, Any]) -> None:
+        """A withheld line is back in the findings: clients show it again, moderators unmark it."""
+        if not self._tracks_withheld() or event.get("session_id") != self.session_id:
+            return
+        seq = event["seq"]
+        if seq not in self.withheld and self.member.is_client:
+            return  # already told, or never withheld for this socket
+        self.withheld.discard(seq)
+        self.withheld_changes += 1
+        if self.member.is_client and seq > self.marks.get(event["stream"], 0):
+            return  # not delivered yet: it goes out whole when its turn comes
+        await self._send_json(self._restored_frame(event["message"]))
 
     async def roster_refresh(self, event: dict[str, Any]) -> None:
         """The community's roster changed: reload it before handling anything else (channels
@@ -885,7 +1056,8 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
             await asyncio.sleep(GAP_GRACE_SECONDS)
             while self.pending[stream]:
                 before = self.marks[stream]
-                rows = await database_sync_to_async(self._rows_after)(stream, before)
+                rows, now = await database_sync_to_async(self._rows_after)(stream, before)
+                self._adopt_withheld(now)
                 frames: list[dict[str, Any] | str] = []
                 for event in rows:
                     if event["seq"] == self.marks[stream] + 1:
@@ -898,13 +1070,11 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
         finally:
             self.gap_tasks.pop(stream, None)
 
-    def _rows_after(self, stream: str, after: int) -> list[dict[str, Any]]:
+    def _rows_after(self, stream: str, after: int) -> tuple[list[dict[str, Any]], set[int]]:
         limit = settings.VERBATIM["LIVE_REPLAY_MAX"]
-        self._load_withheld()
-        return [
-            live_message_event(m)
-            for m in live_messages_after(self.session, self.member, stream=stream, after=after, limit=limit)
-        ]
+        now = self._withheld_in_database()
+        rows = live_messages_after(self.session, self.member, stream=stream, after=after, limit=limit)
+        return [live_message_event(m) for m in rows], now
 
     # --- output ----------------------------------------------------------------------------------
 
@@ -922,7 +1092,8 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
         frame = {"type": "error", "field": field, "message": message}
         if isinstance(content_ref, dict) and isinstance(content_ref.get("client_id"), str):
             frame["client_id"] = content_ref["client_id"][:64]
-        if isinstance(content_ref, dict) and content_ref.get("type") in MODERATOR_ACTIONS:
+        kind = content_ref.get("type") if isinstance(content_ref, dict) else None
+        if isinstance(kind, str) and kind in MODERATOR_ACTIONS:
             # The console shows a refused action beside its buttons, not under the conversation.
             frame["action"] = content_ref["type"]
         await self._send_json(frame)

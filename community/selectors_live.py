@@ -11,6 +11,7 @@ Who sees which stream (decided here, used by the consumer, the views and the exp
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,6 +29,8 @@ from community.models import (
     LiveState,
     LiveStream,
     Membership,
+    Post,
+    PostStatus,
     Role,
 )
 from community.models.live import LIVE_CONNECTION_STALE_SECONDS
@@ -244,6 +247,28 @@ def live_messages_after(
     if stream == LiveStream.PROBE and not viewer.is_moderator:
         qs = qs.filter(recipient=viewer)
     return list(qs.select_related("author__user", "recipient__user").order_by("seq")[:limit])
+
+
+def live_room_events(session_id: int, seqs: Iterable[int]) -> list[dict[str, Any]]:
+    """The channel-layer events of the room lines numbered `seqs` (one query), oldest first: what a
+    socket sends again when a withheld line comes back (`live_consumers`, "Withheld lines")."""
+    wanted = sorted(set(seqs))
+    if not wanted:
+        return []
+    rows = LiveMessage.objects.filter(session_id=session_id, stream=LiveStream.ROOM, seq__in=wanted)
+    return [
+        live_message_event(m) for m in rows.select_related("author__user", "recipient__user").order_by("seq")
+    ]
+
+
+def live_withheld_now(session_id: int) -> set[int]:
+    """Room numbers of the session's lines out of the findings right now (one query): withheld by a
+    moderator, or hidden, removed or deleted on the board."""
+    return set(
+        Post.objects.filter(live_message__session_id=session_id, live_message__stream=LiveStream.ROOM)
+        .exclude(status=PostStatus.PUBLISHED)
+        .values_list("live_message__seq", flat=True)
+    )
 
 
 def live_connection_fresh_since() -> datetime:

@@ -17,7 +17,7 @@ urlpatterns = [
     # --- Accounts (foundation) ---
     path(
         "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm),
+        accounts.SignInView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -95,6 +95,7 @@ urlpatterns = [
     ),
     path("c/<slug:slug>/live/<int:discussion_id>/schedule/", live.live_schedule_view, name="live_schedule"),
     path("c/<slug:slug>/live/<int:discussion_id>/withhold/", live.live_withhold_view, name="live_withhold"),
+    path("c/<slug:slug>/live/<int:discussion_id>/restore/", live.live_restore_view, name="live_restore"),
     path("c/<slug:slug>/live/<int:discussion_id>/archive/", live.live_archive_view, name="live_archive"),
     # --- Engagement (probes, scorecards, notifications, completion, own data) ---
     path("", include("community.urls_engagement")),

@@ -69,6 +69,8 @@ def live_session_schedule(
 
 def live_question_add(*, moderator: Membership, session: LiveSession, text: str) -> LiveQuestion:
     _require_moderator(moderator, session)
+    if text is not None and not isinstance(text, str):
+        raise ValidationError({"text": "text must be the question, as text."})
     text = (text or "").strip()
     limit = settings.VERBATIM["LIVE_MESSAGE_MAX_CHARS"]
     if not text:
@@ -224,7 +226,12 @@ def live_send_clean(
             raise PermissionDenied("No such stream.")
         if author.is_participant:
             recipient_id = author.pk
-        elif isinstance(recipient_id, bool) or not isinstance(recipient_id, int):
+        elif (
+            isinstance(recipient_id, bool)
+            or not isinstance(recipient_id, int)
+            or not 0 < recipient_id < 2**63
+        ):
+            # Out of the id range: no member, and a number the database would refuse (failing the batch).
             raise ValidationError({"recipient": "Choose a participant of this community to probe."})
     else:
         recipient_id = None

@@ -26,6 +26,8 @@ is archived at once as a hidden post with the reason, and the batch then leaves 
 client sockets are told to drop it, and replays send them a bodiless placeholder in its place
 (`community.live_consumers`). Participants were in the room when it was said and keep it. A
 withheld line cannot be spotlighted, and withholding the spotlighted line clears the spotlight.
+A moderator can restore a withheld line (`live_message_restore`, with a reason, audited as
+"post.restore"): its post is published again and open sockets put the line back for clients.
 Archiving is idempotent: a line is archived once (a unique column), and a post a moderator hid
 or removed stays that way.
 """
@@ -188,15 +190,7 @@ def live_message_withhold(*, moderator: Membership, session: LiveSession, seq, r
         or moderator.community_id != session.community_id
     ):
         raise PermissionDenied("Only the community's moderators can withhold a live message.")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Give a reason: it is kept in the moderation audit."})
-    if len(reason) > WITHHOLD_REASON_MAX_CHARS:
-        raise ValidationError(
-            {
-                "reason": f"The reason is {len(reason):,} characters; the limit is {WITHHOLD_REASON_MAX_CHARS:,}."
-            }
-        )
+    reason = _clean_withhold_reason(reason)
     try:
         number = int(seq)
     except (TypeError, ValueError):
@@ -258,6 +252,89 @@ def live_message_withhold(*, moderator: Membership, session: LiveSession, seq, r
     return post
 
 
+@transaction.atomic
+def live_message_restore(*, moderator: Membership, session: LiveSession, seq, reason: str) -> Post:
+    """Put a withheld line back into the evidence, with a reason (audited like withholding).
+
+    Only a line withheld (its post hidden) comes back: a post removed by moderation or erasure
+    stays out. Its post is published again, analysis picks it up, and open sockets are told once
+    this commits: clients get the line back, moderators lose the mark. Works during and after the
+    session; a line that is not withheld is refused.
+    """
+    if (
+        not moderator.is_active
+        or not moderator.is_moderator
+        or moderator.community_id != session.community_id
+    ):
+        raise PermissionDenied("Only the community's moderators can restore a withheld live message.")
+    reason = _clean_withhold_reason(reason)
+    try:
+        number = int(seq)
+    except (TypeError, ValueError):
+        raise ValidationError({"seq": "seq must be the number of a message in the room."}) from None
+    LiveSession.objects.select_for_update().filter(pk=session.pk).first()
+    message = (
+        LiveMessage.objects.select_related("author__user")
+        .filter(session=session, stream=LiveStream.ROOM, seq=number, kind=LiveMessageKind.MESSAGE)
+        .first()
+    )
+    post = Post.objects.select_for_update().filter(live_message=message).first() if message else None
+    if post is None or post.status != PostStatus.HIDDEN:
+        if post is not None and post.status in (PostStatus.REMOVED, PostStatus.DELETED):
+            raise ValidationError(
+                {"seq": f"Message {number} was removed, not withheld: it cannot be restored here."}
+            )
+        raise ValidationError({"seq": f"Message {number} is not withheld: there is nothing to restore."})
+    post.status = PostStatus.PUBLISHED
+    post.status_changed_at = timezone.now()
+    post.status_changed_by = moderator
+    post.status_reason = reason
+    post.save(update_fields=["status", "status_changed_at", "status_changed_by", "status_reason"])
+    announce_post_event(
+        post_id=post.pk, community_id=post.community_id, discussion_id=post.discussion_id, kind="restored"
+    )
+    # The line itself travels with the news: a client that had dropped it shows it again.
+    _broadcast_on_commit(
+        session.pk,
+        "room",
+        {
+            "type": "live.restored",
+            "session_id": session.pk,
+            "stream": "room",
+            "seq": message.seq,
+            "message": _message_event(message),
+        },
+    )
+    audit_record(
+        community=session.community_id,
+        actor=moderator,
+        action="post.restore",
+        target=post,
+        reason=reason,
+        details={
+            "from": PostStatus.HIDDEN,
+            "to": PostStatus.PUBLISHED,
+            "discussion_id": session.discussion_id,
+            "author": message.author.pseudonym if message.author else "",
+            "live_seq": message.seq,
+        },
+    )
+    return post
+
+
+def _clean_withhold_reason(reason) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Give a reason: it is kept in the moderation audit."})
+    if len(reason) > WITHHOLD_REASON_MAX_CHARS:
+        raise ValidationError(
+            {
+                "reason": f"The reason is {len(reason):,} characters; the limit is {WITHHOLD_REASON_MAX_CHARS:,}."
+            }
+        )
+    return reason
+
+
 def _clear_spotlight_of(*, moderator: Membership, session: LiveSession, message: LiveMessage) -> None:
     """A withheld line does not stay in the spotlight: while the session runs the clearing is a room
     event everyone sees (broadcast once this commits); after the end only the pin is dropped."""
@@ -300,7 +377,7 @@ def _broadcast_on_commit(session_id: int, audience: str, event: dict) -> None:
             async_to_sync(get_channel_layer(LIVE_LAYER).group_send)(live_group(session_id, audience), event)
         except Exception:  # committed: sockets that miss it catch up on their next replay or reload
             logger.exception(
-                "Could not tell the live sockets of session %s about a withheld line", session_id
+                "Could not tell the live sockets of session %s about a withheld or restored line", session_id
             )
 
     transaction.on_commit(send)

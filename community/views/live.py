@@ -22,6 +22,7 @@ from community.selectors_live import LIVE_CONSOLE_NOTES, live_console_buttons, l
 from community.services.live import live_session_ensure, live_session_schedule
 from community.services.live_archive import (
     archivable_messages,
+    live_message_restore,
     live_message_withhold,
     live_session_archive_for,
     live_withheld_seqs,
@@ -151,6 +152,29 @@ def live_withhold_view(request: HttpRequest, slug: str, discussion_id: int) -> J
         return JsonResponse({"errors": {k: " ".join(v) for k, v in form.errors.items()}}, status=400)
     try:
         post = live_message_withhold(
+            moderator=membership,
+            session=session,
+            seq=form.cleaned_data["seq"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        return JsonResponse({"errors": {k: " ".join(v) for k, v in exc.message_dict.items()}}, status=400)
+    return JsonResponse({"seq": form.cleaned_data["seq"], "status": post.status})
+
+
+@login_required
+@require_POST
+def live_restore_view(request: HttpRequest, slug: str, discussion_id: int) -> JsonResponse:
+    """The moderator puts a withheld line back into the evidence (JSON for the console)."""
+    _community, membership, discussion = _live_discussion(
+        request, slug, discussion_id, roles=[Role.MODERATOR]
+    )
+    session = live_session_ensure(discussion=discussion)
+    form = LiveWithholdForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"errors": {k: " ".join(v) for k, v in form.errors.items()}}, status=400)
+    try:
+        post = live_message_restore(
             moderator=membership,
             session=session,
             seq=form.cleaned_data["seq"],

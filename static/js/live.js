@@ -28,7 +28,9 @@
   // (they still show in the log) and must not switch the console back through past states.
   var stateAsOf = 0;
   var gapFree = role === "moderator" ? { room: 1, backroom: 1, probe: 1 } : { room: 1, backroom: 1 };
-  // Moderators: room numbers of participant lines taken out of the findings (server-rendered, then kept here).
+  // Room numbers of participant lines taken out of the findings: moderators mark them (server-rendered,
+  // then kept here), observers have removed them. Sent on reconnect, so the server can put right what
+  // changed while this page was away (the withheld and restored frames are not guaranteed to arrive).
   var withheld = {};
   (root.getAttribute("data-withheld") || "").split(",").forEach(function (n) { if (n) withheld[n] = true; });
 
@@ -148,6 +150,8 @@
   function connect() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     var query = "?room=" + last.room + "&backroom=" + last.backroom + "&probe=" + last.probe;
+    var held = Object.keys(withheld);
+    if (held.length) query += "&withheld=" + held.join(",");
     socket = new WebSocket(scheme + location.host + socketPath + query);
     status("Connecting…");
     socket.onmessage = function (event) {
@@ -178,6 +182,7 @@
       case "replayed": return onReplayed(frame);
       case "withdrawn": return onWithdrawn(frame);
       case "withheld": return markWithheld(frame.seq);
+      case "restored": return onRestored(frame);
     }
   }
 
@@ -194,6 +199,7 @@
     frame.presence.forEach(function (p) { presence[p.name] = p; });
     renderPresence();
     if (frame.questions) renderQuestions(frame.questions);
+    if (frame.withheld) frame.withheld.forEach(markWithheld); // moderators: as it stands now
     // Anything still unacknowledged is sent again; the server stores each client id once.
     Object.keys(outbox).forEach(function (id) { send(outbox[id]); });
     askForMore(frame.more);
@@ -273,12 +279,14 @@
     if (!shown[key] && gapFree[m.stream] && m.seq > last[m.stream] + 1) send({ type: "resume", last: last });
     shown[key] = true;
     if (m.seq > last[m.stream]) last[m.stream] = m.seq;
+    if (m.stream === "room") withheld[m.seq] = true;
     $all('[data-live-log="' + m.stream + '"] > li[data-seq="' + m.seq + '"]').forEach(function (li) { li.remove(); });
     var spot = $("[data-live-spotlight]");
     if (m.stream === "room" && spot && spot.getAttribute("data-seq") === String(m.seq)) setSpotlight(null);
   }
 
-  // Moderators: a line withheld (here or in another console) loses its Withhold and Spotlight buttons.
+  // Moderators: a line withheld (here or in another console) loses its Withhold and Spotlight buttons
+  // and gets a Restore button.
   function markWithheld(seq) {
     withheld[seq] = true;
     $all('[data-live-log="room"] > li[data-seq="' + seq + '"]').forEach(function (li) {
@@ -286,7 +294,33 @@
       // Removed: .btn's display rule would beat the hidden attribute.
       Array.prototype.forEach.call(li.querySelectorAll('[data-live-tool="spotlight"], [data-live-tool="withhold"]'),
         function (b) { b.remove(); });
+      if (!li.querySelector('[data-live-tool="restore"]') && li.querySelector('[data-live-tool="probe"]')) {
+        li.appendChild(restoreButton(seq));
+      }
     });
+  }
+
+  // A withheld line back in the findings (here, in another console, or found by the server's check):
+  // observers see it again in its place, moderators get it unmarked with its tools.
+  function onRestored(frame) {
+    delete withheld[frame.seq];
+    var key = frame.stream + ":" + frame.seq;
+    $all('[data-live-log="' + frame.stream + '"] > li[data-seq="' + frame.seq + '"]').forEach(function (li) { li.remove(); });
+    if (!frame.message) return;
+    shown[key] = true;
+    if (frame.seq > last[frame.stream]) last[frame.stream] = frame.seq;
+    insert(frame.message);
+  }
+
+  function restoreButton(seq) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.setAttribute("data-live-tool", "restore");
+    button.className = "btn btn-sm linklike";
+    button.textContent = "Restore";
+    button.title = "Put this line back into the findings";
+    button.addEventListener("click", function () { restore(seq); });
+    return button;
   }
 
   function describe(m) {
@@ -375,7 +409,7 @@
         if (box) box.focus();
       });
       li.appendChild(probe);
-      if (withheld[m.seq]) return;
+      if (withheld[m.seq]) { li.appendChild(restoreButton(m.seq)); return; }
       var hold = document.createElement("button");
       hold.type = "button";
       hold.setAttribute("data-live-tool", "withhold");
@@ -423,6 +457,28 @@
       }
       markWithheld(m.seq);
       button.remove();
+      showError("");
+    }).catch(function () { showError("Could not reach the server; try again."); });
+  }
+
+  function restore(seq) {
+    var reason = window.prompt("Why put this line back into the findings? (kept in the moderation audit)");
+    if (reason === null) return;
+    var data = new FormData();
+    data.append("seq", String(seq));
+    data.append("reason", reason);
+    fetch(root.getAttribute("data-restore-url"), {
+      method: "POST", body: data, credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken() }
+    }).then(function (response) {
+      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+    }).then(function (result) {
+      if (!result.ok) {
+        var errors = result.body.errors || {};
+        showError(Object.keys(errors).map(function (k) { return errors[k]; }).join(" ") || "Could not restore that line.");
+        return;
+      }
+      // The socket's restored frame puts the line back with its tools; until then, say it is done.
       showError("");
     }).catch(function () { showError("Could not reach the server; try again."); });
   }

@@ -160,7 +160,7 @@ def test_it_runs_a_short_live_session_with_a_backroom_note_only_the_moderator_se
             context.close()
 
 
-def test_a_withheld_line_leaves_the_observers_view_and_its_spotlight_but_stays_in_the_room(
+def test_a_withheld_line_leaves_the_observers_view_and_its_spotlight_but_stays_in_the_room_until_restored(
     browser, asgi_site
 ):
     base, room = asgi_site["base"], asgi_site["afternoon_room"]
@@ -209,6 +209,19 @@ def test_a_withheld_line_leaves_the_observers_view_and_its_spotlight_but_stays_i
         reloaded = mod.get_by_role("list", name="Messages", exact=True).locator("li", has_text=rude)
         expect(reloaded).to_have_class(re.compile(r"\bis-withheld\b"))
         expect(reloaded.get_by_role("button", name="Spotlight")).to_have_count(0)
+
+        # Restored: the observer sees it again in its place, the console gets its tools back.
+        mod.once("dialog", lambda dialog: dialog.accept("Withheld by mistake"))
+        reloaded.get_by_role("button", name="Restore").click()
+        obs_lines = obs.get_by_role("list", name="Messages", exact=True).locator("li")
+        expect(obs_lines.filter(has_text=rude)).to_have_count(1)
+        # In its place: before the line that came after it.
+        texts = obs_lines.all_inner_texts()
+        assert [t for t in texts if rude in t or "The app was fine though." in t][0].count(rude) == 1
+        back = mod.get_by_role("list", name="Messages", exact=True).locator("li", has_text=rude)
+        expect(back).not_to_have_class(re.compile(r"\bis-withheld\b"))
+        expect(back.get_by_role("button", name="Withhold")).to_have_count(1)
+        expect(back.get_by_role("button", name="Restore")).to_have_count(0)
     finally:
         for context in contexts:
             context.close()
