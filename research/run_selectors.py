@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from community.models import Community, Post, PostStatus
 from research.models import AnalysisRun, DomainLexiconRecord, PostAnalysis, RunKind, RunState
-from research.selectors import posts_needing_analysis
+from research.selectors import evidence_q, posts_needing_analysis
 
 RECENT_RUNS = 10
 
@@ -47,6 +47,8 @@ class AnalysisOverview:
     runs: list[AnalysisRun]
     active: list[AnalysisRun]
     published: int
+    # Participants' published posts: what insights count (moderators' prompts and replies aren't evidence).
+    evidence: int
     awaiting: int
     not_analysable: list[tuple[str, int]]
     themes_refreshed_at: datetime | None
@@ -84,6 +86,7 @@ def analysis_overview(*, community: Community, version: str) -> AnalysisOverview
         ),
         active=analysis_runs_active(community=community),
         published=Post.objects.filter(community=community, status=PostStatus.PUBLISHED).count(),
+        evidence=Post.objects.filter(community=community).filter(evidence_q("", published=True)).count(),
         # Ids, not a count: the one definition of "needs analysis" lives in that selector.
         awaiting=len(posts_needing_analysis(community=community, version=version)),
         not_analysable=[

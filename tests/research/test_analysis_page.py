@@ -81,6 +81,23 @@ def test_it_shows_moderators_the_backlog_the_runs_and_when_themes_were_refreshed
     assert "Refresh analysis now" in page
 
 
+def test_it_says_how_many_published_posts_are_participants_the_posts_insights_count(
+    client, community, alice, discussion
+):
+    from community.models import Membership
+
+    _posts(discussion, ["The staff were lovely.", "The app is slow."])
+    PostFactory(
+        discussion=discussion, author=Membership.objects.get(user=alice, community=community), body="Welcome!"
+    )
+    client.force_login(alice)
+
+    page = _page(client)
+
+    assert 'stat-value">3</span><span class="stat-label">published posts' in page
+    assert "2 by participants, the posts insights count" in page
+
+
 def test_it_says_themes_were_never_refreshed_when_no_refresh_has_run(client, community, alice):
     client.force_login(alice)
 
