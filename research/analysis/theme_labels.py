@@ -3,8 +3,11 @@
 A label is the theme's main aspect as people write it ("changing rooms", "clothes",
 not the parse's lemmas "room" and "clothe"), with the opinion most typically attached
 to it when one dominates and agrees with how the theme leans ("slow delivery",
-"app keeps crashing"). Every word of a label is read from the redacted text of the
-theme's posts, so a label never shows what redaction removed.
+"app keeps crashing"). Short of that, with what its posts most distinctively say of
+it, when one thing stands out ("marketing emails", "wait for a table"): a bare noun
+tells a reader little, and a generic one ("problem") never names a theme alone.
+Every word of a label is read from the redacted text of the theme's posts, so a
+label never shows what redaction removed.
 
 Quotes are members that are about the theme (not long posts that touch everything),
 from different people, not near-duplicates, and mirror a mixed theme's sentiment.
@@ -56,6 +59,24 @@ EXCERPT_MAX_CHARS = 280
 VAGUE_NOUNS = frozenset(
     {"thing", "stuff", "way", "lot", "bit", "kind", "sort", "one", "day", "week", "month", "year", "moment"}
 )
+# English nouns that stand for whatever the sentence fills them with ("the problem is ...", "an issue
+# with ..."): a theme may be about them, but "Problem" alone tells a reader nothing, so one names a
+# theme only together with what its posts say of it.
+SHELL_NOUNS = frozenset(
+    {"problem", "issue", "time", "reason", "question", "point", "part", "fact", "idea", "matter", "situation"}
+)
+# A description (what a theme's posts say of its aspect, short of a dominant opinion) is said in at
+# least this many of its posts, by more than one person, and scores this much above the next one:
+# when several things are said about equally, none of them is what the theme is about.
+DESCRIPTION_MIN_POSTS = 2
+# ... and in at least one in twelve of the theme's posts naming the aspect: a couple of posts in a
+# hundred are an anecdote, not what the theme is about.
+DESCRIPTION_MIN_SHARE = 1 / 12
+DESCRIPTION_LEAD = 1.25
+# A kept description holds while it still scores this share of the best one (hysteresis).
+DESCRIPTION_KEEP_SHARE = 0.5
+# At most this many words in a label.
+LABEL_MAX_WORDS = 6
 # Words between an aspect and an adjective that make the adjective describe it ("staff were rude").
 _LINKING = frozenset(
     {
@@ -116,6 +137,7 @@ class LabelCorpus(Protocol):
     df: Counter[str]
     docs_with: dict[str, set[int]]
     pairs: Counter[tuple[str, str]]
+    casing: LabelCasing
 
 
 @lru_cache(maxsize=1)
@@ -133,7 +155,10 @@ def _segments(text: str) -> tuple[tuple[str, ...], ...]:
     current: list[str] = []
     for tok in _TOKEN_RE.findall(text.lower()):
         if tok[0].isalpha():
-            current.append(tok.replace("’", "'"))
+            tok = tok.replace("’", "'")
+            # A closing quote ("a 'different system'") is no part of the word; a plural's
+            # possessive ("kids'") is.
+            current.append(tok[:-1] if tok.endswith("'") and not tok.endswith("s'") else tok)
             continue
         if current:
             out.append(tuple(current))
@@ -177,7 +202,9 @@ def _is_negated(words: Sequence[str], start: int, end: int) -> bool:
     return any(w.lower() in _NEGATIONS or w.lower().endswith("n't") for w in window)
 
 
-def _opinion_phrase(words: Sequence[str], head: tuple[int, int], ctx: int) -> str | None:
+def _opinion_phrase(
+    words: Sequence[str], head: tuple[int, int], ctx: int, *, articles: bool = False
+) -> str | None:
     """The aspect and what is said of it as one phrase, or None if they are not close enough."""
     start, end = head
     if start <= ctx < end:
@@ -187,7 +214,7 @@ def _opinion_phrase(words: Sequence[str], head: tuple[int, int], ctx: int) -> st
         if start - ctx > SPAN_GAP + 1 or _is_negated(words, ctx, start):
             return None
         # "slow delivery"; "cancelled my order" keeps its words but articles.
-        return " ".join([words[ctx], *_without_articles(words[ctx + 1 : start]), head_text])
+        return " ".join([words[ctx], *_between(words[ctx + 1 : start], articles), head_text])
     if ctx - end > SPAN_GAP or _is_negated(words, start, ctx + 1):
         return None
     between = [w.lower() for w in words[end:ctx]]
@@ -195,11 +222,19 @@ def _opinion_phrase(words: Sequence[str], head: tuple[int, int], ctx: int) -> st
         # "the staff were really rude" -> "rude staff"
         return f"{words[ctx]} {head_text}"
     # "app forgets my size", "app keeps crashing"
-    return " ".join([head_text, *_without_articles(words[end:ctx]), words[ctx]])
+    return " ".join([head_text, *_between(words[end:ctx], articles), words[ctx]])
 
 
 def _without_articles(words: Sequence[str]) -> list[str]:
     return [w for w in words if w.lower() not in ("the", "a", "an")]
+
+
+def _between(words: Sequence[str], articles: bool) -> list[str]:
+    """The words between an aspect and what is said of it, as a label writes them: without
+    articles ("opening savings pots"), but for those after a preposition ("sat at the bar")."""
+    if not articles:
+        return _without_articles(words)
+    return [w for i, w in enumerate(words) if i > 0 or w.lower() not in ("the", "a", "an")]
 
 
 def _surface(counts: Counter[str], fallback: str) -> str:
@@ -249,6 +284,11 @@ class _Head:
             if n >= max(3, NAME_PREFIX_SHARE * sum(forms.values())):
                 self.unit = (word, *unit)
                 self.written = f"{word} {self.written}"
+
+    @property
+    def shell(self) -> bool:
+        """Whether the aspect is a noun like "problem" that says nothing until something fills it."""
+        return len(self.unit) == 1 and self.unit[0] in SHELL_NOUNS
 
     def names(self, words: Sequence[str]) -> bool:
         """Whether `words` (lower case) are this aspect's name, with or without the word usually
@@ -334,32 +374,138 @@ def _opinions(head: _Head, members: Sequence[int], corpus: LabelCorpus) -> list[
 
 
 def _opinion_phrases(
-    head: _Head, ctx: str, members: Sequence[int], corpus: LabelCorpus, unit: tuple[str, ...] | None = None
+    head: _Head,
+    ctx: str,
+    members: Sequence[int],
+    corpus: LabelCorpus,
+    unit: tuple[str, ...] | None = None,
+    *,
+    posts: Sequence[int] | None = None,
+    articles: bool = False,
 ) -> Counter[str]:
-    """How often the posts saying `ctx` of the head write each phrase of the two (lower case)."""
+    """How often the posts saying `ctx` of the head (or `posts`) write each phrase of the two (lower
+    case), with the articles between them when `articles`."""
     last = head.unit[-1]
     phrases: Counter[str] = Counter()
-    saying = [d for d in members if (last, ctx) in corpus.doc_pairs[d]]
+    saying = posts if posts is not None else [d for d in members if (last, ctx) in corpus.doc_pairs[d]]
     for d in _evenly(saying, SCAN_MAX_POSTS):
         for seg in _segments(corpus.docs[d].text):
             spots = [i for i, w in enumerate(seg) if word_matches(w, ctx)]
             for hit in _find_unit(seg, unit or head.unit):
                 for k in spots:
-                    phrase = _opinion_phrase(seg, hit, k)
+                    phrase = _opinion_phrase(seg, hit, k, articles=articles)
                     if phrase:
                         phrases[phrase.lower()] += 1
     return phrases
 
 
+def _article_free(phrase: str) -> str:
+    return " ".join(_without_articles(phrase.split()))
+
+
+def _by_saying(phrases: Counter[str]) -> Counter[str]:
+    """Phrases counted without their articles: "sat at the bar" and "sat at a bar" say one thing."""
+    out: Counter[str] = Counter()
+    for phrase, n in phrases.items():
+        out[_article_free(phrase)] += n
+    return out
+
+
 def _opinion_label(head: _Head, members: Sequence[int], corpus: LabelCorpus) -> str | None:
     """The head aspect with what is most typically said of it in this theme, as written."""
     for ctx in _opinions(head, members, corpus):
-        phrases = _opinion_phrases(head, ctx, members, corpus)
-        if phrases:
-            best = _surface(phrases, "")
-            if phrases[best] >= 2 and len(best) <= LABEL_MAX_CHARS:
-                return best
+        best = _readable(_opinion_phrases(head, ctx, members, corpus, articles=True), head, corpus.casing)
+        if best and best[1] >= 2:
+            return best[0]
     return None
+
+
+def _descriptions(
+    head: _Head, members: Sequence[int], corpus: LabelCorpus
+) -> list[tuple[float, str, list[int]]]:
+    """What the theme's posts say of the head aspect when no opinion dominates: each word attached to
+    it (an adjective, a verb, a noun it is linked to, a word naming its kind) in several of its
+    posts, by more than one person, with the score it is ranked by and those posts, best first.
+
+    The score is as for opinions, posts saying it times the share of its uses said of this aspect:
+    "deleted the app" beats "bought from the app", as people buy everything. A word that takes a
+    side the theme does not take would misname it, as for opinions.
+    """
+    last = head.unit[-1]
+    naming = corpus.docs_with.get(last, set())
+    saying: dict[str, set[int]] = {}
+    with_head = [d for d in members if d in naming]
+    needed = max(DESCRIPTION_MIN_POSTS, DESCRIPTION_MIN_SHARE * len(with_head))
+    for d in with_head:
+        for aspect, ctx in corpus.doc_pairs[d]:
+            if aspect == last and ctx not in head.unit and ctx.isalpha():
+                saying.setdefault(ctx, set()).add(d)
+    precision = {ctx: corpus.pairs[(last, ctx)] / max(1, corpus.context_totals[ctx]) for ctx in saying}
+    # A word written before the aspect as part of its name in some posts ("marketing emails"): which
+    # kind of the aspect they talk about. Not a name ("Oxford store"): that says which one, not what.
+    n = len(head.unit) + 1
+    kinds = {p for d in with_head for p in corpus.doc_phrases[d] if p.endswith(" " + head.term)}
+    for phrase in sorted(p for p in kinds if len(p.split()) == n):
+        word = phrase.split()[0]
+        if not word.isalpha() or word in head.unit or corpus.casing.is_capitalised(word):
+            continue
+        with_phrase = corpus.docs_with[phrase]
+        posts = {d for d in members if d in with_phrase}
+        if posts:
+            saying.setdefault(word, set()).update(posts)
+            as_kind = len(with_phrase) / len(with_phrase | corpus.docs_with.get(word, set()))
+            precision[word] = max(precision.get(word, 0.0), as_kind)
+    theme_lean = _lean(Counter(corpus.docs[d].sentiment for d in members))
+    ranked = []
+    for ctx, posts in saying.items():
+        if len(posts) < needed or len({corpus.docs[d].participant for d in posts}) < 2:
+            continue
+        lean = _lean(Counter(corpus.docs[d].sentiment for d in posts))
+        if lean and lean != theme_lean:
+            continue
+        if precision[ctx] >= OPINION_MIN_PRECISION:
+            ranked.append((len(posts) * precision[ctx], ctx, sorted(posts)))
+    return sorted(ranked, key=lambda r: (-r[0], r[1]))
+
+
+def _readable(phrases: Counter[str], head: _Head, casing: LabelCasing) -> tuple[str, int] | None:
+    """The phrase most often written, shortest on a tie, among those that read as a label: short,
+    about the aspect ("the rest of the menu" is about the rest), and naming no one on the way
+    ("walked past the [brand] store" says which store, not what is said of stores), with how
+    often it is said."""
+    k = len(head.unit)
+    # Counted without articles ("sit at the bar", "sit at a bar" say one thing), written as most often.
+    said: Counter[str] = Counter()
+    forms: dict[str, Counter[str]] = {}
+    for phrase, n in phrases.items():
+        words = phrase.split()
+        if len(phrase) > LABEL_MAX_CHARS or len(words) > LABEL_MAX_WORDS:
+            continue
+        ends_with_head = _writes(words[-k:], head.unit)
+        inner = words[1:-k] if ends_with_head else words[k:-1]
+        if ends_with_head and "of" in inner or any(casing.is_capitalised(w) for w in inner):
+            continue
+        key = _article_free(phrase)
+        said[key] += n
+        forms.setdefault(key, Counter())[phrase] += n
+    best = _surface(said, "")
+    return (_surface(forms[best], ""), said[best]) if best else None
+
+
+def _description_label(head: _Head, members: Sequence[int], corpus: LabelCorpus) -> str | None:
+    """The head aspect with what its posts most distinctively say of it ("app remembers my size"),
+    when one thing stands out from the rest; None when nothing does. Only what the posts write
+    readably competes: a word never written near the aspect cannot name it."""
+    written = []
+    for score, ctx, posts in _descriptions(head, members, corpus):
+        best = _readable(
+            _opinion_phrases(head, ctx, posts, corpus, posts=posts, articles=True), head, corpus.casing
+        )
+        if best:
+            written.append((score, best[0]))
+    if not written or len(written) > 1 and written[0][0] < DESCRIPTION_LEAD * written[1][0]:
+        return None
+    return written[0][1]
 
 
 def _theme_heads(terms: Sequence[str], members: Sequence[int], corpus: LabelCorpus) -> list[_Head]:
@@ -387,6 +533,12 @@ def theme_label(
     casing = casing or LabelCasing(corpus)
     heads = _theme_heads(terms, members, corpus)
     candidates: list[str] = []
+    if heads and heads[0].shell:
+        # "Problem" leads a label only with what is said of it. Without it, what is said of the
+        # theme's other aspects tells what the problems are better than their bare names do.
+        for head in heads:
+            candidates.extend(_said_of(head, members, corpus))
+        heads = [h for h in heads if not h.shell]
     if heads:
         main = heads[0]
         opinion = _opinion_label(main, members, corpus)
@@ -404,15 +556,18 @@ def theme_label(
         # A second aspect nearly as common as the first is half of what the theme is about.
         if len(heads) > 1 and heads[1].posts >= SECOND_ASPECT_SHARE * main.posts:
             candidates.append(pairs.pop(0))
+        # Short of a dominant opinion, what the posts say of the aspect tells more than its name.
+        description = _description_label(main, members, corpus)
+        if description:
+            candidates.append(description)
         candidates.append(main.written)
         candidates.extend(pairs)
         for head in heads[1:]:
-            opinion = _opinion_label(head, members, corpus)
-            if opinion:
-                candidates.append(opinion)
+            candidates.extend(_said_of(head, members, corpus))
     # A theme whose words never appear as written (or only vague ones) is still named by its terms;
     # single words only, as a parse's compound may hold a name redaction removed from the text.
-    candidates.extend(t for t in terms[:3] if "~" not in t and " " not in t)
+    singles = [t for t in terms[:3] if "~" not in t and " " not in t]
+    candidates.extend(sorted(singles, key=lambda t: t in SHELL_NOUNS))
     taken = {u.lower() for u in used}
     for candidate in candidates:
         # A plural possessive written before its noun ("kids' basics") names the theme without
@@ -430,13 +585,21 @@ def theme_label(
     return label
 
 
+def _said_of(head: _Head, members: Sequence[int], corpus: LabelCorpus) -> list[str]:
+    """The labels that say something of `head`: its dominant opinion, then its distinctive description."""
+    found = [_opinion_label(head, members, corpus), _description_label(head, members, corpus)]
+    return [f for f in found if f]
+
+
 def label_fits(label: str, terms: Sequence[str], members: Sequence[int], corpus: LabelCorpus) -> bool:
     """Whether an earlier label still describes the theme, so a refresh can keep it.
 
     It does while it names one of the theme's main aspects (one of its top terms, in at least
     half as many of its posts as the first), both of them for "A and B", and anything it says of
-    the aspect is still what the theme typically says of it (the rule a new label is chosen by).
-    A theme whose content moved fails this and is named afresh.
+    the aspect is still what the theme typically says of it (the rule a new label is chosen by),
+    or for a description, still among the things most said of it. A bare aspect gives way once
+    the posts say something of the main aspect. A theme whose content moved fails this and is
+    named afresh.
     """
     text = _LABEL_NUMBER_RE.sub("", label.strip()).lower()
     words = tuple(w for seg in _segments(text) for w in seg)
@@ -446,14 +609,17 @@ def label_fits(label: str, terms: Sequence[str], members: Sequence[int], corpus:
     if not heads:
         return " ".join(words) in {t for t in terms[:3] if "~" not in t and " " not in t}
     main = [h for h in heads if h.posts >= SECOND_ASPECT_SHARE * heads[0].posts]
-    if any(h.names(words) for h in main):
+    named = [h for h in main if not h.shell]
+    # A label that only names an aspect holds until the posts say something of the theme's main
+    # one: then a reader is better told what that is (and the label saying it holds in turn).
+    if any(h.names(words) for h in named) and not (named and _said_of(named[0], members, corpus)):
         return True
     # A kept "A and B" may let B sink a little below the share a new label needs: a few more
     # posts tipping B just under it should not rename the theme (and tip it back next time).
-    kept = [h for h in heads if h.posts >= KEPT_SECOND_ASPECT_SHARE * heads[0].posts]
+    kept = [h for h in heads if h.posts >= KEPT_SECOND_ASPECT_SHARE * heads[0].posts and not h.shell]
     for i, word in enumerate(words):
         if word == "and" and any(
-            a is not b and a.names(words[:i]) and b.names(words[i + 1 :]) for a in main for b in kept
+            a is not b and a.names(words[:i]) and b.names(words[i + 1 :]) for a in named for b in kept
         ):
             return True
     for head in main:
@@ -463,8 +629,22 @@ def label_fits(label: str, terms: Sequence[str], members: Sequence[int], corpus:
             continue
         for ctx in _opinions(head, members, corpus):
             for unit in units:
-                if _opinion_phrases(head, ctx, members, corpus, unit)[text] >= 2:
+                said = _by_saying(_opinion_phrases(head, ctx, members, corpus, unit, articles=True))
+                if said[_article_free(text)] >= 2:
                     return True
+        # A description holds while it is still among the things most said of the aspect, even
+        # when another has edged ahead of it.
+        ranked = _descriptions(head, members, corpus)
+        for score, ctx, posts in ranked:
+            if score < DESCRIPTION_KEEP_SHARE * ranked[0][0]:
+                break
+            if any(
+                _by_saying(_opinion_phrases(head, ctx, posts, corpus, unit, posts=posts, articles=True))[
+                    _article_free(text)
+                ]
+                for unit in units
+            ):
+                return True
     return False
 
 

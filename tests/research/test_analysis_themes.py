@@ -1148,3 +1148,153 @@ def test_a_label_names_a_longer_aspect_alone_when_it_holds_the_first():
     members = list(range(len(both) + len(alone)))
     label = theme_label(["customer", "customer service"], members, corpus, set())
     assert label == "Customer service"
+
+
+# --- Labels that say what the posts say, short of a dominant opinion ---
+
+# Words said once each of an aspect: nothing typical, each on its own an anecdote.
+ONE_OFFS = (
+    "late", "early", "fine", "odd", "busy", "clear", "long", "short", "new", "old", "plain", "thin",
+    "blue", "white", "wrong", "tidy", "brief", "dense", "dull", "quiet", "messy", "bright", "rare", "full",
+)  # fmt: skip
+
+
+def statement_docs(n: int, *, start: int = 0, kind: str = "", people: int = 9) -> list[ThemeDoc]:
+    """Posts about statements: of a `kind` ("paper statements") when given, else saying one of
+    eight things of them, none more than the others."""
+    docs = []
+    for i in range(start, start + n):
+        word = ONE_OFFS[i % 8]
+        text = f"My {kind} statements came on day {i}." if kind else f"The statements were {word} this month."
+        terms = ("statement", f"{kind} statement") if kind else ("statement", f"statement~{word}")
+        docs.append(
+            ThemeDoc(
+                key=f"statements-{i:03d}",
+                participant=f"s{i % people}",
+                text=text,
+                terms=terms,
+                sentiment="neutral",
+            )
+        )
+    return docs
+
+
+def test_a_label_names_the_kind_of_thing_a_theme_talks_about_when_no_opinion_dominates():
+    # A quarter of the posts are about paper statements; the rest say one thing each.
+    docs = [*statement_docs(18), *statement_docs(6, start=18, kind="paper")]
+    assert label_for(docs, "statement") == "Paper statements"
+    # The same words from one person are that person's story, not the theme's.
+    one_person = [*statement_docs(18), *statement_docs(6, start=18, kind="paper", people=1)]
+    assert label_for(one_person, "statement") == "Statements"
+
+
+def branch_docs(texts: Sequence[tuple[str, str]], nouns: Sequence[str] = ()) -> list[ThemeDoc]:
+    """Posts about a bank's branch, each with what it says of it (a noun of `nouns` is an aspect too)."""
+    return [
+        ThemeDoc(
+            key=f"b-{n:02d}",
+            participant=f"m{n % 7}",
+            text=text,
+            terms=("branch", f"branch~{ctx}", *([ctx] if ctx in nouns else [])),
+            sentiment="neutral",
+        )
+        for n, (text, ctx) in enumerate(texts)
+    ]
+
+
+def test_a_label_says_what_people_do_with_the_aspect_as_they_write_it():
+    docs = branch_docs(
+        [(f"I queued at the branch for {n} minutes.", "queue") for n in range(5, 11)]
+        + [(f"The branch was {word} on Monday.", word) for word in ONE_OFFS[:14]]
+    )
+    assert label_for(docs, "branch") == "Queued at the branch"
+
+
+def test_a_label_is_about_the_aspect_itself_not_a_part_of_it():
+    # More posts speak of the branch's opening hours, but a label "Hours of the branch" is about
+    # hours; what people do at the branch is what they say of it.
+    docs = branch_docs(
+        [(f"The opening hours of the branch are {word}.", "hour") for word in ONE_OFFS[:8]]
+        + [(f"I queued at the branch for {n} minutes.", "queue") for n in range(5, 10)]
+        + [(f"The branch was {word} on Monday.", word) for word in ONE_OFFS[8:20]],
+        nouns=("hour",),
+    )
+    assert label_for(docs, "branch") == "Queued at the branch"
+
+
+def test_a_generic_noun_names_a_theme_only_with_what_is_said_of_it():
+    login = [
+        ThemeDoc(
+            key=f"p-{n:02d}",
+            participant=f"m{n % 7}",
+            text=f"I had a problem with the login on day {n}.",
+            terms=("problem", "login", "problem~login"),
+            sentiment="negative",
+        )
+        for n in range(12)
+    ]
+    corpus = _Corpus([*login, *bank_docs(12)])
+    members = [d for d, doc in enumerate(corpus.docs) if doc.key.startswith("p-")]
+    assert theme_label(["problem", "login"], members, corpus, set()) == "Problem with the login"
+
+    vague = [
+        replace(
+            d, text=f"There was a problem, the login was {word}.", terms=("problem", "login", f"login~{word}")
+        )
+        for d, word in zip(login, ONE_OFFS, strict=False)
+    ]
+    corpus = _Corpus([*vague, *bank_docs(12)])
+    assert theme_label(["problem", "login"], members, corpus, set()) == "Login"
+
+
+def test_a_phrase_in_quotes_names_a_theme_without_its_quote_marks():
+    docs = [
+        ThemeDoc(
+            key=f"q-{n:02d}",
+            participant=f"m{n % 7}",
+            text=f"Staff said the app is a 'different system' on day {n}.",
+            terms=("system", "system~different"),
+            sentiment="neutral",
+        )
+        for n in range(12)
+    ]
+    assert label_for(docs, "system") == "Different system"
+
+
+def statements_theme(docs: Sequence[ThemeDoc], previous: Sequence[PreviousTheme] = ()):
+    return next(t for t in build_themes(docs, previous=previous) if topic_of(t) == "statements")
+
+
+def as_previous(themes) -> list[PreviousTheme]:
+    return [
+        PreviousTheme(key=t.key, terms=tuple(t.terms), doc_keys=tuple(t.doc_keys), label=t.label)
+        for t in themes
+    ]
+
+
+def test_a_bare_label_gives_way_to_what_posts_now_say_and_the_new_label_then_holds():
+    first = [*statement_docs(24), *others()]
+    bare = build_themes(first)
+    assert next(t for t in bare if topic_of(t) == "statements").label == "Statements"
+
+    # Paper statements come up: clients now read what the theme is about.
+    second = [*first, *statement_docs(8, start=24, kind="paper")]
+    named = build_themes(second, previous=as_previous(bare))
+    assert next(t for t in named if topic_of(t) == "statements").label == "Paper statements"
+
+    # Then more about online statements: fresh, they would name the theme, but paper statements
+    # are still much talked of, so the label clients know holds.
+    third = [*second, *statement_docs(12, start=32, kind="online")]
+    assert statements_theme(third).label == "Online statements"
+    assert statements_theme(third, previous=as_previous(named)).label == "Paper statements"
+
+
+def test_a_label_does_not_say_which_one_on_the_way():
+    # Most posts say they walked past one branch, by its town's name: that says which branch,
+    # and the label would carry a place's name. What people do at branches names the theme.
+    docs = branch_docs(
+        [(f"I walked past the Leeds branch on day {n}.", "walk") for n in range(8)]
+        + [(f"I queued at the branch for {n} minutes.", "queue") for n in range(5, 10)]
+        + [(f"The branch was {word} on Monday.", word) for word in ONE_OFFS[8:20]]
+    )
+    assert label_for(docs, "branch") == "Queued at the branch"
