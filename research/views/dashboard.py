@@ -74,6 +74,7 @@ def dashboard_view(request: HttpRequest, slug: str) -> HttpResponse:
     )
     for row in themes:
         row.trend_chart = charts.cached_chart(charts.sparkline, row.trend, label=row.label)
+        row.trend_peak = max((count for _, count in row.trend), default=0)
         row.quotes = _with_markup(row.quotes)
     share_bars = [charts.ShareBar(r.label, r.share, r.participants, r.posts, r.sentiment) for r in themes]
     dim_quotes = dimension_quotes(community=community, filters=filters)

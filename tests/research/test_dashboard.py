@@ -834,3 +834,17 @@ def test_it_says_why_the_gap_page_lists_fewer_dimensions_than_the_dashboard(clie
     assert "lists only the dimensions your scorecard asks about" in client.get(url()).content.decode()
     gap = client.get(reverse("research:gap", args=["acme"])).content.decode()
     assert f"all {len(PERCEPTION_DIMENSIONS)} perception dimensions" in gap
+
+
+def test_each_themes_trend_says_which_dates_it_spans_and_its_busiest_period(client, community, carol):
+    _, posts, _ = seed(community, n=3)
+    theme(community, "app", "the app", posts)
+    client.force_login(carol)
+    html = client.get(url()).content.decode()
+    overview = dashboard_overview(community=community, filters=DashboardFilters())
+    rows = dashboard_themes(
+        community=community, filters=DashboardFilters(), total_participants=3, first_day=overview["first_day"]
+    )
+    first, last = rows[0].trend[0][0], rows[0].trend[-1][0]
+    busiest = max(n for _, n in rows[0].trend)
+    assert f"(periods starting {first.day} {first:%b} to {last.day} {last:%b}; busiest {busiest})" in html
