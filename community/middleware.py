@@ -7,7 +7,7 @@ feature (discussions, live sessions, exports) is covered the same way.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -43,11 +43,13 @@ def answer_type(request: HttpRequest) -> str:
 
 
 class MethodNotAllowedPageMiddleware:
-    """Gives a bare 405 (what `require_POST` and friends return: no body) the site's own page.
+    """Gives a bare 405 (what `require_POST` and friends return: no body) an answer that says why.
 
     People reach POST-only addresses by GET when they reload after a form, follow a bookmark or
-    paste an address, and the browser's blank page leaves them stranded. The Allow header and
-    the status stay as they were; htmx and API-style requests keep the empty answer."""
+    paste an address, and the browser's blank page leaves them stranded: browsers get the site's
+    own page, clients asking for JSON a {"detail": ...} object and scripts (curl, */*) one line of
+    text. The Allow header and the status stay as they were; htmx keeps the empty answer (it swaps
+    nothing on an error)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -56,9 +58,16 @@ class MethodNotAllowedPageMiddleware:
         response = self.get_response(request)
         if response.status_code != 405 or response.content or getattr(request, "htmx", False):
             return response
-        if answer_type(request) != "text/html":
-            return response
-        page = render(request, "405.html", {"allowed": response.get("Allow", "")}, status=405)
+        allowed = response.get("Allow", "")
+        kind = answer_type(request)
+        if kind == "text/html":
+            answer = render(request, "405.html", {"allowed": allowed}, status=405)
+        else:
+            detail = f"{request.method} is not allowed here; this address takes {allowed or 'another method'} only."
+            if kind == "application/json":
+                answer = JsonResponse({"detail": detail}, status=405)
+            else:
+                answer = HttpResponse(f"{detail}\n", status=405, content_type="text/plain; charset=utf-8")
         if response.has_header("Allow"):
-            page["Allow"] = response["Allow"]
-        return page
+            answer["Allow"] = allowed
+        return answer

@@ -62,8 +62,26 @@ def discussions_visible_to(membership: Membership) -> QuerySet[Discussion]:
     return qs.filter(pk__in=[d.pk for d in qs if d.targets(membership)])
 
 
+# Activities answered with written posts. A scorecard takes ratings on its own form and a live
+# session takes messages in its room (the live service archives those as posts itself).
+WRITTEN_KINDS = (DiscussionKind.BOARD, DiscussionKind.JOURNAL)
+NOT_WRITTEN_REASONS = {
+    DiscussionKind.SCORECARD: "This activity takes ratings, not posts.",
+    DiscussionKind.LIVE: "This live session takes messages in its room, not posts.",
+}
+
+
+def discussion_not_written_reason(discussion: Discussion) -> str:
+    """Why nobody writes posts in this activity, or "" when it is one answered with posts."""
+    if discussion.kind in WRITTEN_KINDS:
+        return ""
+    return NOT_WRITTEN_REASONS.get(discussion.kind, "This activity does not take posts.")
+
+
 def discussion_can_post(discussion: Discussion, membership: Membership) -> bool:
     """Whether the member may write a new response or reply here now (closed means read-only)."""
+    if discussion.kind not in WRITTEN_KINDS:
+        return False
     if membership.is_client or not membership.is_active:
         return False
     if membership.is_moderator:

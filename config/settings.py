@@ -241,6 +241,12 @@ VERBATIM = {
     "EDIT_WINDOW_MINUTES": env_int("EDIT_WINDOW_MINUTES", 60, minimum=0),
     "REMINDERS_PER_DAY": env_int("REMINDERS_PER_DAY", 1, minimum=0),
     "CSV_INVITE_MAX_ROWS": env_int("CSV_INVITE_MAX_ROWS", 2000, minimum=1),
+    # Sign-in throttling (community.login_throttle): failures per username or per address within
+    # the window lock that username or address for LOGIN_LOCK_SECONDS.
+    "LOGIN_FAILURES_PER_USERNAME": env_int("LOGIN_FAILURES_PER_USERNAME", 5, minimum=1),
+    "LOGIN_FAILURES_PER_IP": env_int("LOGIN_FAILURES_PER_IP", 20, minimum=1),
+    "LOGIN_FAILURE_WINDOW_SECONDS": env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60, minimum=1),
+    "LOGIN_LOCK_SECONDS": env_int("LOGIN_LOCK_SECONDS", 15 * 60, minimum=1),
     # Dashboard counts are cached under a fingerprint that any post, analysis or theme change
     # replaces, so entries never go stale; this is how long an unused entry is kept.
     "DASHBOARD_CACHE_SECONDS": env_int("DASHBOARD_CACHE_SECONDS", 300, minimum=0),

@@ -37,10 +37,12 @@ def queue_analysis_on_post_change(sender, *, post_id: int, community_id: int, ki
 
 @receiver(roster_changed, dispatch_uid="research.redact_again_on_roster_change")
 def redact_again_on_roster_change(sender, *, community_id: int, **kwargs) -> None:
-    from research.tasks import redact_again
+    from research.tasks import queue_task, redact_again
 
     try:
-        redact_again.delay(community_id)
+        # In-process mode: on the analysis thread too. It may parse every post that holds a member's
+        # name (and load spaCy first): seconds that the erasure or membership change must not wait for.
+        queue_task(redact_again, community_id)
     except Exception:
         # The membership change is saved; the reconciler applies the new roster later.
         logger.exception("Could not queue redaction for community %s", community_id)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import password_validators_help_text_html, validate_password
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from community import login_throttle
 
 
 class SignInForm(AuthenticationForm):
@@ -23,6 +29,46 @@ class SignInForm(AuthenticationForm):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].label = "Email or username"
         self.fields["username"].widget.attrs.update(autocomplete="username", autocapitalize="none")
+
+    def clean(self) -> dict:
+        """Refuse while the username or the address is locked (community.login_throttle), before
+        the password is checked; count a failure, and forgive the username's on success."""
+        self.lock = None
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if not username or not password:
+            return super().clean()
+        ip = login_throttle.client_ip(self.request)
+        self.lock = login_throttle.login_lock_for(username=username, ip=ip)
+        if self.lock is not None:
+            raise self._locked_error(self.lock)
+        try:
+            cleaned = super().clean()
+        except ValidationError as exc:
+            if exc.code != "invalid_login":
+                raise
+            self.lock = login_throttle.login_failed(username=username, ip=ip)
+            if self.lock is None:
+                raise
+            login_throttle.login_lock_audit(
+                username=username,
+                lock=self.lock,
+                failures=settings.VERBATIM["LOGIN_FAILURES_PER_USERNAME"],
+            )
+            raise self._locked_error(self.lock) from exc
+        login_throttle.login_succeeded(username=username)
+        return cleaned
+
+    @staticmethod
+    def _locked_error(lock: login_throttle.Lock) -> ValidationError:
+        until = timezone.localtime(datetime.fromtimestamp(lock.until, tz=UTC))
+        minutes = (lock.seconds_left + 59) // 60
+        who = "this account" if lock.scope == "username" else "this network address"
+        return ValidationError(
+            f"Too many failed sign-ins for {who}. For your security, signing in is paused until "
+            f"{until:%H:%M} {until.tzname()} (in {minutes} minute{'s' if minutes != 1 else ''}); "
+            "please try again then, or reset your password.",
+            code="locked",
+        )
 
     def clean_username(self) -> str:
         typed = (self.cleaned_data.get("username") or "").strip()

@@ -34,7 +34,7 @@ from community.models import (
 )
 from community.pii import redact_contact_details
 from community.roster import roster_for
-from community.selectors import discussion_can_post, post_visible_to
+from community.selectors import discussion_can_post, discussion_not_written_reason, post_visible_to
 from community.services.moderation import audit_record
 from community.uploads import clean_image
 
@@ -57,6 +57,9 @@ def _check_can_post(author: Membership, discussion: Discussion) -> None:
         raise PermissionDenied("Client members read discussions; they do not post in them.")
     if not author.has_current_consent:
         raise PermissionDenied("Accept the community's consent before posting.")
+    not_written = discussion_not_written_reason(discussion)
+    if not_written:
+        raise ValidationError({"body": not_written})
     if not discussion_can_post(discussion, author):
         raise ValidationError({"body": "This activity is not open for posting."})
 

@@ -1,4 +1,4 @@
-"""Joining by invitation and accepting consent. Login, logout and password reset are
+"""Signing in, joining by invitation and accepting consent. Logout and password reset are
 Django's own views wired in community/urls.py with templates in templates/registration/."""
 
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -14,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from community.access import get_community_for_member
-from community.forms.accounts import ConsentForm, JoinForm
+from community.forms.accounts import ConsentForm, JoinForm, SignInForm
 from community.invitations import InvitationError, invitation_from_signed
 from community.services.memberships import (
     MembershipError,
@@ -22,6 +23,23 @@ from community.services.memberships import (
     membership_consent,
     user_create_from_invitation,
 )
+
+
+class SignInView(LoginView):
+    """Django's sign-in with password guessing throttled (community.login_throttle): a locked
+    username or address is answered 429 with Retry-After, the form saying until when."""
+
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form) -> HttpResponse:
+        response = super().form_invalid(form)
+        lock = getattr(form, "lock", None)
+        if lock is not None:
+            response.status_code = 429
+            response["Retry-After"] = str(lock.seconds_left)
+        return response
+
 
 _PROBLEM_STATUS = {
     InvitationError.INVALID: 404,

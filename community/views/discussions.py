@@ -17,7 +17,7 @@ from community.access import get_community_for_member, get_discussion_for_member
 from community.forms.discussions import DiscussionForm, PostEditForm, PostForm
 from community.forms.moderation import FlagForm
 from community.markdown import render_markdown
-from community.models import DiscussionKind, Membership, Post, PostImage, PostStatus, Role
+from community.models import Membership, Post, PostImage, PostStatus, Role
 from community.pii import hidden_details_notice
 from community.ratelimit import RateLimited
 from community.selectors import (
@@ -33,7 +33,6 @@ from community.services.moderation import ModerationAction, post_flag
 from community.services.posts import post_can_edit, post_create, post_delete, post_edit
 
 MODERATORS = [Role.MODERATOR]
-WRITTEN_KINDS = (DiscussionKind.BOARD, DiscussionKind.JOURNAL)
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -196,8 +195,8 @@ def _render_discussion(
     for post in page.posts:
         _decorate(post.visible_replies, membership)
     _attach_notice(request, [p for post in page.posts for p in (post, *post.visible_replies)])
-    # Scorecards are answered on their own form and live sessions in their room, not as posts here.
-    can_post = discussion.kind in WRITTEN_KINDS and discussion_can_post(discussion, membership)
+    # False for scorecards and live sessions too (answered on their own form and in their room).
+    can_post = discussion_can_post(discussion, membership)
     return render(
         request,
         "community/discussion_detail.html",
@@ -225,6 +224,19 @@ def discussion_detail_view(request: HttpRequest, slug: str, discussion_id: int) 
     return _render_discussion(request, community, membership, discussion)
 
 
+def _reply_parent(membership: Membership, post_id: int) -> Post:
+    """The post a reply answers; one that does not exist (or that this member may not read,
+    which must look the same) is a form error, so the typed reply is kept and the reason shown."""
+    try:
+        return get_post_for_member(membership, post_id)
+    except Http404:
+        raise ValidationError(
+            {
+                "parent": "The post you are replying to no longer exists (or was taken down); your reply was not posted."
+            }
+        ) from None
+
+
 @login_required
 @require_POST
 def post_create_view(request: HttpRequest, slug: str, discussion_id: int) -> HttpResponse:
@@ -234,9 +246,9 @@ def post_create_view(request: HttpRequest, slug: str, discussion_id: int) -> Htt
     status = 400
     if form.is_valid():
         parent = None
-        if form.cleaned_data["parent"]:
-            parent = get_post_for_member(membership, form.cleaned_data["parent"])
         try:
+            if form.cleaned_data["parent"]:
+                parent = _reply_parent(membership, form.cleaned_data["parent"])
             post = post_create(
                 author=membership,
                 discussion=discussion,

@@ -7,6 +7,8 @@ confirmation (which posts move, how many stay) before anything moves.
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -33,6 +35,25 @@ THEME_POSTS_PER_PAGE = 50
 READERS = [Role.MODERATOR, Role.CLIENT]
 
 
+# The services' messages start with the field they are about ("into: ..."): for people, the
+# fields a person fills in keep a label, the rest lose the raw name.
+_FIELD_LABELS = {"name": "Name", "label": "Name", "summary": "Summary"}
+_FIELD_PREFIX_RE = re.compile(r"^([A-Za-z_]+): (.+)$", re.DOTALL)
+
+
+def readable_error(exc: Exception) -> str:
+    """A service's error as a sentence a researcher reads, without code names of fields."""
+    message = str(exc)
+    match = _FIELD_PREFIX_RE.match(message)
+    if match is None:
+        return message
+    field, rest = match.groups()
+    label = _FIELD_LABELS.get(field.lower())
+    if label:
+        return f"{label}: {rest}"
+    return rest[:1].upper() + rest[1:]
+
+
 @login_required
 @require_GET
 def themes_view(request: HttpRequest, slug: str) -> HttpResponse:
@@ -49,6 +70,16 @@ def themes_view(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def theme_detail_view(request: HttpRequest, slug: str, theme_id: int) -> HttpResponse:
     community, membership = get_community_for_member(request.user, slug, roles=READERS)
+    if membership.is_client:
+        # A bookmarked theme that a researcher merged away lives on in the theme it went into.
+        into_id = (
+            Theme.objects.filter(community=community, pk=theme_id, is_hidden=False, merged_into__isnull=False)
+            .values_list("merged_into_id", flat=True)
+            .first()
+        )
+        if into_id is not None:
+            into = get_theme_for_member(membership, into_id)
+            return redirect("research:theme_detail", slug=community.slug, theme_id=into.pk)
     theme = get_theme_for_member(membership, theme_id)
     return _render_detail(request, community, membership, theme)
 
@@ -123,6 +154,8 @@ def theme_action_view(request: HttpRequest, slug: str, theme_id: int) -> HttpRes
             into = Theme.objects.filter(community=community, pk=int(raw)).first() if raw.isdigit() else None
             if into is None:
                 raise CurationError("into: choose the theme to merge into.")
+            if into.pk == theme.pk:
+                raise CurationError("into: a theme can't be merged into itself; choose another theme.")
             theme_merge(theme=theme, into=into)
             messages.success(request, f"Merged into “{into.display_label}”.")
             target = into
@@ -146,10 +179,10 @@ def theme_action_view(request: HttpRequest, slug: str, theme_id: int) -> HttpRes
                 "action": action,
                 "label": request.POST.get("label", ""),
                 "posts": {int(p) for p in request.POST.getlist("posts") if p.isdigit()},
-                "error": str(exc),
+                "error": readable_error(exc),
             }
             return _render_detail(request, community, membership, theme, typed=typed, status=400)
-        messages.error(request, str(exc))
+        messages.error(request, readable_error(exc))
         target = theme
     return redirect("research:theme_detail", slug=community.slug, theme_id=target.pk)
 

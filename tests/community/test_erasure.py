@@ -215,8 +215,9 @@ def test_it_shows_a_browser_that_opens_the_erase_address_the_sites_page_not_a_bl
     assert 'href="/static/css/verbatim.css"' in page or "verbatim.css" in page
     bob.refresh_from_db()
     assert bob.is_active
-    # Scripts asking for anything keep the bare answer.
-    assert client.get(reverse("my_data_erase"), HTTP_ACCEPT="*/*").content == b""
+    # Scripts asking for anything get the reason as one line of text.
+    script = client.get(reverse("my_data_erase"), HTTP_ACCEPT="*/*")
+    assert script.content == b"GET is not allowed here; this address takes POST only.\n"
 
 
 def test_it_shows_moderators_an_erased_member_as_the_former_member_with_no_probe_link(
@@ -514,3 +515,71 @@ def test_it_keeps_other_peoples_contact_details_in_entries_not_about_the_erased_
     user_erase(user=bob, password=PASSWORD)
     invited = AuditEntry.objects.get(action="membership.invited")
     assert invited.details["email"] == "sam@example.com" and invited.actor == alice
+
+
+def test_it_keeps_the_erased_name_out_of_moderator_replies_and_probes_other_participants_read(
+    alice, bob, community, mentions, client
+):
+    """QA's case: "Thanks Dan" in a moderator's reply and in a probe asked of a whole segment."""
+    from community.models import Probe
+    from community.services.posts import post_create
+    from community.services.probes import probe_create
+
+    kim = mentions["kim"]
+    kim.segments = ["app users"]
+    kim.save(update_fields=["segments"])
+    moderator = membership_of(alice, community)
+    kims_post = Post.objects.get(author=kim)
+    post_create(
+        author=moderator,
+        discussion=mentions["board"],
+        parent=kims_post,
+        body="Thanks Kim. Bob said the same thing, didn't you Bob?",
+        rate_limit=False,
+    )
+    probe = probe_create(
+        author=moderator,
+        discussion=mentions["board"],
+        question="Like Bob, did the rug tear for you too?",
+        segment="app users",
+    )
+
+    user_erase(user=bob, password=PASSWORD)
+
+    page = _page(client, kim.user, mentions["board"])
+    assert "Thanks Kim. [NAME] said the same thing, didn't you [NAME]?" in page
+    assert "Bob" not in page
+    client.force_login(kim.user)
+    probe_page = client.get(reverse("probe_detail", args=["acme", probe.pk])).content.decode()
+    assert "Like [NAME], did the rug tear for you too?" in probe_page and "Bob" not in probe_page
+    # Nothing else of the moderator's words is lost, and moderators still read them as written.
+    assert Probe.objects.get(pk=probe.pk).question == "Like Bob, did the rug tear for you too?"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_answers_an_erasure_without_waiting_for_the_community_wide_redaction(
+    bob, community, mentions, client, settings, monkeypatch
+):
+    """Re-applying the roster to every stored text (it may load spaCy and parse the community)
+    runs on the analysis thread in the embedded default, not inside the member's request."""
+    import threading
+
+    from research import redaction, tasks
+
+    settings.VERBATIM = {**settings.VERBATIM, "ANALYSIS_IN_BACKGROUND": True}
+    ran_on = []
+    real = redaction.posts_redact_again
+
+    def recording(**kwargs):
+        ran_on.append(threading.current_thread().name)
+        return real(**kwargs)
+
+    monkeypatch.setattr(redaction, "posts_redact_again", recording)
+    client.force_login(bob)
+    response = client.post(reverse("my_data_erase"), {"password": PASSWORD, "confirm": "on"})
+    assert response.status_code == 302
+    assert threading.current_thread().name not in ran_on
+    tasks.in_process_tasks_wait(timeout=30)
+    assert ran_on and all(name.startswith("analysis") for name in ran_on)
+    bob.refresh_from_db()
+    assert not bob.is_active

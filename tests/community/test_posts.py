@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from community.events import post_changed
-from community.models import AuditEntry, ModerationMode, Post, PostRevision, PostStatus
+from community.models import AuditEntry, DiscussionKind, ModerationMode, Post, PostRevision, PostStatus
 from community.services.posts import post_create, post_delete, post_edit
 from tests.conftest import membership_of
-from tests.factories import DiscussionFactory, PostFactory
+from tests.factories import DiscussionFactory, MembershipFactory, PostFactory
 
 
 @pytest.fixture(autouse=True)
@@ -250,3 +250,77 @@ def test_it_deletes_an_own_post_from_the_page(client, bob, board):
     assert client.post(reverse("post_delete", args=["acme", post.pk])).status_code == 302
     page = client.get(reverse("discussion_detail", args=["acme", board.pk]))
     assert "Regrettable" not in page.content.decode()
+
+
+# --- activities that are not answered with posts ---
+
+
+@pytest.mark.parametrize(
+    ("kind", "reason"),
+    [
+        (DiscussionKind.SCORECARD, "This activity takes ratings, not posts."),
+        (DiscussionKind.LIVE, "This live session takes messages in its room, not posts."),
+    ],
+)
+def test_it_refuses_a_written_post_in_an_activity_that_takes_none(
+    client, alice, bob, community, kind, reason
+):
+    activity = DiscussionFactory(community=community, kind=kind)
+    for user in (bob, alice):
+        client.force_login(user)
+        response = client.post(reverse("post_create", args=["acme", activity.pk]), {"body": "Lovely shop"})
+        assert response.status_code == 400
+        assert reason in response.content.decode()
+    assert not Post.objects.exists()
+
+
+@pytest.mark.parametrize("kind", [DiscussionKind.SCORECARD, DiscussionKind.LIVE])
+def test_it_refuses_a_reply_in_an_activity_that_takes_no_posts(client, alice, bob, community, kind):
+    # A live session's archived messages are posts; nobody replies to them with a written post.
+    activity = DiscussionFactory(community=community, kind=kind)
+    archived = PostFactory(discussion=activity, author=membership_of(alice, community), body="Welcome")
+    client.force_login(bob)
+    response = client.post(
+        reverse("post_create", args=["acme", activity.pk]), {"body": "Thanks", "parent": archived.pk}
+    )
+    assert response.status_code == 400
+    with pytest.raises(ValidationError) as caught:
+        post_create(author=membership_of(bob, community), discussion=activity, body="Thanks", parent=archived)
+    assert "not posts" in caught.value.message_dict["body"][0]
+    assert list(Post.objects.all()) == [archived]
+
+
+@pytest.mark.parametrize("kind", [DiscussionKind.BOARD, DiscussionKind.JOURNAL])
+def test_it_still_takes_posts_in_boards_and_journals(client, bob, community, kind):
+    activity = DiscussionFactory(community=community, kind=kind)
+    client.force_login(bob)
+    response = client.post(reverse("post_create", args=["acme", activity.pk]), {"body": "Lovely shop"})
+    assert response.status_code == 302
+    assert Post.objects.filter(discussion=activity).count() == 1
+
+
+def test_it_names_the_problem_when_a_reply_answers_a_post_that_does_not_exist(client, bob, board):
+    client.force_login(bob)
+    response = client.post(
+        reverse("post_create", args=["acme", board.pk]), {"body": "I agree with you", "parent": 999999}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The post you are replying to no longer exists" in page
+    assert "I agree with you" in page  # what was typed is kept
+    assert not Post.objects.exists()
+
+
+def test_it_treats_a_reply_to_a_post_the_member_may_not_read_like_a_missing_one(
+    client, bob, alice, community
+):
+    journal = DiscussionFactory(community=community, kind=DiscussionKind.JOURNAL)
+    other = MembershipFactory(community=community)
+    private = PostFactory(discussion=journal, author=other, body="My own diary")
+    client.force_login(bob)
+    response = client.post(
+        reverse("post_create", args=["acme", journal.pk]), {"body": "Hello", "parent": private.pk}
+    )
+    assert response.status_code == 400
+    assert "The post you are replying to no longer exists" in response.content.decode()
+    assert list(Post.objects.all()) == [private]

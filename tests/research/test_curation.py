@@ -80,6 +80,53 @@ def test_it_merges_one_theme_into_another(client, community, alice, carol):
     assert "parcels" not in client.get(reverse("research:themes", args=["acme"])).content.decode()
 
 
+def test_it_refuses_merging_a_theme_into_itself_with_the_reason_in_words(client, community, alice):
+    _, _, t = seed(community)
+    client.force_login(alice)
+    response = act(client, t, action="merge", into=t.pk)
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "A theme can&#x27;t be merged into itself; choose another theme." in page
+    assert "merged_into" not in page and "into:" not in page
+    t.refresh_from_db()
+    assert t.merged_into_id is None
+
+
+def test_it_explains_a_merge_into_a_merged_theme_without_field_names(client, community, alice):
+    _, posts, t = seed(community)
+    first = theme(community, "parcels", "parcels", posts[:1])
+    second = theme(community, "boxes", "boxes", posts[1:2])
+    client.force_login(alice)
+    act(client, first, action="merge", into=t.pk)
+    page = client.get(act(client, second, action="merge", into=first.pk).url).content.decode()
+    assert "That theme is itself merged; merge into its target instead." in page
+    assert "merged_into" not in page
+
+
+def test_a_client_following_a_bookmark_to_a_merged_theme_lands_on_the_theme_it_went_into(
+    client, community, alice, carol, bob
+):
+    _, posts, t = seed(community)
+    other = theme(community, "parcels", "parcels", posts[:1])
+    client.force_login(alice)
+    act(client, other, action="merge", into=t.pk)
+    client.force_login(carol)
+    response = client.get(reverse("research:theme_detail", args=["acme", other.pk]))
+    assert response.status_code == 302
+    assert response.url == reverse("research:theme_detail", args=["acme", t.pk])
+    assert client.get(response.url).status_code == 200
+    # Participants still get nothing, and a target hidden from clients is not revealed.
+    client.force_login(bob)
+    assert client.get(reverse("research:theme_detail", args=["acme", other.pk])).status_code == 404
+    t.is_hidden = True
+    t.save(update_fields=["is_hidden"])
+    client.force_login(carol)
+    assert client.get(reverse("research:theme_detail", args=["acme", other.pk])).status_code == 404
+    # Moderators keep the merged theme's own page (it is where they undo the merge).
+    client.force_login(alice)
+    assert client.get(reverse("research:theme_detail", args=["acme", other.pk])).status_code == 200
+
+
 def test_it_splits_selected_posts_into_a_new_theme(client, community, alice):
     _, posts, t = seed(community, n=4)
     client.force_login(alice)
@@ -112,7 +159,7 @@ def test_it_shows_a_rejected_edit_as_an_error_naming_the_field(client, community
     response = act(client, t, action="summary", summary="x" * 4001)
     assert response.status_code == 302
     page = client.get(response.url).content.decode()
-    assert "summary: at most 4000 characters" in page
+    assert "Summary: at most 4000 characters" in page
 
 
 def test_it_refuses_curation_by_clients_participants_and_outsiders(client, community, carol, bob, eve):
