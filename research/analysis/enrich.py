@@ -22,7 +22,7 @@ from research.analysis.types import (
     PostEnrichment,
 )
 
-ANALYZER_VERSION = "1.4.0"
+ANALYZER_VERSION = "1.5.0"
 # spaCy entity labels for time expressions; their nouns never make aspects or themes.
 TIME_ENTITY_TYPES = frozenset({"DATE", "TIME"})
 DEFAULT_MAX_CHARS = 20_000
@@ -223,12 +223,27 @@ FIT_BLOCKERS = frozenset({"dative", "oprd", "acomp", "xcomp", "ccomp", "prt", "a
 COPULAS = frozenset({"be", "seem", "feel", "look", "sound"})
 # The weight of a fit shown by a message that misses the customer's life, below one said outright.
 MISMATCH_WEIGHT = 0.75
+# Fit shown rather than said: what the brand picks out is what the customer likes, buys or wears
+# ("they suggest things in my size", "the recommendations are things I'd actually buy"), or the
+# brand has learnt their taste ("the app has learned I like floral dresses", "they know what I
+# like"). Plain praise of the picks ("great recommendations") is sentiment, not fit.
+MY_TASTE_VERBS = frozenset(
+    {"like", "love", "want", "need", "buy", "wear", "use", "fancy", "enjoy", "prefer", "choose"}
+)
+# What fits a person beside their needs and life: "in my size", "for my budget", "in my colours".
+FIT_NOUNS = PROFILE_NOUNS | {"size", "fit", "colour", "color", "budget", "age", "shape"}
+FIT_PREPS = frozenset({"in", "for", "within"})
+LEARN_VERBS = frozenset({"learn", "learnt", "know", "remember", "notice", "figure", "work"})
+PICK_VERBS = frozenset(
+    {"recommend", "suggest", "show", "offer", "pick", "choose", "target", "curate", "send"}
+)
 # Cue words that are verbs, looked at only where the tagger says they are verbs (cheap to test).
 _RELEVANCE_VERB_TRIGGERS = (
     RELEVANCE_REACH_VERBS
     | RELEVANCE_FIT_VERBS
     | WANT_VERBS
     | {lemma for lemma, base in RELEVANCE_AIMED.items() if base == 0.0}
+    | LEARN_VERBS
     | {"do", "interest"}
 )
 _RELEVANCE_TRIGGERS = (
@@ -241,7 +256,12 @@ _RELEVANCE_TRIGGERS = (
 # Words whose head may be a first-person lack or ownership: "I don't have", "I already own".
 _MISMATCH_MARKERS = frozenset({"not", "n't", "never", "already"})
 _RELEVANCE_ANY = frozenset(
-    _RELEVANCE_TRIGGERS | DELIVERY_NOUNS | DELIVERY_VERBS | _MISMATCH_MARKERS | {"show", "tell", "for"}
+    _RELEVANCE_TRIGGERS
+    | DELIVERY_NOUNS
+    | DELIVERY_VERBS
+    | PICK_VERBS
+    | _MISMATCH_MARKERS
+    | {"show", "tell", "for"}
 )
 
 # Brand-perception dimensions (general brand-experience vocabulary, not any one trade).
@@ -527,6 +547,11 @@ _CHANNEL_NAMES = CHANNEL_WORDS | frozenset(
     {"web", "channel", "omnichannel", "mobile", "offline", "instore", "branch", "push"}
 )
 _CONSISTENCY_WORDS = frozenset({"consistent", "inconsistent", "consistency", "inconsistency"})
+# The same message arriving again, or by every channel at once, is repetition, not consistency:
+# "the same offer as a push, an email and a text", "I got the same email three times".
+_REPEAT_WORDS = frozenset({"duplicate", "duplicated", "repeat", "repeated", "repeatedly", "twice", "again"})
+# Channels that bring a message to the customer (a shop, site or app is where they go to look).
+_MESSAGE_CHANNELS = frozenset({"email", "e-mail", "text", "sms", "push", "notification", "letter", "call"})
 # "Relevant: 0", "Quality: none": a label and the count or rating after it.
 _NONE_WORDS = frozenset({"0", "zero", "none", "nothing", "nil", "nada"})
 # The part after "but" is what the speaker concludes: "relevant but wrong".
@@ -546,6 +571,12 @@ _OTHER_BUSINESSES = frozenset({"retailer", "shop", "store", "brand", "company", 
 _UNWANTED = frozenset(
     {"queue", "complaint", "fee", "charge", "defect", "glitch", "breach", "leak", "spam", "surveillance"}
 )
+# A taste for a kind of thing, not an opinion of the brand's: "I like a bargain", "who doesn't love
+# a good deal", "I'm always after a discount". What the customer likes is a bargain in general (no
+# "the", "their", "this"), and the one liking it is the speaker or anyone.
+_TASTE_VERBS = frozenset({"like", "love", "enjoy", "adore", "prefer", "appreciate", "fancy", "hunt"})
+_TASTE_HOLDERS = ME_SUBJECTS | {"who", "everyone", "everybody", "anyone", "anybody", "people", "you"}
+_TASTE_FOR = frozenset({"after", "for"})  # "always after a bargain", "a sucker for a deal"
 # Nouns that name a dimension: their polarity is what is said of them, not the word's own tone.
 _TOPIC_NOUNS = frozenset(
     {"value", "worth", "trust", "honesty", "integrity", "help", "support", "consent", "care"}
@@ -1277,6 +1308,10 @@ def _dimension_cue(tok: Any, lemma: str, pos: str) -> tuple[str, ...]:
         return names if amount else ()
     if lemma == "worth" and any(c.lower_ == "what" for c in head.subtree if abs(c.i - tok.i) < 4):
         return ()  # "for what it's worth"
+    if "value" in names and (
+        pos == "NOUN" and _general_taste(tok) or dep == "amod" and pos == "ADJ" and _general_taste(head)
+    ):
+        return ()  # "I like a bargain", "I like cheap stuff": the customer's taste, not the brand's value
     if lemma == "deal" and (
         _has_child(tok, {"great", "big"}) or dep == "attr" and _has_child(head, {"that", "that's"})
     ):
@@ -1303,6 +1338,44 @@ def _dimension_cue(tok: Any, lemma: str, pos: str) -> tuple[str, ...]:
         if any(c.lemma_.lower() in _SHIPMENT_NOUNS for c in tok.children if c.dep_ in ("dobj", "compound")):
             return ()  # "track my parcel"
     return names
+
+
+def _general_taste(tok: Any) -> bool:
+    """A value noun (or the noun a value word describes) named as a kind of thing the customer
+    likes: "I like a bargain", "I love a good deal", "everyone loves discounts", "I like cheap
+    stuff", "I'm a sucker for a bargain", "a bargain hunter". Not "I love their deals" or "I liked
+    the discount", which speak of this brand's."""
+    head = tok.head
+    if tok.dep_ == "compound" and head.lemma_.lower() in ("hunter", "hunt", "hunting"):
+        return True  # "I'm a bargain hunter"
+    if any(c.dep_ in ("det", "poss") and c.lower_ not in _VAGUE_DETS for c in tok.children):
+        return False
+    if tok.dep_ == "pobj" and head.lower_ in _TASTE_FOR:
+        head = head.head  # "after a bargain", "a sucker for a bargain"
+        if head.pos_ == "ADV" or head.pos_ == "NOUN" and head.dep_ == "attr":
+            head = head.head
+        subject = next((c for c in head.children if c.dep_ == "nsubj"), None)
+        return head.lemma_ == "be" and subject is not None and subject.lower_ in _TASTE_HOLDERS
+    if tok.dep_ != "dobj" or head.lemma_.lower() not in _TASTE_VERBS:
+        return False
+    subject = _cue_subject(head)
+    return subject is not None and subject.lower_ in _TASTE_HOLDERS
+
+
+def _count_message_channels(lemmas: Sequence[str], sent: Any) -> int:
+    return len({lemmas[i] for i in range(sent.start, sent.end) if lemmas[i] in _MESSAGE_CHANNELS})
+
+
+def _repeated_message(lemmas: Sequence[str], sent: Any) -> bool:
+    """A sentence telling of one message arriving again: "duplicate", "twice", "three times", or
+    the same thing brought by two or more message channels ("a push, an email and a text")."""
+    for i in range(sent.start, sent.end):
+        lemma = lemmas[i]
+        if lemma in _REPEAT_WORDS:
+            return True
+        if lemma == "time" and i > sent.start and sent.doc[i - 1].like_num:
+            return True  # "three times", "5 times"
+    return _count_message_channels(lemmas, sent) >= 2
 
 
 def _cue_polarity(tok: Any, lemma: str) -> float:
@@ -1466,6 +1539,12 @@ def _dimension_signals(
             tok = toks[marker]
             value = _CHANNEL_COMPARISON.get(lemmas[marker], -1.0)
             if sa.is_negated(tok):
+                value = -value
+            if value > 0 and _repeated_message(lemmas, sent):
+                # The same offer sent by email, text and push: a customer bombarded, not a joined-up
+                # brand; the same message again on one channel says nothing of channels at all.
+                if _count_message_channels(lemmas, sent) < 2:
+                    continue
                 value = -value
             by_clause.setdefault(clause_root(tok).i, []).append((marker, "consistency", value, 0, sent))
     dims: dict[str, tuple[float, Any]] = {}
@@ -1854,6 +1933,8 @@ def _relevance_cue(tok: Any, lemma: str) -> float:
         return -2.0 if _denied(tok) else 0.0
     if lemma == "relevance" and tok.pos_ == "NOUN":
         return -2.0 if any(c.lower_ in ("no", "zero", "little") for c in tok.children) else 0.0
+    if lemma in LEARN_VERBS and tok.pos_ == "VERB" and _learnt_my_taste(tok):
+        return 1.0
     if lemma in RELEVANCE_FIT_VERBS and tok.pos_ == "VERB":
         subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
         if any(c.lower_ in ME_SUBJECTS for c in subjects):
@@ -1900,6 +1981,101 @@ def _relevance_cue(tok: Any, lemma: str) -> float:
             return -2.0 if _denied(cop) else 2.0
         return 0.0
     return 0.0
+
+
+def _brand_subject(verb: Any) -> Any | None:
+    """The verb's subject (its own, or that of the verb it continues: "knows my size and suggests
+    ..."), unless it is the speaker or "you" ("you know what I like?")."""
+    subject = _cue_subject(verb)
+    if subject is None or subject.dep_ != "nsubj" or subject.lower_ in ME_SUBJECTS or subject.lower_ == "you":
+        return None
+    return subject
+
+
+def _my_fit(obj: Any) -> bool:
+    """ "my size", "our budget", "my taste": what a thing can fit the customer in."""
+    return obj.lemma_.lower() in FIT_NOUNS and any(c.dep_ == "poss" and c.lower_ in MY for c in obj.children)
+
+
+def _fits_me(noun: Any) -> bool:
+    """A thing the customer likes, buys or wears ("things I'd actually buy", "stuff that I like") or
+    one in their size or taste ("dresses in my size"). A thing they would never buy is a message
+    missing them, which `_mismatch` reads."""
+    for c in noun.children:
+        if c.dep_ == "relcl" and c.lemma_.lower() in MY_TASTE_VERBS:
+            # Not "things I never buy" nor "things I already bought": offers that miss.
+            if any(g.dep_ == "nsubj" and g.lower_ in ME_SUBJECTS for g in c.children) and not any(
+                g.dep_ == "neg" or g.lower_ == "already" for g in c.children
+            ):
+                return True
+        elif (
+            c.dep_ == "prep"
+            and c.lower_ in FIT_PREPS
+            and any(g.dep_ == "pobj" and _my_fit(g) for g in c.children)
+        ):
+            return True
+    return False
+
+
+def _learnt_my_taste(tok: Any) -> bool:
+    """ "the app has learned I like floral dresses", "they know what I like", "they remember my
+    size": the brand has learnt the customer's taste (not "I know what I like")."""
+    if _brand_subject(tok) is None:
+        return False
+    for c in tok.children:
+        if (
+            c.dep_ == "ccomp"
+            and c.lemma_.lower() in MY_TASTE_VERBS
+            and _has_child(c, ME_SUBJECTS, ("nsubj",))
+        ):
+            return True
+        if c.dep_ == "dobj" and _my_fit(c):
+            return True
+    return False
+
+
+def _picked_for_me(tok: Any, lemma: str) -> bool:
+    """What the brand picks out or sends fits the customer: "they always suggest things in my
+    size", "the app shows me stuff I actually like", "they send offers for things I buy"."""
+    subject = _brand_subject(tok) if tok.pos_ == "VERB" else None
+    if subject is None:
+        return False
+    if lemma == "show" and not (
+        subject.lower_ == "it" or subject.lemma_.lower() in _CHANNEL_NAMES | DELIVERY_NOUNS
+    ):
+        return False  # "she showed me the dresses I wanted": an assistant finding what was asked for
+    objects = [c for c in tok.children if c.dep_ == "dobj" and c.lower_ not in ME_OBJECTS]
+    objects += [g for c in objects for g in c.children if g.dep_ == "conj"]
+    if lemma == "send":  # "they sent me a coat in my size" is an order, not a pick
+        objects = [c for c in objects if c.lemma_.lower() in DELIVERY_NOUNS]
+    for obj in objects:
+        if _fits_me(obj):
+            return True
+        if obj.lemma_.lower() in DELIVERY_NOUNS and any(
+            c.dep_ == "prep" and any(g.dep_ == "pobj" and _fits_me(g) for g in c.children)
+            for c in obj.children
+        ):
+            return True  # "offers for things I buy"
+    return bool(objects) and lemma != "send" and _fits_me(tok)  # "suggests things in my size"
+
+
+def _delivered_fit(noun: Any) -> Any | None:
+    """The copula of "the recommendations are things I'd buy", "the emails are full of stuff I
+    want", "the offers are always in my size" (where the denial sits), or None."""
+    cop = noun.head
+    if noun.dep_ != "nsubj" or cop.lemma_ != "be":
+        return None
+    for c in cop.children:
+        if c.dep_ == "attr" and _fits_me(c):
+            return cop
+        if c.dep_ == "acomp" and any(
+            p.dep_ == "prep"
+            and p.lower_ == "of"
+            and any(g.dep_ == "pobj" and _fits_me(g) for g in p.children)
+            for p in c.children
+        ):
+            return cop
+    return cop if _fits_me(cop) else None
 
 
 def _for_whom(cop: Any, prep: Any) -> float:
@@ -2005,14 +2181,24 @@ def _relevance(
         low = lowers[i]
         if lemma not in _RELEVANCE_ANY and low not in _RELEVANCE_ANY:
             continue  # most words: one test each
-        if lemma in DELIVERY_NOUNS or lemma in DELIVERY_VERBS:
-            delivery_sents.add(bounds[i][0])
-            continue
-        if lemma in ("show", "tell"):
+        picked = lemma in PICK_VERBS and pos[i] == "VERB"
+        if lemma in DELIVERY_NOUNS or lemma in DELIVERY_VERBS or picked:
+            tok = toks[i]
+            delivering = lemma in DELIVERY_NOUNS or lemma in DELIVERY_VERBS
+            if delivering or lemma == "show" and _channel_tells_me(tok):
+                delivery_sents.add(bounds[i][0])
+            # Fit shown by what is picked out: "they suggest things in my size".
+            if picked and _picked_for_me(tok, lemma):
+                value = 1.0
+            elif lemma in DELIVERY_NOUNS and (cop := _delivered_fit(tok)) is not None:
+                tok, lemma, value = cop, "be", 1.0
+            else:
+                continue
+        elif lemma in ("show", "tell"):
             if _channel_tells_me(toks[i]):
                 delivery_sents.add(bounds[i][0])
             continue
-        if low in _MISMATCH_MARKERS:
+        elif low in _MISMATCH_MARKERS:
             head = toks[i].head
             j = head.i
             if j not in mismatches and (lemmas[j] in MISMATCH_VERBS or lemmas[j] == "be"):
@@ -2020,7 +2206,7 @@ def _relevance(
                 if lacked is not None:
                     mismatches[j] = lacked
             continue
-        if low == "for":
+        elif low == "for":
             prep = toks[i]
             if prep.dep_ != "prep":
                 continue

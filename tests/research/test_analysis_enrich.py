@@ -419,3 +419,47 @@ def test_it_gives_the_same_record_whether_or_not_it_is_handed_the_text(nlp):
     assert handed.sentence_count == 3
     assert {m.brand for m in handed.mentions} == {"Acme", "Globex"}
     assert handed.redacted_text == text
+
+
+@pytest.mark.parametrize(
+    "text, stance, shown",
+    [
+        # Fit shown rather than said: the brand has learnt the customer's taste, or picks what fits.
+        (
+            "Over time the app has learned I prefer plain colours.",
+            "relevant",
+            "has learned I prefer plain colours",
+        ),
+        ("They know what I like by now.", "relevant", "They know what I like"),
+        ("They always recommend shoes in my size.", "relevant", "recommend shoes in my size"),
+        (
+            "Honestly the suggestions are things I would actually buy.",
+            "relevant",
+            "things I would actually buy",
+        ),
+        ("The newsletter is full of stuff I actually want.", "relevant", "full of stuff I actually want"),
+        # Denied, the same fit is a miss.
+        ("They never suggest anything in my size.", "irrelevant", "never suggest anything in my size"),
+        ("The app still hasn't learned what I like.", "irrelevant", "hasn't learned what I like"),
+    ],
+)
+def test_it_reads_picks_that_fit_the_customer_as_relevance(enrich, text, stance, shown):
+    (result,) = enrich(text)
+    assert result.relevance == stance
+    assert shown in result.relevance_phrase
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Great app, love it.",
+        "The recommendations are great.",
+        "I know what I like.",
+        "She showed me the jeans I wanted.",
+        "They sent me a jacket in my size.",
+        "I wish they'd suggest things in my size.",
+    ],
+)
+def test_praise_an_order_or_a_wish_is_not_fit_to_the_customer(enrich, text):
+    (result,) = enrich(text)
+    assert result.relevance == "neutral"

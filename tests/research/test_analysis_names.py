@@ -132,3 +132,57 @@ def test_a_member_named_like_a_town_is_redacted_where_the_town_is_kept():
     post.refresh_from_db()
     assert "Bolton" not in post.client_body_html
     assert "Milton Keynes store" in post.client_body_html
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A town as the subject of what is said of places.
+        ("Glasgow was packed on Saturday.", "Glasgow was packed on Saturday."),
+        ("Bolton was really quiet this morning.", "Bolton was really quiet this morning."),
+        ("Chester was dead today.", "Chester was dead today."),
+        # Where a person is from: the person goes, the town stays.
+        ("Helen from Bolton sorted my refund.", "[NAME] from Bolton sorted my refund."),
+        (
+            "I spoke to Helen from Bolton and she was great.",
+            "I spoke to [NAME] from Bolton and she was great.",
+        ),
+        ("The lady from Wigan was lovely.", "The lady from Wigan was lovely."),
+    ],
+)
+def test_towns_said_of_as_places_stay_readable_beside_the_people(nlp, text, expected):
+    assert redacted(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # What is said of people keeps a town's name a person's.
+        ("Preston was really helpful.", "Preston"),
+        ("Hamilton was rude to me.", "Hamilton"),
+    ],
+)
+def test_towns_said_of_as_people_are_still_redacted(nlp, text, name):
+    out = redacted(nlp, text)
+    assert name not in out
+    assert "[NAME]" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Bea at the till was brilliant.", "Bea"),
+        ("Meg on the phone was useless.", "Meg"),
+        ("Kat was great.", "Kat"),
+        ("Harry from customer services rang me.", "Harry"),
+        ("Last week a lovely girl called Bea helped us find jeans.", "Bea"),
+    ],
+)
+def test_short_forms_of_given_names_the_model_misses_are_redacted(nlp, text, name):
+    out = redacted(nlp, text)
+    assert name not in out
+    assert "[NAME]" in out
+
+
+def test_a_shop_called_like_a_person_stays_readable(nlp):
+    assert redacted(nlp, "There's a new shop called Bea in town.") == "There's a new shop called Bea in town."
