@@ -41,9 +41,15 @@
     var el = document.querySelector("[data-live-status]");
     if (el) el.textContent = text;
   }
+  // Which came last, an error or a line being sent: a late ack of an earlier line must not clear
+  // an error about something newer (a too-long line typed after it).
+  var eventCount = 0;
+  var errorShownAt = 0;
+  var sentAt = {};
   function showError(text) {
     var el = $("[data-live-error]");
     if (!el) return;
+    if (text) errorShownAt = ++eventCount;
     el.textContent = text || "";
     // On a phone the message box is far below; bring the explanation into view.
     if (text && el.scrollIntoView) el.scrollIntoView({ block: "nearest" });
@@ -494,7 +500,9 @@
   }
 
   function markSent(frame) {
-    showError("");
+    var sent = sentAt[frame.client_id];
+    delete sentAt[frame.client_id];
+    if (sent === undefined || sent > errorShownAt) showError("");
     // A participant's own room line: say which of its details the others see hidden ([EMAIL]...).
     var notice = $("[data-live-notice]");
     if (notice && frame.stream === "room") notice.textContent = frame.notice || "";
@@ -606,6 +614,7 @@
         frame.recipient = Number(to.value);
       }
       outbox[frame.client_id] = frame;
+      sentAt[frame.client_id] = ++eventCount;
       showPending(stream, frame);
       send(frame); // if the socket is down, the outbox is sent on reconnect
       box.value = "";
