@@ -22,7 +22,7 @@ from research.analysis.types import (
     PostEnrichment,
 )
 
-ANALYZER_VERSION = "1.5.0"
+ANALYZER_VERSION = "1.6.0"
 # spaCy entity labels for time expressions; their nouns never make aspects or themes.
 TIME_ENTITY_TYPES = frozenset({"DATE", "TIME"})
 DEFAULT_MAX_CHARS = 20_000
@@ -578,6 +578,36 @@ _TASTE_VERBS = frozenset({"like", "love", "enjoy", "adore", "prefer", "appreciat
 _TASTE_HOLDERS = ME_SUBJECTS | {"who", "everyone", "everybody", "anyone", "anybody", "people", "you"}
 _TASTE_FOR = frozenset({"after", "for"})  # "always after a bargain", "a sucker for a deal"
 # Nouns that name a dimension: their polarity is what is said of them, not the word's own tone.
+# Words for a software fault: said of an app or a site (or of "it"), not of the goods.
+_SOFTWARE_FAULTS = frozenset({"crash", "glitch", "glitchy", "buggy"})
+# The brand's digital front: what goes wrong there is how it serves the customer, not its goods'
+# quality ("the app crashes", "the checkout page was broken", "their website is glitchy").
+_DIGITAL_THINGS = frozenset(
+    {
+        "app",
+        "application",
+        "website",
+        "site",
+        "webpage",
+        "web",
+        "checkout",
+        "login",
+        "portal",
+        "software",
+        "chatbot",
+        "online",
+        "internet",
+        "wifi",
+        "wi-fi",
+    }
+)
+# Words that judge whether a message is correct: "relevant but wrong" grants the aim and complains
+# of the content, which is no verdict on how well it was aimed.
+_ACCURACY_WORDS = frozenset(
+    {"wrong", "incorrect", "inaccurate", "false", "untrue", "mistaken", "outdated", "erroneous"}
+)
+# Verbs that raise a doubt: "..., but it makes you wonder why", "but I do question whether".
+_DOUBT_VERBS = frozenset({"wonder", "doubt", "question"})
 _TOPIC_NOUNS = frozenset(
     {"value", "worth", "trust", "honesty", "integrity", "help", "support", "consent", "care"}
 )
@@ -1173,6 +1203,87 @@ def _but_part(tok: Any, by_token: dict[int, float]) -> float | None:
     return None
 
 
+def _overruled(tok: Any, value: float) -> bool:
+    """An adjective granted and then overruled by a contrary one after "but" or "yet" in the same
+    description: "relevant but wrong", "timely and relevant but useless". (A new subject after
+    "but" is a new statement: "relevant, but the emails have nothing to do with me".) `value` is
+    the adjective's own direction; a word judging whether the thing is correct overrules either."""
+    vader = sa.lexicon()[0]
+    kids = list(tok.children)
+    for c in kids:
+        if c.dep_ != "conj" or c.i < tok.i or any(g.dep_ in _SUBJECT_DEPS for g in c.children):
+            continue
+        if not any(
+            k.dep_ == "cc" and k.lower_ in _CONTRAST_CC and tok.i < k.i < c.i for k in (*kids, *c.children)
+        ):
+            continue
+        low = c.lower_
+        if low in _ACCURACY_WORDS:
+            return True
+        other = RELEVANCE_WORDS.get(low) or vader.get(low, 0.0)
+        if other * value < 0:
+            return True
+    return False
+
+
+def _accuracy_overrules(tok: Any) -> bool:
+    """ "The text was relevant but wrong": the complaint is that the message was incorrect, which
+    says nothing of the quality the first word names. Not "the wrong size for me", which is aimed."""
+    kids = list(tok.children)
+    return any(
+        c.dep_ == "conj"
+        and c.i > tok.i
+        and c.lower_ in _ACCURACY_WORDS
+        and not any(g.dep_ in _SUBJECT_DEPS for g in c.children)
+        and any(
+            k.dep_ == "cc" and k.lower_ in _CONTRAST_CC and tok.i < k.i < c.i for k in (*kids, *c.children)
+        )
+        and _aimed_at(c) <= 0
+        for c in kids
+    )
+
+
+def _doubted_after(tok: Any) -> bool:
+    """Praise granted and then doubted after "but" or "yet" later in its sentence: "I appreciated
+    their honesty, but it makes you wonder why...", "the advice was honest, but I do wonder
+    whether...". The doubt is the speaker's point; the praise is conceded."""
+    doc = tok.doc
+    bounds = doc.user_data.get("vb_sent_bounds")
+    end = bounds[tok.i][1] if bounds else tok.sent.end
+    for j in range(tok.i + 1, end):
+        cc = doc[j]
+        if cc.dep_ != "cc" or cc.lower_ not in _CONTRAST_CC:
+            continue
+        for conj in cc.head.children:
+            if conj.dep_ != "conj" or conj.i < j:
+                continue
+            for verb in conj.subtree:
+                if verb.pos_ == "VERB" and verb.lemma_.lower() in _DOUBT_VERBS and not sa.is_negated(verb):
+                    return True
+    return False
+
+
+def _digital(noun: Any) -> bool:
+    """An app, a website or a page of one: "the banking app", "the app's return flow", "the
+    checkout page"."""
+    if noun.lemma_.lower() in _DIGITAL_THINGS:
+        return True
+    return any(c.dep_ in ("compound", "poss") and c.lemma_.lower() in _DIGITAL_THINGS for c in noun.children)
+
+
+def _fault_of(tok: Any, lemma: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    """A quality word said of the brand's app or site is a failure of how it serves the customer,
+    not of its goods: "the app crashes", "their website is glitchy", "the checkout page was
+    broken". A software fault said of anything else ("the car crashed") is not the brand's."""
+    thing = _described(tok)
+    if thing is not None and _digital(thing) or tok.pos_ == "NOUN" and _digital(tok):
+        return ("service",)
+    if lemma in _SOFTWARE_FAULTS:
+        # "it keeps crashing", "there was a glitch"; not "the car crashed" or "a new buggy" (a pushchair).
+        return ("service",) if thing is None and (tok.pos_ != "NOUN" or lemma == "glitch") else ()
+    return names
+
+
 def _known_by_watching(tok: Any) -> bool:
     """Known by being watched: "they know me because an algorithm watches me", "they remember me
     by tracking everything"."""
@@ -1328,6 +1439,8 @@ def _dimension_cue(tok: Any, lemma: str, pos: str) -> tuple[str, ...]:
         return ()  # crying; "a tear in the backing" is a defect
     if "consistency" in names:
         return _consistency_of(tok, lemma, names)
+    if "quality" in names:
+        names = _fault_of(tok, lemma, names)
     if lemma == "rip" and _has_child(tok, {"off"}):
         return ("value",)
     if lemma == "standard" and dep in ("amod", "compound"):
@@ -1449,7 +1562,7 @@ def _dimension_signals(
             continue
         tok = toks[i]
         names = _dimension_cue(tok, lemma, pos[i])
-        if not names:
+        if not names or pos[i] == "ADJ" and _accuracy_overrules(tok):
             continue
         root = clause_root(tok)
         if (
@@ -1485,7 +1598,12 @@ def _dimension_signals(
             own = 0.0
         if own and any(g.lower_ == "less" for c in tok.children for g in (c, *c.children)):
             own = -own  # "trust the price less"
-        score = own + (0.0 if wish and _unasserted(root) else said_on.get(i, 0.0))
+        said = said_on.get(i, 0.0)
+        if wish and (said > 0 or _unasserted(root)):
+            # "I'd come back for a discount": praise in a hypothesis is its condition, not an
+            # experience. (The sentiment reading of "would be great if it worked" is a complaint.)
+            said = 0.0
+        score = own + said
         if not wish and pos[i] == "ADJ":
             contrast = _but_part(tok, by_token)
             if contrast is not None and contrast * score <= 0:
@@ -1503,6 +1621,8 @@ def _dimension_signals(
                 and j not in quoted
                 and clause_root(toks[j]).i == root.i
             )
+        if score > 0 and not wish and _doubted_after(tok):
+            score = 0.0  # the praise is conceded to the doubt that follows it
         # Rank: what the clause does (a cue verb) or is about (its subject, or what its sentiment
         # words describe) names it; an evaluating word ("worth", "cheap") yields to that.
         # "Consistent" kept across channels is the point of its clause: "prices are consistent
@@ -1906,7 +2026,9 @@ def _relevance_cue(tok: Any, lemma: str) -> float:
         ):
             return 0.0
         if lemma in ("relevant", "irrelevant") or tok.pos_ == "ADJ" or tok.tag_ == "VBN":
-            return RELEVANCE_WORDS[lemma]
+            value = RELEVANCE_WORDS[lemma]
+            # "relevant but wrong": granted, then overruled; no verdict on the aim.
+            return 0.0 if _overruled(tok, value) else value
         return 0.0
     value = 0.0
     if lemma in RELEVANCE_AIMED:

@@ -95,10 +95,56 @@ EXTRA_LEXICON: dict[str, float] = {
     "extraordinary": 2.5,
     "underrated": 1.5,
     "cosy": 1.5,
+    "mortifying": -2.0,
+    "mortified": -2.0,
+    "stale": -1.5,
+    "mouldy": -2.0,
+    "moldy": -2.0,
+    "flimsy": -1.5,
+    "wobbly": -1.2,
+    "rusty": -1.2,
     # "OK" in a review is faint praise, not VADER's enthusiastic 1.2.
     "ok": 0.1,
     "okay": 0.1,
 }
+# Damage and wear that befall a thing ("arrived scratched", "the jumper pilled", "it shrank in the
+# wash"): a complaint when said of the thing, but a plain description when the participle classifies
+# a noun ("cracked pepper", "stained glass") or a person acts ("we cracked on", "they leaked it"),
+# so `_damage` scores them only in those first uses. Keyed by lemma; VADER's scale.
+DAMAGE_LEMMAS: dict[str, float] = {
+    "scratch": -1.5,
+    "dent": -1.5,
+    "chip": -1.5,
+    "crack": -1.5,
+    "stain": -1.2,
+    "fade": -1.0,
+    "shrink": -1.5,
+    "pill": -1.5,
+    "bobble": -1.2,
+    "fray": -1.5,
+    "rip": -1.2,
+    "tear": -1.2,
+    "leak": -1.5,
+    "rust": -1.2,
+    "warp": -1.2,
+    "snap": -1.0,
+}
+# Irregular forms of those verbs; regular ones are derived in `_damage_forms`.
+DAMAGE_IRREGULAR = {
+    "shrank": "shrink",
+    "shrunk": "shrink",
+    "shrunken": "shrink",
+    "tore": "tear",
+    "torn": "tear",
+}
+# Verbs that report knowing or choosing; a wh-clause under them asks rather than asserts
+# ("I can never tell which is the best one").
+WONDERING_VERBS = frozenset(
+    {"tell", "know", "wonder", "decide", "ask", "choose", "guess", "figure", "work", "understand", "check"}
+    | {"remember", "see", "say", "sure", "idea", "clue"}
+)
+WH_WORDS = frozenset({"which", "what", "whether", "if", "who", "whom", "how"})
+CEASE_VERBS = frozenset({"stop", "cease", "quit"})
 # Emoji common in customer chat whose Unicode names say nothing VADER can score
 # ("thumbs up", "pouting face", "face with rolling eyes"); VADER's scale.
 EMOJI_VALENCE: dict[str, float] = {
@@ -216,6 +262,8 @@ NEGATORS = frozenset(
         "cannot",
     }
 )
+# Verbs of opinion that pass their negation down: "I don't think it's good" means "I think it isn't".
+NEG_RAISING = frozenset({"think", "suppose", "feel"})
 CONTRAST_FORWARD = frozenset({"but", "however", "yet", "nevertheless", "nonetheless", "though"})
 CONCESSIVE = frozenset({"although", "though", "while", "whereas", "despite"})
 CONDITIONAL = frozenset({"if", "unless", "whether"})
@@ -281,7 +329,12 @@ def typo_lookup(word: str) -> str | None:
         cand = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
         if cand in lex:  # two letters swapped
             return cand
-    return None
+    if len(word) < 7:
+        return None
+    # One letter wrong ("recommand") or moved ("dissapointed"): a deletion from each word meets
+    # (SymSpell's distance 1 on both sides). Only a single such word is trusted.
+    found = {index[cand] for i in range(len(word)) if (cand := word[:i] + word[i + 1 :]) in index}
+    return found.pop() if len(found) == 1 else None
 
 
 @lru_cache(maxsize=1)
@@ -330,13 +383,24 @@ def _has_negator(tok: Any) -> bool:
         ) and not _not_only(child):
             return True
         # "nothing/nobody was good": a negative pronoun as the subject negates the clause.
-        if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ in ("nothing", "nobody", "none", "noone"):
+        if child.dep_ in ("nsubj", "nsubjpass") and (
+            child.lower_ in ("nothing", "nobody", "none", "noone") or _no_one(child)
+        ):
             return True
     return False
 
 
-def is_negated(tok: Any) -> bool:
-    """Negation scope from the parse: the word, the words it describes or hangs off, or "without"."""
+def _no_one(tok: Any) -> bool:
+    """ "no one", "no staff": a noun whose determiner is "no"."""
+    return any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children)
+
+
+def is_negated(tok: Any, *, raised: bool = False) -> bool:
+    """Negation scope from the parse: the word, the words it describes or hangs off, or "without".
+
+    With `raised`, also a negation raised onto a verb of opinion ("I don't think it's good"),
+    as post sentiment reads it (enrichment's dimension cues handle that raising themselves).
+    """
     if tok.pos_ == "ADV" and tok.dep_ == "advmod" and tok.head.pos_ in ("VERB", "AUX"):
         # A sentence adverb ("Honestly, it is not bad") is outside the clause's negation
         # unless the negation comes first ("not exactly helpfully").
@@ -356,6 +420,20 @@ def is_negated(tok: Any) -> bool:
             return False
         if head.lower_ == "without" and head.dep_ == "prep":
             return True
+        if (
+            cur.dep_ in ("acl", "relcl")
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children)
+            and (head.lower_ in ("nothing", "nobody", "noone") or head.lower_ == "one" and _no_one(head))
+        ):
+            return True  # "there was no one to help us", "nobody to ask"
+        if cur.dep_ == "xcomp" and head.lemma_.lower() == "wait":
+            return False  # "can't wait to go back": what one cannot wait for is wanted
+        if raised and cur.dep_ == "ccomp" and head.lemma_.lower() in NEG_RAISING and _has_negator(head):
+            return True  # "I don't think I would go again": the negation belongs to what is thought
+        if cur.dep_ == "xcomp" and head.lemma_.lower() == "fail":
+            return not is_negated(head)  # "failed to impress"; "never failed to impress" is praise
+        if cur.dep_ == "ccomp" and head.lemma_.lower() == "doubt" and head.pos_ == "VERB":
+            return not _has_negator(head)  # "I doubt they will ever answer" (but "no doubt it's good")
         if cur.dep_ == "amod" and head.lower_ in ("nothing", "nobody", "none", "noone", "nowhere"):
             return True  # "nothing special"
         # A noun object carries its own sentiment: in "not worth the hassle" only "worth" is denied.
@@ -373,6 +451,7 @@ def is_negated(tok: Any) -> bool:
             "xcomp",
             "advmod",
             "amod",
+            "compound",
             "oprd",
             "dobj",
             "npadvmod",
@@ -457,6 +536,8 @@ def _base_valence(
         and tok.ent_type_ in ("ORG", "PERSON", "GPE", "FAC", "PRODUCT", "WORK_OF_ART")
         # The small model often reads a capitalised opening word as a name ("Best burger ever!").
         and tok.i != tok.sent.start
+        # ...and a word in capitals for emphasis ("simply DELICIOUS", "the WORST") as one too.
+        and not (tok.is_upper and len(word) > 1 and word in lex)
     ):
         return None
     doc = tok.doc
@@ -480,6 +561,30 @@ def _base_valence(
         return None  # "contacted support": a department; the verb ("they support me") still counts
     if word == "die" and _to_die_for(tok):
         return 2.5
+    if tok.lemma_ == "pay" and any(c.lemma_ == "attention" and c.dep_ == "dobj" for c in tok.children):
+        return 0.8  # "paid attention": care, not VADER's "pay" (money); negated it turns negative
+    if (
+        word == "steal"
+        and tok.pos_ == "NOUN"
+        and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children)
+    ):
+        return 2.0  # "it's a steal": a bargain
+    if word == "best" and tok.i and doc[tok.i - 1].lower_ == "at":
+        return -0.5  # "average at best", "friendly at best": a ceiling, faint praise at most
+    if (
+        tok.lemma_.lower() == "desire"
+        and tok.tag_ == "VBN"
+        and any(c.dep_ == "auxpass" for c in tok.children)
+        and any(t.lemma_.lower() == "leave" for t in (tok.head, tok.head.head))
+    ):
+        return -1.5  # "leaves a lot to be desired"
+    if (
+        tok.lemma_.lower() in ("favor", "favour")
+        and tok.dep_ == "dobj"
+        and tok.head.lemma_.lower() == "do"
+        and any(c.dep_ == "dative" for c in tok.head.children)
+    ):
+        return None  # "do yourself a favor and ...": a formula introducing advice, either way
     val = lex.get(word)
     if val is None and tok.pos_ in ("NOUN", "VERB", "ADJ", "ADV"):
         val = lex.get(tok.lemma_.lower())
@@ -500,6 +605,8 @@ def _base_valence(
         fixed = typo_lookup(word)
         if fixed is not None:
             val = lex[fixed]
+    if val is None and tok.pos_ in ("VERB", "ADJ"):
+        val = _damage(tok)
     if val is None and word == "must" and tok.pos_ in ("NOUN", "ADJ"):
         val = 1.5  # "a must", "a must-see"
     if val is None:
@@ -520,12 +627,77 @@ def _base_valence(
         return None
     if _is_booster_use(tok, boosters) and abs(val) < 2.5 or _save_warning(tok):
         return None
+    if tok.lemma_.lower() == "fail" and any(c.dep_ == "xcomp" for c in tok.children):
+        return None  # "failed to impress": what failed carries the sentiment (negated)
     if tok.lemma_ == "recommend" and any(c.dep_ in ("xcomp", "ccomp") for c in tok.children):
         return None  # "I recommend booking ahead" is advice, not praise
     if tok.pos_ == "ADV" and tok.dep_ == "advmod" and tok.head.pos_ in ("ADJ", "ADV") and tok.i < tok.head.i:
         # "truly unprofessional", "surprisingly average": the adverb only intensifies.
         return None
     return val
+
+
+@lru_cache(maxsize=1)
+def _damage_forms() -> dict[str, float]:
+    """Every written form of the damage verbs ("pilled", "chipped", "fades"), since the lemmatiser
+    does not know them all ("pilled" -> "pille")."""
+    forms: dict[str, float] = {}
+    for lemma, value in DAMAGE_LEMMAS.items():
+        stem = lemma[:-1] if lemma.endswith("e") else lemma
+        for form in (
+            lemma,
+            lemma + "s",
+            stem + "ed",
+            stem + "ing",
+            lemma + lemma[-1] + "ed",
+            lemma + lemma[-1] + "ing",
+        ):
+            forms[form] = value
+    forms.update({form: DAMAGE_LEMMAS[lemma] for form, lemma in DAMAGE_IRREGULAR.items()})
+    return forms
+
+
+def _damage(tok: Any) -> float | None:
+    """Damage or wear said of a thing: "arrived scratched", "was chipped", "the last two pilled"."""
+    value = _damage_forms().get(tok.lower_)
+    if value is None or tok.dep_ in ("amod", "compound", "nmod"):
+        return None  # "cracked pepper", "ripped jeans": the participle names a kind
+    deps = {c.dep_ for c in tok.children}
+    if deps & {"dobj", "prt", "ccomp", "xcomp"}:
+        return None  # someone acting: "they cracked the code", "crack on", "tear it up"
+    subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if any(c.lower_ in ("i", "we", "you", "he", "she") for c in subjects):
+        return None  # "I was torn between the two", "we chipped in"
+    return value
+
+
+def _in_indirect_question(tok: Any) -> bool:
+    """Inside a wh-clause asked, not asserted: "I can't tell which is the best one",
+    "I wonder whether the new range is any good"."""
+    clause = tok
+    while (
+        clause.dep_ not in ("ccomp", "ROOT", "advcl", "relcl", "csubj", "conj", "acl")
+        and clause.head is not clause
+    ):
+        clause = clause.head
+    if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in WONDERING_VERBS:
+        return False
+    return any(
+        c.lower_ in WH_WORDS
+        and c.i < clause.i
+        and c.dep_ in ("nsubj", "nsubjpass", "mark", "dobj", "attr", "advmod")
+        for c in clause.children
+    )
+
+
+def _ceased(tok: Any) -> bool:
+    """ "stops being reliable" when the small model reads "stops" as a noun, so `is_negated` (which
+    follows "stopped caring", "stopped being helpful" through the parse) cannot see the verb."""
+    head = tok.head
+    if head.lower_ != "being" or tok.dep_ not in ("acomp", "attr") or head.dep_ == "xcomp" or not head.i:
+        return False
+    before = tok.doc[head.i - 1]
+    return before.pos_ != "VERB" and before.lower_ in ("stop", "stops", "stopped", "ceased", "quit")
 
 
 def _intensity(tok: Any, val: float, boosters: dict[str, float]) -> float:
@@ -551,7 +723,7 @@ def _too_excess(tok: Any) -> float | None:
 
 # The words and lemmas that can start a clause weighting in `_clause_weights`: every other token skips its checks.
 _CLAUSE_MARKERS = CONTRAST_FORWARD | CONCESSIVE | CONDITIONAL
-_CLAUSE_MARKER_LEMMAS = frozenset({"expect", "anticipate", "hope", "wish"})
+_CLAUSE_MARKER_LEMMAS = frozenset({"expect", "anticipate", "hope", "wish", "want"})
 
 
 # Strings by their spaCy hash (or part-of-speech id), shared by every Doc: a dict lookup is
@@ -624,7 +796,7 @@ def _clause_weights(sent: Any) -> dict[int, float]:
         elif low in CONDITIONAL and t.dep_ == "mark":
             for u in t.head.subtree:
                 weights[u.i] *= 0.3
-        elif lemmas[i] in ("expect", "anticipate", "hope") and t.pos_ == "VERB":
+        elif lemmas[i] in ("expect", "anticipate", "hope", "want") and t.pos_ == "VERB":
             # "expecting outstanding pizza": what was expected is not what happened.
             for c in t.children:
                 if c.dep_ in ("dobj", "ccomp", "xcomp"):
@@ -673,10 +845,23 @@ def _emphatic(tok: Any) -> bool:
     # "couldn't be worse", "can't get any slower": a denied worsening is the worst there is.
     if _comparative(tok) and _modal_aux(tok, {"could", "can", "ca"}):
         return True
-    # "can't say enough good things", "can't recommend them enough": denial of a limit.
-    if any(c.lower_ == "enough" for t in (tok, tok.head) for c in t.children):
+    # "can't say enough good things", "can't recommend them enough (any higher)": denial of a limit.
+    if any(c.lower_ in ("enough", "higher") for t in (tok, tok.head) for c in t.children):
+        return True
+    if _comparative(tok) and _beyond_compare(tok):
         return True
     return tok.dep_ == "amod" and any(c.lower_ == "such" for c in tok.head.children)
+
+
+def _beyond_compare(tok: Any) -> bool:
+    """ "never had a better meal", "never felt more unwelcome", "nothing better than…": nothing tops it.
+
+    Only "never" and "nothing"/"nobody" deny every rival; "not better" and "no better than" deny the word.
+    """
+    if tok.dep_ == "amod" and tok.head.lower_ in ("nothing", "nobody"):
+        return True
+    held = tok.head.head if tok.dep_ == "amod" and tok.head.dep_ in ("dobj", "attr") else tok.head
+    return any(c.lower_ == "never" and c.dep_ == "neg" for t in (tok, held) for c in t.children)
 
 
 def _should(tok: Any) -> bool:
@@ -701,9 +886,28 @@ def _deficient(tok: Any) -> bool:
         and head.dep_ == "dobj"
         and head.head.lemma_ in ("have", "use", "see", "try", "eat", "taste", "hear", "know")
         and any(c.dep_ == "aux" and c.lower_ in ("'ve", "have", "'d", "had") for c in head.head.children)
+        and not _beyond_compare(tok)  # "I have never had a better meal" is the opposite
     ):
         return True  # "I've had better service at the post office", "I have used better apps"
+    if tok.dep_ == "amod" and _alternatives(head) and not _beyond_compare(tok):
+        return True
     return any(t.lower_ in ("elsewhere", "else") for t in tok.sent)
+
+
+def _alternatives(noun: Any) -> bool:
+    """ "there are better banks", "you could get a better deal elsewhere": rivals exist."""
+    if noun.dep_ == "attr" and any(c.dep_ == "expl" for c in noun.head.children):
+        return True
+    verb = noun.head
+    return (
+        noun.dep_ == "dobj"
+        and verb.lemma_.lower() in ("find", "get")
+        and any(
+            c.dep_ == "aux" and c.lower_ in ("can", "ca", "could", "will", "'ll", "would")
+            for c in verb.children
+        )
+        and not is_negated(verb)
+    )
 
 
 def _elsewhere(tok: Any) -> bool:
@@ -735,10 +939,10 @@ def _unsurpassable(tok: Any) -> bool:
     if not _comparative(tok):
         return False
     held = tok.head.head if tok.dep_ == "amod" and tok.head.dep_ == "dobj" else tok.head
-    modal = any(
+    modal = held.lemma_.lower() == "find" or any(
         c.dep_ == "aux" and c.lower_ in ("could", "can", "ca") for cand in (tok, held) for c in cand.children
     )
-    return modal and is_negated(tok)
+    return modal and is_negated(tok)  # "you won't find better prices", "couldn't be happier"
 
 
 def _no_longer(tok: Any) -> bool:
@@ -845,7 +1049,7 @@ def _shortfall(tok: Any, lemma: str, subj: set[str]) -> float | None:
     if tok.pos_ != "VERB":
         return None
     children = list(tok.children)
-    negated = is_negated(tok)
+    negated = is_negated(tok, raised=True)
     if lemma in ASKED_VERBS and any(c.lower_ == "what" and c.dep_ == "dobj" for c in children):
         if negated:
             return 1.0  # "not what I wanted"
@@ -894,11 +1098,29 @@ def _return_intent(tok: Any) -> float | None:
         and any(c.dep_ == "prep" and c.lower_ in ("for", "with") for c in children)
     ):
         return 1.0
-    if tok.pos_ == "VERB" and any(c.lower_ == "again" for c in children) and is_negated(tok):
+    if (
+        lemma == "go"
+        and tok.tag_ == "VB"
+        and tok.dep_ == "ROOT"
+        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in children)
+        and not any(c.dep_ == "aux" and c.lower_ not in ("do", "did") for c in children)
+        and (
+            any(c.lower_ in ("here", "there") for c in children)
+            # "go to" is also how instructions read ("go to Settings"): only its warning is an opinion.
+            or any(c.lower_ == "to" and c.dep_ == "prep" for c in children)
+            and any(c.dep_ == "neg" for c in children)
+        )
+    ):
+        return 1.0  # "Go there.", "Don't go to this shop!": advice to go (the caller applies "don't")
+    if tok.pos_ == "VERB" and any(c.lower_ == "again" for c in children) and is_negated(tok, raised=True):
         return 1.8  # "will never shop there again" (the caller applies the negation)
     if tok.lemma_.lower() not in RETURN_VERBS:
         return None
-    back = any(c.lower_ in ("back", "again") for c in children)
+    # "go back there": the parser may hang "back" off the adverb of place.
+    back = any(
+        c.lower_ in ("back", "again") or c.dep_ == "advmod" and any(g.lower_ == "back" for g in c.children)
+        for c in children
+    )
     if tok.lemma_.lower() in ("return", "visit") and not back:
         back = any(c.dep_ == "aux" and c.lower_ in FUTURE_AUX for c in children)
     if not back:
@@ -941,18 +1163,20 @@ def sentence_valences(
                 val = -abs(val) * 0.5
             elif lowers[i] in LUKEWARM and any(c.lower_ in ("just", "only", "merely") for c in tok.children):
                 val = -0.6  # "just OK", "only average"
+        if _in_indirect_question(tok):
+            continue  # asked, not said
         if val > 0 and _unsurpassable(tok):
             out.append(Valence(i, (val + BOOST) * weights[i] * lead_weight))
             continue
         negated = None  # is_negated(tok), worked out at most once
         if val < 0 and _comparative(tok) and _modal_aux(tok, {"could", "might"}):
-            negated = is_negated(tok)
+            negated = is_negated(tok, raised=True)
             if not negated:
                 # "could be worse": faint praise, not a complaint.
                 out.append(Valence(i, -val * 0.3 * weights[i] * lead_weight))
                 continue
         if negated is None:
-            negated = is_negated(tok)
+            negated = is_negated(tok, raised=True)
         # "never been treated so rudely", "never had such good food": emphasis, not denial.
         if negated and not _emphatic(tok):
             if val > 0:
@@ -966,7 +1190,7 @@ def sentence_valences(
             val *= 0.3  # "should be authentic": a wish, not praise
         elif val > 0 and _hypothetical_praise(tok):
             val *= -0.3
-        if _no_longer(tok):
+        if _no_longer(tok) or _ceased(tok):
             val *= -0.5
         out.append(Valence(i, val * weights[i] * lead_weight))
     start, end = sent.start, sent.end
@@ -988,7 +1212,7 @@ def sentence_valences(
             val = _complaint(tok)
         if val is None:
             continue
-        if is_negated(tok):
+        if is_negated(tok, raised=True):
             val *= -1.0
         out.append(Valence(i, val * weights[i] * lead_weight))
     return out

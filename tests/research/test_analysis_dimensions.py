@@ -247,3 +247,70 @@ def test_liking_the_brands_own_deals_is_still_praise_of_its_value(dims, text):
 )
 def test_the_same_message_again_is_not_consistency_across_channels(dims, text, expected):
     assert dims(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A fault of the app or the website is how the brand serves the customer, not its goods.
+        ("The banking app crashes every time I open my statements.", {"service": "negative"}),
+        ("Their website is glitchy on my phone.", {"service": "negative"}),
+        ("The checkout page was broken all weekend.", {"service": "negative"}),
+        ("It crashed twice while I was paying.", {"service": "negative"}),
+        ("The app's quality is terrible.", {"service": "negative"}),
+        # What the goods do is still quality.
+        ("The handle broke off the kettle in a week.", {"quality": "negative"}),
+        ("The stitching on the sofa is shoddy.", {"quality": "negative"}),
+        ("The pages of the notebook tore within a week.", {"quality": "negative"}),
+        ("We bought a buggy from them last spring.", {}),
+    ],
+)
+def test_a_software_fault_is_not_product_quality(dims, text, expected):
+    assert dims(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "Relevant" granted and then overruled by what the message got wrong: a complaint about
+        # its accuracy, not about how well it was aimed.
+        "The reminder was relevant but wrong.",
+        "The delivery update was timely and relevant but inaccurate.",
+    ],
+)
+def test_a_relevant_message_that_was_wrong_is_not_a_personalization_complaint(dims, text):
+    assert "personalization" not in dims(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Praise granted, then doubt raised after "but": the speaker's point is the doubt.
+        "I respected the manager's honesty about the shortages, but it makes you wonder who runs the place.",
+        "Their advice was honest, but I do wonder why the stock never arrives.",
+    ],
+)
+def test_praise_followed_by_doubt_is_not_praise(dims, text):
+    assert dims(text).get("trust") == "neutral"
+
+
+def test_praise_beside_a_complaint_about_something_else_is_still_praise(dims):
+    assert dims("Acme was honest about the delay, but the prices are awful.") == {
+        "trust": "positive",
+        "value": "negative",
+    }
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # What the customer would come back for is a condition, not an experience of the brand.
+        ("I would come back for a student discount.", {"value": "neutral"}),
+        ("We'd happily switch back for a better price.", {"value": "neutral"}),
+        ("The service would be better with more staff.", {"service": "neutral"}),
+        # "Would be great if it worked" says it does not.
+        ("Personalisation would be great if it actually worked.", {"personalization": "negative"}),
+    ],
+)
+def test_praise_in_a_hypothesis_is_not_an_experience(dims, text, expected):
+    assert dims(text) == expected

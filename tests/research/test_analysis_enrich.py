@@ -463,3 +463,15 @@ def test_it_reads_picks_that_fit_the_customer_as_relevance(enrich, text, stance,
 def test_praise_an_order_or_a_wish_is_not_fit_to_the_customer(enrich, text):
     (result,) = enrich(text)
     assert result.relevance == "neutral"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The reminder was relevant but wrong, which is worse than no reminder.",
+        "The voucher was relevant but useless.",
+    ],
+)
+def test_relevant_granted_then_overruled_is_not_a_relevant_stance(enrich, text):
+    (result,) = enrich(text)
+    assert result.relevance == "neutral"

@@ -166,3 +166,121 @@ def test_it_reads_what_a_customer_did_not_get(nlp, text, expected):
 )
 def test_it_reads_negation_idioms_of_praise_and_warning(nlp, text, expected):
     assert sentiment_of(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Words in capitals for emphasis, which the small model takes for names.
+        ("The new version is absolutely FANTASTIC.", "positive"),
+        ("This bank has got to be the WORST.", "negative"),
+        # A letter wrong or out of place in a long word.
+        ("The customer servise was very dissapointing.", "negative"),
+        ("I would highly recommand this bank.", "positive"),
+        ("I have to say I have never had a dissapointing order from them.", "positive"),
+    ],
+)
+def test_it_reads_shouted_and_misspelt_words(nlp, text, expected):
+    assert sentiment_of(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # What one cannot wait to do is wanted; what one doubts is denied.
+        ("I can't wait to order from them again.", "positive"),
+        ("I doubt they will ever be helpful.", "negative"),
+        ("I doubt the new app will be reliable.", "negative"),
+        # "I don't think" denies what is thought.
+        ("I don't think I would use them again.", "negative"),
+        ("I don't think the fees are bad.", "positive"),
+        # "failed to" denies what failed; "never failed to" is praise.
+        ("The shop never failed to impress us.", "positive"),
+        ("The app failed to impress.", "negative"),
+        # "no one" denies like "nobody".
+        ("No one was helpful on the phone.", "negative"),
+        ("There was no one to help us at the desk.", "negative"),
+        # "never" and "nothing" before a comparison deny every rival: top praise or the worst.
+        ("I have never had a better experience with an airline.", "positive"),
+        ("I've never felt more ignored by a company.", "negative"),
+        ("Nothing better than a quick refund.", "positive"),
+        ("There is nothing better.", "positive"),
+        ("It is no better than the old app.", "negative"),
+        ("You won't find better prices anywhere.", "positive"),
+    ],
+)
+def test_it_scopes_negation_through_verbs_of_opinion_and_comparison(nlp, text, expected):
+    assert sentiment_of(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Better ones elsewhere praise the rivals.
+        ("There are much better banks in town.", "negative"),
+        ("You could get a much better deal at the other store.", "negative"),
+        ("This is a better phone.", "positive"),
+        # What was wanted is not what came.
+        ("I wanted an excellent phone and got a mediocre one.", "negative"),
+        ("We wanted a great day out and got a slow, rude service.", "negative"),
+        # Idioms of praise and complaint.
+        ("The courier app is average at best.", "negative"),
+        ("The online banking leaves a lot to be desired.", "negative"),
+        ("Do yourself a favor and avoid this store.", "negative"),
+        ("I couldn't recommend them any higher.", "positive"),
+        ("At that price the jacket is a steal.", "positive"),
+        # Advice on going there, and a customer who will not go back.
+        ("Don't go to this branch!", "negative"),
+        ("Don't go there.", "negative"),
+        ("Would NEVER go back there.", "negative"),
+        # Instructions are not advice about the brand.
+        ("Go to Settings and tap Privacy.", "neutral"),
+    ],
+)
+def test_it_reads_comparisons_wishes_and_idioms(nlp, text, expected):
+    assert sentiment_of(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The sofa I ordered arrived scratched.", "negative"),
+        ("The mug was chipped and the box was dented.", "negative"),
+        ("The new jumper shrank in the wash.", "negative"),
+        ("The last two pilled after a month.", "negative"),
+        # Describing a kind of thing, or a person acting, is no complaint.
+        ("I bought the ripped jeans in blue.", "neutral"),
+        ("We chipped in for a present.", "neutral"),
+        ("They cracked the problem in a day and were lovely about it.", "positive"),
+    ],
+)
+def test_damage_said_of_a_thing_is_a_complaint(nlp, text, expected):
+    assert sentiment_of(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("I can never tell which is the best offer.", "neutral"),
+        ("I wonder whether the new range is any good.", "neutral"),
+        ("I asked if the coat was warm enough.", "neutral"),
+        # Said, not asked: the opinion counts.
+        ("I know the new range is good.", "positive"),
+        ("I can tell the staff are lovely.", "positive"),
+    ],
+)
+def test_an_opinion_inside_a_question_someone_asks_is_not_asserted(nlp, text, expected):
+    assert sentiment_of(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("They weren't paying attention to me at all.", "negative"),
+        ("They really pay attention to what I buy.", "positive"),
+        ("When the app stops being reliable, I shop elsewhere.", "negative"),
+        ("It was mortifying.", "negative"),
+    ],
+)
+def test_attention_paid_or_not_and_qualities_that_stopped(nlp, text, expected):
+    assert sentiment_of(nlp, text) == expected
