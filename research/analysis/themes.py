@@ -25,8 +25,9 @@ Method (distributional, so it works on short posts in any trade):
    as people use them unprompted: themes are what people say, not what they were asked.
 4. Themes are matched to the previous run by shared posts and terms, so a
    theme keeps its key (and whatever a researcher attached to it).
-5. Each emergent theme is named and quoted from its posts' redacted text
-   (research.analysis.theme_labels): "Slow transfers", not "transfer, payment, day".
+5. Each emergent theme is named from its posts' redacted text (research.analysis.theme_labels):
+   "Slow transfers", not "transfer, payment, day". Every theme is quoted with posts that speak
+   of its lead terms and read on their own (research.analysis.quotes).
 
 Everything is seeded and order-independent: the same posts give the same themes.
 """
@@ -41,7 +42,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from research.analysis.theme_labels import BrandNames, LabelCasing, label_fits, pick_quotes, theme_label
+from research.analysis.quotes import pick_theme_quotes
+from research.analysis.theme_labels import BrandNames, LabelCasing, label_fits, theme_label
 from research.analysis.types import SENTIMENTS, CodeSpec, PreviousTheme, ThemeDoc, ThemeResult
 
 MAX_ASPECTS = 2000
@@ -629,9 +631,12 @@ def build_themes(
     results: list[ThemeResult] = []
     # Emergent themes are named once matched to the previous run: (result, terms, members).
     to_name: list[tuple[ThemeResult, list[str], list[int]]] = []
+    # Every theme is quoted after naming: (result, column in `scores`, members, its terms' weights).
+    to_quote: list[tuple[ThemeResult, int, list[int], list[float]]] = []
     used_labels: set[str] = set()
     used_keys: set[str] = set()
     doc_totals = scores.sum(axis=1)
+    introductions = [_introduces_its_author(doc.text) for doc in corpus.docs]
     order = sorted(range(k), key=lambda j: (j >= len(code_seeds), -len(members[j]), j))
     for j in order:
         if not members[j]:
@@ -642,7 +647,8 @@ def build_themes(
             continue
         aspect_ids = [i for i in range(len(vocab)) if labels[i] == j]
         # Most characteristic first: frequent in the theme and close to its centre.
-        aspect_ids.sort(key=lambda i: (-(corpus.wdf[vocab[i]] * max(sims[i, j], 0.0) ** 2), vocab[i]))
+        weight = {i: corpus.wdf[vocab[i]] * max(sims[i, j], 0.0) ** 2 for i in aspect_ids}
+        aspect_ids.sort(key=lambda i: (-weight[i], vocab[i]))
         terms = [vocab[i] for i in aspect_ids]
         if j < len(code_seeds):
             code = code_seeds[j][0]
@@ -667,14 +673,29 @@ def build_themes(
             doc_keys=[corpus.docs[d].key for d in members[j]],
             participant_count=len({corpus.docs[d].participant for d in members[j]}),
             sentiment_mix=mix,
-            quote_keys=pick_quotes(members[j], scores[:, j], doc_totals, corpus, terms=terms),
+            quote_keys=[],
             code_key=code_key,
         )
         results.append(result)
+        to_quote.append((result, j, members[j], [weight[i] for i in aspect_ids]))
         if code_key is None:
             to_name.append((result, terms, members[j]))
     _match_previous(results, previous)
     _name_themes(to_name, previous, corpus, used_labels, corpus.casing)
+    # Quoted once named: a post saying what the label says speaks to the theme most plainly.
+    for result, j, theme_members, term_weights in to_quote:
+        result.quote_keys = pick_theme_quotes(
+            theme_members,
+            scores[:, j],
+            doc_totals,
+            corpus.docs,
+            terms=result.terms,
+            weights=term_weights,
+            label=result.label,
+            doc_pairs=corpus.doc_pairs,
+            doc_scale=corpus.doc_scale,
+            introductions=introductions,
+        )
     return results
 
 
