@@ -1,4 +1,4 @@
-"""Readable theme labels and representative quotes, from what a theme's posts actually say.
+"""Readable theme labels and quote excerpts, from what a theme's posts actually say.
 
 A label is the theme's main aspect as people write it ("changing rooms", "clothes",
 not the parse's lemmas "room" and "clothe"), with the opinion most typically attached
@@ -9,8 +9,8 @@ tells a reader little, and a generic one ("problem") never names a theme alone.
 Every word of a label is read from the redacted text of the theme's posts, so a
 label never shows what redaction removed.
 
-Quotes are members that are about the theme (not long posts that touch everything),
-from different people, not near-duplicates, and mirror a mixed theme's sentiment.
+A quote is shown as the excerpt of its post that names the theme (`quote_excerpt`);
+which posts are quoted is decided in `research/analysis/quotes.py`.
 """
 
 from __future__ import annotations
@@ -21,9 +21,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Protocol
 
-import numpy as np
-
-from research.analysis.types import SENTIMENTS, ThemeDoc
+from research.analysis.types import ThemeDoc
 
 LABEL_MAX_CHARS = 40
 # An opinion names the theme only when it is said of the aspect often, and mostly of it.
@@ -45,13 +43,6 @@ NAME_PREFIX_KEEP_SHARE = NAME_PREFIX_SHARE / 2
 # A word is written with capitals ("iPhone", "IKEA") when this share of its uses inside a sentence
 # (where ordinary words are lower case) have them.
 CAPITALISED_SHARE = 2 / 3
-
-QUOTE_LIMIT = 5
-QUOTE_MIN_WORDS = 8
-QUOTE_IDEAL_MAX_WORDS = 60
-NEAR_DUPLICATE = 0.6
-# A sentiment this common in a theme gets a quote of its own.
-SENTIMENT_MIN_SHARE = 0.15
 
 EXCERPT_MAX_CHARS = 280
 
@@ -813,70 +804,7 @@ class BrandNames:
                 found.add(term)
 
 
-# --- Quotes ---
-
-
-def _word_set(text: str) -> set[str]:
-    return {w.lower() for seg in _segments(text) for w in seg}
-
-
-def pick_quotes(
-    members: Sequence[int],
-    own: np.ndarray,
-    total: np.ndarray,
-    corpus: LabelCorpus,
-    *,
-    terms: Sequence[str] = (),
-    limit: int = QUOTE_LIMIT,
-) -> list[str]:
-    """Up to `limit` representative posts: about this theme, from different people, saying different
-    things, and with each sentiment that is common in the theme represented.
-
-    `own` is each post's score for this theme and `total` its score over all themes, so a long post
-    that touches every theme counts less than one about this theme alone. A post naming one of the
-    theme's main `terms` is preferred to one that joined by its opinion words only.
-    """
-    main_terms = set(terms[:3])
-    if not members:
-        return []
-    ref = float(np.percentile([own[d] for d in members], 75)) or 1.0
-    mix = Counter(corpus.docs[d].sentiment for d in members)
-    wanted = {s for s in SENTIMENTS if mix[s] >= SENTIMENT_MIN_SHARE * len(members)}
-    cands = sorted(members, key=lambda d: (-own[d], corpus.docs[d].key))[: max(60, limit * 12)]
-    words = {d: _word_set(corpus.docs[d].text) for d in cands}
-    chosen: list[int] = []
-    people: set[str] = set()
-    shown: set[str] = set()
-    while cands and len(chosen) < limit:
-        best, best_val = None, -1e9
-        for d in cands:
-            doc = corpus.docs[d]
-            strength = min(1.0, float(own[d]) / ref)
-            focus = float(own[d]) / float(total[d]) if total[d] > 0 else 0.0
-            val = strength + 0.5 * focus
-            if main_terms & set(corpus.doc_aspects[d]):
-                val += 0.5
-            n_words = len(doc.text.split())
-            if n_words < QUOTE_MIN_WORDS:
-                val -= 1.0
-            elif n_words > QUOTE_IDEAL_MAX_WORDS:
-                val -= min(1.0, (n_words - QUOTE_IDEAL_MAX_WORDS) / QUOTE_IDEAL_MAX_WORDS)
-            if doc.participant in people:
-                val -= 2.0
-            if doc.sentiment in wanted and doc.sentiment not in shown:
-                val += 0.6
-            for c in chosen:
-                overlap = len(words[d] & words[c]) / max(1, len(words[d] | words[c]))
-                # A copy of a chosen quote (pasted twice, a template answer) is the last resort.
-                val -= 3.0 if overlap >= NEAR_DUPLICATE else overlap
-            if val > best_val:
-                best, best_val = d, val
-        assert best is not None
-        chosen.append(best)
-        cands.remove(best)
-        people.add(corpus.docs[best].participant)
-        shown.add(corpus.docs[best].sentiment)
-    return [corpus.docs[d].key for d in chosen]
+# --- Quote excerpts (which posts are quoted: research/analysis/quotes.py) ---
 
 
 def quote_excerpt(text: str, terms: Sequence[str], *, max_chars: int = EXCERPT_MAX_CHARS) -> str:
