@@ -176,6 +176,24 @@ def live_session_archive_for(*, moderator: Membership, session: LiveSession) -> 
     return live_session_archive(session=session)
 
 
+def _line_change_checked(
+    moderator: Membership, session: LiveSession, seq, reason: str, action: str
+) -> tuple[str, int]:
+    """The checks withholding and restoring share: a moderator of this community, a reason, a number."""
+    if (
+        not moderator.is_active
+        or not moderator.is_moderator
+        or moderator.community_id != session.community_id
+    ):
+        raise PermissionDenied(f"Only the community's moderators can {action}.")
+    reason = _clean_withhold_reason(reason)
+    try:
+        number = int(seq)
+    except (TypeError, ValueError):
+        raise ValidationError({"seq": "seq must be the number of a message in the room."}) from None
+    return reason, number
+
+
 @transaction.atomic
 def live_message_withhold(*, moderator: Membership, session: LiveSession, seq, reason: str) -> Post:
     """Take one participant line of the room out of the evidence, with a reason (audited).
@@ -184,17 +202,7 @@ def live_message_withhold(*, moderator: Membership, session: LiveSession, seq, r
     themes, clients and exports never count it. Works during and after the session; a line
     already withheld or removed is left as it is.
     """
-    if (
-        not moderator.is_active
-        or not moderator.is_moderator
-        or moderator.community_id != session.community_id
-    ):
-        raise PermissionDenied("Only the community's moderators can withhold a live message.")
-    reason = _clean_withhold_reason(reason)
-    try:
-        number = int(seq)
-    except (TypeError, ValueError):
-        raise ValidationError({"seq": "seq must be the number of a message in the room."}) from None
+    reason, number = _line_change_checked(moderator, session, seq, reason, "withhold a live message")
     # The session first, as a spotlight does: the two never cross (a line withheld while it was
     # being spotlighted would stay pinned).
     LiveSession.objects.select_for_update().filter(pk=session.pk).first()
@@ -261,17 +269,7 @@ def live_message_restore(*, moderator: Membership, session: LiveSession, seq, re
     this commits: clients get the line back, moderators lose the mark. Works during and after the
     session; a line that is not withheld is refused.
     """
-    if (
-        not moderator.is_active
-        or not moderator.is_moderator
-        or moderator.community_id != session.community_id
-    ):
-        raise PermissionDenied("Only the community's moderators can restore a withheld live message.")
-    reason = _clean_withhold_reason(reason)
-    try:
-        number = int(seq)
-    except (TypeError, ValueError):
-        raise ValidationError({"seq": "seq must be the number of a message in the room."}) from None
+    reason, number = _line_change_checked(moderator, session, seq, reason, "restore a withheld live message")
     LiveSession.objects.select_for_update().filter(pk=session.pk).first()
     message = (
         LiveMessage.objects.select_related("author__user")

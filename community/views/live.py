@@ -139,10 +139,8 @@ def live_archive_view(request: HttpRequest, slug: str, discussion_id: int) -> Ht
     return redirect("live_session", slug=slug, discussion_id=discussion.pk)
 
 
-@login_required
-@require_POST
-def live_withhold_view(request: HttpRequest, slug: str, discussion_id: int) -> JsonResponse:
-    """The moderator takes one participant line out of the evidence (JSON for the console)."""
+def _line_status_change(request: HttpRequest, slug: str, discussion_id: int, change) -> JsonResponse:
+    """Withhold or restore one participant line (`change` is the service), as JSON for the console."""
     _community, membership, discussion = _live_discussion(
         request, slug, discussion_id, roles=[Role.MODERATOR]
     )
@@ -151,7 +149,7 @@ def live_withhold_view(request: HttpRequest, slug: str, discussion_id: int) -> J
     if not form.is_valid():
         return JsonResponse({"errors": {k: " ".join(v) for k, v in form.errors.items()}}, status=400)
     try:
-        post = live_message_withhold(
+        post = change(
             moderator=membership,
             session=session,
             seq=form.cleaned_data["seq"],
@@ -160,29 +158,20 @@ def live_withhold_view(request: HttpRequest, slug: str, discussion_id: int) -> J
     except ValidationError as exc:
         return JsonResponse({"errors": {k: " ".join(v) for k, v in exc.message_dict.items()}}, status=400)
     return JsonResponse({"seq": form.cleaned_data["seq"], "status": post.status})
+
+
+@login_required
+@require_POST
+def live_withhold_view(request: HttpRequest, slug: str, discussion_id: int) -> JsonResponse:
+    """The moderator takes one participant line out of the evidence."""
+    return _line_status_change(request, slug, discussion_id, live_message_withhold)
 
 
 @login_required
 @require_POST
 def live_restore_view(request: HttpRequest, slug: str, discussion_id: int) -> JsonResponse:
-    """The moderator puts a withheld line back into the evidence (JSON for the console)."""
-    _community, membership, discussion = _live_discussion(
-        request, slug, discussion_id, roles=[Role.MODERATOR]
-    )
-    session = live_session_ensure(discussion=discussion)
-    form = LiveWithholdForm(request.POST)
-    if not form.is_valid():
-        return JsonResponse({"errors": {k: " ".join(v) for k, v in form.errors.items()}}, status=400)
-    try:
-        post = live_message_restore(
-            moderator=membership,
-            session=session,
-            seq=form.cleaned_data["seq"],
-            reason=form.cleaned_data["reason"],
-        )
-    except ValidationError as exc:
-        return JsonResponse({"errors": {k: " ".join(v) for k, v in exc.message_dict.items()}}, status=400)
-    return JsonResponse({"seq": form.cleaned_data["seq"], "status": post.status})
+    """The moderator puts a withheld line back into the evidence."""
+    return _line_status_change(request, slug, discussion_id, live_message_restore)
 
 
 @login_required

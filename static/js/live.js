@@ -444,36 +444,15 @@
     return token ? decodeURIComponent(token[1]) : "";
   }
 
-  function withhold(li, button, m) {
-    var reason = window.prompt("Why keep this line out of the findings? (kept in the moderation audit)");
-    if (reason === null) return;
-    var data = new FormData();
-    data.append("seq", String(m.seq));
-    data.append("reason", reason);
-    fetch(root.getAttribute("data-withhold-url"), {
-      method: "POST", body: data, credentials: "same-origin",
-      headers: { "X-CSRFToken": csrfToken() }
-    }).then(function (response) {
-      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
-    }).then(function (result) {
-      if (!result.ok) {
-        var errors = result.body.errors || {};
-        showError(Object.keys(errors).map(function (k) { return errors[k]; }).join(" ") || "Could not withhold that line.");
-        return;
-      }
-      markWithheld(m.seq);
-      button.remove();
-      showError("");
-    }).catch(function () { showError("Could not reach the server; try again."); });
-  }
-
-  function restore(seq) {
-    var reason = window.prompt("Why put this line back into the findings? (kept in the moderation audit)");
+  // Withhold or restore one line: asks the moderator why (kept in the moderation audit), posts
+  // to the console's URL, and calls `done` once the server agreed.
+  function changeLine(seq, question, urlAttribute, failure, done) {
+    var reason = window.prompt(question);
     if (reason === null) return;
     var data = new FormData();
     data.append("seq", String(seq));
     data.append("reason", reason);
-    fetch(root.getAttribute("data-restore-url"), {
+    fetch(root.getAttribute(urlAttribute), {
       method: "POST", body: data, credentials: "same-origin",
       headers: { "X-CSRFToken": csrfToken() }
     }).then(function (response) {
@@ -481,12 +460,26 @@
     }).then(function (result) {
       if (!result.ok) {
         var errors = result.body.errors || {};
-        showError(Object.keys(errors).map(function (k) { return errors[k]; }).join(" ") || "Could not restore that line.");
+        showError(Object.keys(errors).map(function (k) { return errors[k]; }).join(" ") || failure);
         return;
       }
-      // The socket's restored frame puts the line back with its tools; until then, say it is done.
       showError("");
+      done();
     }).catch(function () { showError("Could not reach the server; try again."); });
+  }
+
+  function withhold(li, button, m) {
+    changeLine(m.seq, "Why keep this line out of the findings? (kept in the moderation audit)",
+      "data-withhold-url", "Could not withhold that line.", function () {
+        markWithheld(m.seq);
+        button.remove();
+      });
+  }
+
+  function restore(seq) {
+    // The socket's restored frame puts the line back with its tools.
+    changeLine(seq, "Why put this line back into the findings? (kept in the moderation audit)",
+      "data-restore-url", "Could not restore that line.", function () {});
   }
 
   function ensureOption(select, id, name) {
