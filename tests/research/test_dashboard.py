@@ -847,4 +847,7 @@ def test_each_themes_trend_says_which_dates_it_spans_and_its_busiest_period(clie
     )
     first, last = rows[0].trend[0][0], rows[0].trend[-1][0]
     busiest = max(n for _, n in rows[0].trend)
-    assert f"(periods starting {first.day} {first:%b} to {last.day} {last:%b}; busiest {busiest})" in html
+    assert (
+        f"(periods starting {first.day} {first:%b} to {last.day} {last:%b}; busiest period: {busiest} post{'' if busiest == 1 else 's'})"
+        in html
+    )
