@@ -71,6 +71,8 @@ def scorecard_answer_view(request: HttpRequest, slug: str, discussion_id: int) -
             "is_open": is_open,
             "self_assessment": membership.is_client,
         },
+        # A refused answer is a 400, as on every other form: nothing was saved.
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -78,7 +78,7 @@ def test_it_shows_the_limit_on_the_page_for_an_out_of_range_rating(bob, activity
     client.force_login(bob)
     data = _form(scorecard, 30)
     response = client.post(reverse("scorecard_answer", args=["acme", activity.pk]), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "goes from 0 to 25" in response.content.decode()
     assert not ScorecardResponse.objects.exists()
 
@@ -246,3 +246,12 @@ def test_it_names_both_ends_of_the_scale_beside_every_rating(bob, community, act
     assert 'type="range"' in page and 'name="dimension_' not in page.split('type="range"')[1].split(">")[0]
     # A slider cannot be empty: unanswered, it shows as not yet set rather than preset to a value.
     assert page.count("scale-slider is-unset") == 5
+
+
+def test_the_scorecards_activity_page_does_not_claim_it_has_no_responses(
+    bob, community, activity, scorecard, client
+):
+    scorecard_submit(scorecard=scorecard, member=membership_of(bob, community), ratings=_all(scorecard, 12))
+    client.force_login(bob)
+    page = client.get(reverse("discussion_detail", args=["acme", activity.pk])).content.decode()
+    assert "No responses yet." not in page
