@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, LogoutView
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -23,6 +23,16 @@ from community.services.memberships import (
     membership_consent,
     user_create_from_invitation,
 )
+
+
+class SignOutView(LogoutView):
+    """Signing out is a POST (a link can't sign anyone out); someone who types /logout/ gets a
+    page with the button instead of an error."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        return render(request, "registration/sign_out.html")
 
 
 class SignInView(LoginView):

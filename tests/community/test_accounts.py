@@ -27,9 +27,11 @@ def test_it_refuses_a_wrong_password_with_a_message(client, bob):
     assert "_auth_user_id" not in client.session
 
 
-def test_it_signs_out_only_on_post(client, bob):
+def test_it_signs_out_only_on_post_and_asks_someone_who_types_the_address(client, bob):
     client.force_login(bob)
-    assert client.get(reverse("logout")).status_code == 405
+    page = client.get(reverse("logout"))
+    assert page.status_code == 200 and "Sign out?" in page.content.decode()
+    assert 'action="/logout/"' in page.content.decode()
     assert "_auth_user_id" in client.session
     response = client.post(reverse("logout"))
     assert response.status_code == 302
