@@ -114,6 +114,11 @@ class PostSerializer(serializers.Serializer):
     parent_id = serializers.IntegerField(allow_null=True)
     created_at = serializers.DateTimeField()
     author = serializers.SerializerMethodField()
+    author_role = serializers.CharField(
+        source="author.role",
+        help_text="participant or moderator: insights count participants' posts only (a moderator's "
+        "prompts and replies are context, not evidence).",
+    )
     text = serializers.SerializerMethodField()
     analysis = serializers.SerializerMethodField()
     themes = serializers.SerializerMethodField()

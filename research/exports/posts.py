@@ -31,6 +31,9 @@ HEADER = [
     "parent_id",
     "created_at",
     "author",
+    # "participant" or "moderator": insights count participants' posts only (a moderator's
+    # prompts and replies are context, not evidence), so a reader can match the dashboard.
+    "author_role",
     "segments",
     "text",
     "sentiment",
@@ -62,6 +65,7 @@ def _row(reader: Membership, post: Post, themes: list[str]) -> list:
         post.parent_id or "",
         post.created_at.isoformat(),
         author_name_for(reader, post.author),
+        post.author.role,
         "; ".join(post.author.segments or []),
         post_text_for(reader, post),
         analysis.sentiment if usable else "",

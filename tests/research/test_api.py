@@ -168,7 +168,7 @@ def test_it_gives_clients_posts_with_analysis_pseudonyms_and_redacted_text(corpu
     assert data["count"] == 5
     by_id = {p["id"]: p for p in data["results"]}
     post = by_id[corpus.email_post.pk]
-    assert post["author"] == "Swift Heron"
+    assert post["author"] == "Swift Heron" and post["author_role"] == "participant"
     assert post["text"] == EMAIL_REDACTED
     assert post["themes"] == ["The app"]
     assert post["analysis"]["sentiment"] == "negative"

@@ -84,6 +84,8 @@ def test_it_gives_clients_pseudonyms_and_redacted_text_in_the_csv(client, corpus
     assert "bob@example.com" not in raw
     by_id = {int(r["post_id"]): r for r in rows}
     assert by_id[corpus.email_post.pk]["author"] == "Swift Heron"
+    # Insights count participants' posts; the role lets a reader match them.
+    assert by_id[corpus.email_post.pk]["author_role"] == "participant"
     assert by_id[corpus.email_post.pk]["text"] == EMAIL_REDACTED
     assert by_id[corpus.reply.pk]["author"] == "Misty Fox"
 
@@ -180,10 +182,11 @@ def test_it_gives_clients_pseudonyms_and_redacted_text_in_the_xlsx(client, corpu
 def test_it_stores_formula_looking_text_as_text_in_the_xlsx(client, corpus, alice):
     sheet = _xlsx(client, alice, "research:export_posts_xlsx")["Posts"]
     cells = [row for row in sheet.iter_rows() if row[0].value == corpus.formula_post.pk][0]
-    text_cell = cells[7]
+    text_cell = cells[8]
     assert text_cell.data_type == "s"
     assert text_cell.value == "'" + FORMULA_BODY
     assert cells[5].value == "Bob Participant (Swift Heron)"
+    assert cells[6].value == "participant"
 
 
 def test_it_exports_the_xlsx_in_the_same_number_of_queries_for_more_posts(
