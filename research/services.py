@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from community.models import Community, Discussion, Post, PostStatus
+from community.percentages import whole_percents_of
 from community.roster import Roster, roster_for
 from research.analysis.types import (
     SENTIMENTS,
@@ -30,7 +31,6 @@ from research.analysis.types import (
     ThemeDoc,
     ThemeResult,
 )
-from research.charts import percent_of
 from research.imports import ImportRow
 from research.models import (
     SUMMARY_FIELDS,
@@ -567,10 +567,10 @@ def _code_id(code_key: str | None) -> int | None:
 
 
 def theme_summary(*, post_count: int, participant_count: int, sentiment_mix: dict[str, int]) -> str:
-    total = sum(sentiment_mix.get(s, 0) for s in SENTIMENTS) or 1
-    shares = ", ".join(
-        f"{percent_of(sentiment_mix.get(s, 0), total)} {s}" for s in SENTIMENTS if sentiment_mix.get(s)
-    )
+    counts = [int(sentiment_mix.get(s, 0) or 0) for s in SENTIMENTS]
+    # The three parts of one whole, said together: they add up to 100.
+    percents = whole_percents_of(counts) if sum(counts) else [0] * len(counts)
+    shares = ", ".join(f"{pc}% {s}" for s, n, pc in zip(SENTIMENTS, counts, percents, strict=True) if n)
     people = "participant" if participant_count == 1 else "participants"
     posts = "post" if post_count == 1 else "posts"
     return f"{post_count} {posts} from {participant_count} {people}" + (f"; {shares}." if shares else ".")

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from typing import IO
 
 from community.models import Community, Membership
-from community.percentages import share_of
+from community.percentages import whole_percents_of
+from research.analysis.types import SENTIMENTS
 from research.dashboard_selectors import DashboardFilters
 from research.exports.common import author_name_for, post_text_for
 from research.exports.filters import filter_rows
@@ -33,7 +34,9 @@ def _theme_rows(themes: list[Theme]) -> Iterator[list]:
     yield list(THEME_HEADER)
     for theme in themes:
         mix = theme.sentiment_mix or {}
-        total = sum(int(v or 0) for v in mix.values())
+        counts = [int(mix.get(s, 0) or 0) for s in SENTIMENTS]
+        # As the summary says them: the parts of one whole, adding up to 100.
+        percents = dict(zip(SENTIMENTS, whole_percents_of(counts), strict=True)) if sum(counts) else None
         yield [
             theme.display_label,
             # The researcher's written summary for clients wins over the generated one, as on the pages.
@@ -43,9 +46,9 @@ def _theme_rows(themes: list[Theme]) -> Iterator[list]:
             int(mix.get("positive", 0) or 0),
             int(mix.get("negative", 0) or 0),
             int(mix.get("neutral", 0) or 0),
-            # The share as the pages give it (0.63 where they say 63%), rounded once from the counts.
-            share_of(int(mix.get("positive", 0) or 0), total) if total else "",
-            share_of(int(mix.get("negative", 0) or 0), total) if total else "",
+            # The share as the pages give it (0.63 where they say 63%).
+            percents["positive"] / 100 if percents else "",
+            percents["negative"] / 100 if percents else "",
             theme.code.name if theme.code else "",
         ]
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from community.models import DiscussionKind, Role
-from community.percentages import share_of, whole_percent_of
+from community.percentages import share_of, whole_percent_of, whole_percents_of
 from community.services.scorecards import scorecard_ensure, scorecard_submit
 from research import charts
 from research.dashboard_selectors import (
@@ -151,6 +151,29 @@ def test_a_theme_summary_and_the_themes_report_give_the_same_share(client, commu
     # 5 of 11 is 0.4545...: the report said 0.455, which reads as 46% beside the summary's 45%.
     assert (got["positive_share"], got["negative_share"]) == (0.45, 0.55)
     assert "45% positive" in got["summary"]
+
+
+@pytest.mark.parametrize(
+    "counts, expected",
+    [
+        ([1, 1, 4], [17, 17, 66]),  # 16.67 + 16.67 + 66.67: halves up alone says 17 + 17 + 67 = 101
+        ([1, 1, 1], [34, 33, 33]),  # 33.3 each: halves up alone says 99; the first takes the spare point
+        ([16, 6, 9], [52, 19, 29]),  # already 100 when each is rounded alone: unchanged
+        ([0, 0, 7], [0, 0, 100]),
+    ],
+)
+def test_a_themes_sentiment_mix_adds_up_to_100(counts, expected):
+    assert whole_percents_of(counts) == expected and sum(expected) == 100
+    assert all(
+        abs(pc - whole_percent_of(n, sum(counts))) <= 1 for pc, n in zip(expected, counts, strict=True)
+    )
+
+
+def test_a_theme_summary_says_a_mix_that_adds_up_to_100():
+    summary = theme_summary(
+        post_count=6, participant_count=6, sentiment_mix={"positive": 1, "negative": 1, "neutral": 4}
+    )
+    assert summary.endswith("17% positive, 17% negative, 66% neutral.")
 
 
 # --- Ratings and gaps: one decimal, rounded once from the exact mean, the same on every surface ---
