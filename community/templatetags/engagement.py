@@ -46,3 +46,14 @@ def question_for(probe, membership) -> str:
     from community.selectors_engagement import probe_question_for
 
     return probe_question_for(probe, membership)
+
+
+@register.simple_tag
+def has_rated(discussion, membership) -> bool:
+    """`{% has_rated discussion membership as rated %}`: whether this member has answered the
+    activity's scorecard (one query), so the way in says "change" rather than "rate"."""
+    from community.models import ScorecardResponse
+
+    if discussion is None or membership is None:
+        return False
+    return ScorecardResponse.objects.filter(scorecard__discussion=discussion, member=membership).exists()

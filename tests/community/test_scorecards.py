@@ -255,3 +255,12 @@ def test_the_scorecards_activity_page_does_not_claim_it_has_no_responses(
     client.force_login(bob)
     page = client.get(reverse("discussion_detail", args=["acme", activity.pk])).content.decode()
     assert "No responses yet." not in page
+
+
+def test_the_way_in_says_change_once_a_participant_has_rated(bob, community, activity, scorecard, client):
+    client.force_login(bob)
+    url = reverse("discussion_detail", args=["acme", activity.pk])
+    assert ">Rate Acme</a>" in client.get(url).content.decode()
+    scorecard_submit(scorecard=scorecard, member=membership_of(bob, community), ratings=_all(scorecard, 12))
+    page = client.get(url).content.decode()
+    assert ">Change your ratings of Acme</a>" in page and ">Rate Acme</a>" not in page
