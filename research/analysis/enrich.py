@@ -116,6 +116,10 @@ RELEVANCE_AIMED: dict[str, float] = {
     "unsuitable": -1.0,
     "inappropriate": -1.0,
     "wrong": -1.0,
+    # "the picks are pretty good for me", "great for people like us": plain praise said to fit the
+    # customer, a weaker claim than "perfect for me" (not of a time: "Tuesday is good for me").
+    "good": 0.5,
+    "great": 0.5,
     "aim": 0.0,
     "mean": 0.0,
     "design": 0.0,
@@ -128,6 +132,42 @@ RELEVANCE_AIMED: dict[str, float] = {
 # Verbs whose object is the customer: "it speaks to me", "doesn't apply to us", "they cater for my needs".
 # ("speaks to me" is left out: "the manager spoke to me" is the same parse.)
 RELEVANCE_REACH_VERBS = frozenset({"resonate", "apply", "relate", "cater", "appeal"})
+_SERVICE_PEOPLE = frozenset(
+    {"staff", "employee", "agent", "representative", "rep", "assistant", "cashier", "clerk", "manager"}
+)
+# Praise that speaks to fit only when aimed at the customer (see RELEVANCE_AIMED).
+_PRAISE_AIMED = frozenset({"good", "great"})
+# What works or fails to work for someone by functioning, not by fitting them: "the app doesn't
+# work for me" is a fault, "the offers don't work for me" a miss.
+_FUNCTIONAL_THINGS = frozenset(
+    {
+        "app",
+        "application",
+        "website",
+        "site",
+        "page",
+        "login",
+        "password",
+        "code",
+        "voucher",
+        "coupon",
+        "link",
+        "card",
+        "button",
+        "promo",
+        "payment",
+        "reader",
+        "machine",
+        "terminal",
+        "checkout",
+        "it",
+    }
+)
+# What a brand offers a customer, which can suit them ("the new account suits me", "that suits me
+# fine"); a garment suiting someone is about how it looks ("this dress suits me").
+_SUITING_THINGS = frozenset(
+    {"account", "plan", "scheme", "service", "option", "format", "schedule", "range", "deal", "tariff"}
+)
 # Verbs of fit whose object is the customer's life or needs: "suits my lifestyle", "gets my style".
 RELEVANCE_FIT_VERBS = frozenset({"suit", "fit", "match", "reflect", "meet", "get", "know"})
 # What a customer's needs and life are made of; "suits me" alone is usually about a size or a colour,
@@ -244,7 +284,7 @@ _RELEVANCE_VERB_TRIGGERS = (
     | WANT_VERBS
     | {lemma for lemma, base in RELEVANCE_AIMED.items() if base == 0.0}
     | LEARN_VERBS
-    | {"do", "interest"}
+    | {"do", "interest", "work"}
 )
 _RELEVANCE_TRIGGERS = (
     set(RELEVANCE_WORDS)
@@ -317,6 +357,7 @@ DIMENSION_CUES: dict[str, frozenset[str]] = {
             "bargain",
             "budget",
             "afford",
+            "dear",
             "ripoff",
             "rip-off",
             "overcharge",
@@ -343,8 +384,13 @@ DIMENSION_CUES: dict[str, frozenset[str]] = {
             "tear",
             "rip",
             "break",
+            "pill",
+            "pille",  # spaCy's lemma of "pilled"
+            "bobble",
+            "fray",
             "faulty",
             "buggy",
+            "cheaply",
             "glitch",
             "glitchy",
             "crash",
@@ -459,6 +505,10 @@ _CUE_POLARITY: dict[str, float] = {
     "break": -1.5,
     "tear": -1.2,
     "rip": -1.2,
+    "pill": -1.2,
+    "pille": -1.2,
+    "bobble": -1.2,
+    "fray": -1.2,
     "fall": -1.2,
     "glitch": -1.5,
     "mistrust": -1.8,
@@ -469,6 +519,8 @@ _CUE_POLARITY: dict[str, float] = {
     "transparent": 1.2,
     "credible": 1.2,
     "overcharge": -1.8,
+    "dear": -1.5,
+    "cheaply": -1.5,
     "generic": -1.0,
     "surveillance": -1.5,
     "spy": -1.5,
@@ -504,6 +556,89 @@ _PRICE_NOUNS = frozenset({"price", "cost", "fee", "charge", "bill"})
 _PRICE_RISE = frozenset({"rise", "increase", "double", "soar", "climb", "jump", "hike", "creep"})
 _PRICE_FALL = frozenset({"drop", "fall", "decrease", "halve", "cut", "lower"})
 _STANDARD_NOUNS = frozenset({"quality", "standard"})
+# A dimension noun going down is a decline: "the quality has slipped", "service has deteriorated",
+# "support has gone downhill", "the quality isn't what it was". (Prices going down are good news,
+# so price nouns keep their own reading above.)
+_DECLINE_VERBS = frozenset(
+    {
+        "deteriorate",
+        "worsen",
+        "decline",
+        "slip",
+        "dip",
+        "plummet",
+        "slide",
+        "sink",
+        "tumble",
+        "suffer",
+        "drop",
+    }
+)
+_DECLINE_ADVERBS = frozenset({"downhill", "down"})
+# Time in a post that contrasts then and now: "used to be good value ... now the quality has gone
+# down". What holds now wins over what held then, for the same dimension.
+_NOW_WORDS = frozenset({"now", "nowadays", "lately", "recently", "currently", "anymore"})
+_THEN_WORDS = frozenset({"ago", "then", "once", "formerly", "previously"})
+# "the last two pilled", "the new ones fall apart", "my latest order": the most recent ones.
+_RECENT_WORDS = frozenset({"last", "latest", "recent", "new", "newer", "newest"})
+_TIME_NOUNS = frozenset(
+    {"year", "month", "week", "day", "time", "season", "winter", "summer", "spring", "autumn", "night"}
+)
+# "dear" meaning expensive: said with a degree word ("too dear", "a bit dear", "so dear now") or as
+# a comparison ("dearer than"); "dear customer" and "oh dear" are not prices.
+_DEGREE_WORDS = frozenset(
+    {"too", "so", "very", "quite", "rather", "pretty", "really", "bit", "little", "more", "far", "way"}
+)
+# "it looks cheap", "the fabric feels cheap", "cheaply made": cheap as in shoddy, said of the goods.
+_SEEMING = frozenset({"look", "feel", "seem", "sound"})
+_MAKING = frozenset({"make", "build", "produce", "finish"})
+# Someone else's opinion is not the speaker's: "some people find it creepy", "my friend thinks
+# they're dishonest", "reviews say it falls apart", unless the speaker agrees ("I agree").
+_OPINION_SAYING = frozenset(
+    {"think", "find", "say", "feel", "reckon", "believe", "call", "consider", "claim", "complain", "worry"}
+)
+_OTHER_HOLDERS = frozenset(
+    {
+        "people",
+        "person",
+        "others",
+        "other",
+        "some",
+        "many",
+        "most",
+        "someone",
+        "somebody",
+        "everyone",
+        "everybody",
+        "he",
+        "she",
+        "friend",
+        "friends",
+        "family",
+        "wife",
+        "husband",
+        "partner",
+        "mum",
+        "mom",
+        "mother",
+        "dad",
+        "father",
+        "sister",
+        "brother",
+        "daughter",
+        "son",
+        "colleague",
+        "neighbour",
+        "neighbor",
+        "review",
+        "reviewer",
+        "customer",
+        "user",
+    }
+)
+# A relative clause naming what someone felt or did ("the thing you trusted them for", "the brand
+# I trusted") describes its noun; the main clause says what became of it.
+_ATTITUDE_HOLDERS = ME_SUBJECTS | {"you"}
 # Nouns for the speaker's own words: "my honest take", "a genuine question" say nothing of the brand.
 _SPEECH_NOUNS = frozenset(
     {"question", "take", "opinion", "answer", "view", "thought", "feedback", "truth", "reaction", "phrase"}
@@ -1083,6 +1218,8 @@ def _irrealis(tok: Any) -> bool:
         if _unasserted(verb):
             return True
     root = clause_root(tok)
+    if _wanted_or_asked(root):
+        return True
     # "It would feel like they remembered me": the clause is what the hypothesis would be like.
     if (
         root.dep_ in ("advcl", "ccomp")
@@ -1091,6 +1228,97 @@ def _irrealis(tok: Any) -> bool:
     ):
         return True
     return _vague_hypothetical(tok)
+
+
+_SPEECH_VERBS = frozenset({"say", "tell", "mention", "add", "thank", "praise", "share", "point", "admit"})
+_ASKING_VERBS = frozenset({"know", "wonder", "ask", "see", "check", "hear", "tell", "find"})
+_QUESTION_WORDS = frozenset({"when", "whether", "if"})
+
+
+def _wanted_or_asked(root: Any) -> bool:
+    """A clause inside a wish or a question, up the clauses that hold it: "I want to know when a
+    good quality one is back in stock", "I'd like to see whether the support is any better", "I
+    asked if the fee was refundable". Not what the speaker wants to say ("I wanted to say the staff
+    were brilliant"): that is said."""
+    cur = root
+    for _ in range(3):
+        if cur.dep_ not in ("ccomp", "advcl", "xcomp") or cur.head.i == cur.i:
+            return False
+        head = cur.head
+        head_lemma = head.lemma_.lower()
+        if head_lemma in _SPEECH_VERBS and cur.dep_ != "advcl":
+            return False
+        if any(c.dep_ == "advmod" and c.lower_ in ("why", "how") for c in cur.children):
+            return False  # "I'd love to know why the fees went up": the rise is taken as fact
+        # "when/whether/if it is ..." under "know", "ask", "wonder": a question, not a claim.
+        if (
+            cur.dep_ in ("ccomp", "advcl")
+            and head_lemma in _ASKING_VERBS
+            and (cur.dep_ == "ccomp" or head_lemma != "tell")
+            and any(c.lower_ in _QUESTION_WORDS and c.dep_ in ("mark", "advmod") for c in cur.children)
+        ):
+            return True
+        if (
+            head_lemma in _WISH_VERBS
+            and cur.dep_ in ("xcomp", "ccomp")
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children)
+        ):
+            return True
+        cur = head
+    return False
+
+
+def _past_attitude(tok: Any) -> bool:
+    """A cue verb in a relative clause telling what the speaker (or "you") felt or did before: "the
+    bank I trusted", "the thing you trusted them for", "the brand I used to rely on". Not "the only
+    bank I trust", which says what holds now."""
+    if tok.pos_ != "VERB" or tok.dep_ != "relcl":
+        return False
+    if not any(c.dep_ in _SUBJECT_DEPS and c.lower_ in _ATTITUDE_HOLDERS for c in tok.children):
+        return False
+    return tok.tag_ == "VBD" or _used_to(tok)
+
+
+_AGREEING = ("me too", "so do i", "i do too", "i think so too", "as do i", "they're right", "they are right")
+
+
+def _others_opinion(tok: Any) -> bool:
+    """A cue inside someone else's opinion: "some people find it creepy", "my friend thinks they're
+    dishonest", "reviews say the handles break". That is not the speaker's stance unless they say
+    they share it ("I agree", "me too") in the same sentence or the next."""
+    cur = tok
+    for _ in range(5):
+        head = cur.head
+        if head.i == cur.i:
+            return False
+        if cur is not tok and cur.pos_ in ("VERB", "AUX") and cur.dep_ not in ("ccomp", "xcomp", "acomp"):
+            return False  # a clause of its own: "they think I'm nuts, and the app is glitchy"
+        if head.pos_ in ("VERB", "AUX") and head.lemma_.lower() in _OPINION_SAYING:
+            if cur.dep_ not in ("ccomp", "xcomp", "oprd", "acomp", "dobj", "nsubj"):
+                return False
+            subject = next((c for c in head.children if c.dep_ == "nsubj"), None)
+            if subject is None or not (
+                subject.lower_ in _OTHER_HOLDERS or subject.lemma_.lower() in _OTHER_HOLDERS
+            ):
+                return False
+            return not _speaker_agrees(head)
+        cur = head
+    return False
+
+
+def _speaker_agrees(verb: Any) -> bool:
+    """ "..., and I agree", "I do too", "me too": the speaker shares the opinion reported."""
+    doc = verb.doc
+    bounds = doc.user_data.get("vb_sent_bounds")
+    start, end = bounds[verb.i] if bounds else (verb.sent.start, verb.sent.end)
+    if end < len(doc) and bounds:
+        end = bounds[end][1]  # and the next sentence
+    for j in range(start, end):
+        t = doc[j]
+        if t.lemma_.lower() == "agree" and _has_child(t, ME_SUBJECTS, ("nsubj",)) and not sa.is_negated(t):
+            return True
+    window = doc[start:end].text.lower()
+    return any(phrase in window for phrase in _AGREEING)
 
 
 def _unasserted(verb: Any) -> bool:
@@ -1423,6 +1651,13 @@ def _dimension_cue(tok: Any, lemma: str, pos: str) -> tuple[str, ...]:
         pos == "NOUN" and _general_taste(tok) or dep == "amod" and pos == "ADJ" and _general_taste(head)
     ):
         return ()  # "I like a bargain", "I like cheap stuff": the customer's taste, not the brand's value
+    if lemma == "dear":
+        return names if _pricey(tok) else ()  # "too dear now"; not "dear customer", "oh dear"
+    if lemma == "cheaply":
+        # "cheaply made": shoddy; "I bought it cheaply" is a price.
+        return ("quality",) if head.lemma_.lower() in _MAKING else ("value",)
+    if lemma == "cheap" and _shoddy(tok):
+        return ("quality",)
     if lemma == "deal" and (
         _has_child(tok, {"great", "big"}) or dep == "attr" and _has_child(head, {"that", "that's"})
     ):
@@ -1431,8 +1666,8 @@ def _dimension_cue(tok: Any, lemma: str, pos: str) -> tuple[str, ...]:
         return ()  # "in charge"
     if lemma == "budget" and (dep == "compound" or _has_child(tok, MY, ("poss",))):
         return ()  # the customer's own budget
-    if lemma in ("last", "break", "crash") and pos != "VERB":
-        return ()  # "last year", "a break"
+    if lemma in ("last", "break", "crash", "pill", "pille", "bobble", "fray") and pos != "VERB":
+        return ()  # "last year", "a break", "a pill"
     if lemma == "fall" and not _has_child(tok, {"apart"}):
         return ()  # "fell asleep"; "falls apart" is quality
     if lemma == "tear" and (tok.lower_ == "tears" or pos != "VERB" and not _has_child(tok, {"in"})):
@@ -1451,6 +1686,30 @@ def _dimension_cue(tok: Any, lemma: str, pos: str) -> tuple[str, ...]:
         if any(c.lemma_.lower() in _SHIPMENT_NOUNS for c in tok.children if c.dep_ in ("dobj", "compound")):
             return ()  # "track my parcel"
     return names
+
+
+def _pricey(tok: Any) -> bool:
+    """ "dear" meaning expensive: "too dear now", "a bit dear", "dearer than Globex", "they're dear"
+    (and "to dear", the common slip for "too dear"). Not "dear customer" nor "oh dear"."""
+    doc = tok.doc
+    if tok.tag_ in ("JJR", "JJS"):
+        return True
+    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    if nxt is not None and nxt.pos_ in ("NOUN", "PROPN"):
+        return False
+    prev = doc[tok.i - 1].lower_ if tok.i else ""
+    if prev in _DEGREE_WORDS or prev == "to" and (tok.i == 1 or doc[tok.i - 2].is_sent_start):
+        return True
+    return tok.dep_ in ("acomp", "attr") and tok.head.lemma_ == "be"
+
+
+def _shoddy(tok: Any) -> bool:
+    """ "it looks cheap", "the fabric feels cheap": cheap as in shoddy (not of a price: "the prices
+    feel cheap")."""
+    if tok.dep_ != "acomp" or tok.head.lemma_.lower() not in _SEEMING:
+        return False
+    subject = next((c for c in tok.head.children if c.dep_ in _SUBJECT_DEPS), None)
+    return subject is None or subject.lemma_.lower() not in _PRICE_NOUNS | {"deal", "offer", "value"}
 
 
 def _general_taste(tok: Any) -> bool:
@@ -1504,6 +1763,8 @@ def _cue_polarity(tok: Any, lemma: str) -> float:
             value = -1.2
         elif verb_lemma in _PRICE_FALL or "down" in direction and verb_lemma in ("go", "come"):
             value = 1.2
+        if not value and verb_lemma == "be" and _out_of_reach(verb):
+            value = -1.2  # "the prices are a bit out of reach"
         if lemma in _STANDARD_NOUNS:
             value = -value  # quality going up is good news
         if value:
@@ -1520,6 +1781,52 @@ def _cue_polarity(tok: Any, lemma: str) -> float:
             value = -value
             break
     return value
+
+
+def _out_of_reach(verb: Any) -> bool:
+    """ "are (a bit) out of reach", "are beyond my budget"."""
+    for c in verb.children:
+        if c.dep_ != "prep":
+            continue
+        if c.lower_ == "out" and any(
+            g.lower_ == "of" and any(r.lemma_.lower() == "reach" for r in g.children) for g in c.children
+        ):
+            return True
+        if c.lower_ == "beyond" and any(g.lemma_.lower() in ("reach", "budget", "means") for g in c.children):
+            return True
+    return False
+
+
+def _decline(tok: Any, lemma: str) -> float:
+    """-1.2 where a dimension noun is said to decline ("the quality has slipped", "service has
+    deteriorated", "support has gone downhill", "the quality isn't what it was"), +1.2 where that is
+    denied ("the quality hasn't slipped"), else 0. Prices going down are good news: not here."""
+    if lemma in _PRICE_NOUNS or tok.dep_ not in _SUBJECT_DEPS:
+        return 0.0
+    verb = tok.head
+    verb_lemma = verb.lemma_.lower()
+    kids = list(verb.children)
+    if verb_lemma == "be":
+        # "isn't what it was", "isn't what it used to be": what it was is the better of the two.
+        if not any(c.dep_ == "neg" for c in kids):
+            return 0.0
+        for c in kids:
+            if c.dep_ not in ("attr", "ccomp") or not any(g.lower_ == "what" for g in c.subtree):
+                continue
+            # What it was, not what the speaker expected ("isn't what I expected").
+            if any(
+                g.tag_ == "VBD" and _has_child(g, {"it", "they"}, ("nsubj",)) or g.lower_ == "used"
+                for g in c.subtree
+            ):
+                return -1.2
+        return 0.0
+    if not (
+        verb_lemma in _DECLINE_VERBS
+        or verb_lemma in ("go", "come")
+        and any(c.dep_ in ("prt", "advmod") and c.lower_ in _DECLINE_ADVERBS for c in kids)
+    ):
+        return 0.0
+    return 1.2 if sa.is_negated(verb) else -1.2
 
 
 def _quoted(toks: Sequence[Any]) -> set[int]:
@@ -1579,8 +1886,16 @@ def _dimension_signals(
             for name in names:
                 by_clause.setdefault(clause_root(tok).i, []).append((i, name, rating, 0, None))
             continue
-        if lemma in _KNOWING and names == ("privacy",):
+        decline = _decline(tok, lemma) if pos[i] == "NOUN" else 0.0
+        if decline:
+            own = decline  # "the quality has slipped", "the service isn't what it was"
+        elif lemma in _KNOWING and names == ("privacy",):
             own = _cue_polarity(tok, lemma)  # known by being watched
+        elif lemma in ("dear", "cheaply") or lemma == "cheap" and names == ("quality",):
+            # By their meaning here, whatever the general lexicon says of "dear" ("my dear").
+            own = -1.5 if lemma == "cheap" else _CUE_POLARITY[lemma]
+            if sa.is_negated(tok):
+                own = -own
         elif lemma in ("promise", "pay") or pos[i] == "NOUN" and lemma in _TOPIC_NOUNS:
             own = 0.0
         else:
@@ -1591,15 +1906,21 @@ def _dimension_signals(
                 own = -own  # "not very relevant" keeps the word's own sign in the sentence reading
             elif own < 0 and lemma in _UNWANTED and _has_child(tok, {"no"}, ("det",)):
                 own = -own  # "no refund" is a complaint, "no queue" and "no fee" are not
-        wish = _irrealis(tok)
+        reported = _others_opinion(tok)
+        wish = reported or _irrealis(tok)
         if wish:
             # "would be relevant", "just remember me", "only if it's honest", "did it help?": a wish,
             # a condition or a question, not an experience.
             own = 0.0
         if own and any(g.lower_ == "less" for c in tok.children for g in (c, *c.children)):
             own = -own  # "trust the price less"
+        described = _past_attitude(tok)
+        if described:
+            # "the thing you trusted them for", "the bank I trusted": a relative clause naming what
+            # was felt then describes its noun; the main clause says what became of it.
+            own = 0.0
         said = said_on.get(i, 0.0)
-        if wish and (said > 0 or _unasserted(root)):
+        if described or wish and (said > 0 or reported or _unasserted(root) or _wanted_or_asked(root)):
             # "I'd come back for a discount": praise in a hypothesis is its condition, not an
             # experience. (The sentiment reading of "would be great if it worked" is a complaint.)
             said = 0.0
@@ -1608,7 +1929,7 @@ def _dimension_signals(
             contrast = _but_part(tok, by_token)
             if contrast is not None and contrast * score <= 0:
                 score = contrast  # "relevant but wrong": what follows "but" is the verdict
-        if not score and not wish:
+        if not score and not wish and not described:
             clause = clause_span(tok)
             if quoted is None:
                 quoted = _quoted(toks)
@@ -1621,6 +1942,8 @@ def _dimension_signals(
                 and j not in quoted
                 and clause_root(toks[j]).i == root.i
             )
+        if score > 0 and not wish and _used_to(tok):
+            score = -0.5 * score  # "it used to be good value": no longer
         if score > 0 and not wish and _doubted_after(tok):
             score = 0.0  # the praise is conceded to the doubt that follows it
         # Rank: what the clause does (a cue verb) or is about (its subject, or what its sentiment
@@ -1667,16 +1990,78 @@ def _dimension_signals(
                     continue
                 value = -value
             by_clause.setdefault(clause_root(tok).i, []).append((marker, "consistency", value, 0, sent))
-    dims: dict[str, tuple[float, Any]] = {}
+    signals: dict[str, list[tuple[int, float, Any]]] = {}
     for found in by_clause.values():
         if len({c[1] for c in found}) > 1:
             found.sort(key=lambda c: (c[3], _DIMENSION_SPECIFICITY.index(c[1]), -abs(c[2])))
             found = [c for c in found if c[1] == found[0][1]]
         i, name, score, _, span = max(found, key=lambda c: abs(c[2]))
-        prev = dims.get(name)
-        if prev is None or abs(score) > abs(prev[0]):
-            dims[name] = (score, span if span is not None else clause_span(toks[i]))
+        signals.setdefault(name, []).append((i, score, span))
+    dims: dict[str, tuple[float, Any]] = {}
+    for name, found in signals.items():
+        if any(c[1] > 0 for c in found) and any(c[1] < 0 for c in found):
+            found = _now_over_then(toks, found)
+        best = None
+        for i, score, span in found:
+            if best is None or abs(score) > abs(best[0]):
+                best = (score, span if span is not None else clause_span(toks[i]))
+        if best is not None:
+            dims[name] = best
     return dims
+
+
+def _when(tok: Any) -> int:
+    """When a cue's clause speaks of: 2 now ("now", "these days", "lately", "any more", "the last
+    two", "the new ones"), 1 the present, 0 the past tense, -1 a past habit or a time gone ("used to",
+    "years ago", "back then")."""
+    doc = tok.doc
+    clause = clause_span(tok)
+    bounds = doc.user_data.get("vb_sent_bounds")
+    start, end = bounds[tok.i] if bounds else (tok.sent.start, tok.sent.end)
+
+    def marked(lo: int, hi: int) -> int | None:
+        for j in range(lo, hi):
+            low = doc[j].lower_
+            nxt = doc[j + 1].lower_ if j + 1 < len(doc) else ""
+            if low in _NOW_WORDS or (low, nxt) in (("these", "days"), ("any", "more"), ("no", "longer")):
+                return 2
+            if (
+                low == "used"
+                and nxt == "to"
+                or low in _THEN_WORDS
+                and (low != "then" or j and doc[j - 1].lower_ == "back")
+            ):
+                return -1
+        return None
+
+    found = marked(clause.start, clause.end)
+    if found is not None:
+        return found
+    root = clause_root(tok)
+    for subject in root.children:
+        if (
+            subject.dep_ in _SUBJECT_DEPS
+            and subject.lemma_.lower() not in _TIME_NOUNS
+            and _has_child(subject, _RECENT_WORDS, ("amod",))
+        ):
+            return 2
+    found = marked(start, end)
+    if found is not None:
+        return found
+    return 0 if root.tag_ == "VBD" else 1
+
+
+def _now_over_then(toks: Sequence[Any], found: list[tuple[int, float, Any]]) -> list[tuple[int, float, Any]]:
+    """For one dimension read both ways, what holds now wins over what held then: "used to be good
+    value, things lasted ... now the quality has gone down" is a decline, not praise. Only where one
+    side is said to hold now, or the other to be a past habit, and the other side is in the past."""
+    when = [_when(toks[i]) for i, _, _ in found]
+    pos = max(w for w, c in zip(when, found, strict=True) if c[1] > 0)
+    neg = max(w for w, c in zip(when, found, strict=True) if c[1] < 0)
+    if pos == neg or min(pos, neg) > 0 or max(pos, neg) < 2 and min(pos, neg) > -1:
+        return found
+    keep_positive = pos > neg
+    return [c for c in found if (c[1] > 0) == keep_positive or not c[1]]
 
 
 def enrich_doc(
@@ -1759,6 +2144,8 @@ def enrich_doc(
     for v in valences:
         if pos[v.token_i] == "ADV" and _stance_adverb(toks[v.token_i]):
             continue
+        if lemmas[v.token_i] == "dear" and _pricey(toks[v.token_i]):
+            continue  # "dearer than" is a price complaint, whatever the lexicon says of "dear"
         if not targets[v.token_i]:
             untargeted.add(v.token_i)
         for i in targets[v.token_i]:
@@ -2013,6 +2400,23 @@ def _used_to(tok: Any) -> bool:
     return False
 
 
+def _praised_thing(tok: Any) -> bool:
+    """ "Good for me" said of a thing, not a time ("Tuesday is good for me", "mornings are good for
+    me") nor with no subject at all."""
+    verb = tok.head if tok.dep_ in ("acomp", "attr") else None
+    if verb is None or verb.lemma_ not in COPULAS:
+        return False
+    subject = next((c for c in verb.children if c.dep_ in _SUBJECT_DEPS), None)
+    return (
+        subject is not None
+        # "the staff were great for me", "she was great for me": service, not fit.
+        and subject.lower_ not in ("he", "she")
+        and subject.lemma_.lower() not in _SERVICE_PEOPLE
+        and subject.ent_type_ not in TIME_ENTITY_TYPES
+        and subject.lemma_.lower() not in _TIME_NOUNS | {"morning", "afternoon", "evening", "weekend"}
+    )
+
+
 def _relevance_cue(tok: Any, lemma: str) -> float:
     """The stance one word carries (positive relevant, negative irrelevant, 0 none), before negation."""
     dep = tok.dep_
@@ -2037,6 +2441,8 @@ def _relevance_cue(tok: Any, lemma: str) -> float:
             return 0.0  # "made for me", "aimed at someone else": the passive says who it was meant for
         if lemma == "spot" and not (tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "on"):
             return 0.0
+        if lemma in _PRAISE_AIMED and not _praised_thing(tok):
+            return 0.0
         who = _aimed_at(tok)
         if who > 0:
             value = base or 1.0
@@ -2046,6 +2452,27 @@ def _relevance_cue(tok: Any, lemma: str) -> float:
             return value
     if lemma in RELEVANCE_REACH_VERBS and tok.pos_ == "VERB":
         return 1.0 if _aimed_at(tok) > 0 else 0.0
+    if lemma == "work" and tok.pos_ == "VERB":
+        # "the savings account works for me", "the offers don't really work for me".
+        subject = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+        if (
+            subject is None
+            or subject.lower_ in ME_SUBJECTS
+            or subject.lemma_.lower() in _FUNCTIONAL_THINGS
+            or _digital(subject)
+        ):
+            return 0.0
+        return 1.0 if _aimed_at(tok) > 0 else 0.0
+    if lemma == "suit" and tok.pos_ == "VERB" and _has_child(tok, ME_OBJECTS, ("dobj",)):
+        # "the new account suits me", "that suits me fine", "the app's offers suit us" (the parser
+        # may hang the subject on the verb as a compound: "the new account suits me well").
+        subject = next((c for c in tok.children if c.dep_ in ("nsubj", "compound")), None)
+        if subject is not None and (
+            subject.lemma_.lower() in _SUITING_THINGS | DELIVERY_NOUNS | _CHANNEL_NAMES
+            or subject.lower_ in ("that", "this", "which")
+            and not any(subject.children)
+        ):
+            return 1.0
     if lemma == "interest" and tok.pos_ == "VERB":
         return 1.0 if any(c.dep_ == "dobj" and c.lower_ in ME_OBJECTS for c in tok.children) else 0.0
     if lemma == "interested" and any(
