@@ -26,6 +26,12 @@ class RelevanceStance(models.TextChoices):
     NEUTRAL = "neutral", "Neither"
 
 
+# `PostAnalysis.reason` of a post in a discussion moderators left out of analysis (a warm-up, a
+# tech check): recorded as not analysable, so it leaves every result as an empty post does. The
+# analyzer's own reasons are those of `research.analysis.types.PostEnrichment`.
+WARM_UP_REASON = "warm_up"
+
+
 class PostAnalysis(models.Model):
     """The analyzer's output for one post's current text.
 

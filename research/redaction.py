@@ -138,7 +138,6 @@ def _redact_client_copies(
         "author__is_imported",
         "author__user__first_name",
         "author__user__last_name",
-        "analysis__analysable",
         "analysis__redacted_text",
         "analysis__text_hash",
     )
@@ -158,12 +157,8 @@ def _redact_client_copies(
 def _client_source(post: Post) -> str:
     """The analysis' redaction when it is of the post's current text, else the post itself."""
     analysis = getattr(post, "analysis", None)
-    current = (
-        analysis is not None
-        and analysis.analysable
-        and analysis.redacted_text
-        and analysis.text_hash == _hash(post.body)
-    )
+    # Only an analysed text has a redaction (a warm-up's post keeps its own though not analysable).
+    current = analysis is not None and analysis.redacted_text and analysis.text_hash == _hash(post.body)
     return analysis.redacted_text if current else post.body
 
 

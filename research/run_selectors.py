@@ -11,16 +11,25 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from community.models import Community, Post, PostStatus
-from research.models import AnalysisRun, DomainLexiconRecord, PostAnalysis, RunKind, RunState
+from research.models import (
+    WARM_UP_REASON,
+    AnalysisRun,
+    DomainLexiconRecord,
+    PostAnalysis,
+    RunKind,
+    RunState,
+)
 from research.selectors import evidence_q, posts_needing_analysis
 
 RECENT_RUNS = 10
 
-# What `research.analysis` records when it cannot analyse a text, as moderators read it.
+# What `research.analysis` records when it cannot analyse a text, and what posts in a discussion
+# moderators left out of analysis are recorded with, as moderators read it.
 NOT_ANALYSABLE_REASONS = {
     "empty": "No words to analyse",
     "too_long": "Too long to analyse",
     "not_english": "Not in English",
+    WARM_UP_REASON: "Warm-up activity: left out of analysis",
 }
 
 

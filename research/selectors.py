@@ -15,7 +15,7 @@ from django.http import Http404
 
 from community.models import Community, Membership, Post, PostStatus, Role
 from research.analysis.types import PERCEPTION_DIMENSIONS, RELEVANCE_STANCES, SENTIMENTS
-from research.models import AnalysisRun, PostAnalysis, Theme, ThemePost, brand_token
+from research.models import WARM_UP_REASON, AnalysisRun, PostAnalysis, Theme, ThemePost, brand_token
 
 # --- Filter primitives shared by the dashboard, the exports and the API ---
 
@@ -89,7 +89,8 @@ def analysed_posts(*, community: Community) -> QuerySet[PostAnalysis]:
 def posts_needing_analysis(
     *, version: str, community: Community | None = None, limit: int | None = None
 ) -> list[int]:
-    """Published posts with no analysis, an older analyzer version, or an edit since they were analysed.
+    """Published posts with no analysis, an older analyzer version, an edit since they were
+    analysed, or a discussion that joined or left the analysis since (`Discussion.in_analysis`).
 
     `version` is the analyzer's own; a community with a learned lexicon expects its
     fingerprint appended (research.domain_services.analysis_version, computed here in SQL).
@@ -107,6 +108,8 @@ def posts_needing_analysis(
             Q(analysis__isnull=True)
             | ~Q(analysis__analyzer_version=F("expected_version"))
             | Q(edited_at__gt=F("analysis__analysed_at"))
+            | Q(discussion__in_analysis=False) & ~Q(analysis__reason=WARM_UP_REASON)
+            | Q(discussion__in_analysis=True, analysis__reason=WARM_UP_REASON)
         )
     )
     if community is not None:

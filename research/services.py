@@ -34,6 +34,7 @@ from research.analysis.types import (
 from research.imports import ImportRow
 from research.models import (
     SUMMARY_FIELDS,
+    WARM_UP_REASON,
     AnalysisRun,
     Code,
     PostAnalysis,
@@ -195,13 +196,18 @@ def posts_analyze(
     progress: Progress | None = None,
     parsed: dict[str, Any] | None = None,
 ) -> AnalyzeResult:
-    """Analyse the published posts among `post_ids` whose text or analyzer version changed.
+    """Analyse the published posts among `post_ids` whose text or analyzer version changed, or
+    whose discussion joined or left the analysis.
 
     Works in chunks: each chunk is one read of posts, one of their records, one
     `nlp.pipe` pass and one bulk insert plus one bulk update. Unchanged posts
     (same text hash and version) are not written at all. A community with a learned
     lexicon (research.domain_services) has its fingerprint in the version. `parsed`
     (text -> spaCy Doc, from `domain_lexicon_learn(keep_parses=True)`) spares parsing again.
+
+    A post in a discussion left out of analysis (`Discussion.in_analysis` off: a warm-up) is
+    recorded as not analysable (`WARM_UP_REASON`), with no sentiment, signals or terms, so it
+    leaves every result; it is still parsed, because clients read its redacted copy.
     """
     from research.domain_services import analysis_version, domain_lexicons
 
@@ -218,11 +224,12 @@ def posts_analyze(
         read_at = timezone.now()
         posts = list(
             Post.objects.filter(pk__in=chunk, status=PostStatus.PUBLISHED)
-            .select_related("community__domain_lexicon", "author__user")
+            .select_related("community__domain_lexicon", "author__user", "discussion")
             .only(
                 "id",
                 "body",
                 "community_id",
+                "discussion__in_analysis",
                 "community__domain_lexicon__fingerprint",
                 "community__brand_name",
                 "community__brand_aliases",
@@ -236,7 +243,7 @@ def posts_analyze(
         existing = {
             a.post_id: a
             for a in PostAnalysis.objects.filter(post_id__in=[p.pk for p in posts]).only(
-                "id", "post_id", "text_hash", "analyzer_version"
+                "id", "post_id", "text_hash", "analyzer_version", "reason"
             )
         }
         todo: dict[int, list[tuple[Post, str]]] = defaultdict(list)
@@ -244,7 +251,12 @@ def posts_analyze(
             digest = text_hash(post.body)
             record = existing.get(post.pk)
             version = analysis_version(base_version, _domain_fingerprint(post.community))
-            if record is not None and record.text_hash == digest and record.analyzer_version == version:
+            if (
+                record is not None
+                and record.text_hash == digest
+                and record.analyzer_version == version
+                and (record.reason == WARM_UP_REASON) != post.discussion.in_analysis
+            ):
                 result.unchanged += 1
                 continue
             todo[post.community_id].append((post, digest))
@@ -272,6 +284,11 @@ def posts_analyze(
                 roster, [e.redacted_text if e.analysable else "" for e in enrichments]
             )
             for (post, digest), enrichment, spare in zip(items, enrichments, spared, strict=True):
+                if not post.discussion.in_analysis:
+                    # Not evidence, like a post with nothing to analyse; its redaction stays for clients.
+                    enrichment = PostEnrichment(
+                        analysable=False, reason=WARM_UP_REASON, redacted_text=enrichment.redacted_text
+                    )
                 record = _analysis_from(enrichment, post=post, digest=digest, version=version, now=read_at)
                 client_sources[post.pk] = (record.redacted_text, spare, roster)
                 record.redacted_text = roster.redact(record.redacted_text, spare=spare)
@@ -316,7 +333,8 @@ def _store_client_text(
     """
     from community.markdown import render_markdown
 
-    redacted = {r.post_id: r.redacted_text for r in records if r.analysable and r.redacted_text}
+    # An unanalysable text has no redaction; a warm-up's post keeps its own (clients still read it).
+    redacted = {r.post_id: r.redacted_text for r in records if r.redacted_text}
     changed = []
     for post in posts:
         text = redacted.get(post.pk)

@@ -8,7 +8,7 @@ import logging
 
 from django.dispatch import receiver
 
-from community.events import post_changed
+from community.events import discussion_changed, post_changed
 from community.roster import names_erased, roster_changed
 
 logger = logging.getLogger(__name__)
@@ -33,6 +33,21 @@ def queue_analysis_on_post_change(sender, *, post_id: int, community_id: int, ki
         # broker must not fail the participant's request. The reconciler catches up; a
         # failed drop is logged loudly because the post would stay in results until then.
         logger.exception("Could not queue analysis work for post %s (%s)", post_id, kind)
+
+
+@receiver(discussion_changed, dispatch_uid="research.analyse_discussion_on_change")
+def analyse_discussion_on_change(sender, *, discussion_id: int, kind: str, **kwargs) -> None:
+    from research.tasks import analyze_discussion, queue_task
+
+    if kind != "analysis":
+        return
+    try:
+        # Its posts join or leave every result as they are analysed again (a warm-up's are
+        # recorded as not analysable); the theme refresh that follows is debounced.
+        queue_task(analyze_discussion, discussion_id)
+    except Exception:
+        # The moderator's change is saved; the reconciler finds the posts whose record disagrees.
+        logger.exception("Could not queue analysis of discussion %s", discussion_id)
 
 
 @receiver(roster_changed, dispatch_uid="research.redact_again_on_roster_change")

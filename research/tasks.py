@@ -14,7 +14,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, close_old_connections
 
-from community.models import Community, PostStatus
+from community.models import Community, Post, PostStatus
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +77,18 @@ def analyze_posts(post_ids: list[int]) -> dict:
     for community_id in sorted(community_ids):
         services.themes_refresh_soon(community_id=community_id)
     return {"written": result.written, "unchanged": result.unchanged}
+
+
+@shared_task(**_RETRYING)
+def analyze_discussion(discussion_id: int) -> dict:
+    """A discussion joined or left the analysis: its published posts are analysed again (into or
+    out of every result), placed in themes or taken out, and a theme refresh is scheduled."""
+    post_ids = list(
+        Post.objects.filter(discussion_id=discussion_id, status=PostStatus.PUBLISHED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return analyze_posts(post_ids)
 
 
 @shared_task(**_RETRYING)

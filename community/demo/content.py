@@ -133,6 +133,8 @@ class Activity:
     is_required: bool = False
     media_allowed: bool = False
     is_draft: bool = False
+    # Off for a warm-up: its posts stay in the discussion but leave every analysis result.
+    in_analysis: bool = True
 
 
 ACTIVITIES = [
@@ -147,6 +149,8 @@ ACTIVITIES = [
         closes_day=7.0,
         is_required=True,
         media_allowed=True,
+        # Who people are (families, towns, jobs) is not what they think of the brand.
+        in_analysis=False,
     ),
     Activity(
         "messages",

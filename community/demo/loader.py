@@ -299,6 +299,7 @@ def _load(*, clock: _Clock, rng: random.Random, log: Callable[[str], None]) -> D
             is_required=activity.is_required,
             media_allowed=activity.media_allowed,
             is_draft=activity.is_draft,
+            in_analysis=activity.in_analysis,
         )
         windows[activity.key] = clock.window(activity)
         _backdate(Discussion, discussions[activity.key].pk, created_at=clock.day(-1))

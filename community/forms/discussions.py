@@ -44,6 +44,12 @@ class DiscussionForm(forms.Form):
     is_draft = forms.BooleanField(
         required=False, initial=True, label="Draft (invisible to participants and clients)"
     )
+    in_analysis = forms.BooleanField(
+        required=False,
+        initial=True,
+        label=Discussion._meta.get_field("in_analysis").verbose_name.capitalize(),
+        help_text=Discussion._meta.get_field("in_analysis").help_text,
+    )
 
     @classmethod
     def for_discussion(cls, discussion: Discussion, data=None) -> DiscussionForm:

@@ -37,6 +37,15 @@ class Discussion(models.Model):
     closes_at = models.DateTimeField(null=True, blank=True)
     is_required = models.BooleanField(default=False)
     media_allowed = models.BooleanField(default=False)
+    # A warm-up (introductions, a tech check) is real conversation but not evidence about the
+    # brand: its posts stay on the page and in the raw posts export, and research treats them as
+    # not analysable, so they leave every result (research.services.posts_analyze).
+    in_analysis = models.BooleanField(
+        default=True,
+        verbose_name="Include in analysis",
+        help_text="Untick for warm-ups and tech checks: their posts stay in the discussion but leave "
+        "themes, insights, charts and exports of results.",
+    )
     # Imported corpora name their discussions by a free-form key.
     import_key = models.CharField(max_length=120, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

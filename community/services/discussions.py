@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from community.events import announce_discussion_event
 from community.models import (
     Community,
     Discussion,
@@ -35,6 +36,7 @@ EDITABLE_FIELDS = (
     "is_required",
     "media_allowed",
     "is_draft",
+    "in_analysis",
 )
 
 
@@ -129,7 +131,7 @@ def discussion_create(*, moderator: Membership, community: Community, **values) 
     """A new activity at the end of the guide. Drafts (the default) are invisible to participants.
 
     Keyword values: title, prompt, kind, visibility, target_segments (list or
-    comma-separated), opens_at, closes_at, is_required, media_allowed, is_draft.
+    comma-separated), opens_at, closes_at, is_required, media_allowed, is_draft, in_analysis.
     """
     _require_moderator(moderator, community.pk)
     cleaned = _clean(values)
@@ -143,7 +145,12 @@ def discussion_create(*, moderator: Membership, community: Community, **values) 
         actor=moderator,
         action="discussion.create",
         target=discussion,
-        details={"title": discussion.title, "kind": discussion.kind, "is_draft": discussion.is_draft},
+        details={
+            "title": discussion.title,
+            "kind": discussion.kind,
+            "is_draft": discussion.is_draft,
+            "in_analysis": discussion.in_analysis,
+        },
     )
     return discussion
 
@@ -174,13 +181,29 @@ def discussion_update(*, moderator: Membership, discussion: Discussion, **values
     for name in changed:
         setattr(discussion, name, cleaned[name])
     discussion.save(update_fields=changed)
-    audit_record(
-        community=discussion.community_id,
-        actor=moderator,
-        action="discussion.update",
-        target=discussion,
-        details={"changed": changed},
-    )
+    others = [name for name in changed if name != "in_analysis"]
+    if others:
+        audit_record(
+            community=discussion.community_id,
+            actor=moderator,
+            action="discussion.update",
+            target=discussion,
+            details={"changed": others},
+        )
+    if "in_analysis" in changed:
+        # Its own entry, named by direction: what clients read changes with it.
+        direction = "included" if discussion.in_analysis else "excluded"
+        audit_record(
+            community=discussion.community_id,
+            actor=moderator,
+            action=f"discussion.analysis_{direction}",
+            target=discussion,
+            details={"in_analysis": discussion.in_analysis},
+        )
+        # Research analyses the discussion's posts again: in or out of every result.
+        announce_discussion_event(
+            discussion_id=discussion.pk, community_id=discussion.community_id, kind="analysis"
+        )
     return discussion
 
 
