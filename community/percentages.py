@@ -43,16 +43,6 @@ def whole_percents_of(parts: Sequence[int]) -> list[int]:
     return floors
 
 
-def share_of(part: int, whole: int, *, places: int = 2) -> float:
-    """`part` of `whole` as a fraction with `places` decimals (0.63), rounded once from the exact
-    fraction, halves up. With the default two places it is exactly the whole percent / 100, so a
-    spreadsheet's 0.63 and a page's 63% never disagree."""
-    if whole <= 0:
-        raise ValueError(f"a share of {whole} is not defined")
-    scale = 10**places
-    return ((2 * scale * part + whole) // (2 * whole)) / scale
-
-
 def round_half_up(value: float, places: int) -> Decimal:
     """A mean or a gap to `places` decimals, halves away from zero as Django's floatformat rounds
     them (14.25 -> 14.3), not to even as round() and f"{x:.1f}" do. Round once, from the exact

@@ -27,7 +27,7 @@ from django.core.cache import cache
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from community.percentages import round_half_up, whole_percent_of
+from community.percentages import round_half_up
 
 COLORS = {
     "positive": "#1e6b3a",
@@ -220,11 +220,6 @@ def whole_percent(value: float) -> int:
 def percent(value: float | None) -> str:
     """A share, in whole percent ("31%"), rounded by `whole_percent`."""
     return "–" if value is None else f"{whole_percent(value)}%"
-
-
-def percent_of(part: int, whole: int) -> str:
-    """`part` of `whole` in whole percent ("12%"), rounded once from the counts."""
-    return f"{whole_percent_of(part, whole)}%"
 
 
 def theme_share_chart(rows: Sequence, *, total_participants: int) -> Chart:

@@ -215,11 +215,14 @@ def _filters_key(filters: DashboardFilters) -> tuple:
 
 
 def filter_choices(*, community: Community) -> dict[str, list]:
-    """Discussions, segments and brands to filter by (two queries)."""
+    """Discussions, segments and brands to filter by (two queries). Every published activity,
+    scorecards and live sessions too: the perception gap narrows its ratings to a scorecard, and a
+    live session's lines are archived as posts, and a warm-up's posts stay in the posts export;
+    the pages say what such a choice holds (`kind`, `in_analysis`)."""
     discussions = list(
         Discussion.objects.filter(community=community, is_draft=False)
         .order_by("position", "pk")
-        .only("pk", "title")
+        .only("pk", "title", "kind", "in_analysis")
     )
     segments: set[str] = set()
     # Distinct lists only: a few rows to decode, however many participants share them.

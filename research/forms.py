@@ -6,12 +6,28 @@ from datetime import date
 
 from django import forms
 
+from community.models import DiscussionKind
 from research.dashboard_selectors import DashboardFilters
 
 # Dates outside this range mean nothing for a community and overflow datetime arithmetic
 # (the day after 9999-12-31 does not exist), so they are refused by name.
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2999, 12, 31)
+
+
+# Activities that are not answered with posts, named as such in the discussion filter: a scorecard
+# holds ratings (the perception gap reads them), a live session's lines become posts once archived.
+KIND_NOTES = {DiscussionKind.SCORECARD: "scorecard: ratings", DiscussionKind.LIVE: "live session"}
+
+
+def discussion_choice_label(discussion) -> str:
+    """The discussion filter's label for an activity: its title, and what it is unless a board or
+    journal ("Rate us (scorecard: ratings)") or when left out of analysis ("Introductions
+    (warm-up: not analysed)"), so choosing one is not a surprise."""
+    note = KIND_NOTES.get(discussion.kind)
+    if note is None and not discussion.in_analysis:
+        note = "warm-up: not analysed"
+    return f"{discussion.title} ({note})" if note else discussion.title
 
 
 class DashboardFilterForm(forms.Form):
@@ -25,7 +41,7 @@ class DashboardFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self._discussions = {d.pk: d for d in choices["discussions"]}
         self.fields["discussion"].choices = [("", "All discussions")] + [
-            (d.pk, d.title) for d in choices["discussions"]
+            (d.pk, discussion_choice_label(d)) for d in choices["discussions"]
         ]
         self.fields["segment"].choices = [("", "All segments")] + [(s, s) for s in choices["segments"]]
         self.fields["brand"].choices = [("", "Any or none")] + [(b, b) for b in choices["brands"]]

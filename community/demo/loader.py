@@ -262,7 +262,10 @@ def _load(*, clock: _Clock, rng: random.Random, log: Callable[[str], None]) -> D
             actor=moderator.user,
         )
     # The service draws pseudonyms at random; the demo wants the same ones every time. Two passes
-    # so a drawn name that another participant is about to get never collides.
+    # so a drawn name that another participant is about to get never collides. bulk_update sends
+    # no post_save, whose one listener (community.roster) drops the cached roster: nothing has
+    # read the roster since the memberships' own saves dropped it, the consents below drop it
+    # again, and its after-commit readers run once the whole load has committed.
     participants = [members[p.key] for p in content.PARTICIPANTS]
     for membership in participants:
         membership.pseudonym = f"demo-{membership.pk}"

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.text import slugify
 
 from community.models import Community, Membership
 from research.dashboard_selectors import DashboardFilters, filter_choices
@@ -172,11 +173,38 @@ def filter_rows(filters: DashboardFilters, *, reader: Membership) -> list[list[s
 
 
 def filters_summary(filters: DashboardFilters) -> str:
-    """One line for places with no room for a sheet (a CSV's first row, a .qdpx description)."""
+    """One line for places with no room for a sheet (a .qdpx project's description)."""
     pairs = filter_pairs(filters)
     if not pairs:
         return "no filters (every published post)"
     return "; ".join(f"{label.lower()}: {value}" for label, value in pairs)
+
+
+# A file name has to stay short enough for every system that saves it: the slug of the filters
+# keeps its first words whole and leaves out the rest (the file itself is the full record).
+FILENAME_SLUG_CHARS = 60
+
+
+def filters_slug(filters: DashboardFilters) -> str:
+    """The filters as a short, file-name-safe slug ("discussion-checkout-segment-in-store"), for
+    a download's name: a CSV has no room for a note before its header, so its name says what it
+    holds. Empty when nothing is filtered. A discussion whose title leaves no letters (all
+    non-Latin) is named by its id."""
+    parts: list[str] = []
+    if filters.discussion is not None:
+        parts.append("discussion-" + (slugify(filters.discussion.title) or str(filters.discussion.pk)))
+    if filters.segment:
+        parts.append("segment-" + (slugify(filters.segment) or "other"))
+    if filters.date_from:
+        parts.append(f"from-{filters.date_from.isoformat()}")
+    if filters.date_to:
+        parts.append(f"to-{filters.date_to.isoformat()}")
+    if filters.brand:
+        parts.append("brand-" + (slugify(filters.brand) or "other"))
+    slug = "-".join(parts)
+    if len(slug) > FILENAME_SLUG_CHARS:
+        slug = slug[: FILENAME_SLUG_CHARS + 1].rsplit("-", 1)[0]
+    return slug
 
 
 def post_filter_q(filters: DashboardFilters, prefix: str = "", *, analysis_prefix: str | None = None) -> Q:

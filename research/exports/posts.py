@@ -20,7 +20,6 @@ from research.exports.common import (
     safe_cell,
     sees_originals,
 )
-from research.exports.filters import filters_summary
 from research.exports.selectors import export_posts, post_theme_labels
 from research.selectors import dimensions_polarity
 
@@ -82,28 +81,22 @@ def _row(reader: Membership, post: Post, themes: list[str]) -> list:
     ]
 
 
-FILTERS_MARK = "# Filters"
-
-
 def post_export_rows(
     *,
     reader: Membership,
     community: Community,
     discussion: Discussion | None = None,
     filters: DashboardFilters | None = None,
-    filters_row: bool = False,
 ) -> Iterator[list]:
     """The header (`header_for` the reader), then one row per published post (within the
     dashboard's `filters`), oldest first. Two queries for any number of posts (theme labels, then
     the posts streamed in chunks).
 
-    `filters_row` puts one row before the header naming the filters, for a CSV, which has no
-    other place to say what it holds; only when a filter applies, so an unfiltered file keeps
-    the plain layout tools already read.
+    Always a plain table, header first, filtered or not, so pandas and spreadsheets read it as it
+    is; the filters are said by the download's name (`filters_slug`) and, in a workbook, by its
+    Filters sheet.
     """
     labels = post_theme_labels(community=community, filters=filters)
-    if filters_row and filters is not None and filters.active:
-        yield [FILTERS_MARK, filters_summary(filters)]
     header = header_for(reader)
     yield header
     kept = [i for i, column in enumerate(HEADER) if column in header]

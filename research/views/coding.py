@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from community.access import get_community_for_member
 from community.models import Discussion, Post, PostStatus, Role
+from research.coding_text import coding_text
 from research.curation_services import (
     CODEBOOK_COLUMNS,
     EXAMPLE_SEPARATOR,
@@ -27,7 +28,7 @@ from research.curation_services import (
     excerpt_create,
     excerpt_delete,
 )
-from research.forms import CodebookImportForm, CodeForm
+from research.forms import CodebookImportForm, CodeForm, discussion_choice_label
 from research.models import Code, CodedExcerpt
 
 MODERATORS = [Role.MODERATOR]
@@ -43,8 +44,12 @@ def _wants_json(request: HttpRequest) -> bool:
 def coding_view(request: HttpRequest, slug: str) -> HttpResponse:
     community, membership = get_community_for_member(request.user, slug, roles=MODERATORS)
     discussions = list(
-        Discussion.objects.filter(community=community).order_by("position", "pk").only("pk", "title")
+        Discussion.objects.filter(community=community)
+        .order_by("position", "pk")
+        .only("pk", "title", "kind", "in_analysis")
     )
+    for discussion in discussions:
+        discussion.label = discussion_choice_label(discussion)
     posts = (
         Post.objects.filter(community=community, status=PostStatus.PUBLISHED)
         .select_related("author", "discussion")
@@ -62,6 +67,12 @@ def coding_view(request: HttpRequest, slug: str) -> HttpResponse:
         if current is not None:
             posts = posts.filter(discussion=current)
     page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    for post in page:
+        # Shown rendered, as everywhere else; selections are turned back into source offsets.
+        post.coding = coding_text(post.body, post.body_html)
+        post.coding_source = {"source": post.body, "runs": post.coding.runs}
+        for excerpt in post.coded_excerpts.all():
+            excerpt.shown = post.coding.shown(excerpt.start, excerpt.end)
     return render(
         request,
         "research/coding.html",
@@ -91,8 +102,15 @@ def excerpt_create_view(request: HttpRequest, slug: str) -> HttpResponse:
         start, end = _int(request.POST.get("start")), _int(request.POST.get("end"))
         if start is None or end is None:
             raise CurationError("start/end: whole numbers are required.")
+        # The page's script sends the selected source text (checked against the post, so a stale
+        # page is refused); typed From/to without the script send it empty: nothing to check.
         excerpt = excerpt_create(
-            post=post, code=code, start=start, end=end, text=request.POST.get("text"), coder=request.user
+            post=post,
+            code=code,
+            start=start,
+            end=end,
+            text=request.POST.get("text") or None,
+            coder=request.user,
         )
     except CurationError as exc:
         if _wants_json(request):

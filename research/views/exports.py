@@ -28,6 +28,7 @@ from research.exports.filters import (
     filter_rows,
     filters_from_query,
     filters_query,
+    filters_slug,
     refuse_unknown_parameters,
 )
 from research.exports.posts import csv_lines, post_export_rows, xlsx_file
@@ -42,7 +43,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _filename(community: Community, what: str, ext: str, filters: DashboardFilters | None = None) -> str:
-    filtered = "-filtered" if filters is not None and filters.active else ""
+    """`acme-posts-20261124-0900.csv`, or for a filtered file
+    `acme-posts-filtered-discussion-checkout-segment-in-store-20261124-0900.csv`: the name is where
+    a CSV says what it holds, as its first row must be its header."""
+    filtered = ""
+    if filters is not None and filters.active:
+        filtered = "-filtered" + (f"-{slug}" if (slug := filters_slug(filters)) else "")
     return f"{community.slug}-{what}{filtered}-{timezone.now():%Y%m%d-%H%M}.{ext}"
 
 
@@ -101,7 +107,7 @@ def exports_index_view(request: HttpRequest, slug: str) -> HttpResponse:
 def export_posts_csv_view(
     request: HttpRequest, *, community: Community, membership: Membership, filters: DashboardFilters
 ) -> HttpResponse:
-    rows = post_export_rows(reader=membership, community=community, filters=filters, filters_row=True)
+    rows = post_export_rows(reader=membership, community=community, filters=filters)
     return download(
         request,
         csv_lines(rows),

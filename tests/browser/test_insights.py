@@ -142,7 +142,7 @@ def test_it_lets_a_moderator_code_a_selected_excerpt_and_curate_a_theme(
     # Select the words the way a mouse drag would, then let coding.js read the selection.
     text.evaluate(
         """(el, [start, end]) => {
-            const node = el.firstChild, range = document.createRange();
+            const node = el.querySelector("p").firstChild, range = document.createRange();
             range.setStart(node, start); range.setEnd(node, end);
             const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
         }""",
@@ -163,3 +163,64 @@ def test_it_lets_a_moderator_code_a_selected_excerpt_and_curate_a_theme(
     moderator.get_by_role("button", name="Save summary").click()
     expect(moderator.get_by_role("heading", name="Couriers are rude")).to_be_visible()
     screenshot(moderator, "insights-7-moderator-curates-theme")
+
+
+MARKDOWN_BODY = (
+    "The courier was **slow and rude** at the door, see [my photos](https://example.com/photos).\n\n"
+    "- parcel left in the _rain_\n- no card"
+)
+
+
+def test_it_shows_a_post_rendered_for_coding_and_codes_words_selected_across_its_markup(
+    contexts, screenshot, community, alice
+):
+    from community.markdown import render_markdown
+    from research.models import Code, CodedExcerpt
+    from tests.factories import DiscussionFactory, PostFactory
+
+    discussion = DiscussionFactory(community=community, title="Deliveries")
+    post = PostFactory(discussion=discussion, body=MARKDOWN_BODY, body_html=render_markdown(MARKDOWN_BODY))
+    Code.objects.create(community=community, name="Delivery pain")
+    moderator = sign_in(contexts(), "alice")
+    moderator.goto("/c/acme/coding/")
+    card = moderator.locator(f"article[data-post='{post.pk}']")
+    text = card.locator("[data-coding-text]")
+    # Rendered as on the discussion page: bold, a link, a list; no Markdown syntax in sight.
+    expect(text.locator("strong")).to_have_text("slow and rude")
+    expect(text.get_by_role("link", name="my photos")).to_be_visible()
+    expect(text.locator("li")).to_have_count(2)
+    assert "**" not in text.inner_text() and "](" not in text.inner_text()
+    screenshot(moderator, "insights-8-moderator-codes-rendered-markdown")
+
+    # Drag from "was" into the bold words: the selection crosses the <strong>.
+    text.evaluate(
+        """(el) => {
+            const p = el.querySelector("p"), range = document.createRange();
+            const plain = p.firstChild, bold = p.querySelector("strong").firstChild;
+            range.setStart(plain, plain.data.indexOf("was")); range.setEnd(bold, "slow and".length);
+            const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+        }"""
+    )
+    expect(card.get_by_text("Selected 12 characters.")).to_be_visible()
+    card.get_by_role("button", name="Apply code").click()
+    expect(card.get_by_text("Coded “was slow and” as Delivery pain.")).to_be_visible()
+    excerpt = CodedExcerpt.objects.get()
+    # Stored in offsets of what the author typed, as the .qdpx export hands it on.
+    assert MARKDOWN_BODY[excerpt.start : excerpt.end] == excerpt.text == "was **slow and"
+
+    # Words inside the link: the source's own characters, never the address.
+    text.evaluate(
+        """(el) => {
+            const a = el.querySelector("a").firstChild, range = document.createRange();
+            range.setStart(a, 3); range.setEnd(a, 9);
+            const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+        }"""
+    )
+    expect(card.get_by_text("Selected 6 characters.")).to_be_visible()
+    card.get_by_role("button", name="Apply code").click()
+    expect(card.get_by_text("Coded “photos” as Delivery pain.")).to_be_visible()
+    second = CodedExcerpt.objects.order_by("pk").last()
+    assert MARKDOWN_BODY[second.start : second.end] == second.text == "photos"
+    # Reloaded, the coded list shows the excerpts as the page shows the post.
+    moderator.reload()
+    expect(card.locator(".coded-list")).to_contain_text("“was slow and”")

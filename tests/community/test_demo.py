@@ -136,6 +136,16 @@ def test_it_loads_a_community_that_uses_every_feature():
     assert len(summary) == 5
     assert all(row["gap"] and row["gap"] > 0 for row in summary)
 
+    # The pseudonyms, set in bulk (no save signal), are the ones clients read: the member-name
+    # roster that turns a name into its pseudonym (cached, dropped on a membership's save) has them.
+    from community.roster import roster_for
+
+    for key in ("priya", content.SAMPLE_PARTICIPANT):
+        person = next(p for p in content.PARTICIPANTS if p.key == key)
+        mine = {e.pseudonym for e in roster_for(community.pk).entries if e.member_id == member(key).pk}
+        assert mine == {person.pseudonym}, key
+    assert not Membership.objects.filter(community=community, pseudonym__startswith="demo-").exists()
+
     # Every role can log in with the printed password.
     for username in (content.ADMIN_USERNAME, "maya", "tom", content.SAMPLE_PARTICIPANT):
         assert authenticate(username=username, password=content.DEMO_PASSWORD) is not None

@@ -153,3 +153,137 @@ def test_it_lists_posts_for_coding_in_constant_queries(client, community, alice,
         excerpt_create(post=p, code=code, start=0, end=3)
     with django_assert_num_queries(len(first.captured_queries)):
         client.get(u("coding"))
+
+
+# --- The coding page shows posts rendered, and codes the characters their authors typed ---
+
+MARKDOWN_BODY = (
+    "The courier was **slow and rude** at the door, see [my photos](https://example.com/photos).\n\n"
+    "- parcel left in the _rain_\n- no card <script>alert(1)</script>"
+)
+
+
+def _markdown_post(community, body=MARKDOWN_BODY):
+    from community.markdown import render_markdown
+    from tests.factories import DiscussionFactory, PostFactory
+
+    discussion = DiscussionFactory(community=community, title="Deliveries")
+    return PostFactory(discussion=discussion, body=body, body_html=render_markdown(body))
+
+
+def _page_source(html: str, post) -> dict:
+    """The source and runs the page hands its script for `post` (its json_script)."""
+    import json
+    import re
+
+    article = html[html.index(f'data-post="{post.pk}"') :]
+    found = re.search(r'<script type="application/json">(.*?)</script>', article, re.S)
+    return json.loads(found.group(1))
+
+
+def _to_source(runs, start, end):
+    """What static/js/coding.js does with a selection of rendered offsets [start, end)."""
+    first = next((r[1] + max(start - r[0], 0) for r in runs if start < r[0] + r[2]), None)
+    last = next((r[1] + min(end - r[0], r[2]) for r in reversed(runs) if end > r[0]), None)
+    return first, last
+
+
+def test_the_coding_page_shows_a_post_rendered_and_sanitised_as_its_discussion_does(client, community, alice):
+    _markdown_post(community)
+    Code.objects.create(community=community, name="Delivery pain")
+    client.force_login(alice)
+    html = client.get(u("coding")).content.decode()
+    assert "<strong>slow and rude</strong>" in html and "<em>rain</em>" in html
+    assert '<a href="https://example.com/photos" rel="nofollow noopener noreferrer ugc">my photos</a>' in html
+    assert "<li>parcel left in the" in html
+    text = html[html.index("data-coding-text>") : html.index("</div>", html.index("data-coding-text>"))]
+    assert "**" not in text and "](" not in text and "<script>" not in text
+    # The typed text stays one click away, for From/to typed by hand.
+    assert "Source text, as typed" in html and "**slow and rude**" in html
+
+
+def test_words_selected_in_the_rendered_post_are_coded_as_the_characters_typed(client, community, alice):
+    from research.coding_text import coding_text
+
+    post = _markdown_post(community)
+    code = Code.objects.create(community=community, name="Delivery pain")
+    client.force_login(alice)
+    data = _page_source(client.get(u("coding")).content.decode(), post)
+    assert data["source"] == MARKDOWN_BODY
+    shown = coding_text(post.body, post.body_html).text
+    for selected, typed in (
+        ("slow and rude", "slow and rude"),  # inside the bold
+        ("was slow", "was **slow"),  # across its start
+        ("photos", "photos"),  # inside a link: never its address
+        ("rain", "rain"),
+        ("no card", "no card"),
+    ):
+        at = shown.index(selected)
+        start, end = _to_source(data["runs"], at, at + len(selected))
+        response = client.post(
+            u("excerpt_create"),
+            {"post": post.pk, "code": code.pk, "start": start, "end": end, "text": data["source"][start:end]},
+            HTTP_ACCEPT="application/json",
+        )
+        assert response.status_code == 201, (selected, response.content)
+        assert response.json()["text"] == typed, selected
+    # The list under the post quotes each excerpt as the page shows the post.
+    html = client.get(u("coding")).content.decode()
+    assert "“was slow”" in html and "“was **slow”" not in html
+
+
+def test_from_and_to_typed_by_hand_code_the_source_characters(client, community, alice):
+    post = _markdown_post(community)
+    code = Code.objects.create(community=community, name="Delivery pain")
+    start = MARKDOWN_BODY.index("slow and rude")
+    client.force_login(alice)
+    # No script: the hidden selected text is sent empty.
+    response = client.post(
+        u("excerpt_create"), {"post": post.pk, "code": code.pk, "start": start, "end": start + 13, "text": ""}
+    )
+    assert response.status_code == 302
+    assert CodedExcerpt.objects.get().text == "slow and rude"
+
+
+def test_a_stale_selection_is_still_refused(client, community, alice):
+    post = _markdown_post(community)
+    code = Code.objects.create(community=community, name="x")
+    client.force_login(alice)
+    response = client.post(
+        u("excerpt_create"),
+        {"post": post.pk, "code": code.pk, "start": 0, "end": 3, "text": "Old"},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 400 and "reload and select again" in response.json()["error"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "My **card** was declined twice at the _self-service_ till &amp; nobody came.",
+        '1. Open the app\n2. Tap *Pay*\n3. It crashes\n\nVersion 4.2 [release notes](https://example.com/4.2 "notes").',
+        "> The bank said 3 days\n\nIt took **10**.\r\nStill waiting &copy; me\n\n    error 502 in the log",
+        "Transfer ![screenshot](https://example.com/s.png) failed; see <https://status.example.com> now 😀.",
+    ],
+)
+def test_every_word_shown_maps_onto_the_same_word_typed(body):
+    import re
+
+    from research.coding_text import coding_text
+
+    shown = coding_text(body)
+    for word in re.finditer(r"\w+", shown.text):
+        span = shown.source_span(word.start(), word.end())
+        assert span is not None and body[span[0] : span[1]] == word.group(), word.group()
+
+
+def test_choosing_a_scorecard_on_the_coding_page_says_it_holds_ratings(client, community, alice):
+    from community.models import DiscussionKind
+    from tests.factories import DiscussionFactory
+
+    card = DiscussionFactory(community=community, title="Rate us", kind=DiscussionKind.SCORECARD)
+    client.force_login(alice)
+    html = client.get(u("coding"), {"discussion": card.pk}).content.decode()
+    assert "This activity collects ratings, not posts: see its results page." in html
+    assert reverse("scorecard_results", args=["acme", card.pk]) in html
+    assert "Rate us (scorecard: ratings)" in html

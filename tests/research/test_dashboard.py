@@ -851,3 +851,111 @@ def test_each_themes_trend_says_which_dates_it_spans_and_its_busiest_period(clie
         f"(periods starting {first.day} {first:%b} to {last.day} {last:%b}; busiest period: {busiest} post{'' if busiest == 1 else 's'})"
         in html
     )
+
+
+# --- Activities that hold no posts: scorecards (ratings) and live sessions not yet archived ---
+
+
+def _scorecard(community, bob, carol):
+    from community.models import Discussion, DiscussionKind
+    from tests.conftest import membership_of
+    from tests.research.insights_data import scorecard_answers
+
+    discussion, _, _ = seed(community, n=3)
+    scorecard_answers(
+        discussion, participant=membership_of(bob, community), client=membership_of(carol, community)
+    )
+    return Discussion.objects.get(community=community, kind=DiscussionKind.SCORECARD)
+
+
+def test_choosing_a_scorecard_says_it_collects_ratings_and_links_its_results_page(
+    client, community, bob, carol, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    card = _scorecard(community, bob, carol)
+    client.force_login(carol)
+    client.get(url())
+    cache.clear()
+    # The note costs no query: the filter's choices already know each activity's kind.
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        response = client.get(url(discussion=card.pk))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "This activity collects ratings, not posts: see its results page." in html
+    results = reverse("scorecard_results", args=["acme", card.pk])
+    assert f'<a href="{results}">Scorecard results for “Rate us”</a>' in html
+    # The filter names it a scorecard before it is chosen, and the empty state does not send the
+    # reader off to widen dates that cannot help.
+    assert f'<option value="{card.pk}" selected>Rate us (scorecard: ratings)</option>' in html
+    assert "Try a wider date range" not in html
+    # The results page the note links to shows the ratings to the same reader.
+    assert "Privacy" in client.get(results).content.decode()
+
+
+def test_a_board_chosen_in_the_filter_carries_no_activity_note(client, community, carol):
+    discussion, _, _ = seed(community, n=2)
+    client.force_login(carol)
+    html = client.get(url(discussion=discussion.pk)).content.decode()
+    assert (
+        "activity-note" not in html
+        and f'<option value="{discussion.pk}" selected>{discussion.title}<' in html
+    )
+
+
+def test_the_scorecard_choice_stays_refused_to_participants_and_outsiders(client, community, bob, carol, eve):
+    card = _scorecard(community, bob, carol)
+    for user in (bob, eve):
+        client.force_login(user)
+        assert client.get(url(discussion=card.pk)).status_code == 404, user.username
+        assert (
+            client.get(reverse("research:exports", args=["acme"]), {"discussion": card.pk}).status_code == 404
+        )
+
+
+def test_a_live_session_not_yet_archived_says_where_its_lines_go_and_once_archived_counts_them(
+    client, community, carol, bob
+):
+    from community.models import DiscussionKind
+    from tests.conftest import membership_of
+    from tests.factories import DiscussionFactory
+
+    seed(community, n=2)
+    live = DiscussionFactory(community=community, title="Evening chat", kind=DiscussionKind.LIVE)
+    client.force_login(carol)
+    html = client.get(url(discussion=live.pk)).content.decode()
+    assert "This activity is a live session." in html and "once the session has ended" in html
+    assert reverse("live_session", args=["acme", live.pk]) in html
+    assert "Evening chat (live session)" in html
+    # Its archived lines are posts like any other: the dashboard counts them and says nothing more.
+    analysed_post(discussion=live, author=membership_of(bob, community))
+    html = client.get(url(discussion=live.pk)).content.decode()
+    assert "activity-note" not in html and "1 participant, 1 post matching your filters" in html
+
+
+def test_the_exports_page_says_a_scorecard_holds_no_posts_and_its_csv_is_an_empty_table(
+    client, community, bob, carol
+):
+    card = _scorecard(community, bob, carol)
+    client.force_login(carol)
+    html = client.get(reverse("research:exports", args=["acme"]), {"discussion": card.pk}).content.decode()
+    assert "This activity collects ratings, not posts: see its results page." in html
+    assert "these files hold nothing from it" in html
+    assert reverse("scorecard_results", args=["acme", card.pk]) in html
+    response = client.get(reverse("research:export_posts_csv", args=["acme"]), {"discussion": card.pk})
+    assert "-posts-filtered-discussion-rate-us-" in response["Content-Disposition"]
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert text.startswith("post_id,") and len(text.strip().splitlines()) == 1
+
+
+def test_a_warm_up_left_out_of_analysis_says_so_when_chosen(client, community, carol):
+    from tests.factories import DiscussionFactory
+
+    seed(community, n=2)
+    warm_up = DiscussionFactory(community=community, title="Introductions", in_analysis=False)
+    client.force_login(carol)
+    html = client.get(url(discussion=warm_up.pk)).content.decode()
+    assert f'<option value="{warm_up.pk}" selected>Introductions (warm-up: not analysed)</option>' in html
+    assert "This activity is left out of analysis (a warm-up)." in html
+    assert reverse("discussion_detail", args=["acme", warm_up.pk]) in html
+    assert "Try a wider date range" not in html

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -410,33 +411,83 @@ def _get(client, user, name, **params):
     return client.get(reverse(name, args=["acme"]), params)
 
 
-def test_a_filtered_csv_names_its_filters_first_and_holds_only_matching_posts(
-    client, corpus, checkout, alice
-):
+def _attachment_name(response) -> str:
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="') and disposition.endswith('"')
+    return disposition.removeprefix('attachment; filename="').removesuffix('"')
+
+
+def test_a_filtered_csv_is_a_plain_table_whose_file_name_says_the_filters(client, corpus, checkout, alice):
     discussion, post = checkout
     response = _get(client, alice, "research:export_posts_csv", discussion=discussion.pk)
     assert response.status_code == 200
-    assert "-filtered-" in response["Content-Disposition"]
-    lines = _body(response).decode("utf-8-sig").splitlines()
-    assert lines[0] == "# Filters,discussion: Checkout"
-    rows = list(csv.DictReader(io.StringIO("\n".join(lines[1:]))))
+    # The name says what the file holds; a download keeps it on disk.
+    assert re.fullmatch(
+        r"acme-posts-filtered-discussion-checkout-\d{8}-\d{4}\.csv", _attachment_name(response)
+    )
+    text = _body(response).decode("utf-8-sig")
+    # Header first, as pandas.read_csv and a spreadsheet read it with no rows to skip.
+    assert text.startswith("post_id,") and "# Filters" not in text
+    rows = list(csv.DictReader(io.StringIO(text)))
     assert [int(r["post_id"]) for r in rows] == [post.pk]
     assert rows[0]["text"] == CHECKOUT_BODY and rows[0]["author"] == "Kim Shop (Steady Wren)"
     assert rows[0]["themes"] == "The app; till queues"
 
 
+def test_a_csv_filtered_every_way_keeps_a_short_file_name_naming_each_filter(client, corpus, checkout, alice):
+    discussion, _ = checkout
+    discussion.title = "Checkout, queues & the self-service tills: what would you change about them?"
+    discussion.save(update_fields=["title"])
+    params = {
+        "discussion": discussion.pk,
+        "segment": "in-store",
+        "date_from": "2026-01-01",
+        "date_to": "2026-12-31",
+        "brand": "Acme",
+    }
+    name = _attachment_name(_get(client, alice, "research:export_posts_csv", **params))
+    slug = re.fullmatch(r"acme-posts-filtered-(.+)-\d{8}-\d{4}\.csv", name).group(1)
+    # Whole words only, cut at a hyphen, within the limit; the filters come in the form's order.
+    assert slug.startswith("discussion-checkout-queues-the-self-service-tills") and len(slug) <= 60
+    assert not slug.endswith("-")
+    short = _attachment_name(
+        _get(
+            client,
+            alice,
+            "research:export_posts_csv",
+            segment="in-store",
+            date_from="2026-01-01",
+            brand="Acme",
+        )
+    )
+    assert "-posts-filtered-segment-in-store-from-2026-01-01-brand-acme-" in short
+
+
 def test_a_filtered_csv_keeps_clients_to_pseudonyms_and_redacted_text(client, corpus, checkout, carol):
     response = _get(client, carol, "research:export_posts_csv", segment="in-store")
+    assert "-posts-filtered-segment-in-store-" in _attachment_name(response)
     text = _body(response).decode("utf-8-sig")
-    assert text.splitlines()[0] == "# Filters,segment: in-store"
+    assert text.startswith("post_id,")
     assert CHECKOUT_REDACTED in text and "Steady Wren" in text
     assert "Kim" not in text and "020 7946" not in text
     assert not any(secret in text for secret in SECRETS)
 
 
-def test_an_unfiltered_csv_keeps_the_plain_layout(client, corpus, checkout, alice):
-    text = _body(_get(client, alice, "research:export_posts_csv")).decode("utf-8-sig")
-    assert text.startswith("post_id,")
+def test_an_unfiltered_csv_keeps_the_plain_layout_and_a_plain_name(client, corpus, checkout, alice):
+    response = _get(client, alice, "research:export_posts_csv")
+    assert re.fullmatch(r"acme-posts-\d{8}-\d{4}\.csv", _attachment_name(response))
+    assert _body(response).decode("utf-8-sig").startswith("post_id,")
+
+
+def test_every_filtered_export_names_its_filters_in_its_file_name(client, corpus, checkout, carol):
+    discussion, _ = checkout
+    for name, what in (
+        ("research:export_posts_xlsx", "posts"),
+        ("research:export_themes_xlsx", "themes"),
+        ("research:export_qdpx", "codebook"),
+    ):
+        response = _get(client, carol, name, discussion=discussion.pk)
+        assert f"acme-{what}-filtered-discussion-checkout-" in _attachment_name(response), name
 
 
 def test_a_date_range_leaves_out_posts_outside_it(client, corpus, checkout, alice):
@@ -449,9 +500,7 @@ def test_a_date_range_leaves_out_posts_outside_it(client, corpus, checkout, alic
     recent = _get(
         client, alice, "research:export_posts_csv", date_from=(today - timedelta(days=2)).isoformat()
     )
-    ids = {
-        r["post_id"] for r in csv.DictReader(io.StringIO(_body(recent).decode("utf-8-sig").split("\n", 1)[1]))
-    }
+    ids = {r["post_id"] for r in csv.DictReader(io.StringIO(_body(recent).decode("utf-8-sig")))}
     assert str(post.pk) not in ids and str(corpus.email_post.pk) in ids
     older = _get(
         client,
@@ -460,7 +509,7 @@ def test_a_date_range_leaves_out_posts_outside_it(client, corpus, checkout, alic
         date_from=(today - timedelta(days=11)).isoformat(),
         date_to=(today - timedelta(days=9)).isoformat(),
     )
-    body = _body(older).decode("utf-8-sig").split("\n", 1)[1]
+    body = _body(older).decode("utf-8-sig")
     assert [r["post_id"] for r in csv.DictReader(io.StringIO(body))] == [str(post.pk)]
 
 
@@ -749,9 +798,8 @@ def test_a_brand_typed_in_another_case_exports_the_same_posts_under_the_communit
 ):
     exact = _body(_get(client, alice, "research:export_posts_csv", brand="Southgate")).decode("utf-8-sig")
     typed = _body(_get(client, alice, "research:export_posts_csv", brand="southGATE")).decode("utf-8-sig")
-    assert typed.splitlines()[0] == "# Filters,brand mentioned: Southgate"
-    assert typed == exact
-    rows = list(csv.DictReader(io.StringIO(typed.split("\n", 1)[1])))
+    assert typed == exact and typed.startswith("post_id,")
+    rows = list(csv.DictReader(io.StringIO(typed)))
     assert [int(r["post_id"]) for r in rows] == [checkout[1].pk]
 
 
@@ -825,7 +873,7 @@ def test_exports_and_the_dashboard_find_the_same_posts_for_every_brand(client, c
             .values_list("post_id", flat=True)
         )
         text = _body(_get(client, alice, "research:export_posts_csv", brand=brand.lower()))
-        rows = csv.DictReader(io.StringIO(text.decode("utf-8-sig").split("\n", 1)[1]))
+        rows = csv.DictReader(io.StringIO(text.decode("utf-8-sig")))
         exported = {int(r["post_id"]) for r in rows if r["author"].split("(")[-1].rstrip(")") in participants}
         assert exported == on_dashboard and exported, brand
 

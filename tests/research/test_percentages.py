@@ -14,7 +14,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from community.models import DiscussionKind, Role
-from community.percentages import share_of, whole_percent_of, whole_percents_of
+from community.percentages import whole_percent_of, whole_percents_of
 from community.services.scorecards import scorecard_ensure, scorecard_submit
 from research import charts
 from research.dashboard_selectors import (
@@ -55,9 +55,6 @@ def exact(part: int, whole: int) -> int:
 )
 def test_a_share_is_rounded_once_from_its_counts_halves_up(part, whole, expected):
     assert whole_percent_of(part, whole) == expected
-    assert charts.percent_of(part, whole) == f"{expected}%"
-    # The share a spreadsheet gets is that very percent.
-    assert share_of(part, whole) == expected / 100
 
 
 def test_every_share_of_up_to_four_hundred_is_the_exact_fraction_rounded_halves_up():
