@@ -9,6 +9,15 @@ tells a reader little, and a generic one ("problem") never names a theme alone.
 Every word of a label is read from the redacted text of the theme's posts, so a
 label never shows what redaction removed.
 
+A label reads as a phrase a researcher would write. Two aspects are named together only as the
+posts write them together ("fees and charges", not "price and item" because both share posts). A
+verb acting on the aspect is named as the activity ("Waiting for a table", not "Wait for a
+table"). A phrase names a theme only when several people write it, not because the parse linked
+its words in posts one person wrote that way; and a word that only sets a thing apart ("a
+different system") says nothing of it. Short of anything said of the aspect, the noun phrase many
+of the theme's people write it in ("click and collect orders"), judged by how many write it and
+how specific it is to the theme, tells more than the bare noun, which is the last resort.
+
 A quote is shown as the excerpt of its post that names the theme (`quote_excerpt`);
 which posts are quoted is decided in `research/analysis/quotes.py`.
 """
@@ -68,6 +77,78 @@ DESCRIPTION_LEAD = 1.25
 DESCRIPTION_KEEP_SHARE = 0.5
 # At most this many words in a label.
 LABEL_MAX_WORDS = 6
+# A description names a theme only as the posts write it: its words side by side in the posts of at
+# least this many people. A phrase one person wrote ("kids grow!") is their remark, however many
+# posts the parse linked its two words in.
+DESCRIPTION_MIN_AUTHORS = 2
+# Two aspects are one topic ("fees and charges") when the posts write them joined by "and" or "or"
+# in at least this share of the posts naming both, by at least this many people. Two nouns that
+# merely share posts ("price" and "item") are two things, and a label naming both says neither.
+PAIR_MIN_SHARE = 0.1
+PAIR_MIN_AUTHORS = 3
+# English adjectives that set a thing apart from others without saying anything of it ("a different
+# system", "the main branch"): a label made of one of them and a noun names nothing.
+NON_QUALIFYING = frozenset(
+    {
+        "different",
+        "similar",
+        "certain",
+        "various",
+        "main",
+        "usual",
+        "entire",
+        "particular",
+        "actual",
+        "specific",
+        "general",
+        "separate",
+        "additional",
+        "previous",
+        "current",
+        "real",
+        "exact",
+        "overall",
+    }
+)
+# Words between a word and the aspect after it that make the word a verb acting on the aspect ("wait
+# for a table", "deleted the app"): a label writes it as a gerund ("Waiting for a table"), which
+# names an activity, where the bare verb reads as an order or a fragment.
+_VERB_LINKS = frozenset(
+    {
+        "at",
+        "in",
+        "on",
+        "for",
+        "to",
+        "from",
+        "with",
+        "into",
+        "onto",
+        "about",
+        "through",
+        "by",
+        "the",
+        "a",
+        "an",
+        "my",
+        "our",
+        "your",
+        "their",
+        "his",
+        "her",
+        "its",
+    }
+)
+_JOINERS = frozenset({"and", "or"})
+# A noun phrase naming a theme's aspect (`_chunk_label`): at most this many words, written by at
+# least this many people in this share of the theme's posts naming the aspect; a longer phrase
+# holding a shorter one wins while this share of the shorter one's posts write it whole.
+CHUNK_MAX_WORDS = 4
+CHUNK_MIN_AUTHORS = 3
+CHUNK_MIN_SHARE = 0.1
+CHUNK_KEEP_LONGER = 0.6
+_DETERMINERS = frozenset({"the", "a", "an", "my", "our", "your", "their", "his", "her", "its"})
+_VOWELS = frozenset("aeiou")
 # Words between an aspect and an adjective that make the adjective describe it ("staff were rude").
 _LINKING = frozenset(
     {
@@ -216,6 +297,50 @@ def _opinion_phrase(
     return " ".join([head_text, *_between(words[end:ctx], articles), words[ctx]])
 
 
+def gerund(lemma: str) -> str:
+    """The -ing form of an English verb: "wait" -> "waiting", "sit" -> "sitting", "queue" -> "queuing",
+    "lie" -> "lying". A one-syllable verb ending in a short vowel and a consonant doubles it."""
+    if lemma.endswith("ing") or not lemma.isalpha():
+        return lemma
+    if lemma.endswith("ie"):
+        return lemma[:-2] + "ying"
+    if lemma.endswith("e") and not lemma.endswith(("ee", "ye", "oe")) and len(lemma) > 2:
+        return lemma[:-1] + "ing"
+    groups = len(re.findall(r"[aeiou]+", lemma))
+    if (
+        groups == 1
+        and len(lemma) >= 3
+        and lemma[-1] not in _VOWELS
+        and lemma[-1] not in "wxy"
+        and lemma[-2] in _VOWELS
+        and lemma[-3] not in _VOWELS
+    ):
+        return lemma + lemma[-1] + "ing"
+    # British spelling doubles a final "l" after a single vowel: "cancelling", "travelling".
+    if len(lemma) >= 4 and lemma[-1] == "l" and lemma[-2] in _VOWELS and lemma[-3] not in _VOWELS:
+        return lemma + "ling"
+    return lemma + "ing"
+
+
+def _verbal(ctx: str, corpus: LabelCorpus) -> bool:
+    """Whether the posts use `ctx` more as something said of things (a verb, an adjective) than as a
+    thing talked about: "wait" said of tables, not "the wait" as an aspect."""
+    return corpus.context_totals[ctx] > corpus.df[ctx]
+
+
+def _as_activity(phrase: str, ctx: str, head: _Head, corpus: LabelCorpus) -> str:
+    """A phrase led by a verb acting on the aspect ("wait for a table", "queued at the branch"), as the
+    activity it names ("waiting for a table"); any other phrase as it is."""
+    words = phrase.split()
+    k = len(head.unit)
+    if len(words) < k + 2 or not word_matches(words[0], ctx) or not _writes(words[-k:], head.unit):
+        return phrase
+    between = [w.lower() for w in words[1:-k]]
+    if not any(w in _VERB_LINKS for w in between) or not _verbal(ctx, corpus):
+        return phrase
+    return " ".join([gerund(ctx), *words[1:]])
+
+
 def _without_articles(words: Sequence[str]) -> list[str]:
     return [w for w in words if w.lower() not in ("the", "a", "an")]
 
@@ -348,7 +473,7 @@ def _opinions(head: _Head, members: Sequence[int], corpus: LabelCorpus) -> list[
     theme_lean = _lean(Counter(corpus.docs[d].sentiment for d in members))
     for ctx, n in said.items():
         # Nouns linked to the aspect ("rooms at peak time") are other aspects, not opinions of it.
-        if n < needed or not ctx.isalpha() or corpus.df[ctx]:
+        if n < needed or not ctx.isalpha() or corpus.df[ctx] or ctx in NON_QUALIFYING:
             continue
         lean = _lean(
             Counter(corpus.docs[d].sentiment for d in with_head if (last, ctx) in corpus.doc_pairs[d])
@@ -373,9 +498,11 @@ def _opinion_phrases(
     *,
     posts: Sequence[int] | None = None,
     articles: bool = False,
+    writers: dict[str, set[int]] | None = None,
 ) -> Counter[str]:
     """How often the posts saying `ctx` of the head (or `posts`) write each phrase of the two (lower
-    case), with the articles between them when `articles`."""
+    case), with the articles between them when `articles`; the posts writing each (without its
+    articles; of at most SCAN_MAX_POSTS read) go into `writers` when given."""
     last = head.unit[-1]
     phrases: Counter[str] = Counter()
     saying = posts if posts is not None else [d for d in members if (last, ctx) in corpus.doc_pairs[d]]
@@ -387,6 +514,8 @@ def _opinion_phrases(
                     phrase = _opinion_phrase(seg, hit, k, articles=articles)
                     if phrase:
                         phrases[phrase.lower()] += 1
+                        if writers is not None:
+                            writers.setdefault(_article_free(phrase.lower()), set()).add(d)
     return phrases
 
 
@@ -407,7 +536,7 @@ def _opinion_label(head: _Head, members: Sequence[int], corpus: LabelCorpus) -> 
     for ctx in _opinions(head, members, corpus):
         best = _readable(_opinion_phrases(head, ctx, members, corpus, articles=True), head, corpus.casing)
         if best and best[1] >= 2:
-            return best[0]
+            return _as_activity(best[0], ctx, head, corpus)
     return None
 
 
@@ -429,7 +558,7 @@ def _descriptions(
     needed = max(DESCRIPTION_MIN_POSTS, DESCRIPTION_MIN_SHARE * len(with_head))
     for d in with_head:
         for aspect, ctx in corpus.doc_pairs[d]:
-            if aspect == last and ctx not in head.unit and ctx.isalpha():
+            if aspect == last and ctx not in head.unit and ctx.isalpha() and ctx not in NON_QUALIFYING:
                 saying.setdefault(ctx, set()).add(d)
     precision = {ctx: corpus.pairs[(last, ctx)] / max(1, corpus.context_totals[ctx]) for ctx in saying}
     # A word written before the aspect as part of its name in some posts ("marketing emails"): which
@@ -489,14 +618,187 @@ def _description_label(head: _Head, members: Sequence[int], corpus: LabelCorpus)
     readably competes: a word never written near the aspect cannot name it."""
     written = []
     for score, ctx, posts in _descriptions(head, members, corpus):
+        writers: dict[str, set[int]] = {}
         best = _readable(
-            _opinion_phrases(head, ctx, posts, corpus, posts=posts, articles=True), head, corpus.casing
+            _opinion_phrases(head, ctx, posts, corpus, posts=posts, articles=True, writers=writers),
+            head,
+            corpus.casing,
         )
-        if best:
-            written.append((score, best[0]))
+        if not best:
+            continue
+        # Only a phrase enough people write side by side names the theme.
+        writing = writers.get(_article_free(best[0]), set())
+        if len({corpus.docs[d].participant for d in writing}) >= DESCRIPTION_MIN_AUTHORS:
+            written.append((score, _as_activity(best[0], ctx, head, corpus)))
     if not written or len(written) > 1 and written[0][0] < DESCRIPTION_LEAD * written[1][0]:
         return None
     return written[0][1]
+
+
+def _joined(a: _Head, b: _Head, members: Sequence[int], corpus: LabelCorpus, *, keep: bool = False) -> str:
+    """ "A and B" when the theme's posts write the two aspects joined as one topic ("fees and charges",
+    "the fees or the charges") often enough, in the order they mostly write them; else "".
+
+    `keep` asks whether an earlier such label still holds: it does while a couple of people still
+    write the two together, so a few posts more do not rename the theme and back."""
+    both = corpus.docs_with.get(a.term, set()) & corpus.docs_with.get(b.term, set())
+    posts = [d for d in members if d in both]
+    if not posts:
+        return ""
+    order: Counter[bool] = Counter()
+    authors: set[str] = set()
+    saying = 0
+    sample = _evenly(posts, SCAN_MAX_POSTS)
+    for d in sample:
+        found = False
+        for seg in _segments(corpus.docs[d].text):
+            for first, second, flipped in ((a, b, False), (b, a, True)):
+                for _, end in _find_unit(seg, first.unit):
+                    rest = seg[end + 1 :] if end < len(seg) and seg[end] in _JOINERS else ()
+                    if rest and rest[0] in _DETERMINERS:
+                        rest = rest[1:]
+                    if rest and _find_unit(rest[: len(second.unit)], second.unit):
+                        order[flipped] += 1
+                        found = True
+        if found:
+            saying += 1
+            authors.add(corpus.docs[d].participant)
+    if keep:
+        enough = len(authors) >= 2
+    else:
+        enough = len(authors) >= PAIR_MIN_AUTHORS and saying >= PAIR_MIN_SHARE * len(sample)
+    if not enough:
+        return ""
+    first, second = (b, a) if order[True] > order[False] else (a, b)
+    return f"{first.written} and {second.written}"
+
+
+def _chunk_label(head: _Head, members: Sequence[int], corpus: LabelCorpus) -> str | None:
+    """The head aspect with the words its theme's posts most distinctively write before it, as one
+    noun phrase ("click and collect orders", "school uniform"), or None when no such phrase stands out.
+
+    A phrase competes when at least CHUNK_MIN_AUTHORS people and CHUNK_MIN_SHARE of the theme's posts
+    naming the aspect write it, and is scored by the people writing it times how specific it is to
+    the theme: the share of the posts writing it anywhere that are the theme's. A describing word
+    said of everything ("great", "new") must be said mostly of this aspect, as for opinions; a name
+    ("the Leeds branch") or a word that only sets the thing apart ("different") never leads one.
+    A longer phrase holding a shorter one is preferred while most of its writers write it whole.
+    """
+    naming = corpus.docs_with.get(head.term, set())
+    having = [d for d in members if d in naming]
+    if not having:
+        return None
+    in_theme = set(members)
+    stops = _stop_words()
+    k = len(head.unit)
+
+    def chunks(d: int) -> set[tuple[str, ...]]:
+        found: set[tuple[str, ...]] = set()
+        for seg in _segments(corpus.docs[d].text):
+            for start, _ in _find_unit(seg, head.unit):
+                for m in range(1, CHUNK_MAX_WORDS - k + 1):
+                    if start - m < 0:
+                        break
+                    left = seg[start - m : start]
+                    # A name ("the Leeds branch") says which one: no phrase reaches past it.
+                    if corpus.casing.is_capitalised(left[0]):
+                        break
+                    # Joined words stay inside ("click and collect"), never at the phrase's edge.
+                    if (
+                        left[0] in stops
+                        or not left[0].isalpha()
+                        or left[0] in NON_QUALIFYING
+                        or left[-1] in _JOINERS
+                        or any(w in stops and w not in _JOINERS for w in left[1:])
+                    ):
+                        continue
+                    found.add(tuple(left))
+        return found
+
+    theme_sample = _evenly(having, SCAN_MAX_POSTS)
+    writers: dict[tuple[str, ...], set[int]] = {}
+    for d in theme_sample:
+        for left in chunks(d):
+            writers.setdefault(left, set()).add(d)
+    scale = len(having) / len(theme_sample)
+    needed = CHUNK_MIN_SHARE * len(having)
+    candidates = {
+        left: posts
+        for left, posts in writers.items()
+        if len(posts) * scale >= needed
+        and len({corpus.docs[d].participant for d in posts}) >= CHUNK_MIN_AUTHORS
+        and _names_a_kind(left, head, corpus)
+    }
+    if not candidates:
+        return None
+    # How many posts anywhere write each phrase: the theme's, and the others naming the aspect.
+    outside = sorted(d for d in naming if d not in in_theme)
+    elsewhere: Counter[tuple[str, ...]] = Counter()
+    other_sample = _evenly(outside, SCAN_MAX_POSTS)
+    for d in other_sample:
+        elsewhere.update(left for left in chunks(d) if left in candidates)
+    other_scale = len(outside) / len(other_sample) if other_sample else 0.0
+
+    def score(left: tuple[str, ...]) -> float:
+        here = len(candidates[left]) * scale
+        people = len({corpus.docs[d].participant for d in candidates[left]})
+        return people * here / (here + elsewhere[left] * other_scale)
+
+    best = min(candidates, key=lambda left: (-score(left), len(left), left))
+    while True:
+        longer = [
+            left
+            for left in candidates
+            if len(left) > len(best)
+            and left[-len(best) :] == best
+            and len(candidates[left]) >= CHUNK_KEEP_LONGER * len(candidates[best])
+        ]
+        if not longer:
+            break
+        best = min(longer, key=lambda left: (-len(candidates[left]), len(left), left))
+    forms: Counter[str] = Counter()
+    for d in candidates[best]:
+        for seg in _segments(corpus.docs[d].text):
+            for start, end in _find_unit(seg, head.unit):
+                if tuple(seg[start - len(best) : start]) == best and start >= len(best):
+                    forms[" ".join(seg[start - len(best) : end])] += 1
+    return _surface(forms, "") or None
+
+
+def _names_a_kind(left: tuple[str, ...], head: _Head, corpus: LabelCorpus) -> bool:
+    """Whether words written before the aspect can say which kind of it a theme is about: a describing
+    word said of everything ("great") must be said mostly of this aspect, as for opinions."""
+    return bool(
+        len(left) > 1
+        or corpus.df[left[0]]
+        or corpus.pairs[(head.unit[-1], left[0])] >= OPINION_MIN_PRECISION * corpus.context_totals[left[0]]
+    )
+
+
+def _writes_chunk(words: Sequence[str], head: _Head, members: Sequence[int], corpus: LabelCorpus) -> bool:
+    """Whether `words` are the head aspect with words before it that at least CHUNK_MIN_AUTHORS of the
+    theme's people write before it (an earlier `_chunk_label`, held without its share of posts)."""
+    k = len(head.unit)
+    left = tuple(words[:-k])
+    if not left or len(words) > CHUNK_MAX_WORDS or not _writes(words[-k:], head.unit):
+        return False
+    stops = _stop_words()
+    if (
+        left[0] in stops
+        or left[0] in NON_QUALIFYING
+        or left[-1] in _JOINERS
+        or any(w in stops and w not in _JOINERS for w in left[1:])
+        or not _names_a_kind(left, head, corpus)
+    ):
+        return False
+    naming = corpus.docs_with.get(head.term, set())
+    people: set[str] = set()
+    for d in _evenly([d for d in members if d in naming], SCAN_MAX_POSTS):
+        for seg in _segments(corpus.docs[d].text):
+            if any(s >= len(left) and seg[s - len(left) : s] == left for s, _ in _find_unit(seg, head.unit)):
+                people.add(corpus.docs[d].participant)
+                break
+    return len(people) >= CHUNK_MIN_AUTHORS
 
 
 def _theme_heads(terms: Sequence[str], members: Sequence[int], corpus: LabelCorpus) -> list[_Head]:
@@ -537,20 +839,27 @@ def theme_label(
             candidates.append(opinion)
         main_words = set(main.written.lower().split())
         # A second aspect that holds the first ("customer service" after "customer") names the
-        # pair alone: "Customer service", not "Customer and customer service".
+        # pair alone: "Customer service", not "Customer and customer service". Two aspects are
+        # named together only as the posts write them together.
         pairs = [
             other.written
             if main_words <= set(other.written.lower().split())
-            else f"{main.written} and {other.written}"
+            else _joined(main, other, members, corpus)
             for other in heads[1:]
         ]
         # A second aspect nearly as common as the first is half of what the theme is about.
-        if len(heads) > 1 and heads[1].posts >= SECOND_ASPECT_SHARE * main.posts:
+        if len(heads) > 1 and heads[1].posts >= SECOND_ASPECT_SHARE * main.posts and pairs[0]:
             candidates.append(pairs.pop(0))
+        pairs = [p for p in pairs if p]
         # Short of a dominant opinion, what the posts say of the aspect tells more than its name.
         description = _description_label(main, members, corpus)
         if description:
             candidates.append(description)
+        # Short of anything said of it, the aspect as the noun phrase its posts write it in, when
+        # many people write one ("click and collect orders"), tells more than the bare noun.
+        chunk = _chunk_label(main, members, corpus) if not description else None
+        if chunk:
+            candidates.append(chunk)
         candidates.append(main.written)
         candidates.extend(pairs)
         for head in heads[1:]:
@@ -603,14 +912,23 @@ def label_fits(label: str, terms: Sequence[str], members: Sequence[int], corpus:
     named = [h for h in main if not h.shell]
     # A label that only names an aspect holds until the posts say something of the theme's main
     # one: then a reader is better told what that is (and the label saying it holds in turn).
-    if any(h.names(words) for h in named) and not (named and _said_of(named[0], members, corpus)):
+    said = bool(named and _said_of(named[0], members, corpus))
+    if any(h.names(words) for h in named) and not said:
+        return True
+    # So does the noun phrase the posts write the main aspect in, while enough people still write it.
+    if named and not said and _writes_chunk(words, named[0], members, corpus):
         return True
     # A kept "A and B" may let B sink a little below the share a new label needs: a few more
     # posts tipping B just under it should not rename the theme (and tip it back next time).
     kept = [h for h in heads if h.posts >= KEPT_SECOND_ASPECT_SHARE * heads[0].posts and not h.shell]
     for i, word in enumerate(words):
         if word == "and" and any(
-            a is not b and a.names(words[:i]) and b.names(words[i + 1 :]) for a in named for b in kept
+            a is not b
+            and a.names(words[:i])
+            and b.names(words[i + 1 :])
+            and _joined(a, b, members, corpus, keep=True)
+            for a in named
+            for b in kept
         ):
             return True
     for head in main:
@@ -618,24 +936,36 @@ def label_fits(label: str, terms: Sequence[str], members: Sequence[int], corpus:
         units = [u for u in {head.unit, head.base} if _find_unit(words, u)]
         if not units:
             continue
+
+        # What the posts say, as a label writes it ("waiting for a table" for "wait for a table"):
+        # a label written otherwise (an earlier "Wait for a table") is named afresh.
+        def as_labelled(phrases: Counter[str], ctx: str, head: _Head = head) -> Counter[str]:
+            return _by_saying(Counter({_as_activity(p, ctx, head, corpus): n for p, n in phrases.items()}))
+
         for ctx in _opinions(head, members, corpus):
             for unit in units:
-                said = _by_saying(_opinion_phrases(head, ctx, members, corpus, unit, articles=True))
+                said = as_labelled(_opinion_phrases(head, ctx, members, corpus, unit, articles=True), ctx)
                 if said[_article_free(text)] >= 2:
                     return True
         # A description holds while it is still among the things most said of the aspect, even
-        # when another has edged ahead of it.
+        # when another has edged ahead of it, and as long as enough people still write it.
         ranked = _descriptions(head, members, corpus)
         for score, ctx, posts in ranked:
             if score < DESCRIPTION_KEEP_SHARE * ranked[0][0]:
                 break
-            if any(
-                _by_saying(_opinion_phrases(head, ctx, posts, corpus, unit, posts=posts, articles=True))[
-                    _article_free(text)
-                ]
-                for unit in units
-            ):
-                return True
+            for unit in units:
+                writers: dict[str, set[int]] = {}
+                said = _opinion_phrases(
+                    head, ctx, posts, corpus, unit, posts=posts, articles=True, writers=writers
+                )
+                people: dict[str, set[str]] = {}
+                for phrase in said:
+                    key = _article_free(_as_activity(phrase, ctx, head, corpus))
+                    people.setdefault(key, set()).update(
+                        corpus.docs[d].participant for d in writers.get(_article_free(phrase), ())
+                    )
+                if len(people.get(_article_free(text), ())) >= DESCRIPTION_MIN_AUTHORS:
+                    return True
     return False
 
 

@@ -1207,7 +1207,7 @@ def test_a_label_says_what_people_do_with_the_aspect_as_they_write_it():
         [(f"I queued at the branch for {n} minutes.", "queue") for n in range(5, 11)]
         + [(f"The branch was {word} on Monday.", word) for word in ONE_OFFS[:14]]
     )
-    assert label_for(docs, "branch") == "Queued at the branch"
+    assert label_for(docs, "branch") == "Queuing at the branch"
 
 
 def test_a_label_is_about_the_aspect_itself_not_a_part_of_it():
@@ -1219,7 +1219,7 @@ def test_a_label_is_about_the_aspect_itself_not_a_part_of_it():
         + [(f"The branch was {word} on Monday.", word) for word in ONE_OFFS[8:20]],
         nouns=("hour",),
     )
-    assert label_for(docs, "branch") == "Queued at the branch"
+    assert label_for(docs, "branch") == "Queuing at the branch"
 
 
 def test_a_generic_noun_names_a_theme_only_with_what_is_said_of_it():
@@ -1252,13 +1252,13 @@ def test_a_phrase_in_quotes_names_a_theme_without_its_quote_marks():
         ThemeDoc(
             key=f"q-{n:02d}",
             participant=f"m{n % 7}",
-            text=f"Staff said the app is a 'different system' on day {n}.",
-            terms=("system", "system~different"),
+            text=f"Staff said the app is a 'clunky system' on day {n}.",
+            terms=("system", "system~clunky"),
             sentiment="neutral",
         )
         for n in range(12)
     ]
-    assert label_for(docs, "system") == "Different system"
+    assert label_for(docs, "system") == "Clunky system"
 
 
 def statements_theme(docs: Sequence[ThemeDoc], previous: Sequence[PreviousTheme] = ()):
@@ -1297,4 +1297,4 @@ def test_a_label_does_not_say_which_one_on_the_way():
         + [(f"I queued at the branch for {n} minutes.", "queue") for n in range(5, 10)]
         + [(f"The branch was {word} on Monday.", word) for word in ONE_OFFS[8:20]]
     )
-    assert label_for(docs, "branch") == "Queued at the branch"
+    assert label_for(docs, "branch") == "Queuing at the branch"
