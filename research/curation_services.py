@@ -17,8 +17,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from community.models import Community, Post
+from community.models import Community, Post, PostStatus
 from research.models import Code, CodedExcerpt, Theme, ThemePost
+from research.selectors import published_q
 from research.services import Scope, _scope_docs, code_create, split_terms, theme_rename, themes_recount
 
 SUMMARY_MAX = 4000
@@ -303,6 +304,7 @@ def excerpt_create(
     when the client also sends the selected text, it must match (a stale page is refused)."""
     if code.community_id != post.community_id:
         raise CurationError("code: not in this community's codebook.")
+    _require_published(post)
     length = len(post.body)
     if not (0 <= start < end <= length):
         raise CurationError(f"start/end: must satisfy 0 ≤ start < end ≤ {length} (the post's length).")
@@ -314,6 +316,19 @@ def excerpt_create(
             "text: the selection does not match the post's current text; reload and select again."
         )
     return CodedExcerpt.objects.create(post=post, code=code, start=start, end=end, text=span, coder=coder)
+
+
+def _require_published(post: Post) -> None:
+    """Only published posts are coded: the codebook's counts and the .qdpx export both read
+    excerpts on published posts only (`research.selectors.published_q`), so an excerpt on a
+    removed, hidden or deleted post would be counted nowhere."""
+    if post.status != PostStatus.PUBLISHED:
+        state = PostStatus(post.status).label.lower()
+        raise CurationError(f"post: only published posts can be coded; this one is {state}.")
+    if post.parent_id and not Post.objects.filter(published_q(), pk=post.pk).exists():
+        raise CurationError(
+            "post: only published posts can be coded; this one replies to a post that is no longer published."
+        )
 
 
 def excerpt_delete(*, excerpt: CodedExcerpt) -> None:

@@ -8,14 +8,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from django.db import connection
-from django.db.models import Case, CharField, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Concat, StrIndex, Substr
 from django.db.models.lookups import GreaterThan
 from django.http import Http404
 
 from community.models import Community, Membership, Post, PostStatus, Role
 from research.analysis.types import PERCEPTION_DIMENSIONS, RELEVANCE_STANCES, SENTIMENTS
-from research.models import WARM_UP_REASON, AnalysisRun, PostAnalysis, Theme, ThemePost, brand_token
+from research.models import WARM_UP_REASON, AnalysisRun, Code, PostAnalysis, Theme, ThemePost, brand_token
 
 # --- Filter primitives shared by the dashboard, the exports and the API ---
 
@@ -258,3 +258,13 @@ def dimension_counts(*, community: Community) -> dict[str, dict[str, int]]:
         for dimension, polarity in dimensions_polarity(signals).items():
             out[dimension][polarity] += 1
     return out
+
+
+def codes_with_excerpt_counts(*, community: Community) -> list[Code]:
+    """The codebook, each code with `excerpt_count`: its excerpts on published posts, the ones the
+    .qdpx export carries (`research.exports.selectors.coded_excerpts`). One query."""
+    return list(
+        Code.objects.filter(community=community).annotate(
+            excerpt_count=Count("excerpts", filter=published_q("excerpts__post__"))
+        )
+    )

@@ -32,9 +32,12 @@ from research.api.serializers import (
 )
 from research.dashboard_selectors import DashboardFilters
 from research.exports.filters import (
+    AUTHOR_ROLES,
     FILTER_FIELDS,
+    POST_FILTER_FIELDS,
     FilterError,
     UnknownParameters,
+    author_role_errors,
     filters_from_query,
     refuse_unknown_parameters,
 )
@@ -316,6 +319,7 @@ class _ReaderMixin(_FormatCheck):
             self.refuse_unknown_format()
             # Every bad filter and paging parameter named at once.
             errors = self.paginator.parameter_errors(query) if self.paginator is not None else {}
+            errors.update(self.own_filter_errors(query))
             try:
                 self._filters = filters_from_query(community=community, query=query)
             except FilterError as error:
@@ -323,6 +327,10 @@ class _ReaderMixin(_FormatCheck):
             if errors:
                 raise BadFilters(FilterError(errors))
         return self._filters
+
+    def own_filter_errors(self, query) -> dict[str, str]:
+        """Why this endpoint's own filters (beyond the dashboard's) cannot be applied."""
+        return {}
 
     def get_serializer_context(self) -> dict:
         context = super().get_serializer_context()
@@ -394,17 +402,39 @@ class PerceptionGapView(_ReaderMixin, generics.GenericAPIView):
         return Response(self.get_serializer(rows, many=True).data)
 
 
+AUTHOR_ROLE = OpenApiParameter(
+    "author_role",
+    str,
+    enum=list(AUTHOR_ROLES),
+    description="Only posts by participants, or only moderators' (their questions and replies); "
+    "`participant` gives the posts insights count from. Any other value is refused with 400.",
+)
+
+
 @extend_schema(
     summary="Published posts with their analysis and themes, oldest first (moderators and clients).",
-    parameters=[SLUG, *FILTERS, FORMAT],
+    description="Every published post, moderators' included: `author_role` tells them apart. "
+    "Insights (the dashboard's post count, themes, the perception gap) count participants' posts "
+    "only, and of those the analysed ones (`analysis.analysable` true; a post of an activity left "
+    "out of analysis, such as a warm-up, has none), so `count` here is larger than the dashboard's. "
+    "Filter with `author_role=participant` to leave moderators' posts out.",
+    parameters=[SLUG, *FILTERS, AUTHOR_ROLE, FORMAT],
     responses={200: PostSerializer(many=True), 400: BAD_PAGED_FILTERS},
 )
 class PostListView(_ReaderMixin, generics.ListAPIView):
     serializer_class = PostSerializer
     pagination_class = PostPagination
+    filter_parameters = POST_FILTER_FIELDS
+
+    def own_filter_errors(self, query) -> dict[str, str]:
+        return author_role_errors(query)
 
     def get_queryset(self):
-        return export_posts(community=self.reader().community, filters=self.filters())
+        return export_posts(
+            community=self.reader().community,
+            filters=self.filters(),
+            author_role=self.request.query_params.get("author_role", ""),
+        )
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         page = self.paginate_queryset(self.get_queryset())

@@ -231,3 +231,34 @@ def post_filter_q(filters: DashboardFilters, prefix: str = "", *, analysis_prefi
         analysis = f"{prefix}analysis__" if analysis_prefix is None else analysis_prefix
         q &= mentions_brand_q(filters.brand, f"{analysis}mentioned_brands")
     return q
+
+
+# --- Whose posts: a filter of the posts exports and the API's posts only ---
+
+# A posts export holds every published post, moderators' questions and replies included (its
+# `author_role` column tells them apart); insights count participants' posts only.
+# `?author_role=participant` keeps those, so a reader can match the dashboard's post count.
+AUTHOR_ROLES = ("participant", "moderator")
+POST_FILTER_FIELDS = (*FILTER_FIELDS, "author_role")
+
+
+def author_role_errors(query: QueryDict) -> dict[str, str]:
+    """Why `author_role` in `query` cannot be applied ({} when it is absent or valid)."""
+    raw = query.get("author_role", "")
+    if not raw or raw in AUTHOR_ROLES:
+        return {}
+    shown = raw if len(raw) <= _ECHO_CHARS else raw[:_ECHO_CHARS] + "…"
+    return {"author_role": f"'{shown}' is not an author role (use {' or '.join(AUTHOR_ROLES)})"}
+
+
+def post_filters_from_query(*, community: Community, query: QueryDict) -> tuple[DashboardFilters, str]:
+    """The dashboard's filters and `author_role` ("" for everyone's posts), for the posts exports;
+    raises FilterError naming every bad one at once."""
+    errors = author_role_errors(query)
+    try:
+        filters = filters_from_query(community=community, query=query)
+    except FilterError as error:
+        raise FilterError({**error.errors, **errors}) from error
+    if errors:
+        raise FilterError(errors)
+    return filters, query.get("author_role", "")

@@ -87,6 +87,7 @@ def post_export_rows(
     community: Community,
     discussion: Discussion | None = None,
     filters: DashboardFilters | None = None,
+    author_role: str = "",
 ) -> Iterator[list]:
     """The header (`header_for` the reader), then one row per published post (within the
     dashboard's `filters`), oldest first. Two queries for any number of posts (theme labels, then
@@ -100,7 +101,7 @@ def post_export_rows(
     header = header_for(reader)
     yield header
     kept = [i for i, column in enumerate(HEADER) if column in header]
-    posts = export_posts(community=community, discussion=discussion, filters=filters)
+    posts = export_posts(community=community, discussion=discussion, filters=filters, author_role=author_role)
     for post in posts.iterator(chunk_size=2000):
         row = _row(reader, post, labels.get(post.pk, []))
         yield [safe_cell(row[i]) for i in kept]

@@ -48,11 +48,17 @@ _EXPORT_FIELDS = (
 
 
 def export_posts(
-    *, community: Community, discussion: Discussion | None = None, filters: DashboardFilters | None = None
+    *,
+    community: Community,
+    discussion: Discussion | None = None,
+    filters: DashboardFilters | None = None,
+    author_role: str = "",
 ) -> QuerySet[Post]:
-    """Published posts (within the dashboard's `filters`, if given) with what an export row needs
-    joined in: one query."""
+    """Published posts (within the dashboard's `filters`, and by authors of `author_role`, if
+    given) with what an export row needs joined in: one query."""
     qs = Post.objects.filter(published_q(), community=community)
+    if author_role:
+        qs = qs.filter(author__role=author_role)
     if discussion is not None:
         qs = qs.filter(discussion=discussion)
     if filters is not None and filters.active:

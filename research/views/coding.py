@@ -176,9 +176,9 @@ def codebook_view(request: HttpRequest, slug: str) -> HttpResponse:
 def _codebook_page(
     request, community, membership, *, form, import_form, edit=None, status=200
 ) -> HttpResponse:
-    from django.db.models import Count
+    from research.selectors import codes_with_excerpt_counts
 
-    codes = list(Code.objects.filter(community=community).annotate(excerpt_count=Count("excerpts")))
+    codes = codes_with_excerpt_counts(community=community)  # published posts only, as in the .qdpx
     return render(
         request,
         "research/codebook.html",

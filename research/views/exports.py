@@ -21,6 +21,7 @@ from community.selectors import discussions_visible_to
 from research.dashboard_selectors import DashboardFilters
 from research.exports.filters import (
     FILTER_FIELDS,
+    POST_FILTER_FIELDS,
     FilterError,
     UnknownParameters,
     filter_form,
@@ -29,6 +30,7 @@ from research.exports.filters import (
     filters_from_query,
     filters_query,
     filters_slug,
+    post_filters_from_query,
     refuse_unknown_parameters,
 )
 from research.exports.posts import csv_lines, post_export_rows, xlsx_file
@@ -59,26 +61,42 @@ def _bad_request(request: HttpRequest, error: Exception, slug: str) -> HttpRespo
     return bad_request(request, error, back_url=back)
 
 
-def filtered_export(view: Callable[..., HttpResponse]) -> Callable[[HttpRequest, str], HttpResponse]:
+def filtered_export(view: Callable[..., HttpResponse] | None = None, *, author_role: bool = False):
     """Wraps an export of a community's posts: resolves the reader (participants and outsiders
     get 404 before any filter is read, so validation gives them no hint), parses the filters in
     the query string and calls `view(request, community=, membership=, filters=)`, or answers
     400 naming each bad filter or unknown parameter: a file holding more than was asked for
-    would mislead."""
+    would mislead. `@filtered_export(author_role=True)` (the posts files) also reads
+    `author_role` and passes it on as `author_role=` ("" for everyone's posts)."""
+    if view is None:
+        return lambda view: filtered_export(view, author_role=author_role)
 
     @login_required
     @require_GET
     @wraps(view)
     def wrapper(request: HttpRequest, slug: str) -> HttpResponse:
         community, membership = get_community_for_member(request.user, slug, roles=READERS)
+        extra = {}
         try:
-            refuse_unknown_parameters(request.GET, accepted=FILTER_FIELDS)
-            filters = filters_from_query(community=community, query=request.GET)
+            refuse_unknown_parameters(
+                request.GET, accepted=POST_FILTER_FIELDS if author_role else FILTER_FIELDS
+            )
+            if author_role:
+                filters, extra["author_role"] = post_filters_from_query(
+                    community=community, query=request.GET
+                )
+            else:
+                filters = filters_from_query(community=community, query=request.GET)
         except (UnknownParameters, FilterError) as error:
             return _bad_request(request, error, slug)
-        return view(request, community=community, membership=membership, filters=filters)
+        return view(request, community=community, membership=membership, filters=filters, **extra)
 
     return wrapper
+
+
+def _posts_name(author_role: str) -> str:
+    """`posts`, or `participant-posts` for the posts of one role, so a saved file says so."""
+    return f"{author_role}-posts" if author_role else "posts"
 
 
 @login_required
@@ -103,33 +121,44 @@ def exports_index_view(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@filtered_export
+@filtered_export(author_role=True)
 def export_posts_csv_view(
-    request: HttpRequest, *, community: Community, membership: Membership, filters: DashboardFilters
+    request: HttpRequest,
+    *,
+    community: Community,
+    membership: Membership,
+    filters: DashboardFilters,
+    author_role: str,
 ) -> HttpResponse:
-    rows = post_export_rows(reader=membership, community=community, filters=filters)
+    rows = post_export_rows(reader=membership, community=community, filters=filters, author_role=author_role)
     return download(
         request,
         csv_lines(rows),
-        filename=_filename(community, "posts", "csv", filters),
+        filename=_filename(community, _posts_name(author_role), "csv", filters),
         content_type="text/csv; charset=utf-8",
     )
 
 
-@filtered_export
+@filtered_export(author_role=True)
 def export_posts_xlsx_view(
-    request: HttpRequest, *, community: Community, membership: Membership, filters: DashboardFilters
+    request: HttpRequest,
+    *,
+    community: Community,
+    membership: Membership,
+    filters: DashboardFilters,
+    author_role: str,
 ) -> HttpResponse:
-    file = xlsx_file(
-        [
-            ("Posts", post_export_rows(reader=membership, community=community, filters=filters)),
-            ("Filters", filter_rows(filters, reader=membership)),
-        ]
-    )
+    rows = post_export_rows(reader=membership, community=community, filters=filters, author_role=author_role)
+    described = filter_rows(filters, reader=membership)
+    if author_role:
+        # Said before the reader rows; "none" would no longer be true of the filters.
+        described = [r for r in described if r[0] != "Filters"]
+        described.insert(len(described) - 2, ["Posts by", f"{author_role}s only"])
+    file = xlsx_file([("Posts", rows), ("Filters", described)])
     return download(
         request,
         file_chunks(file),
-        filename=_filename(community, "posts", "xlsx", filters),
+        filename=_filename(community, _posts_name(author_role), "xlsx", filters),
         content_type=XLSX,
     )
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from community.access import get_community_for_member
 from community.models import Post, Role
 from research.curation_services import (
+    THEME_NAME_MAX,
     CurationError,
     theme_name_set,
     theme_split,
@@ -125,6 +126,7 @@ def _render_detail(
             "merged_into": theme.merged_into if theme.merged_into_id else None,
             "split_from": theme.split_from if theme.split_from_id else None,
             "typed": typed or {},
+            "theme_name_max": THEME_NAME_MAX,
         },
         status=status,
     )
@@ -140,7 +142,7 @@ def theme_action_view(request: HttpRequest, slug: str, theme_id: int) -> HttpRes
     try:
         if action == "rename":
             theme_name_set(theme=theme, name=request.POST.get("label", ""))
-            messages.success(request, "Theme renamed.")
+            messages.success(request, _renamed_message(theme))
         elif action == "summary":
             theme_summary_set(theme=theme, summary=request.POST.get("summary", ""))
             messages.success(request, "Summary saved; clients see it with the theme.")
@@ -185,6 +187,15 @@ def theme_action_view(request: HttpRequest, slug: str, theme_id: int) -> HttpRes
         messages.error(request, readable_error(exc))
         target = theme
     return redirect("research:theme_detail", slug=community.slug, theme_id=target.pk)
+
+
+def _renamed_message(theme: Theme) -> str:
+    """What a rename did: an empty name goes back to the one the theme was found (or split) with."""
+    if theme.researcher_label:
+        return f"Theme renamed to “{theme.researcher_label}”."
+    if theme.split_from_id:
+        return f"Label reset to the name given at the split: “{theme.label}”."
+    return f"Label reset to the analysis label: “{theme.label}”."
 
 
 def _split_confirmation(request, community, membership, theme, plan) -> HttpResponse:

@@ -418,7 +418,8 @@ FILTER_NAMES = ["discussion", "segment", "date_from", "date_to", "brand"]
     ("name", "accepted"),
     [
         ("api:themes", [*FILTER_NAMES, "limit", "offset", "format"]),
-        ("api:posts", [*FILTER_NAMES, "limit", "offset", "format"]),
+        # Posts also read whose posts they are (moderators' are in by default).
+        ("api:posts", [*FILTER_NAMES, "author_role", "limit", "offset", "format"]),
         # One row per dimension, never paged: a limit would be ignored, so it is refused too.
         ("api:gap", [*FILTER_NAMES, "format"]),
         # No filters: a dashboard filter here would be ignored, listing every community as if filtered.

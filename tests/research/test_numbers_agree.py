@@ -207,6 +207,13 @@ def test_the_dashboard_the_exports_and_the_api_give_the_same_numbers_for_the_sam
         if p["analysis"] and p["analysis"]["analysable"] and p["id"] not in researcher
     ]
     assert len(counted) == len(api_counted) == overview["posts"], params
+    # Filtered to participants' posts, the same rows less the researcher's: those with a
+    # sentiment are the dashboard's count.
+    participants = _csv_rows(client, {**params, "author_role": "participant"})
+    assert [r for r in participants if r["sentiment"]] == counted, params
+    only = api.get(reverse("api:posts", args=["acme"]), {**params, "author_role": "participant"}).json()
+    moderators = sum(r["author_role"] == "moderator" for r in rows)
+    assert only["count"] == len(participants) == len(rows) - moderators, params
     for sentiment in ("positive", "neutral", "negative"):
         expected = overview["sentiment"][sentiment]
         assert sum(r["sentiment"] == sentiment for r in counted) == expected, (params, sentiment)
