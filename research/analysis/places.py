@@ -12,14 +12,18 @@ entity is read as a place only on evidence from the sentence itself:
   and either is written as several words ("Milton Keynes"), or is where someone goes, comes
   from or stays ("drove to Glasgow", "popped into Derby", "I'm from Bolton", "I work at
   Reading"), or where a person is from ("Helen from Bolton", "the lady from Wigan"), or is
-  joined to a place the model did recognise ("Leeds and Bradford"), or is the subject of what
-  is said of places ("Glasgow was packed", "Bolton was quiet", "Derby has a new store").
+  listed after the name (and age) someone introduces themselves with, the way people say where
+  they live ("Ben, Croydon, dad of three", "I'm Chloe, 27, Manchester"), or is joined to a place
+  the model did recognise ("Leeds and Bradford"), or is the subject of what is said of places
+  ("Glasgow was packed", "Bolton was quiet", "Derby has a new store").
 
 Many surnames are towns too (Hamilton, Preston, Bolton), so a known place standing alone
-("Hamilton was rude to me") or after a preposition that also points at people ("I spoke to
-Hamilton", "a call from Preston") stays a name. Being addressed as a person overrides all of
-it: a title ("Mr Preston"), a word for a person beside it ("my friend Chester"), a possessive
-("Preston's"). Known given names never reach this module (the caller redacts them first), and
+("Hamilton was rude to me"), after a preposition that also points at people ("I spoke to
+Hamilton", "a call from Preston") or in a list of people ("Ben, Preston and Sarah") stays a
+name. Being addressed as a person overrides all of it: a title ("Mr Preston"), a possessive
+("Preston's"), a word for a person beside it ("my friend Chester"), except in an introduction,
+where the parse may hang the person's description on the town ("Ben, Croydon, dad of three").
+Known given names never reach this module (the caller redacts them first), and
 members' names are redacted by the community roster whatever this decides.
 """
 
@@ -95,6 +99,11 @@ _CROWD_STATES = frozenset(_CROWD_STATES_TEXT.split())
 # Verbs whose object makes their subject a place: "Derby has a new store", "Leeds got a branch".
 _HAVING_TEXT = "have get open lose"
 _HAVING_VERBS = frozenset(_HAVING_TEXT.split())
+# How a self-introduction opens before the name: "I'm Chloe, 27, Manchester", "Hey, Dev, London".
+_SELF_INTRODUCING = frozenset(("'m", "’m", "am", "im"))
+_GREETINGS_TEXT = "hi hello hey hiya heya yo howdy morning afternoon evening greetings"
+GREETINGS = frozenset(_GREETINGS_TEXT.split())
+_LIST_JOINS = frozenset((",", "and", "&", "or"))
 
 _GAZETTEER_LOCK = threading.Lock()
 _GAZETTEER: frozenset[str] | None = None
@@ -130,12 +139,17 @@ def reads_as_a_place(ent: Any, tokens: list[Any]) -> bool:
         return False
     # In a proper-noun run the last word is the head ("Milton Keynes").
     root = ent.root if tokens[0].i <= ent.root.i <= tokens[-1].i else tokens[-1]
-    if _addressed_as_a_person(tokens, root):
+    if _titled_or_possessive(tokens):
+        return False
+    known = " ".join(t.text for t in tokens).casefold() in known_places()
+    # "Ben, Croydon, dad of three": the parse may hang the person's description on the place.
+    if known and _home_in_an_introduction(tokens):
+        return True
+    if _described_as_a_person(root):
         return False
     if _places_by_preposition(root) or _qualifies_a_place(root) or _named_as_a_place(tokens):
         return True
-    text = " ".join(t.text for t in tokens).casefold()
-    if text not in known_places():
+    if not known:
         return False
     return (
         len(tokens) > 1
@@ -146,7 +160,8 @@ def reads_as_a_place(ent: Any, tokens: list[Any]) -> bool:
     )
 
 
-def _addressed_as_a_person(tokens: list[Any], root: Any) -> bool:
+def _titled_or_possessive(tokens: list[Any]) -> bool:
+    """ "Mr Preston", "Preston's": addressed as a person, whatever else the sentence says."""
     first, last = tokens[0], tokens[-1]
     doc = first.doc
     before = doc[first.i - 1] if first.i > 0 else None
@@ -154,8 +169,10 @@ def _addressed_as_a_person(tokens: list[Any], root: Any) -> bool:
         return True
     if any(t.lower_.rstrip(".") in _TITLES for t in tokens):
         return True
-    if last.i + 1 < len(doc) and doc[last.i + 1].lower_ in ("'s", "’s", "'"):
-        return True
+    return last.i + 1 < len(doc) and doc[last.i + 1].lower_ in ("'s", "’s", "'")
+
+
+def _described_as_a_person(root: Any) -> bool:
     # "my friend Chester", "Chester, my friend", "manager Hamilton"; not "the Leeds store staff".
     if root.dep_ == "appos" and root.head.lemma_.lower() in PERSON_NOUNS:
         return True
@@ -173,6 +190,19 @@ def _named_as_a_place(tokens: list[Any]) -> bool:
     """
     last = tokens[-1]
     return len(tokens) > 1 and last.text[:1].isupper() and last.lower_ in _PLACE_NAME_HEADS
+
+
+def placed_by_preposition(token: Any) -> bool:
+    """Whether a preposition places `token` ("near Leeds") or a verb sends someone there ("went to
+    Joy", "popped into Derby"); says nothing of whether it is a known place."""
+    if _places_by_preposition(token) or _goes_comes_or_stays(token):
+        return True
+    # The parse may hang the name elsewhere: "I went to Joy hoping to find..." (Joy "hoping").
+    prep = token.doc[token.i - 1] if token.i else None
+    if prep is None or prep.pos_ != "ADP":
+        return False
+    verbs = _DIRECTIONAL_VERBS.get(prep.lower_)
+    return prep.lower_ in _LOCATIVE_PREPOSITIONS or (verbs is not None and prep.head.lemma_.lower() in verbs)
 
 
 def _places_by_preposition(root: Any) -> bool:
@@ -250,3 +280,53 @@ def _said_of_a_place(root: Any) -> bool:
     return lemma in _HAVING_VERBS and any(
         c.dep_ == "dobj" and c.lemma_.lower() in _PLACE_NOUNS for c in verb.children
     )
+
+
+def _home_in_an_introduction(tokens: list[Any]) -> bool:
+    """ "Ben, Croydon, dad of three", "I'm Chloe, 27, Manchester", "Hey, Dev, London": a known place
+    listed right after the name (and age) someone opens an introduction with is where they live, as
+    "from" says in "Helen from Bolton". A list of people goes on to another name ("Ben, Preston and
+    Sarah") and stays names."""
+    doc = tokens[0].doc
+    item = _item_before(doc, tokens[0].i)
+    if item is not None and item.like_num and item.text.isdigit() and 0 < int(item.text) < 120:
+        item = _item_before(doc, item.i)  # the age
+    if item is None or not _opens_an_introduction(item):
+        return False
+    after = tokens[-1].i + 1
+    if after < len(doc) and doc[after].lower_ in _LIST_JOINS:
+        following = after + 1
+        if following < len(doc) and doc[following].lower_ in ("and", "or"):
+            following += 1  # ", and Sarah"
+        return following >= len(doc) or not _a_given_name(doc[following])
+    return True
+
+
+def _item_before(doc: Any, i: int) -> Any:
+    return doc[i - 2] if i >= 2 and doc[i - 1].text == "," else None
+
+
+def _a_given_name(token: Any) -> bool:
+    if not token.is_title or token.pos_ != "PROPN":
+        return False
+    return token.ent_type_ == "PERSON" or token.lower_ in FIRST_NAMES or token.lower_ in AMBIGUOUS_NAMES
+
+
+def _opens_an_introduction(name: Any) -> bool:
+    """Whether `name` (a name's last word) is a person's name opening its sentence, after "I'm", or
+    after a greeting that opens it ("Hey, Dev")."""
+    if not _a_given_name(name):
+        return False
+    doc = name.doc
+    start = name
+    while start.i > 0 and start.ent_iob_ == "I" and doc[start.i - 1].is_title:
+        start = doc[start.i - 1]  # "Ben Smith, Croydon"
+    if start.is_sent_start or start.i == 0:
+        return True
+    before = doc[start.i - 1]
+    if before.lower_ in _SELF_INTRODUCING:
+        return True
+    if before.text != "," or start.i < 2:
+        return False
+    greeting = doc[start.i - 2]
+    return greeting.lower_ in GREETINGS and (greeting.is_sent_start or greeting.i == 0)

@@ -154,3 +154,61 @@ def test_it_shows_clients_a_redacted_post_and_moderators_the_original(client, al
 
     client.force_login(alice)
     assert "bob.p@example.com" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Call 1-800-555-0199 for the card helpline", "Call [PHONE] for the card helpline"),
+        ("My number is +44 (0)20 7946 0958.", "My number is [PHONE]."),
+        ("My number is 0044 7700 900123.", "My number is [PHONE]."),
+        ("Email jo dot bloggs at gmail dot com for the receipt", "Email [EMAIL] for the receipt"),
+        (
+            "my postcode is m1 1ae so delivery should be quick",
+            "my postcode is [POSTCODE] so delivery should be quick",
+        ),
+        (
+            "i live at 14 oak road and the courier never finds it",
+            "i live at [ADDRESS] and the courier never finds it",
+        ),
+        ("The bank is at 1600 Pennsylvania Avenue NW, apparently.", "The bank is at [ADDRESS], apparently."),
+        ("My card ending 4242 was charged twice", "My card ending [CARD] was charged twice"),
+        ("The Visa debit that ends in 4242 got blocked", "The Visa debit that ends in [CARD] got blocked"),
+        ("the last 4 digits of my card are 4242", "the last 4 digits of my card are [CARD]"),
+        ("My card number 1234 5678 9012 3456 was on screen", "My card number [CARD] was on screen"),
+        ("The CVV is 123 on the back", "The CVV is [CARD] on the back"),
+        ("My account ending 1234 was frozen", "My account ending [ACCOUNT] was frozen"),
+        ("sort-code 12-34-56, acc no 12345678", "sort-code [ACCOUNT], acc no [ACCOUNT]"),
+    ],
+)
+def test_it_redacts_contact_and_payment_details_in_everyday_forms(text, expected):
+    assert redact_contact_details(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I ordered on 01.03.2024 and it came 15.03.2024",
+        "I ordered on 01-03-2024 and it came on 2024-03-15",
+        "They had sizes 10 12 14 16 18 in stock",
+        "Order ref 1234 5678 arrived late",
+        "Order no. 123-456-789 was wrong",
+        "Tracking number 6412 3456 7890 from the courier",
+        "The reference was 2023 1105 9921 on the letter",
+        "It was £12.99, now £14.50, and 12.99 14.99 in the app",
+        "Love the app.Me and my sister use it daily",
+        "deliver to 3 people on the same day is hard",
+        "my credit ends in 2025 and the card offer ended in May",
+    ],
+)
+def test_it_keeps_dates_sizes_references_and_typos_that_look_like_details(text):
+    assert redact_contact_details(text) == text
+
+
+def test_overlapping_spans_join_so_no_part_of_a_number_shows():
+    from community.pii import apply_redactions, merge_spans
+
+    text = "Ring +1 (555) 123-4567 after six"
+    name, phone = (0, 7, "NAME"), (5, 22, "PHONE")
+    assert merge_spans([name, phone]) == [(0, 22, "PHONE")]
+    assert apply_redactions(text, [name, phone]) == "[PHONE] after six"

@@ -186,3 +186,80 @@ def test_short_forms_of_given_names_the_model_misses_are_redacted(nlp, text, nam
 
 def test_a_shop_called_like_a_person_stays_readable(nlp):
     assert redacted(nlp, "There's a new shop called Bea in town.") == "There's a new shop called Bea in town."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Where someone lives, listed after the name (and age) they introduce themselves with.
+        (
+            "Tom, Croydon, dad of two. I bank with the app every day.",
+            "[NAME], Croydon, dad of two. I bank with the app every day.",
+        ),
+        (
+            "I'm Chloe, 27, Manchester, and I shop online most weeks.",
+            "I'm [NAME], 27, Manchester, and I shop online most weeks.",
+        ),
+        (
+            "Hey, Sarah, Preston, I use the banking app for everything.",
+            "Hey, [NAME], Preston, I use the banking app for everything.",
+        ),
+        (
+            "Emma, 41, Bolton. I mostly use the app to pay bills.",
+            "[NAME], 41, Bolton. I mostly use the app to pay bills.",
+        ),
+        (
+            "Hi, I'm Ravi, 35, Reading, and the app logs me out daily.",
+            "Hi, I'm [NAME], 35, Reading, and the app logs me out daily.",
+        ),
+    ],
+)
+def test_a_town_in_a_self_introduction_stays_readable(nlp, text, expected):
+    assert redacted(nlp, text) == expected
+
+
+def test_a_town_named_in_a_list_of_people_stays_a_name(nlp):
+    assert (
+        redacted(nlp, "Mark, Hamilton and Grace sorted my mortgage between them.")
+        == "[NAME], [NAME] and [NAME] sorted my mortgage between them."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Addressed or introduced before a comma, where the model saw no person (or a brand).
+        (
+            "Gemma, you said the app was easier than the branch.",
+            "[NAME], you said the app was easier than the branch.",
+        ),
+        ("Katie, Belfast, one toddler, one overdraft.", "[NAME], Belfast, one toddler, one overdraft."),
+        (
+            "Yo, Joel, 22, just opened my first bank account.",
+            "Yo, [NAME], 22, just opened my first bank account.",
+        ),
+        # In lower case, where a person's name stands.
+        (
+            "went with dave to the bank and the card machine was down",
+            "went with [NAME] to the bank and the card machine was down",
+        ),
+        ("told karen at the branch and she laughed", "told [NAME] at the branch and she laughed"),
+        ("i asked jess to check my balance", "i asked [NAME] to check my balance"),
+        ("me and sarah went to the sale", "me and [NAME] went to the sale"),
+    ],
+)
+def test_given_names_the_model_misses_in_chatty_text_are_redacted(nlp, text, expected):
+    assert redacted(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the matt finish on the phone case chipped",
+        "pad thai and tom yum soup from the app",
+        "I've ben waiting for my card for weeks",
+        "I went to Florence, Italy last year and the card worked fine.",
+    ],
+)
+def test_words_that_are_given_names_in_lower_case_stay_readable(nlp, text):
+    assert redacted(nlp, text) == text

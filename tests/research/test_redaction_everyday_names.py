@@ -221,3 +221,63 @@ def test_a_name_ending_in_a_word_for_a_place_stays_readable(nlp, text, place):
 )
 def test_a_person_whose_surname_is_a_place_word_is_still_redacted(nlp, text, name):
     assert name not in apply_redactions(text, nlp(text)._.pii_spans)
+
+
+# --- people who are no member, named with an everyday word the model did not call a person ---
+
+
+def _client_text(nlp, text: str) -> str:
+    return apply_redactions(text, nlp(text)._.pii_spans)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Rose helped me find the right size in store.", "[NAME] helped me find the right size in store."),
+        (
+            "Hope was really patient when the app kept crashing.",
+            "[NAME] was really patient when the app kept crashing.",
+        ),
+        ("Will sorted the refund in minutes.", "[NAME] sorted the refund in minutes."),
+        ("Will has been brilliant with my account.", "[NAME] has been brilliant with my account."),
+        (
+            "Dawn on the helpline was brilliant about my card.",
+            "[NAME] on the helpline was brilliant about my card.",
+        ),
+        (
+            "Grace at the bank explained the overdraft fees.",
+            "[NAME] at the bank explained the overdraft fees.",
+        ),
+        ("Will at Larkspur sorted my refund.", "[NAME] at Larkspur sorted my refund."),
+        ("Then Rose came over and scanned the coupon.", "Then [NAME] came over and scanned the coupon."),
+        (
+            "I asked Will about the transfer fee and he said no.",
+            "I asked [NAME] about the transfer fee and he said no.",
+        ),
+        (
+            "Amber and I went to the branch to open an account.",
+            "[NAME] and I went to the branch to open an account.",
+        ),
+    ],
+)
+def test_an_everyday_word_only_a_person_fits_is_redacted_without_a_roster(nlp, text, expected):
+    assert _client_text(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hope this helps anyone with the same login issue.",
+        "Hope is all I have left with this bank.",
+        "Faith in the app is gone after the update.",
+        "Ruby is my favourite colour for the kettle.",
+        "Rose gold phones sold out in a day.",
+        "Mark my words, the app will crash again.",
+        "May has been quiet in the store.",
+        "May have been delayed by the strike.",
+        "Hope & Ivy had the same dress cheaper.",
+        "I went to Joy for a curry and paid with the app.",
+    ],
+)
+def test_the_everyday_word_stays_readable(nlp, text):
+    assert _client_text(nlp, text) == text
