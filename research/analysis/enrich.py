@@ -277,6 +277,27 @@ LEARN_VERBS = frozenset({"learn", "learnt", "know", "remember", "notice", "figur
 PICK_VERBS = frozenset(
     {"recommend", "suggest", "show", "offer", "pick", "choose", "target", "curate", "send"}
 )
+# Misses shown rather than said. What the brand picks out does not fit the customer ("they show
+# me things in a size that won't fit", "offers for clothes in the wrong size"); an offer is over
+# before it arrives ("notifications for sales that have already ended", "the sizes they push me are
+# a year out of date"); every message is the same ("the emails all look the same"); adverts for
+# what the customer has already bought ("ads for a sofa I have bought"); messages dismissed as
+# noise ("the rest were noise").
+FITTING_VERBS = frozenset({"fit", "suit"})
+STALE_VERBS = frozenset({"end", "expire", "finish", "close", "pass", "sell"})
+STALE_WORDS = frozenset({"expired", "outdated", "stale", "out-of-date", "old"})
+SAMENESS_VERBS = COPULAS | {"read"}
+# The part of an email that stands for it: "the subject lines all sound the same".
+MESSAGE_PARTS = frozenset({"line", "headline", "banner"})
+# Messages that sell, as against order updates: an email confirming what was bought is about it.
+SELLING_NOUNS = frozenset(
+    {"ad", "advert", "advertisement", "offer", "promotion", "promo", "recommendation", "suggestion"}
+)
+NOISE_WORDS = frozenset({"noise", "clutter"})
+# Taking up what is then offered again: "I opened a savings account and they keep recommending one".
+BOUGHT_VERBS = frozenset({"buy", "purchase", "order", "own", "open"})
+# Who "the rest were noise" can be said of once the messages have been named.
+NOISE_SUBJECTS = frozenset({"rest", "most", "others", "one", "they", "them", "these", "those", "all"})
 # Cue words that are verbs, looked at only where the tagger says they are verbs (cheap to test).
 _RELEVANCE_VERB_TRIGGERS = (
     RELEVANCE_REACH_VERBS
@@ -301,7 +322,8 @@ _RELEVANCE_ANY = frozenset(
     | DELIVERY_VERBS
     | PICK_VERBS
     | _MISMATCH_MARKERS
-    | {"show", "tell", "for"}
+    | NOISE_WORDS
+    | {"show", "tell", "for", "nothing"}
 )
 
 # Brand-perception dimensions (general brand-experience vocabulary, not any one trade).
@@ -489,6 +511,8 @@ DIMENSION_CUES: dict[str, frozenset[str]] = {
 CHANNEL_WORDS = frozenset(
     {"online", "website", "site", "app", "store", "shop", "branch", "phone", "email", "in-store"}
 )
+# A relevance word in a dimension's phrase: "Relevant: 2" is its own verdict on tailoring.
+_RELEVANCE_WORD_RE = re.compile(r"\b(?:" + "|".join(RELEVANCE_WORDS) + r")\b", re.IGNORECASE)
 _CUE_TO_DIMENSIONS: dict[str, tuple[str, ...]] = {}
 for _dim, _cues in DIMENSION_CUES.items():
     for _cue in _cues:
@@ -1548,6 +1572,107 @@ def _vague_hypothetical(tok: Any) -> bool:
     )
 
 
+# The customer's own phone data a brand asks to reach: "the app asked to access my contacts".
+PERSONAL_DATA = frozenset({"contact", "location", "microphone", "camera", "photo", "calendar"})
+_DATA_REACH_VERBS = frozenset(
+    {"access", "ask", "want", "need", "read", "share", "track", "use", "request", "upload", "scan", "see"}
+)
+# What a service person does for the customer: "a staff member carried the pram up the stairs with
+# me", "the assistant found my size in the stockroom", "the manager phoned another branch for us".
+HELP_ACTS = frozenset(
+    {
+        "carry",
+        "fetch",
+        "find",
+        "bring",
+        "order",
+        "phone",
+        "call",
+        "ring",
+        "hold",
+        "reserve",
+        "wrap",
+        "sort",
+        "fix",
+        "replace",
+        "chase",
+        "lift",
+        "walk",
+        "deliver",
+        "post",
+        "explain",
+        "measure",
+    }
+)
+_BENEFACTIVE_PREPS = frozenset({"for", "with", "to"})
+# A request to mend something says it is broken: "fix the points so they show up", "make the
+# wishlist sync properly", "get the app to work with the store".
+_FIX_REQUESTS = frozenset({"fix", "sort", "make", "get"})
+_REQUEST_OPENERS = frozenset({"please", "pls", "plz", "just", "can", "could"})
+
+
+def _data_asked(tok: Any) -> bool:
+    """ "asked to access my contacts", "wants my location", "asks for access to my photos": the
+    brand reaching for the customer's own data (not "I shared my location")."""
+    if tok.lemma_.lower() == "contact" and tok.lower_ != "contacts":
+        return False  # "contact with the bank" is service
+    if not _has_child(tok, MY, ("poss",)):
+        return False
+    verb = tok.head
+    if tok.dep_ == "pobj" and verb.lower_ in ("to", "for"):
+        # "asked for my location", "asked for access to my photos"
+        for _ in range(3):
+            if verb.pos_ == "VERB" or verb.head.i == verb.i:
+                break
+            verb = verb.head
+    elif tok.dep_ != "dobj":
+        return False
+    if verb.lemma_.lower() not in _DATA_REACH_VERBS and verb.lemma_.lower() not in ("have", "get"):
+        return False
+    subject = _cue_subject(verb)
+    return subject is None or not _speaker(subject)
+
+
+def _helpful_act(tok: Any) -> float:
+    """A service person doing something for the customer: +1, -1 if they would not ("the staff
+    member wouldn't phone the other branch for me"), else 0."""
+    person = tok.head if tok.dep_ == "compound" else tok
+    verb = person.head
+    if person.dep_ != "nsubj" or verb.pos_ != "VERB" or verb.lemma_.lower() not in HELP_ACTS:
+        return 0.0
+    for c in verb.children:
+        if c.dep_ in ("dative", "dobj") and c.lower_ in ME_OBJECTS:
+            break
+        if c.dep_ == "dobj" and _has_child(c, MY, ("poss",)):
+            break
+        if (
+            c.dep_ in ("prep", "dative")
+            and c.lower_ in _BENEFACTIVE_PREPS
+            and _has_child(c, ME_OBJECTS, ("pobj",))
+        ):
+            break
+    else:
+        return 0.0
+    return -1.0 if sa.is_negated(verb) else 1.0
+
+
+def _requested_fix(tok: Any) -> bool:
+    """The cue sits in a request to mend it: "make the wishlist sync properly", "please fix the
+    points", "get the app to work with the store"."""
+    sent = tok.sent
+    root = sent.root
+    if root.lemma_.lower() not in _FIX_REQUESTS or root.tag_ != "VB":
+        return False
+    if any(c.dep_ in _SUBJECT_DEPS for c in root.children):
+        return False
+    before = [t for t in sent if t.i < root.i and not t.is_punct]
+    if any(t.lower_ not in _REQUEST_OPENERS for t in before):
+        return False
+    if root.lemma_.lower() in ("fix", "sort"):
+        return True
+    return any(t.lower_ in ("properly", "right", "work", "works") or t.tag_ in ("JJR", "RBR") for t in sent)
+
+
 def _dimension_cue(tok: Any, lemma: str, pos: str) -> tuple[str, ...]:
     """The dimensions a word speaks of here, or () where it is a figure of speech or not about the
     brand: "to be honest", "I can't promise", "good to hear", "I don't care", "last year"."""
@@ -1555,6 +1680,8 @@ def _dimension_cue(tok: Any, lemma: str, pos: str) -> tuple[str, ...]:
     if lemma in _KNOWING and pos == "VERB" and _known_by_watching(tok):
         return ("privacy",)
     if not names:
+        if lemma in PERSONAL_DATA:
+            return ("privacy",) if pos in ("NOUN", "PROPN") and _data_asked(tok) else ()
         if lemma in ("know", "get", "understand") and pos == "VERB":
             # "they know me", "they get us"; not "get me back", "get me a refund".
             kids = list(tok.children)
@@ -1865,7 +1992,11 @@ def _dimension_signals(
     by_clause: dict[int, list[tuple[int, str, float, int, Any]]] = {}
     quoted: set[int] | None = None  # found once, on the first clause that needs it
     for i, lemma in enumerate(lemmas):
-        if lemma not in _CUE_TO_DIMENSIONS and lemma not in ("know", "get", "need"):
+        if (
+            lemma not in _CUE_TO_DIMENSIONS
+            and lemma not in ("know", "get", "need")
+            and lemma not in PERSONAL_DATA
+        ):
             continue
         tok = toks[i]
         names = _dimension_cue(tok, lemma, pos[i])
@@ -1898,6 +2029,12 @@ def _dimension_signals(
                 own = -own
         elif lemma in ("promise", "pay") or pos[i] == "NOUN" and lemma in _TOPIC_NOUNS:
             own = 0.0
+        elif lemma in PERSONAL_DATA:
+            own = -1.0  # the brand reaching for the customer's contacts or whereabouts
+            if sa.is_negated(tok.head if tok.dep_ == "dobj" else tok.head.head):
+                own = 1.0
+        elif "service" in names and (act := _helpful_act(tok)):
+            own = act
         else:
             own = by_token.get(i)
             if own is None:
@@ -1907,7 +2044,10 @@ def _dimension_signals(
             elif own < 0 and lemma in _UNWANTED and _has_child(tok, {"no"}, ("det",)):
                 own = -own  # "no refund" is a complaint, "no queue" and "no fee" are not
         reported = _others_opinion(tok)
-        wish = reported or _irrealis(tok)
+        fix = _requested_fix(tok)
+        wish = not fix and (reported or _irrealis(tok))
+        if fix and not own:
+            own = -1.0  # "make the wishlist sync properly": it does not now
         if wish:
             # "would be relevant", "just remember me", "only if it's honest", "did it help?": a wish,
             # a condition or a question, not an experience.
@@ -2179,6 +2319,15 @@ def enrich_doc(
             toks, lemmas, pos, sents, by_token, said_on, untargeted, competitor_subjects
         ).items()
     }
+    personal = dims.get("personalization")
+    if personal is not None and not personal[0] and relevance == "irrelevant":
+        # A tailoring cue with no verdict of its own takes the post's complaint of a miss: "that's
+        # the personalisation I want. Instead they show me things in a size that won't fit" (but
+        # "Relevant: 2" judged its own clause, and a wished-for "brand that remembers my size" is
+        # neither).
+        fit = phrase(doc[rel_start:rel_end]).strip()
+        if fit and not _RELEVANCE_WORD_RE.search(personal[1]):
+            dims["personalization"] = (-1.0, fit)
     dimensions = [
         DimensionSignal(
             dimension=name,
@@ -2431,6 +2580,9 @@ def _relevance_cue(tok: Any, lemma: str) -> float:
             return 0.0
         if lemma in ("relevant", "irrelevant") or tok.pos_ == "ADJ" or tok.tag_ == "VBN":
             value = RELEVANCE_WORDS[lemma]
+            if dep == "amod" and _has_child(head, {"only"}, ("amod", "advmod")):
+                # "the only relevant one was...": the rest were not.
+                return -0.5 if value > 0 else 0.0
             # "relevant but wrong": granted, then overruled; no verdict on the aim.
             return 0.0 if _overruled(tok, value) else value
         return 0.0
@@ -2526,6 +2678,7 @@ def _relevance_cue(tok: Any, lemma: str) -> float:
             and (lemma != "look" or any(c.dep_ == "prep" and c.lower_ == "for" for c in kids))
             and any(t.lower_ == "what" for t in tok.subtree)
             and not any(c.dep_ == "nsubj" and c.lower_ in ME_SUBJECTS for c in cop.children)
+            and not _addressed(cop)
         ):
             return -2.0 if _denied(cop) else 2.0
         return 0.0
@@ -2686,6 +2839,236 @@ def _mismatch(tok: Any, lemma: str) -> int | None:
     return None
 
 
+def _misses_me(noun: Any) -> bool:
+    """A thing that does not fit the customer: "things in a size that won't fit", "clothes that
+    don't fit me", "dresses in the wrong size", "the wrong size"."""
+    if noun.lemma_.lower() in FIT_NOUNS and _has_child(noun, {"wrong"}, ("amod",)):
+        return True
+    for c in noun.children:
+        if (
+            c.dep_ == "relcl"
+            and c.lemma_.lower() in FITTING_VERBS
+            and sa.is_negated(c)
+            and not _has_child(c, ME_SUBJECTS, ("nsubj",))  # "things I don't suit" is the speaker
+        ):
+            return True
+        if (
+            c.dep_ == "prep"
+            and c.lower_ in FIT_PREPS
+            and any(g.dep_ == "pobj" and _misses_me(g) for g in c.children)
+        ):
+            return True
+    return False
+
+
+def _picked_to_miss(tok: Any, lemma: str) -> bool:
+    """What the brand picks out misses the customer: "they keep showing me things in a size that
+    won't fit", "the app recommends dresses in the wrong size"."""
+    subject = _brand_subject(tok) if tok.pos_ == "VERB" else None
+    if subject is None:
+        return False
+    if lemma == "show" and not (
+        subject.lower_ == "it"
+        or subject.lemma_.lower() in _CHANNEL_NAMES | DELIVERY_NOUNS
+        # "they use my data to show me...", "they show me...": a habit, not an assistant's help.
+        or subject.lower_ == "they"
+        and tok.tag_ in ("VB", "VBP", "VBZ", "VBG")
+    ):
+        return False
+    objects = [c for c in tok.children if c.dep_ == "dobj" and c.lower_ not in ME_OBJECTS]
+    objects += [g for c in objects for g in c.children if g.dep_ == "conj"]
+    if lemma == "send":  # "they sent me a coat in the wrong size" is an order gone wrong
+        objects = [c for c in objects if c.lemma_.lower() in DELIVERY_NOUNS]
+    for obj in objects:
+        if _misses_me(obj) or any(
+            c.dep_ == "prep" and any(g.dep_ == "pobj" and _misses_me(g) for g in c.children)
+            for c in obj.children
+        ):
+            return True
+    return bool(objects) and lemma != "send" and _misses_me(tok)  # "shows things in the wrong size"
+
+
+def _picked_after_buying(tok: Any, lemma: str) -> bool:
+    """The brand puts in front of the customer what they have just bought: "Bought another coat.
+    The app then recommended me a coat", "I got a kettle and they suggested a kettle"."""
+    if lemma == "send" or _brand_subject(tok) is None:
+        return False
+    wanted = {
+        c.lemma_.lower()
+        for c in tok.children
+        if c.dep_ == "dobj" and c.pos_ == "NOUN" and c.lemma_.lower() not in GENERIC_NOUNS
+    }
+    if not wanted:
+        return False
+    for t in tok.doc[: tok.i]:
+        if (
+            t.pos_ == "VERB"
+            and t.lemma_.lower() in BOUGHT_VERBS
+            and not sa.is_negated(t)
+            and not any(c.dep_ in _SUBJECT_DEPS and c.lower_ not in ME_SUBJECTS for c in t.children)
+            and any(c.dep_ == "dobj" and c.lemma_.lower() in wanted for c in t.children)
+        ):
+            return True
+    return False
+
+
+def _over_already(noun: Any) -> bool:
+    """An offer over before it arrives: "sales that have already ended", "an expired voucher"."""
+    if any(c.dep_ == "amod" and c.lower_ in STALE_WORDS - {"old"} for c in noun.children):
+        return True
+    return any(
+        c.dep_ == "relcl"
+        and c.lemma_.lower() in STALE_VERBS
+        and any(g.lower_ == "already" for g in c.children)
+        for c in noun.children
+    )
+
+
+def _stale_predicate(cop: Any) -> bool:
+    """ "are out of date", "are a year out of date", "are outdated", "seem stale"."""
+    for c in cop.children:
+        if c.dep_ in ("acomp", "attr") and c.lower_ in STALE_WORDS - {"old"}:
+            return True
+        if (
+            c.dep_ == "prep"
+            and c.lower_ == "out"
+            and any(
+                g.lower_ == "of" and any(r.lemma_.lower() == "date" for r in g.children) for g in c.children
+            )
+        ):
+            return True
+    return False
+
+
+def _all_the_same(noun: Any) -> Any | None:
+    """The verb of "the emails all look the same", "the offers are all the same", "the
+    newsletters are the same every week": messages with nothing for anyone in particular (not "the
+    same as in store", "the same price in the app": a comparison)."""
+    verb = noun.head
+    if noun.dep_ != "nsubj" or verb.lemma_.lower() not in SAMENESS_VERBS:
+        return None
+    same = None
+    for c in verb.children:
+        # "are all the same", "look the same"; "the same grid every time"
+        said = c.lower_ == "same" and c.dep_ in ("acomp", "attr", "oprd", "dobj", "npadvmod")
+        if said or c.dep_ in ("attr", "dobj", "acomp", "oprd") and _has_child(c, {"same"}, ("amod",)):
+            same = c
+    if same is None or any(c.dep_ == "prep" for c in same.children):
+        return None
+    every = any(t.lower_ in ("every", "each", "everyone", "everybody", "always") for t in verb.subtree)
+    if not every and not any(t.lower_ == "all" for t in (*noun.children, *verb.children)):
+        return None
+    if any(t.lemma_.lower() in CHANNEL_WORDS - {"email"} for t in verb.subtree if t.i != noun.i):
+        return None  # "the offers are all the same online and in store": consistency
+    return verb
+
+
+def _bought_already(noun: Any) -> bool:
+    """An advert or offer for what the customer has bought: "ads for curtains, which I have
+    bought", "offers on a sofa I've already bought"."""
+    holders = [noun, noun.head] if noun.dep_ == "dobj" else [noun]  # "seeing adverts for a sofa..."
+    for prep in (c for h in holders for c in h.children):
+        if prep.dep_ != "prep" or prep.lower_ not in ("for", "on", "about"):
+            continue
+        for obj in prep.children:
+            for c in obj.children:
+                if (
+                    c.dep_ == "relcl"
+                    and c.lemma_.lower() in ("buy", "purchase", "get")
+                    and _has_child(c, ME_SUBJECTS, ("nsubj",))
+                    and _has_child(c, {"have", "'ve", "already"}, ("aux", "advmod"))
+                    and not sa.is_negated(c)
+                ):
+                    return True
+    return False
+
+
+def _delivered_miss(noun: Any) -> Any | None:
+    """The token carrying a message that misses the customer, shown by how it misses them (see
+    FITTING_VERBS): the message itself, or the verb that describes it; None if it does not."""
+    lemma = noun.lemma_.lower()
+    if lemma in DELIVERY_NOUNS and _over_already(noun):
+        return noun  # "an expired voucher"
+    for prep in noun.children:
+        if (
+            prep.dep_ == "prep"
+            and prep.lower_ in ("for", "on", "about", "of")
+            and any(g.dep_ == "pobj" and (_over_already(g) or _misses_me(g)) for g in prep.children)
+        ):
+            return noun  # "notifications for sales that have already ended"
+    if noun.dep_ == "nsubj" and noun.head.lemma_ == "be":
+        cop = noun.head
+        if _stale_predicate(cop):
+            return cop  # "the offers are out of date"
+        for prep in cop.children:
+            if (
+                prep.dep_ == "prep"
+                and prep.lower_ in ("for", "about")
+                and any(g.dep_ == "pobj" and (_over_already(g) or _misses_me(g)) for g in prep.children)
+            ):
+                return cop  # "the recommendations are always for clothes in the wrong size"
+    if (verb := _all_the_same(noun)) is not None:
+        return verb
+    if lemma in SELLING_NOUNS and _bought_already(noun):
+        return noun
+    return None
+
+
+def _pushed_thing(verb: Any) -> Any | None:
+    """The noun a brand's sending verb describes: "the sizes (they push me)", "the stuff (the app
+    suggests)"."""
+    if verb.dep_ != "relcl" or _brand_subject(verb) is None:
+        return None
+    return verb.head
+
+
+def _noise(tok: Any) -> bool:
+    """ "The rest were noise", "the notifications are just noise": messages dismissed, said of the
+    messages or of what stands for them once they are named."""
+    cop = tok.head
+    if tok.dep_ != "attr" or cop.lemma_ != "be":
+        return False
+    subject = next((c for c in cop.children if c.dep_ == "nsubj"), None)
+    return subject is not None and (
+        subject.lemma_.lower() in DELIVERY_NOUNS | NOISE_SUBJECTS or subject.lower_ in NOISE_SUBJECTS
+    )
+
+
+def _nothing_of_me(tok: Any) -> bool:
+    """ "nothing about me as a person", "there's nothing for me in them": what is sent holds
+    nothing of the customer."""
+    return any(
+        c.dep_ == "prep" and c.lower_ in ("about", "for") and _has_child(c, ME_OBJECTS, ("pobj",))
+        for c in tok.children
+    ) and not sa.is_negated(tok.head)
+
+
+def _they_are_about(sent: Any) -> bool:
+    """ "they're all about...", "they always seem to be about...": what stands for the messages,
+    said to be about something."""
+    for t in sent:
+        if t.lower_ != "about" or t.dep_ != "prep":
+            continue
+        verb = t.head
+        if verb.lemma_.lower() == "be" and verb.dep_ == "xcomp":
+            verb = verb.head  # "seem to be about"
+        if verb.lemma_.lower() in COPULAS and _has_child(verb, {"they", "these", "those"}, ("nsubj",)):
+            return True
+    return False
+
+
+def _addressed(cop: Any) -> bool:
+    """ "..., Dev!", "you're exactly what we need": said to a person, not of what a brand offers."""
+    for c in cop.children:
+        if c.dep_ in _SUBJECT_DEPS and (c.lower_ in ("you", "he", "she") or c.pos_ == "PROPN"):
+            return True
+        if c.dep_ in ("npadvmod", "appos", "intj", "dobj") and c.pos_ == "PROPN" and c.i > cop.i:
+            prev = c.doc[c.i - 1]
+            if prev.lower_ == ",":
+                return True
+    return False
+
+
 def _channel_tells_me(tok: Any) -> bool:
     """ "the app showed me...", "the email told me...": a channel, not a person ("returns told me"),
     putting something in front of the customer."""
@@ -2726,6 +3109,8 @@ def _relevance(
     cues: list[tuple[float, int, int]] = []
     delivery_sents: set[int] = set()
     mismatches: dict[int, int] = {}  # verb position -> what it lacks or owns (`_mismatch`)
+    # "the rest were noise", "nothing about me": kept if the messages are named nearby
+    noise: list[int] = []
     for i, lemma in enumerate(lemmas):
         low = lowers[i]
         if lemma not in _RELEVANCE_ANY and low not in _RELEVANCE_ANY:
@@ -2739,13 +3124,37 @@ def _relevance(
             # Fit shown by what is picked out: "they suggest things in my size".
             if picked and _picked_for_me(tok, lemma):
                 value = 1.0
+            elif picked and (_picked_to_miss(tok, lemma) or _picked_after_buying(tok, lemma)):
+                value = -MISMATCH_WEIGHT  # "they show me things in a size that won't fit"
             elif lemma in DELIVERY_NOUNS and (cop := _delivered_fit(tok)) is not None:
                 tok, lemma, value = cop, "be", 1.0
+            elif lemma in DELIVERY_NOUNS and (miss := _delivered_miss(tok)) is not None:
+                # "the emails all look the same" says how targeted they are, a weaker claim.
+                value = -0.5 if _all_the_same(tok) is miss else -MISMATCH_WEIGHT
+                tok, lemma = miss, "be"
+            elif (
+                (thing := _pushed_thing(tok)) is not None
+                and thing.dep_ == "nsubj"
+                and thing.head.lemma_ == "be"
+                and _stale_predicate(thing.head)
+            ):
+                # "the sizes they push me are out of date"
+                tok, lemma, value = thing.head, "be", -MISMATCH_WEIGHT
             else:
                 continue
         elif lemma in ("show", "tell"):
             if _channel_tells_me(toks[i]):
                 delivery_sents.add(bounds[i][0])
+            continue
+        elif lemma in NOISE_WORDS or low == "nothing":
+            if (
+                lemma in NOISE_WORDS
+                and pos[i] == "NOUN"
+                and _noise(toks[i])
+                or low == "nothing"
+                and _nothing_of_me(toks[i])
+            ):
+                noise.append(i)
             continue
         elif low in _MISMATCH_MARKERS:
             head = toks[i].head
@@ -2799,6 +3208,15 @@ def _relevance(
                 lo, weight = start, _contrast_weight(toks[i], start, end)
             elif previous.get(start) in delivery_sents:
                 lo, weight = previous[start], 1.0
+            elif (
+                lacked < 0
+                and delivery_sents
+                and min(delivery_sents) < start
+                and _they_are_about(toks[start:end])
+            ):
+                # "They always seem to be about young people's fashion and I'm not a young person",
+                # once the emails are named.
+                lo, weight = start, _contrast_weight(toks[i], start, end)
             else:
                 continue
             # The message must be about the thing: "I don't have a car" after "returns told me to
@@ -2806,6 +3224,30 @@ def _relevance(
             if lacked >= 0 and lemmas[lacked] not in {lemmas[k] for k in range(lo, end) if k != lacked}:
                 continue
             cues.append((-MISMATCH_WEIGHT * weight, lo, end))
+    if noise:
+        starts = [s.start for s in sents]
+        previous = dict(zip(starts[1:], starts, strict=False))
+        tailoring = DIMENSION_CUES["personalization"]
+        for i in noise:
+            start, end = bounds[i]
+            lo = previous.get(start, start)
+            if lowers[i] != "nothing":
+                near = start in delivery_sents or lo in delivery_sents
+            else:
+                # "It's nothing about me as a person" after "the personalisation is shallow"; not
+                # "there's nothing about me in the settings" after a word on the emails.
+                near = start in delivery_sents or any(lemmas[k] in tailoring for k in range(lo, end))
+                if any(t.dep_ == "expl" for t in toks[i].head.children):
+                    near = any(lemmas[k] in DELIVERY_NOUNS for k in range(start, end))
+            if not near:
+                continue
+            tok = toks[i]
+            if lowers[i] == "nothing" and tok.dep_ == "conj":
+                # "it's 'people who bought X' and nothing about me": the words after the "and".
+                span = tok.doc[tok.left_edge.i : tok.right_edge.i + 1]
+            else:
+                span = clause_span(tok if lowers[i] == "nothing" else tok.head)
+            cues.append((-MISMATCH_WEIGHT * _contrast_weight(toks[i], start, end), span.start, span.end))
     score = sum(v for v, _, _ in cues)
     if not score:
         return "neutral", 0, 0
