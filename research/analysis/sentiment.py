@@ -12,6 +12,7 @@ about, which gives aspect-level sentiment for free.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -103,6 +104,67 @@ EXTRA_LEXICON: dict[str, float] = {
     "flimsy": -1.5,
     "wobbly": -1.2,
     "rusty": -1.2,
+    # Evaluative in any trade, and missing from VADER.
+    "unbearable": -2.2,
+    "intolerable": -2.2,
+    "abysmal": -2.5,
+    "atrocious": -2.5,
+    "shoddy": -1.8,
+    "lackluster": -1.5,
+    "lacklustre": -1.5,
+    "dingy": -1.5,
+    "shabby": -1.5,
+    "tedious": -1.5,
+    "cumbersome": -1.5,
+    "pointless": -1.5,
+    "inefficient": -1.5,
+    "disorganised": -1.2,
+    "unorganized": -1.2,
+    "unorganised": -1.2,
+    "untrustworthy": -2.0,
+    "unwelcoming": -1.8,
+    "dismissive": -1.8,
+    "condescending": -1.8,
+    "patronizing": -1.8,
+    "patronising": -1.8,
+    "snooty": -1.5,
+    "unhygienic": -2.0,
+    "forgettable": -1.2,
+    "unmemorable": -1.2,
+    "nightmare": -2.0,
+    "memorable": 1.5,
+    "polite": 1.5,
+    "spotless": 2.0,
+    "immaculate": 2.0,
+    "pristine": 1.5,
+    "smitten": 2.0,
+    "overcharged": -1.8,
+    "disrespectful": -2.0,
+    "negligent": -2.0,
+    "soulless": -1.5,
+    "gimmicky": -1.2,
+    "measly": -1.2,
+    "paltry": -1.2,
+    "deteriorated": -1.5,
+    "bravo": 2.0,
+    "unbeatable": 2.5,
+    "runaround": -1.8,
+    "incorrect": -1.5,
+    "glitch": -1.5,
+    "glitches": -1.5,
+    "outage": -1.5,
+    "outages": -1.5,
+    # VADER reads "freezes" as mild praise or none; said of a device or an app it is a fault.
+    "freezes": -1.2,
+    # Hyphenated (spaCy splits them; `_base_valence` joins them again).
+    "sub-par": -1.8,
+    "second-rate": -1.8,
+    "first-rate": 2.5,
+    "first-class": 2.5,
+    "world-class": 2.5,
+    "spot-on": 2.0,
+    "go-to": 1.8,
+    "must-have": 1.8,
     # "OK" in a review is faint praise, not VADER's enthusiastic 1.2.
     "ok": 0.1,
     "okay": 0.1,
@@ -184,14 +246,55 @@ EMOTICON_MARKS = frozenset(":;=<")
 LUKEWARM = frozenset({"ok", "okay", "fine", "alright", "decent", "acceptable", "average"})
 # Phrasal verbs whose sentiment lives in the particle: "fell apart", "let me down".
 PHRASAL: dict[str, tuple[tuple[str, float], ...]] = {
-    "fall": (("apart", -2.0),),
+    "fall": (("apart", -2.0), ("short", -1.5)),
     "break": (("down", -1.5),),
     "let": (("down", -2.0),),
     "mess": (("up", -1.5),),
     "screw": (("up", -2.0),),
     "rip": (("off", -2.0),),
     "give": (("up", -1.0),),
+    "go": (("downhill", -1.8),),
+    "blow": (("away", 2.5),),
 }
+# "recommend giving it a try", "highly recommend": a recommendation of the thing, not a tip.
+TRY_VERBS = frozenset({"try", "give", "visit", "check"})
+STRONG_ADVICE = frozenset({"highly", "strongly", "definitely", "totally", "thoroughly", "wholeheartedly"})
+# Things one buys, joins or uses: "don't buy it", "never book with them" is a warning.
+WARNING_VERBS = frozenset(
+    {"get", "buy", "order", "use", "download", "install", "book", "choose", "pick", "trust", "visit"}
+    | {"shop", "bank", "sign", "purchase", "open", "do"}
+)
+DEFINITE = frozenset({"the", "this", "that", "these", "those", "their", "its", "his", "her"})
+# "skip the queue", "skip the wait": what is skipped is the nuisance, which is praise.
+SKIPPABLE = frozenset({"queue", "line", "wait", "hassle", "crowd", "crowds", "fee", "fees", "paperwork"})
+NUMBER_WORDS = {
+    w: n
+    for n, w in enumerate(
+        ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+    )
+}
+CONSTRUCTION_LEMMAS = WARNING_VERBS | {
+    "know",
+    "beat",
+    "need",
+    "write",
+    "should",
+    "skip",
+    "compare",
+    "thumb",
+    "look",
+    "give",
+    "rock",
+    "hit",
+    "often",
+    "take",
+    "star",
+}
+# A bare imperative of choosing recommends ("Get the blue one"); "use"/"download"/"open" read as instructions.
+CHOOSE_VERBS = frozenset({"get", "buy", "order", "book", "pick", "choose"})
+NEEDS_WORK = frozenset({"work", "fixing", "improving", "updating", "attention"})
+# "took forever", "takes ages": a wait complained of.
+FOREVER = frozenset({"forever", "ages", "eternity"})
 # "go elsewhere", "take your business somewhere else": advice (or a decision) to leave.
 LEAVE_VERBS = frozenset({"go", "look", "shop", "take", "try", "move", "switch", "head"})
 # What a customer was owed arriving, answering or working: denied ("the parcel never arrived",
@@ -210,6 +313,7 @@ PATTERN_LEMMAS = frozenset(
     | FULFIL_VERBS
     | RECEIVE_VERBS
     | ASKED_VERBS
+    | CONSTRUCTION_LEMMAS
     | {"nothing"}
 )
 # "will be back", "keep coming back", "would return": a customer who means to come back.
@@ -265,6 +369,8 @@ NEGATORS = frozenset(
 # Verbs of opinion that pass their negation down: "I don't think it's good" means "I think it isn't".
 NEG_RAISING = frozenset({"think", "suppose", "feel"})
 CONTRAST_FORWARD = frozenset({"but", "however", "yet", "nevertheless", "nonetheless", "though"})
+# "..., but overall a good bank": a summing-up outweighs the details before it, as "but" does.
+SUMMARY = frozenset({"overall"})
 CONCESSIVE = frozenset({"although", "though", "while", "whereas", "despite"})
 CONDITIONAL = frozenset({"if", "unless", "whether"})
 MODAL_COUNTERFACTUAL = frozenset({"could", "should", "would", "might"})
@@ -323,7 +429,7 @@ def typo_lookup(word: str) -> str | None:
         return hit
     for i in range(len(word)):
         cand = word[:i] + word[i + 1 :]
-        if len(cand) >= 7 and cand in lex:  # a letter too many
+        if len(cand) >= 5 and cand in lex:  # a letter too many ("aweful", "disapointted")
             return cand
     for i in range(len(word) - 1):
         cand = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
@@ -420,6 +526,20 @@ def is_negated(tok: Any, *, raised: bool = False) -> bool:
             return False
         if head.lower_ == "without" and head.dep_ == "prep":
             return True
+        if cur.pos_ in ("ADJ", "ADV") and (
+            head.dep_ == "prep"
+            and _denying_frame(head)
+            or head.lower_ == "anything"
+            and cur.i
+            and cur.doc[cur.i - 1].lower_ == "but"
+        ):
+            return True  # "less than helpful", "far from perfect", "anything but friendly"
+        if (
+            cur.dep_ == "xcomp"
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children)
+            and any(c.dep_ == "advmod" and c.lower_ == "too" for c in head.children)
+        ):
+            return True  # "too slow to be useful": the excess rules out what follows
         if (
             cur.dep_ in ("acl", "relcl")
             and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children)
@@ -466,6 +586,163 @@ def is_negated(tok: Any, *, raised: bool = False) -> bool:
             continue
         return False
     return False
+
+
+# "less than helpful", "far from perfect", "anything but friendly": the frame denies the adjective.
+DENYING_FRAMES = frozenset({("than", "less"), ("from", "far"), ("but", "anything")})
+
+
+def _denying_frame(prep: Any) -> bool:
+    return (prep.lower_, prep.head.lower_) in DENYING_FRAMES
+
+
+def _worth_object(tok: Any) -> bool:
+    """The object of "worth" ("the hassle", "a special trip", "every penny") or a word on it."""
+    for cur in (tok, tok.head):
+        if cur.dep_ in ("npadvmod", "dobj", "pobj") and cur.head.lower_ == "worth":
+            return True
+        if cur.dep_ not in ("amod", "compound"):
+            return False
+    return False
+
+
+def _too_bad(tok: Any) -> bool:
+    """ "Too bad the delivery was late", "it's too bad they closed": regret, not excess."""
+    if tok.lower_ != "bad" or tok.i < 1:
+        return False
+    doc = tok.doc
+    too = doc[tok.i - 1]
+    if too.lower_ != "too" or too.head.i != tok.i:
+        return False
+    if too.i == tok.sent.start:
+        return True
+    # "it's too bad", "that is too bad": the expletive subject of the copula.
+    verb = tok.head
+    return (
+        tok.dep_ == "acomp"
+        and verb.lemma_ == "be"
+        and not any(c.dep_ == "neg" for c in verb.children)
+        and any(c.dep_ == "nsubj" and c.lower_ in ("it", "that", "this") for c in verb.children)
+    )
+
+
+_POSS = frozenset({"my", "our", "your", "his", "her", "their"})
+# Fixed phrases of a verdict, keyed by their last word: the words before it (a set: any of them)
+# and the phrase's valence.
+SET_PHRASES: dict[str, tuple[tuple[tuple[str | frozenset[str], ...], float], ...]] = {
+    "point": ((("on",), 1.8),),  # "the advice was on point"
+    "world": ((("out", "of", "this"), 2.5),),
+    "beyond": ((("above", "and"), 2.0),),
+    "none": ((("second", "to"), 2.5),),
+    "go": ((("the", "way", "to"), 1.5),),  # "this bank is the way to go"
+    "buck": ((("bang", "for", _POSS | {"the"}), 1.8),),
+    "day": (((frozenset({"make", "makes", "made", "making"}), _POSS), 2.0),),  # "it made my day"
+    "way": ((("out", "of", _POSS), 1.8),),  # "went out of her way" (not "out of the way")
+    "backwards": (((frozenset({"bend", "bends", "bent", "bending"}), "over"), 2.0),),
+    "above": ((("a", "cut"), 2.0),),
+    "up": ((("keep", "it"), 1.5),),
+    "hold": ((("on",), -1.0),),  # "kept on hold for an hour"
+    "par": ((("below",), -1.5), (("up", "to"), 0.0)),
+    "scratch": ((("up", "to"), 0.0),),
+    "standard": ((("up", "to"), 0.0),),
+    "nothing": ((("thanks", "for"), -1.5),),  # "thanks for nothing"
+}
+PHRASE_ENDS = frozenset(SET_PHRASES) | {"spot"}
+
+
+def _set_phrase(tok: Any) -> float | None:
+    doc, i = tok.doc, tok.i
+    word = tok.lower_
+    nxt = doc[i + 1] if i + 1 < len(doc) else None
+    if word == "spot":
+        # "spot on" closing its clause ("a spot on the shelf" goes on)
+        after = doc[i + 2] if i + 2 < len(doc) else None
+        if nxt is not None and nxt.lower_ == "on" and (after is None or after.is_punct or after.dep_ == "cc"):
+            return 1.8
+        return None
+    for before, value in SET_PHRASES.get(word, ()):
+        n = len(before)
+        if i - n < tok.sent.start or not all(
+            t.lower_ == want if isinstance(want, str) else t.lower_ in want
+            for t, want in zip(doc[i - n : i], before, strict=True)
+        ):
+            continue
+        if word == "point" and nxt is not None and not (nxt.is_punct or nxt.dep_ == "cc"):
+            return None  # "on point three of the contract"
+        if not value:
+            # "not up to scratch", "never up to par": only the denial is a verdict.
+            denied = any(
+                t.lower_ in ("not", "n't", "never") for t in doc[max(tok.sent.start, i - n - 2) : i - n]
+            )
+            return -1.2 if denied else None
+        return value
+    return None
+
+
+# Nouns that make a product, feature or department of the noun before them ("gift card",
+# "interest rate", "help desk"), where that noun names a kind and says nothing of quality.
+PRODUCT_HEADS = frozenset(
+    {"card", "rate", "account", "scheme", "programme", "program", "team", "desk", "line", "points"}
+    | {"score", "limit", "code", "fund", "voucher", "certificate", "centre", "center", "department", "plan"}
+)
+# Words of candour that also open a remark ("to be honest", "in all fairness", "frankly,").
+HEDGES = frozenset(
+    {"honest", "fair", "frank", "truthful", "honesty", "fairness", "honestly", "truthfully", "frankly"}
+)
+
+
+def _hedge(tok: Any) -> bool:
+    head = tok.head
+    if tok.pos_ == "ADJ":
+        # "to be honest": a subjectless infinitive of "be"
+        return (
+            tok.dep_ == "acomp"
+            and head.lemma_ == "be"
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children)
+            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in head.children)
+        )
+    if tok.pos_ == "NOUN":
+        return tok.dep_ == "pobj" and head.lower_ == "in"  # "in all honesty", "in fairness"
+    if tok.pos_ == "ADV":
+        # "Honestly, the app is slow", "I honestly think...", not "they dealt with us honestly"
+        doc = tok.doc
+        return tok.i < head.i or tok.i + 1 < len(doc) and doc[tok.i + 1].text == ","
+    return False
+
+
+def _not_evaluative(tok: Any, word: str) -> bool:
+    """Lexicon words in a sense that judges nothing: "feel free to", "on top of that", "a parking
+    fine", "the fine print", "patients", "asked for help"."""
+    if word == "free":
+        return tok.head.lemma_.lower() == "feel"
+    if word == "top":
+        return tok.dep_ == "pobj" and tok.head.lower_ == "on"
+    if word == "fine":
+        return tok.pos_ == "NOUN" or tok.dep_ == "amod" and tok.head.lower_ == "print"
+    if word in ("patient", "patients"):
+        return tok.pos_ == "NOUN"
+    if word == "help" and tok.pos_ == "NOUN":
+        # asked for, not given: "I asked for help", "we need help with the app" ("no help" stays)
+        head = tok.head
+        return (
+            tok.dep_ == "pobj"
+            and head.lower_ == "for"
+            or tok.dep_ == "dobj"
+            and head.lemma_.lower() in ("need", "want", "seek", "get", "ask")
+        ) and not any(c.lower_ in ("no", "any") for c in tok.children)
+    return False
+
+
+def _ironic_luck(luck: Any) -> bool:
+    """ "Good luck getting a refund", "good luck trying to reach them": a doing wished luck is doomed."""
+    return any(
+        c.tag_ == "VBG"
+        and c.dep_ in ("acl", "advcl", "xcomp", "dep")
+        or c.dep_ == "prep"
+        and c.lower_ == "with"
+        and any(g.tag_ == "VBG" for g in c.children)
+        for c in luck.children
+    )
 
 
 def _to_die_for(tok: Any) -> bool:
@@ -529,8 +806,20 @@ def _base_valence(
         symbol = symbol_valence(tok.text)
         if symbol is not None:
             return symbol
+    if word == "please" and tok.dep_ == "xcomp" and any(c.lower_ == "to" for c in tok.children):
+        return lex[word]  # "aims to please", "never fails to please": the verb, not politeness
+    if tok.like_num and tok.i + 2 < len(tok.doc) and tok.doc[tok.i + 1].text == "-":
+        return lex.get(f"{word}-{tok.doc[tok.i + 2].lower_}")  # "first-class", "second-rate"
     if word in IGNORED or tok.lemma_.lower() in IGNORED or tok.is_punct or tok.like_num:
         return None
+    if word in ("good", "luck"):
+        luck = tok.head if word == "good" and tok.dep_ == "amod" else tok
+        if luck.lower_ == "luck" and _ironic_luck(luck):
+            return -1.5 if tok.i == luck.i else None  # "good luck getting through to anyone"
+    if word == "chance" and any(
+        c.lower_ in ("another", "second") and c.dep_ in ("det", "amod") for c in tok.children
+    ):
+        return None  # "will give it another chance": doubt held back, not praise
     if (
         tok.pos_ == "PROPN"
         and tok.ent_type_ in ("ORG", "PERSON", "GPE", "FAC", "PRODUCT", "WORK_OF_ART")
@@ -546,8 +835,16 @@ def _base_valence(
         compound = lex.get(f"{word}-{doc[tok.i + 2].lower_}")
         if compound is not None:
             return compound
-    if tok.i >= 2 and doc[tok.i - 1].text == "-" and f"{doc[tok.i - 2].lower_}-{word}" in lex:
-        return None
+    if (
+        tok.i >= 2
+        and doc[tok.i - 1].text == "-"
+        and (f"{doc[tok.i - 2].lower_}-{word}" in lex or f"{doc[tok.i - 2].lower_}{word}" in lex)
+    ):
+        return None  # scored on the word before the hyphen
+    if word in SPLIT_PREFIXES and tok.i + 2 < len(doc) and doc[tok.i + 1].text == "-":
+        joined = lex.get(f"{word}{doc[tok.i + 2].lower_}")
+        if joined is not None:
+            return joined  # "over-priced", "un-professional"
     # A prefix written apart ("over priced", "under whelming") reads as the joined word.
     if word in SPLIT_PREFIXES and tok.i + 1 < len(doc) and not doc[tok.i + 1].is_sent_start:
         joined = lex.get(f"{word}{doc[tok.i + 1].lower_}")
@@ -585,7 +882,13 @@ def _base_valence(
         and any(c.dep_ == "dative" for c in tok.head.children)
     ):
         return None  # "do yourself a favor and ...": a formula introducing advice, either way
+    if word in HEDGES and _hedge(tok):
+        return None  # "to be honest", "in all fairness", "Honestly, ...": how it is said, not what
+    if word == "joke" and tok.pos_ == "NOUN" and (tok.dep_ in ("attr", "ROOT") or tok.head.lemma_ == "be"):
+        return -1.5  # "the service is a joke": VADER's social-media "joke" is fun
     val = lex.get(word)
+    if val is None and word in PHRASE_ENDS:
+        val = _set_phrase(tok)
     if val is None and tok.pos_ in ("NOUN", "VERB", "ADJ", "ADV"):
         val = lex.get(tok.lemma_.lower())
     if val is None and domain and tok.pos_ == "ADJ":
@@ -605,12 +908,32 @@ def _base_valence(
         fixed = typo_lookup(word)
         if fixed is not None:
             val = lex[fixed]
+    if val is None and len(word) > 3 and _ELONGATED.search(word):
+        val = _unelongated(word)  # "loooove", "amazinggg", "baaad"
     if val is None and tok.pos_ in ("VERB", "ADJ"):
         val = _damage(tok)
     if val is None and word == "must" and tok.pos_ in ("NOUN", "ADJ"):
         val = 1.5  # "a must", "a must-see"
     if val is None:
         return None
+    if tok.dep_ == "compound" and tok.pos_ == "NOUN" and tok.head.lemma_.lower() in PRODUCT_HEADS:
+        return None  # "credit card", "interest rate", "loyalty scheme", "care team": a name, not praise
+    if _not_evaluative(tok, word):
+        return None
+    if word == "improvement" and (
+        tok.dep_ == "dobj"
+        and tok.head.lemma_.lower() == "need"
+        or tok.head.lower_ == "for"
+        and tok.head.head.lower_ == "room"
+    ):
+        return -1.2  # "needs improvement", "there is room for improvement"
+    if (
+        tok.lemma_.lower() in ("like", "love")
+        and tok.dep_ == "xcomp"
+        and tok.head.lemma_.lower() in ("want", "try")
+        and tok.head.tag_ == "VBD"
+    ):
+        return -1.5  # "I wanted to like it", "we really tried to love the app": it did not work out
     if word == "like" or tok.lemma_ == "like":
         # "like" is praise only as a verb of liking, not "looks like" or "would like".
         if tok.pos_ != "VERB" and not (
@@ -629,12 +952,30 @@ def _base_valence(
         return None
     if tok.lemma_.lower() == "fail" and any(c.dep_ == "xcomp" for c in tok.children):
         return None  # "failed to impress": what failed carries the sentiment (negated)
-    if tok.lemma_ == "recommend" and any(c.dep_ in ("xcomp", "ccomp") for c in tok.children):
-        return None  # "I recommend booking ahead" is advice, not praise
+    if (
+        tok.lemma_ == "recommend"
+        and any(c.dep_ in ("xcomp", "ccomp") and c.lemma_ not in TRY_VERBS for c in tok.children)
+        and not any(c.dep_ == "advmod" and c.lower_ in STRONG_ADVICE for c in tok.children)
+    ):
+        return None  # "I recommend booking ahead" is advice ("highly recommend ... give it a try" is praise)
     if tok.pos_ == "ADV" and tok.dep_ == "advmod" and tok.head.pos_ in ("ADJ", "ADV") and tok.i < tok.head.i:
         # "truly unprofessional", "surprisingly average": the adverb only intensifies.
         return None
     return val
+
+
+_ELONGATED = re.compile(r"([a-z])\1\1")
+
+
+@lru_cache(maxsize=4096)
+def _unelongated(word: str) -> float | None:
+    """A word stretched for emphasis, read as the lexicon word it stretches (runs cut to two, then one)."""
+    lex, _ = lexicon()
+    for run in (r"\1\1", r"\1"):
+        val = lex.get(re.sub(r"([a-z])\1{2,}", run, word))
+        if val is not None:
+            return val
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -721,9 +1062,17 @@ def _too_excess(tok: Any) -> float | None:
     return None
 
 
+def _degree_shortfall(tok: Any) -> bool:
+    """ "not fast enough", "wasn't big enough": a plain adjective's degree denied falls short.
+
+    The caller has seen "enough" right after it (the parser hangs it on the copula as often as on it).
+    """
+    return tok.pos_ in ("ADJ", "ADV") and is_negated(tok)
+
+
 # The words and lemmas that can start a clause weighting in `_clause_weights`: every other token skips its checks.
-_CLAUSE_MARKERS = CONTRAST_FORWARD | CONCESSIVE | CONDITIONAL
-_CLAUSE_MARKER_LEMMAS = frozenset({"expect", "anticipate", "hope", "wish", "want"})
+_CLAUSE_MARKERS = CONTRAST_FORWARD | CONCESSIVE | CONDITIONAL | SUMMARY
+_CLAUSE_MARKER_LEMMAS = frozenset({"expect", "anticipate", "hope", "wish", "want", "think", "appear", "seem"})
 
 
 # Strings by their spaCy hash (or part-of-speech id), shared by every Doc: a dict lookup is
@@ -786,7 +1135,11 @@ def _clause_weights(sent: Any) -> dict[int, float]:
         if low not in _CLAUSE_MARKERS and lemmas[i] not in _CLAUSE_MARKER_LEMMAS:
             continue  # none of the branches below can apply
         t = doc[i]
-        if low in CONTRAST_FORWARD and t.dep_ in ("cc", "advmod", "mark") and i > start and low != "though":
+        if (
+            (low in CONTRAST_FORWARD and low != "though" or low in SUMMARY)
+            and t.dep_ in ("cc", "advmod", "mark")
+            and i > start
+        ):
             for u in range(start, end):
                 weights[u] *= 0.5 if u < i else 1.5
         elif low in CONCESSIVE and t.dep_ in ("mark", "prep"):
@@ -802,6 +1155,22 @@ def _clause_weights(sent: Any) -> dict[int, float]:
                 if c.dep_ in ("dobj", "ccomp", "xcomp"):
                     for u in c.subtree:
                         weights[u.i] *= 0.3
+        elif lemmas[i] == "think" and t.tag_ in ("VBG", "VBD"):
+            # "thinking it would be good", "I thought they would be quick": an expectation, not a verdict.
+            for c in t.children:
+                if c.dep_ == "ccomp" and any(
+                    a.dep_ == "aux" and a.lower_ in ("would", "'d") for a in c.children
+                ):
+                    for u in c.subtree:
+                        weights[u.i] = 0.0
+        elif lemmas[i] in ("appear", "seem") and any(
+            c.dep_ == "nsubj" and c.lower_ == "it" for c in t.children
+        ):
+            # "it appears the branch is overwhelmed": an impression at second hand, held back.
+            for c in t.children:
+                if c.dep_ == "ccomp":
+                    for u in c.subtree:
+                        weights[u.i] *= 0.3
         elif lemmas[i] == "wish" and t.pos_ == "VERB":
             # "I wish they had better staff": what is wished for is missing.
             for c in t.children:
@@ -810,8 +1179,12 @@ def _clause_weights(sent: Any) -> dict[int, float]:
                         weights[u.i] *= -0.3
     # The sentence's text is that stretch of the Doc's (Span.text re-joins its tokens).
     if strings.text[sent.start_char : sent.end_char].rstrip().endswith("?"):
+        # A yes/no question ("Can anyone recommend a good bank?", "Is the app any good?") asks;
+        # other questions often complain ("Why is it so slow?") and are only damped.
+        first = sent[0]
+        asks = first.pos_ == "AUX" and not any(c.dep_ == "neg" for c in first.head.children)
         for i in weights:
-            weights[i] *= 0.5
+            weights[i] *= 0.1 if asks else 0.5
     return weights
 
 
@@ -830,8 +1203,8 @@ def _prohibition(tok: Any) -> bool:
     So is the same advice in the first person: "I wouldn't waste your time", "we wouldn't bother".
     """
     verb = tok if tok.pos_ in ("VERB", "AUX") else tok.head
-    if verb.tag_ != "VB":
-        return False
+    if verb.tag_ != "VB" or verb.lemma_.lower() == "miss":
+        return False  # "don't miss it" urges the reader on
     auxes = {c.lower_ for c in verb.children if c.dep_ == "aux"}
     subjects = {c.lower_ for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")}
     if not subjects:
@@ -1073,6 +1446,244 @@ def _shortfall(tok: Any, lemma: str, subj: set[str]) -> float | None:
     return None
 
 
+def _imperative(verb: Any) -> bool:
+    """A bare command ("Skip it", "Don't buy it", "Never book with them"); "I'd skip it" counts too,
+    "you never buy the first model" (a statement) does not."""
+    if verb.tag_ != "VB" or verb.dep_ not in ("ROOT", "conj", "ccomp"):
+        return False
+    subjects = {c.lower_ for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")}
+    auxes = {c.lower_ for c in verb.children if c.dep_ == "aux"}
+    if not subjects:
+        return not auxes - {"do", "just"}
+    return bool(subjects & {"i", "we"} and auxes & {"would", "'d"})
+
+
+def _rating(verb: Any) -> float | None:
+    """ "I give it a 10", "I'd give them five stars", "gave it 2 out of 10": a score out of a scale."""
+    if not any(c.dep_ == "dative" for c in verb.children):
+        return None
+    for obj in verb.children:
+        if obj.dep_ != "dobj":
+            continue
+        num, scale = obj, 10
+        if obj.lemma_.lower() == "star":
+            num = next((c for c in obj.children if c.dep_ == "nummod"), None)
+            scale = 5
+            if num is None:
+                return -1.5 if any(c.lower_ == "no" for c in obj.children) else None
+        elif obj.pos_ != "NUM" or not (
+            any(c.lower_ in ("a", "an") for c in obj.children)
+            or any(c.lower_ == "out" for c in verb.children)
+            or "/" in obj.text
+        ):
+            return None
+        return _out_of(num.lower_, scale)
+    return None
+
+
+def _out_of(text: str, scale: int) -> float | None:
+    """A score ("8", "five", "9/10") read against its scale: high praise, low complaint, else None."""
+    if "/" in text:
+        text, _, out_of = text.partition("/")
+        scale = int(out_of) if out_of.isdigit() and int(out_of) else scale
+    value = NUMBER_WORDS.get(text, int(text) if text.isdigit() else None)
+    if value is None or value > scale:
+        return None
+    if value >= 0.7 * scale:
+        return 1.5
+    if value <= 0.4 * scale:
+        return -1.5
+    return None
+
+
+def _construction(tok: Any) -> float | None:
+    """General English set phrases of a verdict, as the plain reading (the caller applies negation)."""
+    lemma = tok.lemma_.lower()
+    children = list(tok.children)
+    negated = any(c.dep_ == "neg" for c in children)
+    if lemma in WARNING_VERBS and tok.pos_ == "VERB" and negated and _imperative(tok):
+        # "Don't buy it", "never book with them", "just don't do it" (not "don't get me wrong").
+        objects = [c for c in children if c.dep_ == "dobj"]
+        if lemma == "do" and not any(o.lower_ in ("it", "this", "that") for o in objects):
+            return None
+        if any(o.lower_ in ("me", "us") for o in objects) or any(
+            c.dep_ in ("acomp", "oprd", "advmod") and c.pos_ == "ADJ" for c in children
+        ):
+            return None
+        # A particular thing is warned off ("don't download this app"); a kind of thing is
+        # safety advice ("do not open unexpected attachments"). The determiner is looked for
+        # anywhere before the object, as the parser hangs it elsewhere inside a name.
+        if objects and not any(
+            o.lower_ in ("it", "this", "that", "them", "these", "those")
+            or o.pos_ == "PROPN"
+            or any(t.lower_ in DEFINITE or t.pos_ == "PROPN" for t in tok.doc[o.left_edge.i : o.i])
+            for o in objects
+        ):
+            return None
+        return 1.5
+    if (
+        lemma in CHOOSE_VERBS
+        and tok.pos_ == "VERB"
+        and not negated
+        and _imperative(tok)
+        and tok.dep_ == "ROOT"
+    ):
+        # "Get the premium account", "definitely order the new model": the reader is told to choose it.
+        # "the"/"this" points at a particular thing; "pick a date", "book your slot" are instructions.
+        if any(
+            c.dep_ == "dobj"
+            and c.pos_ in ("NOUN", "PROPN")
+            and not any(d.lower_ in ("a", "an", "your", "any", "some") for d in c.children)
+            for c in children
+        ) and not any(c.dep_ in ("nsubj", "aux") for c in children):
+            return 1.0
+        return None
+    if (
+        lemma == "beat"
+        and negated
+        and any(c.dep_ == "aux" and c.lower_ in ("can", "ca", "could") for c in children)
+    ):
+        return -1.5  # "you can't beat the prices": the caller's negation makes it praise
+    if lemma == "skip" and _imperative(tok) and not negated:
+        objects = [c for c in children if c.dep_ == "dobj"]
+        if (
+            objects
+            and all(o.lemma_.lower() not in SKIPPABLE for o in objects)
+            and not any(c.dep_ == "prep" and c.lower_ in ("with", "by", "using", "via") for c in children)
+        ):
+            return -1.2  # "Skip the extended warranty", "I'd skip this one"
+        return None
+    if lemma == "do" and tok.lower_ == "done":
+        # "I'm done with this bank", "we are done with them": a customer who has had enough.
+        subjects = {c.lower_ for c in children if c.dep_ in ("nsubj", "nsubjpass")}
+        if subjects & {"i", "we"} and any(
+            c.dep_ == "prep"
+            and c.lower_ == "with"
+            and any(
+                g.lower_ in ("them", "you", "him", "her")
+                or any(d.dep_ == "det" and d.lower_ in ("this", "that", "these", "those") for d in g.children)
+                for g in c.children
+            )
+            for c in children
+        ):
+            return -1.5
+        return None
+    if lemma == "compare" and tok.pos_ == "VERB":
+        # "doesn't compare with the old app" is a shortfall; "nothing compares to it" is praise.
+        if not any(c.lower_ in ("to", "with") for c in children):
+            return None
+        subjects = [c for c in children if c.dep_ in ("nsubj", "nsubjpass")]
+        if any(c.lower_ in ("nothing", "nobody", "none") for c in subjects):
+            return -1.5
+        if negated and not any(c.lower_ in ("i", "we") for c in subjects):
+            return 1.2
+        return None
+    if lemma == "thumb" and tok.pos_ == "NOUN":
+        doc = tok.doc
+        nxt = doc[tok.i + 1].lower_ if tok.i + 1 < len(doc) else ""
+        return {"up": 1.5, "down": -1.5}.get(nxt)  # "two thumbs up", "thumbs down from me"
+    if lemma == "look" and any(c.lower_ == "forward" for c in children):
+        # "I look forward to shopping here again", "we look forward to coming back"
+        to = next((c for c in children if c.dep_ == "prep" and c.lower_ == "to"), None)
+        if to is not None and any(t.lower_ in ("again", "back", "return", "returning") for t in to.subtree):
+            return 1.5
+        return None
+    if lemma == "give":
+        return _rating(tok)
+    if lemma == "know" and tok.pos_ == "VERB":
+        # "they know what they're doing" (denied: "don't know what they're doing"), said of others
+        if any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in children):
+            return None
+        if any(
+            c.dep_ == "ccomp"
+            and c.lemma_ == "do"
+            and c.tag_ == "VBG"
+            and any(g.lower_ == "what" for g in c.children)
+            for c in children
+        ):
+            return 1.5
+        return None
+    if lemma == "use" and any(c.dep_ == "aux" and c.lower_ == "could" for c in children):
+        # "the app could use some work", "could use a refresh"
+        return -1.2 if any(c.dep_ == "dobj" and c.lower_ in NEEDS_WORK for c in children) else None
+    if lemma == "need" and tok.pos_ == "VERB":
+        # "the website needs work", "the app needs fixing": said of the thing, not of oneself.
+        if any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("i", "we", "you") for c in children):
+            return None
+        if any(c.dep_ in ("dobj", "xcomp") and c.lower_ in NEEDS_WORK for c in children):
+            return -1.2
+        return None
+    if (
+        lemma == "write"
+        and any(c.lower_ == "home" for c in children)
+        and any(c.lower_ == "about" for c in children)
+    ):
+        return 1.2  # "nothing to write home about": the caller's negation makes it faint praise denied
+    if lemma == "should" and tok.dep_ == "aux":
+        # "They should have told us", "it should've arrived by now": what was owed and not done.
+        verb = tok.head
+        if (
+            verb.tag_ == "VBN"
+            and any(c.dep_ == "aux" and c.lower_ in ("have", "'ve") for c in verb.children)
+            and not any(
+                c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("i", "we", "you") for c in verb.children
+            )
+        ):
+            # "shouldn't have charged us" is the same complaint: undo the caller's negation.
+            return 1.0 if any(c.dep_ == "neg" for c in verb.children) else -1.0
+        return None
+    if lemma == "star" and tok.dep_ not in ("compound", "amod", "nmod") and tok.head.lemma_.lower() != "give":
+        # "Five stars!", "One star.", "two stars from me" (a "five star hotel" names a kind)
+        num = next((c for c in children if c.dep_ == "nummod"), None)
+        return _out_of(num.lower_, 5) if num is not None else None
+    if lemma == "take" and any(
+        c.lower_ in FOREVER and c.dep_ in ("advmod", "npadvmod", "dobj") for c in children
+    ):
+        return -1.5
+    if lemma == "rock":
+        # "You rock", "their app rocks" (which the small model reads as a plural noun).
+        doc = tok.doc
+        last = tok.i + 1 >= len(doc) or doc[tok.i + 1].is_punct
+        if (
+            tok.pos_ == "VERB"
+            and not any(c.dep_ == "dobj" for c in children)
+            and any(c.dep_ == "nsubj" for c in children)
+        ):
+            return 2.0
+        if (
+            tok.pos_ == "NOUN"
+            and tok.dep_ == "ROOT"
+            and last
+            and any(c.dep_ in ("nsubj", "compound") for c in children)
+        ):
+            return 2.0
+        return None
+    if lemma == "hit":
+        # "hits the nail on the head", "hit the spot": exactly right.
+        for c in children:
+            if c.dep_ != "dobj":
+                continue
+            if c.lower_ == "nail" and any(p.lower_ == "on" for p in (*children, *c.children)):
+                return 1.5
+            if (
+                c.lower_ == "spot"
+                and all(g.dep_ == "det" for g in c.children)
+                and not any(p.dep_ == "prep" for p in children)
+            ):
+                return 1.5
+        return None
+    if tok.lower_ == "often" and any(c.lower_ == "more" for c in children):
+        # "I plan on banking here more often", "we'll be shopping here more often": a customer gained.
+        verb = tok.head
+        chain = (verb, verb.head)
+        personal = any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for v in chain for c in v.children)
+        planned = any(v.lemma_.lower() in ("plan", "intend") for v in chain) or any(
+            c.dep_ == "aux" and c.lower_ in ("will", "'ll") for v in chain for c in v.children
+        )
+        return 1.2 if personal and planned else None
+    return None
+
+
 def _return_intent(tok: Any) -> float | None:
     if tok.pos_ not in ("VERB", "AUX"):
         return None
@@ -1149,20 +1760,31 @@ def sentence_valences(
     weights = _clause_weights(sent)
     strings = _doc_strings(sent.doc)
     lowers = strings.lowers
+    has_least = "least" in lowers[sent.start : sent.end]
     out: list[Valence] = []
     for i, tok in enumerate(sent, sent.start):
         val = _base_valence(tok, lex, boosters, domain)
         if val is None:
             val = _too_excess(tok)
             if val is None:
+                if i + 1 < len(lowers) and lowers[i + 1] == "enough" and _degree_shortfall(tok):
+                    out.append(Valence(i, -0.8 * weights[i] * lead_weight))
                 continue
         else:
+            if _worth_object(tok):
+                continue  # "worth the hassle", "not worth a special trip": the price, not the verdict
             val = _intensity(tok, val, boosters)
             if val > 0 and any(c.lower_ == "too" and c.dep_ == "advmod" for c in tok.children):
-                # "too sweet", "too friendly": praise turned into excess.
-                val = -abs(val) * 0.5
+                # "too sweet", "too friendly": praise turned into excess ("too good to miss" is not).
+                if not any(c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX") for c in tok.children):
+                    val = -abs(val) * 0.5
             elif lowers[i] in LUKEWARM and any(c.lower_ in ("just", "only", "merely") for c in tok.children):
                 val = -0.6  # "just OK", "only average"
+            if has_least and any(c.lower_ == "least" and c.dep_ == "advmod" for c in tok.children):
+                val *= -0.8  # "my least favourite", "the least helpful": the scale's other end
+            if lowers[i] == "bad" and _too_bad(tok):
+                out.append(Valence(i, -1.5 * weights[i] * lead_weight))  # regret, whatever follows
+                continue
         if _in_indirect_question(tok):
             continue  # asked, not said
         if val > 0 and _unsurpassable(tok):
@@ -1207,10 +1829,12 @@ def sentence_valences(
         ):
             continue
         tok = doc[i]
-        val = _return_intent(tok)
+        val = _construction(tok) if lemmas[i] in CONSTRUCTION_LEMMAS else None
+        if val is None:
+            val = _return_intent(tok)
         if val is None:
             val = _complaint(tok)
-        if val is None:
+        if val is None or _worth_object(tok):
             continue
         if is_negated(tok, raised=True):
             val *= -1.0
@@ -1230,6 +1854,8 @@ def doc_valences(
         if n and first in CONTRAST_FORWARD:
             leads[n - 1] *= 0.5
             leads[n] *= 1.5
+        elif n and first in SUMMARY:
+            leads[n] *= 1.5  # "Overall, ...": the verdict after the details
     out: list[Valence] = []
     for sent, lead in zip(sents, leads, strict=True):
         out.extend(sentence_valences(sent, lead_weight=lead, domain=domain))
