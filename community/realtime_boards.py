@@ -16,6 +16,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.dispatch import receiver
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -70,7 +71,7 @@ def board_frame_for(
     *, member_id: int, discussion: Discussion, post_id: int, kind: str
 ) -> tuple[dict[str, Any] | None, bool]:
     """(frame or None, whether the member still has access to the board)."""
-    from community.forms.moderation import FlagForm, ModerateForm
+    from community.services.moderation import ModerationAction
     from community.services.posts import post_can_edit
 
     member = (
@@ -93,18 +94,28 @@ def board_frame_for(
     post.html = mark_safe(post_html_for(post, member))  # sanitised by nh3; redacted for clients
     post.can_edit = post_can_edit(post, member, now=timezone.now())
     post.can_delete = post.author_id == member.pk and post.status != PostStatus.DELETED
+    # As on the discussion page (views.discussions._decorate): only participants flag.
     post.can_flag = (
-        post.author_id != member.pk and post.status == PostStatus.PUBLISHED and not member.is_client
+        post.author_id != member.pk and post.status == PostStatus.PUBLISHED and member.is_participant
     )
     post.image_list = list(PostImage.objects.filter(post=post))
+    slug = member.community.slug
     html = render_to_string(
         "community/post_item.html",
         {
             "post": post,
             "community": member.community,
             "membership": member,
-            "moderate_form": ModerateForm() if member.is_moderator else None,
-            "flag_form": FlagForm(),
+            "is_moderator": member.is_moderator,
+            "page_path": reverse("discussion_detail", kwargs={"slug": slug, "discussion_id": discussion.pk}),
+            "moderation_actions": ModerationAction.CHOICES,
+            # The template appends "<id>/edit/", "<id>/history/", ... to these, as on the page.
+            "post_url_prefix": reverse("post_edit", kwargs={"slug": slug, "post_id": 0}).removesuffix(
+                "0/edit/"
+            ),
+            "image_url_prefix": reverse("post_image", kwargs={"slug": slug, "image_id": 0}).removesuffix(
+                "0/"
+            ),
         },
     )
     return {"type": "post", "post_id": post.pk, "parent_id": post.parent_id, "kind": kind, "html": html}, True

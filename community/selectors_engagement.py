@@ -199,6 +199,18 @@ def scorecard_summary(*, community: Community, discussion: Discussion | None = N
     return list(summary.values())
 
 
+def scorecard_former_respondents(*, discussion: Discussion) -> int:
+    """How many of a scorecard's customer answers come from people no longer in the community.
+
+    Erasure under the "anonymize" policy (and deactivation) keeps a participant's answers, as it
+    keeps their posts under "Former member N": they count in the results and the perception gap,
+    while completion counts current participants; pages name this number so the two agree.
+    """
+    return ScorecardResponse.objects.filter(
+        scorecard__discussion=discussion, respondent_role=Role.PARTICIPANT, member__is_active=False
+    ).count()
+
+
 def _dimension_names(*, community: Community, discussion: Discussion | None) -> list[str]:
     dimensions = ScorecardDimension.objects.filter(scorecard__discussion__community=community)
     if discussion is not None:
@@ -215,15 +227,26 @@ def _dimension_names(*, community: Community, discussion: Discussion | None) -> 
 # --- Completion -------------------------------------------------------------------------------
 
 
-def _participants(community_id: int) -> list[Membership]:
-    # Imported corpus authors have no login and can't respond; they are not expected to.
-    return list(
-        Membership.objects.filter(
-            community_id=community_id, role=Role.PARTICIPANT, is_active=True, is_imported=False
-        )
+def _participants(community_id: int) -> tuple[list[Membership], set[int]]:
+    """(current participants, ids of former ones) in one query.
+
+    Imported corpus authors have no login and can't respond; they are not expected to.
+    Former participants (deactivated, or erased under the "anonymize" policy) are not expected
+    either, but what they answered stays in results as anonymous data, so completion counts it
+    beside the current participants rather than silently leaving it out.
+    """
+    current: list[Membership] = []
+    former: set[int] = set()
+    for member in (
+        Membership.objects.filter(community_id=community_id, role=Role.PARTICIPANT, is_imported=False)
         .select_related("user")
         .order_by("pseudonym")
-    )
+    ):
+        if member.is_active:
+            current.append(member)
+        else:
+            former.add(member.pk)
+    return current, former
 
 
 def _responders(discussion_ids: list[int], scorecard_discussion_ids: list[int]) -> dict[int, set[int]]:
@@ -261,7 +284,9 @@ def _segment_rows(targeted: list[Membership], responded_ids: set[int]) -> list[d
     ]
 
 
-def _completion_row(discussion: Discussion, participants: list[Membership], responded_ids: set[int]) -> dict:
+def _completion_row(
+    discussion: Discussion, participants: list[Membership], responded_ids: set[int], former_ids: set[int]
+) -> dict:
     targeted = [m for m in participants if discussion.targets(m)]
     done = [m for m in targeted if m.pk in responded_ids]
     pending = [m for m in targeted if m.pk not in responded_ids]
@@ -269,6 +294,8 @@ def _completion_row(discussion: Discussion, participants: list[Membership], resp
         "discussion": discussion,
         "targeted": len(targeted),
         "responded_count": len(done),
+        # Responses of people no longer in the community: kept (anonymous) in results, not in the rate.
+        "former_responded_count": len(responded_ids & former_ids),
         "not_responded_count": len(pending),
         "rate": whole_percent_of(len(done), len(targeted)) if targeted else None,
         "responded": done,
@@ -282,19 +309,19 @@ def community_completion(*, community: Community) -> list[dict[str, Any]]:
     discussions = list(
         Discussion.objects.filter(community=community, is_draft=False).exclude(kind=DiscussionKind.LIVE)
     )
-    participants = _participants(community.pk)
+    participants, former = _participants(community.pk)
     responded = _responders(
         [d.pk for d in discussions if d.kind != DiscussionKind.SCORECARD],
         [d.pk for d in discussions if d.kind == DiscussionKind.SCORECARD],
     )
-    return [_completion_row(d, participants, responded[d.pk]) for d in discussions]
+    return [_completion_row(d, participants, responded[d.pk], former) for d in discussions]
 
 
 def discussion_completion(*, discussion: Discussion) -> dict[str, Any]:
-    participants = _participants(discussion.community_id)
+    participants, former = _participants(discussion.community_id)
     is_scorecard = discussion.kind == DiscussionKind.SCORECARD
     responded = _responders([] if is_scorecard else [discussion.pk], [discussion.pk] if is_scorecard else [])
-    return _completion_row(discussion, participants, responded[discussion.pk])
+    return _completion_row(discussion, participants, responded[discussion.pk], former)
 
 
 def non_responders_due(*, now=None) -> dict[int, list[Discussion]]:

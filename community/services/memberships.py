@@ -10,6 +10,7 @@ import csv
 import io
 import logging
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -388,14 +389,38 @@ def _already_members(community: Community, emails: Iterable[str]) -> set[str]:
     }
 
 
-def _revoke_pending(community: Community, emails: Iterable[str]) -> None:
-    # Inviting again replaces the earlier link: only the newest one works.
-    Invitation.objects.filter(
-        community=community,
-        email__in=list(emails),
-        accepted_at__isnull=True,
-        revoked_at__isnull=True,
-    ).update(revoked_at=timezone.now())
+def _revoke_pending(community: Community, emails: Iterable[str]) -> list[Invitation]:
+    """Withdraw the pending invitations of `emails` and return them (as they were).
+
+    Inviting again replaces the earlier link: only the newest one works, with the role and
+    segments of the new invitation (a researcher re-inviting states who the person is now;
+    to send the same invitation again there is "Resend").
+    """
+    pending = list(
+        Invitation.objects.select_for_update()
+        .filter(
+            community=community,
+            email__in=list(emails),
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+        )
+        .order_by("created_at", "pk")
+    )
+    if pending:
+        Invitation.objects.filter(pk__in=[i.pk for i in pending]).update(revoked_at=timezone.now())
+    return pending
+
+
+def _invited_details(invitation: Invitation, replaced: list[Invitation], *, bulk: bool = False) -> dict:
+    """The audit entry's details of an invitation, naming the ones it withdrew."""
+    details: dict = {"email": invitation.email, "role": invitation.role, "segments": invitation.segments}
+    if bulk:
+        details["bulk"] = True
+    if replaced:
+        details["replaced"] = [
+            {"invitation_id": old.pk, "role": old.role, "segments": old.segments} for old in replaced
+        ]
+    return details
 
 
 def invitation_create(
@@ -415,7 +440,7 @@ def invitation_create(
     if _already_members(community, [email]):
         raise ValidationError(f"{email} is already a member of {community.name}.")
     with transaction.atomic():
-        _revoke_pending(community, [email])
+        replaced = _revoke_pending(community, [email])
         invitation = Invitation.objects.create(
             community=community, email=email, role=role, segments=segments, invited_by=invited_by
         )
@@ -424,9 +449,11 @@ def invitation_create(
             actor=invited_by,
             action="membership.invited",
             target=invitation,
-            details={"email": email, "role": role, "segments": segments},
+            details=_invited_details(invitation, replaced),
         )
         transaction.on_commit(lambda: _send_invitations([invitation.pk], site_url))
+    # Not stored: for the caller to say what the new invitation withdrew.
+    invitation.replaced = replaced
     return invitation
 
 
@@ -487,7 +514,9 @@ def invitations_create_from_csv(
         raise CsvInviteError(["The file is not UTF-8 text; save it as “CSV UTF-8” and try again."]) from None
     rows = _parse_invitation_csv(content, community=community)
     with transaction.atomic():
-        _revoke_pending(community, [email for email, _, _ in rows])
+        replaced_by_email: dict[str, list[Invitation]] = defaultdict(list)
+        for old in _revoke_pending(community, [email for email, _, _ in rows]):
+            replaced_by_email[old.email].append(old)
         invitations = Invitation.objects.bulk_create(
             [
                 Invitation(
@@ -511,18 +540,15 @@ def invitations_create_from_csv(
                     action="membership.invited",
                     target_type="invitation",
                     target_id=invitation.pk,
-                    details={
-                        "email": invitation.email,
-                        "role": invitation.role,
-                        "segments": invitation.segments,
-                        "bulk": True,
-                    },
+                    details=_invited_details(invitation, replaced_by_email[invitation.email], bulk=True),
                 )
                 for invitation in invitations
             ]
         )
         ids = [invitation.pk for invitation in invitations]
         transaction.on_commit(lambda: _send_invitations(ids, site_url))
+    for invitation in invitations:
+        invitation.replaced = replaced_by_email[invitation.email]
     return invitations
 
 

@@ -157,13 +157,20 @@ def post_moderate(*, moderator: Membership, post: Post, action: str, reason: str
 
 @transaction.atomic
 def post_flag(*, flagger: Membership, post: Post, reason: str = "") -> Flag:
-    """A member asks the moderators to look at a post they can see.
+    """A participant asks the moderators to look at a post they can see.
 
     The caller fetched `post` through `get_post_for_member`, so it is visible
-    to the flagger.
+    to the flagger. Clients only read and moderators act on posts themselves,
+    so both are refused (PermissionDenied). Flagging again while the first
+    flag is open keeps one flag and, given a new reason, replaces its reason:
+    the returned flag's `updated` is then True.
     """
     if flagger.community_id != post.community_id or not flagger.is_active:
         raise PermissionDenied("Only members of this community can flag its posts.")
+    if flagger.is_client:
+        raise PermissionDenied("Client members read discussions; they do not flag posts.")
+    if not flagger.is_participant:
+        raise PermissionDenied("Moderators act on posts from the moderation queue rather than flag them.")
     if post.author_id == flagger.pk:
         raise ValidationError({"reason": "You cannot flag your own post; edit or delete it instead."})
     if post.status != PostStatus.PUBLISHED:
@@ -173,8 +180,29 @@ def post_flag(*, flagger: Membership, post: Post, reason: str = "") -> Flag:
         raise ValidationError(
             {"reason": f"The reason is {len(reason):,} characters; the limit is {FLAG_REASON_MAX_CHARS:,}."}
         )
-    if Flag.objects.filter(post=post, flagged_by=flagger, resolved_at__isnull=True).exists():
-        raise ValidationError({"reason": "You have already flagged this post; a moderator will look at it."})
+    flag = (
+        Flag.objects.select_for_update()
+        .filter(post=post, flagged_by=flagger, resolved_at__isnull=True)
+        .first()
+    )
+    if flag is not None:
+        if not reason or reason == flag.reason:
+            raise ValidationError(
+                {"reason": "You have already flagged this post; a moderator will look at it."}
+            )
+        previous = flag.reason
+        flag.reason = reason
+        flag.save(update_fields=["reason"])
+        audit_record(
+            community=post.community_id,
+            actor=flagger,
+            action="post.flag_updated",
+            target=post,
+            reason=reason,
+            details={"flag_id": flag.pk, "discussion_id": post.discussion_id, "previous_reason": previous},
+        )
+        flag.updated = True
+        return flag
     flag = Flag.objects.create(post=post, flagged_by=flagger, reason=reason)
     audit_record(
         community=post.community_id,
@@ -184,6 +212,7 @@ def post_flag(*, flagger: Membership, post: Post, reason: str = "") -> Flag:
         reason=reason,
         details={"flag_id": flag.pk, "discussion_id": post.discussion_id},
     )
+    flag.updated = False
     return flag
 
 

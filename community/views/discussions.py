@@ -335,8 +335,11 @@ def post_delete_view(request: HttpRequest, slug: str, post_id: int) -> HttpRespo
 
 @login_required
 def post_history_view(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
-    community, membership = get_community_for_member(request.user, slug, roles=MODERATORS)
+    """Earlier versions of a post: for moderators, and for its author (their own words, edits kept)."""
+    community, membership = get_community_for_member(request.user, slug)
     post = get_post_for_member(membership, post_id)
+    if not membership.is_moderator and post.author_id != membership.pk:
+        raise Http404("No such post.")
     revisions = list(post_revisions(post))
     for revision in revisions:
         revision.html = mark_safe(render_markdown(revision.body))  # sanitised by nh3
@@ -355,15 +358,20 @@ def post_flag_view(request: HttpRequest, slug: str, post_id: int) -> HttpRespons
     post = get_post_for_member(membership, post_id)
     form = FlagForm(request.POST)
     # The page jumps to the post, so the answer is shown beside it rather than at the top.
+    # A role that may not flag (clients, moderators) gets PermissionDenied: 403, as for a client's post.
     if not form.is_valid():
         text, level = " ".join(m for errors in form.errors.values() for m in errors), "error"
     else:
         try:
-            post_flag(flagger=membership, post=post, reason=form.cleaned_data["reason"])
-        except (ValidationError, PermissionDenied) as exc:
-            text, level = " ".join(getattr(exc, "messages", [str(exc)])), "error"
+            flag = post_flag(flagger=membership, post=post, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            text, level = " ".join(exc.messages), "error"
         else:
-            text, level = "Thank you; a moderator will look at this post.", "success"
+            if flag.updated:
+                text = "Your flag was updated; the moderators now see your reason."
+            else:
+                text = "Thank you; a moderator will look at this post."
+            level = "success"
     request.session[POST_NOTICE_KEY] = {"post": post.pk, "text": text, "level": level}
     return _back_to(post, slug, membership)
 

@@ -15,13 +15,15 @@ from community.selectors_engagement import community_completion, discussion_comp
 @login_required
 def completion_view(request: HttpRequest, slug: str) -> HttpResponse:
     community, membership = get_community_for_member(request.user, slug, roles=[Role.MODERATOR])
+    rows = community_completion(community=community)
     return render(
         request,
         "community/completion.html",
         {
             "community": community,
             "membership": membership,
-            "rows": community_completion(community=community),
+            "rows": rows,
+            "any_former": any(row["former_responded_count"] for row in rows),
             "reminders_per_day": settings.VERBATIM["REMINDERS_PER_DAY"],
         },
     )

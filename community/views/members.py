@@ -67,6 +67,36 @@ def member_list_view(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _segments_text(segments: list[str]) -> str:
+    return ", ".join(segments) if segments else "none"
+
+
+def _invitation_sent_message(invitation) -> str:
+    """What the moderator reads after inviting; a re-invitation says what it withdrew and what now holds."""
+    role = invitation.get_role_display().lower()
+    replaced = getattr(invitation, "replaced", [])
+    if not replaced:
+        return f"Invitation sent to {invitation.email} as {role}."
+    earlier = replaced[-1]
+    was = earlier.get_role_display().lower()
+    return (
+        f"An earlier invitation to {invitation.email} (as {was}; segments: {_segments_text(earlier.segments)})"
+        f" was withdrawn and replaced: its link no longer works. New invitation sent as {role};"
+        f" segments now: {_segments_text(invitation.segments)}."
+    )
+
+
+def _invitations_sent_message(invitations: list) -> str:
+    sent = f"{len(invitations)} invitation{'s' if len(invitations) != 1 else ''} sent."
+    replaced = [invitation.email for invitation in invitations if getattr(invitation, "replaced", [])]
+    if not replaced:
+        return sent
+    return (
+        f"{sent} {len(replaced)} of them replaced an earlier invitation (withdrawn, its link no longer"
+        f" works; role and segments now as in the file): {', '.join(replaced)}."
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_invite_view(request: HttpRequest, slug: str) -> HttpResponse:
@@ -87,9 +117,7 @@ def member_invite_view(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as exc:
             form.add_error("email", exc)
         else:
-            messages.success(
-                request, f"Invitation sent to {invitation.email} as {invitation.get_role_display().lower()}."
-            )
+            messages.success(request, _invitation_sent_message(invitation))
             return redirect("member_list", slug=slug)
     return render(
         request,
@@ -121,7 +149,7 @@ def member_invite_csv_view(request: HttpRequest, slug: str) -> HttpResponse:
         except CsvInviteError as exc:
             csv_errors = exc.errors
         else:
-            messages.success(request, f"{len(invitations)} invitations sent.")
+            messages.success(request, _invitations_sent_message(invitations))
             return redirect("member_list", slug=slug)
     return render(
         request,

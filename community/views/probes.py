@@ -104,6 +104,9 @@ def probe_detail_view(request: HttpRequest, slug: str, probe_id: int) -> HttpRes
     can_answer = probe.is_addressed_to(membership) and probe.discussion.is_open()
     form = ProbeAnswerForm(request.POST or None) if can_answer else None
     if request.method == "POST":
+        if membership.is_client:
+            # A client reads the probe and its answers; answering is refused as posting is (403).
+            raise PermissionDenied("Client members read probes and their answers; they do not answer them.")
         if form is None:
             raise Http404("No such probe.")
         if form.is_valid():

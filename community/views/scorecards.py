@@ -12,7 +12,11 @@ from django.views.decorators.http import require_http_methods
 from community.access import get_community_for_member, get_discussion_for_member
 from community.forms.scorecards import ScorecardAnswerForm, ScorecardDimensionsForm
 from community.models import DiscussionKind, Role
-from community.selectors_engagement import scorecard_response_for, scorecard_summary
+from community.selectors_engagement import (
+    scorecard_former_respondents,
+    scorecard_response_for,
+    scorecard_summary,
+)
 from community.services.scorecards import scorecard_ensure, scorecard_set_dimensions, scorecard_submit
 
 
@@ -115,5 +119,6 @@ def scorecard_results_view(request: HttpRequest, slug: str, discussion_id: int) 
             "membership": membership,
             "discussion": discussion,
             "rows": scorecard_summary(community=community, discussion=discussion),
+            "former_respondents": scorecard_former_respondents(discussion=discussion),
         },
     )

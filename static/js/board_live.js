@@ -13,6 +13,14 @@
   function fragment(html) {
     var template = document.createElement("template");
     template.innerHTML = html.trim(); // rendered and sanitised by the server
+    // Rendered without this reader's request, its forms (flag, moderate) carry no CSRF token:
+    // give them the page's own, or they would be refused when sent.
+    var token = document.querySelector("input[name=csrfmiddlewaretoken]");
+    if (token) {
+      template.content.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach(function (input) {
+        if (!input.value) input.value = token.value;
+      });
+    }
     return template.content.firstElementChild;
   }
 

@@ -28,16 +28,6 @@
     if (question && !window.confirm(question)) event.preventDefault();
   });
 
-  // On a phone the community tabs scroll sideways: bring the current tab into view, or the
-  // reader cannot see which page they are on.
-  var currentTab = document.querySelector(".tabs [aria-current='page']");
-  if (currentTab) {
-    var tabs = currentTab.parentNode;
-    if (tabs.scrollWidth > tabs.clientWidth) {
-      tabs.scrollLeft = currentTab.offsetLeft - (tabs.clientWidth - currentTab.offsetWidth) / 2;
-    }
-  }
-
   // Scorecard ratings: the slider and the number box (the real field) show the same value. A
   // slider cannot be empty, so it looks faded until the rating is given, not preset to the middle.
   document.addEventListener("input", function (event) {

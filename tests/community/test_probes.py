@@ -190,7 +190,7 @@ def test_it_refuses_a_client_answering_a_probe(alice, bob, carol, community, boa
     with pytest.raises(PermissionDenied):
         probe_answer(probe=probe, member=membership_of(carol, community), body="As the brand…")
     client.force_login(carol)
-    assert client.post(reverse("probe_detail", args=["acme", probe.pk]), {"body": "x"}).status_code == 404
+    assert client.post(reverse("probe_detail", args=["acme", probe.pk]), {"body": "x"}).status_code == 403
     assert not Post.objects.filter(probe=probe).exists()
 
 
