@@ -24,6 +24,11 @@ from research.services import Scope, _scope_docs, code_create, split_terms, them
 
 SUMMARY_MAX = 4000
 THEME_NAME_MAX = 200
+# A code's limits; the codebook form (`research.forms.CodeForm`) names them beside the fields.
+CODE_NAME_MAX = 120
+CODE_DESCRIPTION_MAX = 2000
+CODE_EXAMPLES_MAX = 50
+CODE_EXAMPLE_MAX = 300
 CODEBOOK_MAX_ROWS = 500
 CODEBOOK_MAX_BYTES = 512 * 1024
 CODEBOOK_COLUMNS = ("name", "description", "examples")
@@ -37,7 +42,7 @@ class CurationError(ValueError):
 def theme_summary_set(*, theme: Theme, summary: str) -> Theme:
     summary = summary.strip()
     if len(summary) > SUMMARY_MAX:
-        raise CurationError(f"summary: at most {SUMMARY_MAX} characters (got {len(summary)}).")
+        raise CurationError(f"summary: at most {SUMMARY_MAX} characters; this one has {len(summary)}.")
     theme.researcher_summary = summary
     theme.updated_at = timezone.now()
     theme.save(update_fields=["researcher_summary", "updated_at"])
@@ -177,16 +182,16 @@ def theme_unmerge(*, theme: Theme) -> Theme:
 
 def _clean_code_fields(name: str, description: str, examples: Sequence[str]) -> tuple[str, str, list[str]]:
     name = (name or "").strip()
-    if not name or len(name) > 120:
-        raise CurationError("name: 1 to 120 characters.")
+    if not name or len(name) > CODE_NAME_MAX:
+        raise CurationError(f"name: 1 to {CODE_NAME_MAX} characters.")
     description = (description or "").strip()
-    if len(description) > 2000:
-        raise CurationError("description: at most 2000 characters.")
+    if len(description) > CODE_DESCRIPTION_MAX:
+        raise CurationError(f"description: at most {CODE_DESCRIPTION_MAX} characters.")
     cleaned = [e.strip() for e in examples if e and e.strip()]
-    if len(cleaned) > 50:
-        raise CurationError("examples: at most 50 example phrases.")
-    if any(len(e) > 300 for e in cleaned):
-        raise CurationError("examples: each at most 300 characters.")
+    if len(cleaned) > CODE_EXAMPLES_MAX:
+        raise CurationError(f"examples: at most {CODE_EXAMPLES_MAX} example phrases.")
+    if any(len(e) > CODE_EXAMPLE_MAX for e in cleaned):
+        raise CurationError(f"examples: each at most {CODE_EXAMPLE_MAX} characters.")
     return name, description, cleaned
 
 

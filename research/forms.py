@@ -7,6 +7,12 @@ from datetime import date
 from django import forms
 
 from community.models import DiscussionKind
+from research.curation_services import (
+    CODE_DESCRIPTION_MAX,
+    CODE_EXAMPLE_MAX,
+    CODE_EXAMPLES_MAX,
+    CODE_NAME_MAX,
+)
 from research.dashboard_selectors import DashboardFilters
 
 # Dates outside this range mean nothing for a community and overflow datetime arithmetic
@@ -83,13 +89,58 @@ class DashboardFilterForm(forms.Form):
 
 
 class CodeForm(forms.Form):
-    name = forms.CharField(max_length=120)
-    description = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    examples = forms.CharField(
+    """A codebook entry. The limits are checked here, not by the browser: a `maxlength` on the
+    inputs would cut a long paste without a word, so a name over the limit is refused by name
+    and length with what was typed kept."""
+
+    name = forms.CharField(label="Name", help_text=f"At most {CODE_NAME_MAX} characters.")
+    description = forms.CharField(
+        label="Description",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Example phrases, one per line; they guide theming.",
+        help_text=f"At most {CODE_DESCRIPTION_MAX} characters.",
     )
+    examples = forms.CharField(
+        label="Examples",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            f"Example phrases, one per line (at most {CODE_EXAMPLES_MAX}, each at most "
+            f"{CODE_EXAMPLE_MAX} characters); they guide theming."
+        ),
+    )
+
+    def _at_most(self, name: str, limit: int) -> str:
+        value = self.cleaned_data.get(name, "")
+        if len(value) > limit:
+            raise forms.ValidationError(
+                f"{self.fields[name].label}: at most {limit} characters; this one has {len(value)}.",
+                code="max_length",
+            )
+        return value
+
+    def clean_name(self):
+        return self._at_most("name", CODE_NAME_MAX)
+
+    def clean_description(self):
+        return self._at_most("description", CODE_DESCRIPTION_MAX)
+
+    def clean_examples(self):
+        value = self.cleaned_data.get("examples", "")
+        lines = [(n, line.strip()) for n, line in enumerate(value.splitlines(), 1) if line.strip()]
+        label = self.fields["examples"].label
+        if len(lines) > CODE_EXAMPLES_MAX:
+            raise forms.ValidationError(
+                f"{label}: at most {CODE_EXAMPLES_MAX} phrases; this list has {len(lines)}.",
+                code="max_examples",
+            )
+        long = [f"line {n} has {len(line)}" for n, line in lines if len(line) > CODE_EXAMPLE_MAX]
+        if long:
+            raise forms.ValidationError(
+                f"{label}: each phrase at most {CODE_EXAMPLE_MAX} characters; {', '.join(long)}.",
+                code="max_length",
+            )
+        return value
 
     def example_list(self) -> list[str]:
         return [line for line in self.cleaned_data.get("examples", "").splitlines() if line.strip()]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community.access import get_community_for_member
-from community.models import Discussion, Post, PostStatus, Role
+from community.models import Discussion, Post, Role
 from research.coding_text import coding_text
 from research.curation_services import (
     CODEBOOK_COLUMNS,
@@ -30,6 +30,7 @@ from research.curation_services import (
 )
 from research.forms import CodebookImportForm, CodeForm, discussion_choice_label
 from research.models import Code, CodedExcerpt
+from research.selectors import published_q
 
 MODERATORS = [Role.MODERATOR]
 POSTS_PER_PAGE = 20
@@ -50,8 +51,10 @@ def coding_view(request: HttpRequest, slug: str) -> HttpResponse:
     )
     for discussion in discussions:
         discussion.label = discussion_choice_label(discussion)
+    # Only posts that can be coded: a reply under a hidden or removed post is hidden with it
+    # (`excerpt_create` refuses it), so it is not offered here either.
     posts = (
-        Post.objects.filter(community=community, status=PostStatus.PUBLISHED)
+        Post.objects.filter(published_q(), community=community)
         .select_related("author", "discussion")
         .prefetch_related(
             Prefetch(
@@ -170,7 +173,15 @@ def codebook_view(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, "Code added to the codebook.")
             return redirect("research:codebook", slug=community.slug)
-    return _codebook_page(request, community, membership, form=form, import_form=CodebookImportForm())
+    # A refused code comes back with what was typed and the errors beside the fields.
+    return _codebook_page(
+        request,
+        community,
+        membership,
+        form=form,
+        import_form=CodebookImportForm(),
+        status=400 if form.is_bound else 200,
+    )
 
 
 def _codebook_page(
@@ -218,7 +229,13 @@ def code_edit_view(request: HttpRequest, slug: str, code_id: int) -> HttpRespons
             messages.success(request, "Code saved.")
             return redirect("research:codebook", slug=community.slug)
     return _codebook_page(
-        request, community, membership, form=form, import_form=CodebookImportForm(), edit=code
+        request,
+        community,
+        membership,
+        form=form,
+        import_form=CodebookImportForm(),
+        edit=code,
+        status=400 if form.is_bound else 200,
     )
 
 

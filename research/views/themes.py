@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from community.access import get_community_for_member
 from community.models import Post, Role
 from research.curation_services import (
+    SUMMARY_MAX,
     THEME_NAME_MAX,
     CurationError,
     theme_name_set,
@@ -88,7 +89,8 @@ def theme_detail_view(request: HttpRequest, slug: str, theme_id: int) -> HttpRes
 def _render_detail(
     request: HttpRequest, community, membership, theme: Theme, *, typed: dict | None = None, status: int = 200
 ) -> HttpResponse:
-    """The theme page; `typed` refills a refused rename or split form (action, label, posts, error)."""
+    """The theme page; `typed` refills a refused rename, split or summary form (action, label,
+    posts, summary, error)."""
     members = theme_posts(theme=theme)
     if membership.is_client:
         # Clients read only analysed, redacted text.
@@ -127,6 +129,7 @@ def _render_detail(
             "split_from": theme.split_from if theme.split_from_id else None,
             "typed": typed or {},
             "theme_name_max": THEME_NAME_MAX,
+            "summary_max": SUMMARY_MAX,
         },
         status=status,
     )
@@ -175,11 +178,12 @@ def theme_action_view(request: HttpRequest, slug: str, theme_id: int) -> HttpRes
         else:
             raise Http404("No such action.")
     except ValueError as exc:  # CurationError and the research services' ValueErrors name the field
-        if action in ("rename", "split"):
+        if action in ("rename", "split", "summary"):
             # Show the page again with what was typed (and selected) kept, the error beside it.
             typed = {
                 "action": action,
                 "label": request.POST.get("label", ""),
+                "summary": request.POST.get("summary", ""),
                 "posts": {int(p) for p in request.POST.getlist("posts") if p.isdigit()},
                 "error": readable_error(exc),
             }
