@@ -306,6 +306,34 @@ FULFIL_VERBS = frozenset(
 RECEIVE_VERBS = frozenset({"receive", "get"})
 # "not what I ordered", "not what we paid for": what came is not what was asked for.
 ASKED_VERBS = frozenset({"want", "expect", "order", "ask", "pay", "request"})
+# "the quality has gone down", "fees went up": a change that is good or bad by what changed.
+QUALITY_NOUNS = frozenset({"quality", "standard", "standards", "reliability", "choice", "selection"})
+COST_NOUNS = frozenset({"price", "cost", "fee", "charge", "premium", "subscription"})
+RISE_VERBS = frozenset({"rise", "increase", "soar", "climb", "double", "triple", "jump", "shoot", "creep"})
+FALL_VERBS = frozenset({"drop", "fall", "decline", "slip", "deteriorate", "plummet", "dip", "sink"})
+# "I don't use it any more", "we don't even consider them now": a customer who has moved on.
+CONSIDER_VERBS = frozenset({"think", "consider", "use", "shop", "buy", "visit", "bank", "order", "bother"})
+# "drove me away", "put us off", "scared customers off": what made someone leave.
+REPEL_VERBS = frozenset({"drive", "put", "turn", "scare", "push", "chase"})
+# "they made it right", "doesn't make it OK": what is owed is put right (or denied).
+AMENDS = frozenset({"right", "ok", "okay", "acceptable", "fair", "alright"})
+# "it was sorted quickly", "the problem got resolved": a fault dealt with is service that worked.
+RESOLVE_VERBS = frozenset({"sort", "resolve", "fix", "solve", "rectify"})
+# "four phone calls to get a refund", "three emails and still nothing": effort counted.
+EFFORT_NOUNS = frozenset({"call", "email", "attempt", "visit", "trip", "chat", "letter", "complaint"})
+# "Surprised they haven't done it", "shocked it doesn't": an omission remarked on.
+SURPRISE_WORDS = frozenset({"surprised", "amazed", "astonished", "shocked", "staggered", "baffled"})
+# "It's amazing how one mistake...", "funny what a bad week does": the exclamation takes the
+# content's side, so it is not praise when the content is bad.
+EXCLAIM_WORDS = frozenset({"amazing", "incredible", "funny", "remarkable", "astonishing", "interesting"})
+# "who has a printer now?", "who uses cheques these days?": something nobody has any more.
+NOWADAYS = frozenset({"now", "nowadays", "anymore", "today"})
+EXPERIENCER_VERBS = frozenset({"enjoy", "love", "like", "adore", "prefer", "recommend", "rave", "praise"})
+# A clause joined to another: what is said in it is not said in the clause it hangs off.
+CLAUSE_LINKS = frozenset({"conj", "cc", "advcl", "ccomp", "relcl", "parataxis", "xcomp"})
+OBSOLETE_VERBS = frozenset({"have", "own", "use", "carry", "need", "want", "keep", "write", "print"})
+# "one mistake undoes years of loyalty", "ruined a lovely evening": the good thing is lost.
+UNDO_VERBS = frozenset({"undo", "ruin", "spoil", "wreck", "destroy", "erase", "sour", "tarnish"})
 PATTERN_LEMMAS = frozenset(
     {"go", "come", "be", "return", "head", "visit", "try", "check", "have", "stick", "wait", "stay", "save"}
     | LEAVE_VERBS
@@ -314,7 +342,14 @@ PATTERN_LEMMAS = frozenset(
     | RECEIVE_VERBS
     | ASKED_VERBS
     | CONSTRUCTION_LEMMAS
-    | {"nothing"}
+    | {"nothing", "make", "think"}
+    | RISE_VERBS
+    | FALL_VERBS
+    | CONSIDER_VERBS
+    | REPEL_VERBS
+    | {"push", "force", "shove", "thrust"}
+    | RESOLVE_VERBS
+    | EFFORT_NOUNS
 )
 # "will be back", "keep coming back", "would return": a customer who means to come back.
 RETURN_VERBS = frozenset({"go", "come", "be", "return", "head", "visit"})
@@ -480,13 +515,18 @@ def _not_only(tok: Any) -> bool:
     return tok.lower_ == "not" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "only"
 
 
+def _why_not(tok: Any) -> bool:
+    """ "Why not try the app?": a suggestion, the "not" denies nothing."""
+    return tok.lower_ == "not" and tok.i > 0 and tok.doc[tok.i - 1].lower_ == "why"
+
+
 def _has_negator(tok: Any) -> bool:
     for child in tok.children:
         if (
             child.dep_ == "neg"
             or child.lower_ in NEGATORS
             and child.dep_ in ("advmod", "det", "neg", "preconj")
-        ) and not _not_only(child):
+        ) and not (_not_only(child) or _why_not(child)):
             return True
         # "nothing/nobody was good": a negative pronoun as the subject negates the clause.
         if child.dep_ in ("nsubj", "nsubjpass") and (
@@ -589,7 +629,7 @@ def is_negated(tok: Any, *, raised: bool = False) -> bool:
 
 
 # "less than helpful", "far from perfect", "anything but friendly": the frame denies the adjective.
-DENYING_FRAMES = frozenset({("than", "less"), ("from", "far"), ("but", "anything")})
+DENYING_FRAMES = frozenset({("than", "less"), ("from", "far"), ("but", "anything"), ("than", "rather")})
 
 
 def _denying_frame(prep: Any) -> bool:
@@ -699,7 +739,7 @@ def _hedge(tok: Any) -> bool:
             tok.dep_ == "acomp"
             and head.lemma_ == "be"
             and any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children)
-            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in head.children)
+            and (head.dep_ == "ROOT" or not any(c.dep_ in ("nsubj", "nsubjpass") for c in head.children))
         )
     if tok.pos_ == "NOUN":
         return tok.dep_ == "pobj" and head.lower_ == "in"  # "in all honesty", "in fairness"
@@ -1213,7 +1253,12 @@ def _prohibition(tok: Any) -> bool:
 
 
 def _emphatic(tok: Any) -> bool:
-    if any(c.lower_ in ("so", "such") for c in tok.children):
+    doc = tok.doc
+    # "So, not very relevant": "so" before a comma opens the remark, it does not intensify.
+    if any(
+        c.lower_ in ("so", "such") and not (c.i + 1 < len(doc) and doc[c.i + 1].is_punct)
+        for c in tok.children
+    ):
         return True
     # "couldn't be worse", "can't get any slower": a denied worsening is the worst there is.
     if _comparative(tok) and _modal_aux(tok, {"could", "can", "ca"}):
@@ -1350,6 +1395,315 @@ def _save_warning(tok: Any) -> bool:
     )
 
 
+def _undone(tok: Any) -> bool:
+    """A good thing that is the object of undoing ("undoes years of loyalty", "ruined a great day")."""
+    cur = tok
+    for _ in range(4):
+        head = cur.head
+        if head is cur:
+            return False
+        if cur.dep_ == "dobj" and head.lemma_.lower() in UNDO_VERBS:
+            return True
+        if cur.dep_ not in ("pobj", "prep", "amod", "compound", "dobj"):
+            return False
+        cur = head
+    return False
+
+
+def _said_of_others(tok: Any) -> bool:
+    """ "a well-solved problem in other shops", "other banks have great apps": praise of rivals,
+    which is not praise of the one being discussed (a comparison, "better than others", still is)."""
+    if tok.tag_ in ("JJR", "JJS", "RBR", "RBS") or any(t.lower_ == "than" for t in tok.sent):
+        return False
+    clause = tok
+    for _ in range(6):
+        if (
+            clause.pos_ in ("VERB", "AUX")
+            and clause.dep_ not in ("amod", "compound")
+            or clause.head is clause
+        ):
+            break
+        clause = clause.head
+    # The clause's own words, not those of a clause joined to it ("and so do other people").
+    stack = [c for c in clause.children if c.dep_ not in CLAUSE_LINKS]
+    while stack:
+        t = stack.pop()
+        if t.lower_ == "other" and t.dep_ == "amod" and t.head.tag_ == "NNS":
+            noun = t.head
+            if noun.dep_ == "pobj" and noun.head.lower_ in ("in", "at", "with"):
+                return True
+            # "Other banks have great tools"; but "other customers loved it" is testimony, and in
+            # "interesting other colours" the praise is of the other things themselves.
+            if (
+                noun.dep_ == "nsubj"
+                and tok.lemma_.lower() not in EXPERIENCER_VERBS
+                and not any(a.i == tok.i for a in noun.subtree)
+            ):
+                return True
+        stack.extend(c for c in t.children if c.dep_ not in CLAUSE_LINKS)
+    return False
+
+
+def _rather_than(tok: Any) -> bool:
+    """ "the little things rather than one disaster": what follows "rather than" is denied."""
+    for cur in (tok, tok.head):
+        if cur.dep_ == "pobj" and cur.head.lower_ == "than":
+            return any(c.lower_ == "rather" for c in (cur.head.head, *cur.head.children)) or (
+                cur.head.i and cur.doc[cur.head.i - 1].lower_ == "rather"
+            )
+    return False
+
+
+def _less_degree(tok: Any) -> bool:
+    """ "less happy that...", "less keen on it": the scale's lower end, said as a complaint."""
+    doc = tok.doc
+    return (
+        tok.pos_ == "ADJ"
+        and tok.i > 0
+        and doc[tok.i - 1].lower_ == "less"
+        and doc[tok.i - 1].head.i == tok.i
+        and not (tok.i > 1 and doc[tok.i - 2].lower_ in ("no", "not", "n't", "nothing"))
+    )
+
+
+def _cant_be_bothered(tok: Any) -> bool:
+    """ "can't be bothered with the queue": not caring enough to go on, not a denied annoyance."""
+    return (
+        tok.lemma_.lower() == "bother"
+        and tok.tag_ == "VBN"
+        and any(c.dep_ == "neg" for c in tok.children)
+        and any(c.dep_ == "aux" and c.lemma_.lower() in ("can", "could") for c in tok.children)
+    )
+
+
+def _not_fine_with(tok: Any) -> bool:
+    """ "I'm not fine with them tracking me", "not OK with that": an objection, not faint denial."""
+    return tok.lower_ in LUKEWARM and any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children)
+
+
+def _price_dear(tok: Any) -> bool:
+    """ "too dear", "a bit dear now": "dear" of a price means expensive (not "dear to me")."""
+    if tok.lower_ != "dear" or any(c.lower_ == "to" and c.dep_ == "prep" for c in tok.children):
+        return False
+    doc = tok.doc
+    prev = doc[tok.i - 1].lower_ if tok.i else ""
+    return prev in ("too", "to", "bit", "quite", "rather") or tok.dep_ == "acomp"
+
+
+def _exclaimed_over_bad(tok: Any, lex: dict[str, float]) -> bool:
+    """ "It's amazing how one bad day undoes years": the adjective marvels at a bad thing."""
+    if tok.lower_ not in EXCLAIM_WORDS:
+        return False
+    verb = tok.head if tok.dep_ == "acomp" else tok
+    for clause in verb.children:
+        if clause.dep_ != "ccomp" or not any(c.lower_ in ("how", "what") for c in clause.subtree):
+            continue
+        if any(lex.get(t.lower_, 0.0) < 0 for t in clause.subtree):
+            return True
+    return False
+
+
+def _made_clear(tok: Any) -> bool:
+    """ "I've made it clear I'm cautious": saying something plainly, not praising anything."""
+    return tok.lower_ == "clear" and tok.head.lemma_.lower() == "make"
+
+
+def _hedged_promise(tok: Any) -> bool:
+    """ "I can't promise it's every time", "can't guarantee it": a hedge, not a broken promise."""
+    return (
+        tok.lemma_.lower() in ("promise", "guarantee")
+        and tok.pos_ == "VERB"
+        and (
+            any(c.dep_ == "aux" and c.lemma_.lower() in ("can", "could") for c in tok.children)
+            or any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in tok.children)
+        )
+    )
+
+
+def _surprised_omission(tok: Any) -> bool:
+    """ "Surprised they haven't done it", "amazed the app still doesn't do it": a criticism."""
+    return tok.lower_ in SURPRISE_WORDS and any(
+        c.dep_ == "ccomp" and _has_negator(c) for c in (*tok.children, *tok.head.children)
+    )
+
+
+def _bit_adjective(tok: Any) -> bool:
+    """ "search is a bit literal", "a little basic": a plain adjective hedged by "a bit" is a mild complaint."""
+    if tok.pos_ != "ADJ" or tok.dep_ not in ("acomp", "ROOT") or tok.tag_ != "JJ":
+        return False
+    return any(
+        c.dep_ == "npadvmod"
+        and c.lower_ == "bit"
+        and any(d.lower_ == "a" for d in c.children)
+        or c.dep_ == "advmod"
+        and c.lower_ in ("bit", "little")
+        and c.i
+        and tok.doc[c.i - 1].lower_ == "a"
+        for c in tok.children
+    )
+
+
+def _rhetorical(sent: Any) -> int | None:
+    """The token of a question that complains by asking: "Why would an app need my contacts?",
+    "who has a printer now?" (not "why not give it a try?")."""
+    toks = [t for t in sent if not t.is_space]
+    if not toks or toks[-1].text != "?":
+        return None
+    for t in toks:
+        if t.lower_ == "why" and t.i + 1 < sent.end:
+            nxt = t.doc[t.i + 1]
+            if nxt.lower_ in ("would", "should", "does", "do", "did", "is", "are", "ca", "can", "must"):
+                if t.i + 2 < sent.end and t.doc[t.i + 2].lower_ in ("not", "n't") and nxt.lower_ != "ca":
+                    return None
+                return t.i
+        if (
+            t.lower_ == "who"
+            and t.dep_ == "nsubj"
+            and t.head.tag_ in ("VBZ", "VBP")
+            and t.head.lemma_.lower() in OBSOLETE_VERBS
+            and any(c.lower_ in NOWADAYS or c.lower_ == "days" for c in t.head.children)
+            # "who has a printer now?" scorns a kind of thing; "who has the best rates now?" asks.
+            and not any(
+                c.dep_ == "dobj" and any(d.lower_ == "the" or d.tag_ == "JJS" for d in c.children)
+                for c in t.head.children
+            )
+        ):
+            return t.i
+    return None
+
+
+def _changed(tok: Any, lemma: str) -> float | None:
+    """ "prices have gone up", "the quality has gone down", "fees rose": good or bad by what changed."""
+    particles = {c.lower_ for c in tok.children if c.dep_ in ("prt", "advmod")}
+    if lemma in ("go", "come", "shoot", "creep"):
+        direction = 1 if "up" in particles else -1 if "down" in particles else 0
+    else:
+        direction = 1 if lemma in RISE_VERBS else -1 if lemma in FALL_VERBS else 0
+    if not direction:
+        return None
+    subjects = [c.lemma_.lower() for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if any(s in QUALITY_NOUNS for s in subjects):
+        return 1.2 * direction
+    if any(s in COST_NOUNS for s in subjects):
+        return -1.2 * direction
+    return None
+
+
+def _moved_on(tok: Any, lemma: str) -> float | None:
+    """ "Don't even think about them any more", "I don't use the app anymore": the plain reading
+    (the caller's negation makes it a lapse); "I don't have to queue any more" is relief."""
+    if lemma not in CONSIDER_VERBS or tok.pos_ != "VERB" or not any(c.dep_ == "neg" for c in tok.children):
+        return None
+    if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in ("have", "need"):
+        return None
+    doc = tok.doc
+    anymore = any(
+        c.lower_ == "anymore" or c.lower_ == "more" and c.i and doc[c.i - 1].lower_ == "any"
+        for c in tok.subtree
+    )
+    if not anymore:
+        return None
+    if lemma == "think" and not any(c.dep_ == "prep" and c.lower_ in ("about", "of") for c in tok.children):
+        return None
+    return 1.2
+
+
+def _repelled(tok: Any, lemma: str) -> float | None:
+    """ "The emails drove me off", "it put us off", "scared customers away": what made them leave."""
+    if lemma not in REPEL_VERBS or tok.pos_ != "VERB":
+        return None
+    if not any(c.dep_ in ("prt", "advmod") and c.lower_ in ("off", "away") for c in tok.children):
+        return None
+    if any(
+        c.dep_ == "dobj" and c.lower_ in ("me", "us", "customers", "people", "everyone") for c in tok.children
+    ):
+        return -1.5
+    return None
+
+
+def _pushed_at(tok: Any, lemma: str) -> float | None:
+    """ "they push offers at me", "kept forcing upgrades on us": selling at the customer."""
+    if lemma not in ("push", "force", "shove", "thrust") or tok.pos_ != "VERB":
+        return None
+    for prep in tok.children:
+        if (
+            prep.dep_ in ("prep", "dative")
+            and prep.lower_ in ("at", "on", "onto")
+            and any(o.lower_ in ("me", "us") for o in prep.children)
+        ):
+            return -1.2
+    return None
+
+
+def _amends(tok: Any, lemma: str) -> float | None:
+    """ "they made it right" (praise); "'everyone does it' doesn't make it right" (its denial)."""
+    if lemma != "make" or tok.pos_ != "VERB":
+        return None
+    if any(c.dep_ in ("ccomp", "oprd", "xcomp", "acomp") and c.lower_ in AMENDS for c in tok.children):
+        return 1.2
+    return None
+
+
+def _resolved(tok: Any, lemma: str) -> float | None:
+    """ "it was sorted fine", "the issue got resolved the same day": a fault put right."""
+    if lemma not in RESOLVE_VERBS or tok.tag_ != "VBN":
+        return None
+    children = list(tok.children)
+    if not any(c.dep_ == "auxpass" and c.lower_ in ("was", "were", "got", "get") for c in children):
+        return None
+    if any(c.dep_ == "aux" for c in children) or tok.dep_ in ("xcomp", "advcl", "relcl", "amod"):
+        return None  # "needs to be fixed", "should have been sorted", "if it was fixed"
+    if any(c.dep_ == "prep" and c.lower_ in ("at", "to", "on") for c in children):
+        return None  # "the rate was fixed at 4%", "the shelf was fixed to the wall"
+    return 1.2
+
+
+def _arrived_damaged(tok: Any, lemma: str) -> float | None:
+    """ "arrived with a tear", "came with a dent in it": damage on delivery."""
+    if lemma not in ("arrive", "come") or tok.pos_ != "VERB":
+        return None
+    for prep in tok.children:
+        if prep.dep_ == "prep" and prep.lower_ == "with":
+            for obj in prep.children:
+                if obj.dep_ == "pobj" and (
+                    obj.lemma_.lower() in DAMAGE_LEMMAS or obj.lemma_.lower() == "hole"
+                ):
+                    return -1.5
+    return None
+
+
+def _counted_effort(tok: Any) -> float | None:
+    """ "four phone calls to book a collection", "three emails to get a refund": effort counted out."""
+    if tok.pos_ != "NOUN" or tok.lemma_.lower() not in EFFORT_NOUNS or tok.tag_ != "NNS":
+        return None
+    num = next((c for c in tok.children if c.dep_ == "nummod"), None)
+    if num is None or NUMBER_WORDS.get(num.lower_, int(num.text) if num.text.isdigit() else 0) < 2:
+        return None
+    purpose = any(
+        c.dep_ in ("relcl", "acl") and any(a.lower_ == "to" for a in c.children) for c in tok.children
+    ) or (
+        tok.dep_ == "dobj"
+        and tok.head.lemma_.lower() == "take"
+        and any(c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in tok.head.children)
+    )
+    return -1.0 if purpose else None
+
+
+def _youd_think(tok: Any) -> float | None:
+    """ "You'd think a bank would answer its phone": what should happen and does not."""
+    if tok.lemma_.lower() != "think" or tok.pos_ != "VERB":
+        return None
+    children = list(tok.children)
+    if (
+        any(c.dep_ == "nsubj" and c.lower_ == "you" for c in children)
+        and any(c.dep_ == "aux" and c.lower_ in ("would", "'d") for c in children)
+        and any(c.dep_ == "ccomp" for c in children)
+        and not any(c.dep_ == "neg" for c in children)
+    ):
+        return -1.0
+    return None
+
+
 def _complaint(tok: Any) -> float | None:
     """ "we had to ask three times", "we waited an hour": effort the customer had to spend."""
     lemma = tok.lemma_.lower()
@@ -1371,6 +1725,15 @@ def _complaint(tok: Any) -> float | None:
         return -0.6  # negated ("no wait", "can't wait") it turns positive
     if lemma == "stay" and any(c.lower_ == "away" for c in tok.children):
         return -1.5
+    for pattern in (_changed, _moved_on, _repelled, _pushed_at, _amends, _resolved, _arrived_damaged):
+        val = pattern(tok, lemma)
+        if val is not None:
+            return val
+    val = _counted_effort(tok)
+    if val is None:
+        val = _youd_think(tok)
+    if val is not None:
+        return val
     if lemma in LEAVE_VERBS and _elsewhere(tok):
         return -1.5
     particles = {c.lower_ for c in tok.children if c.dep_ in ("prt", "advmod")}
@@ -1527,6 +1890,10 @@ def _construction(tok: Any) -> float | None:
         and not negated
         and _imperative(tok)
         and tok.dep_ == "ROOT"
+        # "Still get emails about it", "always get the same reply": a subjectless report, not advice.
+        and not any(
+            c.dep_ == "advmod" and c.lower_ in ("still", "always", "usually", "often") for c in children
+        )
     ):
         # "Get the premium account", "definitely order the new model": the reader is told to choose it.
         # "the"/"this" points at a particular thing; "pick a date", "book your slot" are instructions.
@@ -1764,8 +2131,26 @@ def sentence_valences(
     out: list[Valence] = []
     for i, tok in enumerate(sent, sent.start):
         val = _base_valence(tok, lex, boosters, domain)
+        if lowers[i] == "dear" and _price_dear(tok):
+            val = -1.2
+        elif val is not None and (
+            _hedged_promise(tok)
+            or _made_clear(tok)
+            or val > 0
+            and (
+                _exclaimed_over_bad(tok, lex)
+                or "other" in lowers[sent.start : sent.end]
+                and _said_of_others(tok)
+            )
+        ):
+            continue
+        elif lowers[i] in SURPRISE_WORDS and _surprised_omission(tok):
+            out.append(Valence(i, -1.2 * weights[i] * lead_weight))
+            continue
         if val is None:
             val = _too_excess(tok)
+            if val is None and _bit_adjective(tok):
+                val = -0.6
             if val is None:
                 if i + 1 < len(lowers) and lowers[i + 1] == "enough" and _degree_shortfall(tok):
                     out.append(Valence(i, -0.8 * weights[i] * lead_weight))
@@ -1782,6 +2167,8 @@ def sentence_valences(
                 val = -0.6  # "just OK", "only average"
             if has_least and any(c.lower_ == "least" and c.dep_ == "advmod" for c in tok.children):
                 val *= -0.8  # "my least favourite", "the least helpful": the scale's other end
+            elif val > 0 and _less_degree(tok):
+                val *= -0.8  # "less happy that...": a complaint said politely
             if lowers[i] == "bad" and _too_bad(tok):
                 out.append(Valence(i, -1.5 * weights[i] * lead_weight))  # regret, whatever follows
                 continue
@@ -1798,7 +2185,12 @@ def sentence_valences(
                 out.append(Valence(i, -val * 0.3 * weights[i] * lead_weight))
                 continue
         if negated is None:
-            negated = is_negated(tok, raised=True)
+            negated = is_negated(tok, raised=True) or _rather_than(tok) or val > 0 and _undone(tok)
+        if negated and val < 0 and _cant_be_bothered(tok):
+            negated = False  # "can't be bothered with it": apathy, a customer drifting off
+        if negated and val > 0 and _not_fine_with(tok):
+            out.append(Valence(i, -1.5 * weights[i] * lead_weight))
+            continue
         # "never been treated so rudely", "never had such good food": emphasis, not denial.
         if negated and not _emphatic(tok):
             if val > 0:
@@ -1839,6 +2231,9 @@ def sentence_valences(
         if is_negated(tok, raised=True):
             val *= -1.0
         out.append(Valence(i, val * weights[i] * lead_weight))
+    asked = _rhetorical(sent) if "?" in lowers[start:end] else None
+    if asked is not None:
+        out.append(Valence(asked, -1.5 * lead_weight))  # asked, but not a question: no damping
     return out
 
 
@@ -1852,6 +2247,10 @@ def doc_valences(
     for n, sent in enumerate(sents):
         first = sent[0].lower_ if len(sent) else ""
         if n and first in CONTRAST_FORWARD:
+            leads[n - 1] *= 0.5
+            leads[n] *= 1.5
+        elif n and first == "less" and sent[1:2] and sent[1].pos_ == "ADJ":
+            # "Happy with X. Less happy that Y.": the second half of the verdict turns on the first.
             leads[n - 1] *= 0.5
             leads[n] *= 1.5
         elif n and first in SUMMARY:
