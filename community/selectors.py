@@ -89,6 +89,22 @@ def discussion_can_post(discussion: Discussion, membership: Membership) -> bool:
     return discussion.is_open() and discussion.targets(membership)
 
 
+# Why a moderator writes no new entry in a private journal: each participant reads only their own
+# entries and the moderators' replies under them (`_visibility_q`), so no participant would read it.
+MODERATOR_JOURNAL_ENTRY_REFUSED = (
+    "Moderators don't write entries in a private journal: each participant sees only their own "
+    "entries and the replies under them, so no participant would see yours. Reply under an entry, "
+    "send a probe to ask one participant, or edit the activity's prompt to ask everyone."
+)
+
+
+def discussion_new_post_refused_reason(discussion: Discussion, membership: Membership) -> str:
+    """Why the member may not start a new response (not a reply) here though they may post, or ""."""
+    if membership.is_moderator and discussion.kind == DiscussionKind.JOURNAL:
+        return MODERATOR_JOURNAL_ENTRY_REFUSED
+    return ""
+
+
 # --- posts ------------------------------------------------------------------------------------
 
 

@@ -34,7 +34,12 @@ from community.models import (
 )
 from community.pii import redact_contact_details
 from community.roster import roster_for
-from community.selectors import discussion_can_post, discussion_not_written_reason, post_visible_to
+from community.selectors import (
+    discussion_can_post,
+    discussion_new_post_refused_reason,
+    discussion_not_written_reason,
+    post_visible_to,
+)
 from community.services.moderation import audit_record
 from community.uploads import clean_image
 
@@ -108,6 +113,9 @@ def post_create(
     Raises ValidationError (fields body, parent, image) or PermissionDenied.
     """
     _check_can_post(author, discussion)
+    refused = "" if parent is not None else discussion_new_post_refused_reason(discussion, author)
+    if refused:
+        raise PermissionDenied(refused)
     body = post_body_clean(body)
     parent = _root_parent(author=author, discussion=discussion, parent=parent)
     cleaned_image = None

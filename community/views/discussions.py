@@ -22,6 +22,7 @@ from community.pii import hidden_details_notice
 from community.ratelimit import RateLimited
 from community.selectors import (
     discussion_can_post,
+    discussion_new_post_refused_reason,
     discussion_page,
     discussions_visible_to,
     post_html_for,
@@ -207,6 +208,9 @@ def _render_discussion(
             "prompt_html": mark_safe(render_markdown(discussion.prompt)),  # sanitised by nh3
             "page": page,
             "can_post": can_post,
+            # A reply, yes; a new response, not when no participant would read it (a moderator's
+            # entry in a private journal): the page says so instead of offering the box.
+            "can_respond": can_post and not discussion_new_post_refused_reason(discussion, membership),
             "can_reply": can_post and not page.hidden_until_responding,
             "form": form or PostForm(),
             **post_item_context(request, membership, discussion),
