@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
+from django.template.defaultfilters import pluralize
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -117,6 +118,11 @@ def cached_chart(builder: Callable[..., Chart], /, *args: Any, **kwargs: Any) ->
         chart.figure  # noqa: B018 - rendered now so the cached copy carries it
         cache.set(key, chart, seconds)
     return chart
+
+
+def _count(n: int, noun: str) -> str:
+    """A count with its noun, singular for one ("1 participant", "3 posts"), as templates pluralize."""
+    return f"{n} {noun}{pluralize(n)}"
 
 
 def _t(value) -> str:
@@ -240,7 +246,7 @@ def theme_share_chart(rows: Sequence, *, total_participants: int) -> Chart:
             if w > 0:
                 body.append(
                     f'<rect x="{_pc(x)}" y="{y + 25}" width="{_pc(w)}" height="18" fill="{COLORS[key]}">'
-                    f"<title>{_t(r.label)}: {r.sentiment.get(key, 0)} {key} posts</title></rect>"
+                    f"<title>{_t(r.label)}: {_count(r.sentiment.get(key, 0), key + ' post')}</title></rect>"
                 )
             x += w
         s = r.sentiment
@@ -258,7 +264,9 @@ def theme_share_chart(rows: Sequence, *, total_participants: int) -> Chart:
     if not rows:
         body.append(f'<text x="0" y="20" fill="{COLORS["muted"]}">No themes for these filters.</text>')
     desc = (
-        "; ".join(f"{r.label}: {percent(r.share)} of {total_participants} participants" for r in rows[:8])
+        "; ".join(
+            f"{r.label}: {percent(r.share)} of {_count(total_participants, 'participant')}" for r in rows[:8]
+        )
         or "No themes."
     )
     return Chart(
@@ -337,7 +345,7 @@ def relevance_chart(*, relevant_pct: float, irrelevant_pct: float, participants:
         ]
     )
     desc = (
-        f"{percent(relevant_pct)} of {participants} participants said something the brand offers or says is relevant "
+        f"{percent(relevant_pct)} of {_count(participants, 'participant')} said something the brand offers or says is relevant "
         f"to them; {percent(irrelevant_pct)} said something is irrelevant."
     )
     return Chart(
@@ -366,7 +374,7 @@ def dimension_chart(dimensions: Sequence[dict]) -> Chart:
         # Each side gets half the width: 100% of posts on one side fills that half.
         neg, pos = d["negative_pct"] / 2, d["positive_pct"] / 2
         body += _label_row(
-            y + 16, d["label"], f"{d['posts']} posts", bold_value=False, value_fill=COLORS["muted"]
+            y + 16, d["label"], _count(d["posts"], "post"), bold_value=False, value_fill=COLORS["muted"]
         )
         body += [
             f'<rect x="{_pc(50 - neg)}" y="{y + 24}" width="{_pc(neg)}" height="18" fill="{COLORS["negative"]}"/>',
@@ -381,7 +389,7 @@ def dimension_chart(dimensions: Sequence[dict]) -> Chart:
         body.append(f'<text x="0" y="{top + 22}" fill="{COLORS["muted"]}">No perception signals yet.</text>')
     desc = (
         "; ".join(
-            f"{d['label']}: {percent(d['positive_pct'])} positive, {percent(d['negative_pct'])} negative of {d['posts']} posts"
+            f"{d['label']}: {percent(d['positive_pct'])} positive, {percent(d['negative_pct'])} negative of {_count(d['posts'], 'post')}"
             for d in rows
         )
         or "No perception signals."
@@ -406,7 +414,7 @@ def mentions_chart(mentions: Sequence[dict]) -> Chart:
         [
             (
                 m["brand"],
-                f"{percent(m['participant_pct'])} ({m['posts']} posts)",
+                f"{percent(m['participant_pct'])} ({_count(m['posts'], 'post')})",
                 100 * m["participant_pct"] / peak,
                 COLORS["participant"] if m["is_own"] else COLORS["client"],
             )

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -320,7 +320,23 @@ def excerpt_create(
         raise CurationError(
             "text: the selection does not match the post's current text; reload and select again."
         )
-    return CodedExcerpt.objects.create(post=post, code=code, start=start, end=end, text=span, coder=coder)
+    same = CodedExcerpt.objects.filter(post=post, code=code, start=start, end=end)
+    if same.exists():
+        raise CurationError(_already_coded(code))
+    try:
+        with transaction.atomic():
+            return CodedExcerpt.objects.create(
+                post=post, code=code, start=start, end=end, text=span, coder=coder
+            )
+    except IntegrityError:
+        # Coded at the same moment from another page or tab: the unique constraint kept one.
+        if same.exists():
+            raise CurationError(_already_coded(code)) from None
+        raise
+
+
+def _already_coded(code: Code) -> str:
+    return f"This passage is already coded as {code.name}."
 
 
 def _require_published(post: Post) -> None:

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
+    Count,
     Exists,
     F,
     OuterRef,
@@ -31,13 +32,14 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from community.models import Community, Discussion, Membership, Post, PostStatus, Role
+from community.models import Community, Discussion, Membership, Post, PostStatus, Role, ScorecardResponse
 from community.models.scorecards import SCORE_MAX, SCORE_MIN
 from community.percentages import whole_percent_of
 from community.selectors_engagement import scorecard_summary
 from research.analysis.theme_labels import quote_excerpt
 from research.analysis.types import PERCEPTION_DIMENSIONS, SENTIMENTS
 from research.charts import one_decimal
+from research.markdown_text import plain_text
 from research.models import (
     DIMENSION_POLARITY_FIELDS,
     PostAnalysis,
@@ -395,7 +397,8 @@ class ThemeRow:
 
 
 def _quote(row: dict) -> dict:
-    """A quote from a values() row holding the keys of `_QUOTE_FIELDS`."""
+    """A quote from a values() row holding the keys of `_QUOTE_FIELDS`; its `text`, the redacted
+    Markdown, is replaced by the callers with the plain text they show (`plain_text`)."""
     return {
         "post_id": row["post_id"],
         "text": row["redacted_text"],
@@ -473,7 +476,8 @@ def dashboard_themes(
         row = by_id[quote["theme_id"]]
         if len(row.quotes) < QUOTES_PER_THEME and filters.matches(quote):
             # The sentences about the theme rather than the whole of a long post.
-            excerpt = quote_excerpt(quote["redacted_text"], row.theme.terms or ())
+            # Cut from the plain text (no Markdown markers to leave dangling), as the page shows it.
+            excerpt = quote_excerpt(plain_text(quote["redacted_text"]), row.theme.terms or ())
             row.quotes.append({**_quote(quote), "text": excerpt})
     rows = [r for r in by_id.values() if r.posts]
     # By the exact share (one denominator, so by participants), not by its rounded figure.
@@ -748,12 +752,17 @@ def _spread(candidates: dict[tuple[str, str], list[tuple]]) -> dict[tuple[str, s
 def _gap_quote(row: dict, phrase: str) -> dict:
     """A redacted quote with the words that carry the signal set apart (`before`, `evidence`,
     `after`), trimmed around them. The phrase is used only when the redacted text holds it as is,
-    so nothing the redaction removed can come back through it."""
-    text = (row["redacted_text"] or "").strip()
+    so nothing the redaction removed can come back through it. The text is the redacted Markdown
+    as plain text (`plain_text`: no `**` or list markers, cut without leaving one dangling); a
+    phrase that held formatting is looked for as plain text too."""
+    text = plain_text(row["redacted_text"] or "")
     at = text.find(phrase) if phrase else -1
+    if at < 0 and phrase:
+        phrase = plain_text(phrase)
+        at = text.find(phrase) if phrase else -1
     if at < 0:
         short = text if len(text) <= GAP_QUOTE_CHARS else text[: GAP_QUOTE_CHARS - 1].rstrip() + "…"
-        return {**_quote(row), "before": short, "evidence": "", "after": ""}
+        return {**_quote(row), "text": text, "before": short, "evidence": "", "after": ""}
     before, after = text[:at], text[at + len(phrase) :]
     room = max(GAP_QUOTE_CHARS - len(phrase), 0)
     if len(before) > room // 2:
@@ -761,7 +770,7 @@ def _gap_quote(row: dict, phrase: str) -> dict:
     room -= len(before)
     if len(after) > room:
         after = after[: max(room - 1, 0)].rstrip() + "…"
-    return {**_quote(row), "before": before, "evidence": phrase, "after": after}
+    return {**_quote(row), "text": text, "before": before, "evidence": phrase, "after": after}
 
 
 def gap_quotes(*, community: Community, filters: DashboardFilters) -> dict[str, dict[str, list[dict]]]:
@@ -816,6 +825,22 @@ def _gap_evidence(overview: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "negative_pct": _pct(rel["irrelevant_posts"], stance),
     }
     return evidence
+
+
+def gap_former_respondents(*, community: Community, discussion: Discussion | None = None) -> dict[str, int]:
+    """Customers' scorecard answers behind the perception gap's ratings (every scorecard, or the
+    chosen discussion's): `total`, and `former` of them from people no longer in the community.
+
+    As on a scorecard's results and completion pages (`scorecard_former_respondents`): erasure
+    under the "anonymize" policy (and deactivation) keeps what a participant answered, so it
+    counts in the ratings; the page says how many such answers there are. One query.
+    """
+    answers = ScorecardResponse.objects.filter(
+        scorecard__discussion__community=community, respondent_role=Role.PARTICIPANT
+    )
+    if discussion is not None:
+        answers = answers.filter(scorecard__discussion=discussion)
+    return answers.aggregate(total=Count("pk"), former=Count("pk", filter=Q(member__is_active=False)))
 
 
 def perception_gap(*, community: Community, filters: DashboardFilters | None = None) -> dict[str, Any]:

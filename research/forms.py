@@ -145,6 +145,15 @@ class CodeForm(forms.Form):
     def example_list(self) -> list[str]:
         return [line for line in self.cleaned_data.get("examples", "").splitlines() if line.strip()]
 
+    def add_service_error(self, error: Exception) -> None:
+        """A codebook service's refusal ("name: a code called … already exists.") shown beside the
+        field it names, worded as the form's own limits are ("Name: …"); form-wide otherwise."""
+        field, sep, rest = str(error).partition(": ")
+        if sep and field in self.fields:
+            self.add_error(field, f"{self.fields[field].label}: {rest}")
+        else:
+            self.add_error(None, str(error))
+
 
 class CodebookImportForm(forms.Form):
     file = forms.FileField(

@@ -214,7 +214,10 @@ class CodedExcerpt(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end__gt=models.F("start")), name="excerpt_end_after_start"
-            )
+            ),
+            # A passage is coded once with a code: a second identical excerpt would count twice in
+            # the codebook and the .qdpx export (`excerpt_create` says so; this holds under a race).
+            models.UniqueConstraint(fields=["post", "code", "start", "end"], name="excerpt_unique_span"),
         ]
 
     def __str__(self) -> str:

@@ -19,7 +19,7 @@ from research.models import (
     RunKind,
     RunState,
 )
-from research.selectors import evidence_q, posts_needing_analysis
+from research.selectors import evidence_q, in_analysis_changed_q, posts_needing_analysis
 
 RECENT_RUNS = 10
 
@@ -31,6 +31,11 @@ NOT_ANALYSABLE_REASONS = {
     "not_english": "Not in English",
     WARM_UP_REASON: "Warm-up activity: left out of analysis",
 }
+
+
+def not_analysable_label(reason: str) -> str:
+    """Why a post was left out of analysis, as the Analysis page, the API and the posts export say it."""
+    return NOT_ANALYSABLE_REASONS.get(reason, reason or "Unknown reason")
 
 
 def run_stale_before() -> datetime:
@@ -56,8 +61,11 @@ class AnalysisOverview:
     runs: list[AnalysisRun]
     active: list[AnalysisRun]
     published: int
-    # Participants' published posts: what insights count (moderators' prompts and replies aren't evidence).
+    # Participants' published posts (moderators' prompts and replies aren't evidence).
     evidence: int
+    # Of those, the analysed ones insights count: warm-ups, posts not analysable and posts not yet
+    # analysed are left out (`research.dashboard_selectors.filtered_analyses`, unfiltered).
+    evidence_analysed: int
     awaiting: int
     not_analysable: list[tuple[str, int]]
     themes_refreshed_at: datetime | None
@@ -73,12 +81,16 @@ class AnalysisOverview:
 def analysis_overview(*, community: Community, version: str) -> AnalysisOverview:
     """Everything the Analysis page shows; `version` is the analyzer's own (without the
     community's learned-lexicon suffix, which `posts_needing_analysis` adds itself)."""
+    from research.dashboard_selectors import DashboardFilters, filtered_analyses
     from research.domain_services import analysis_version
 
     lexicon = DomainLexiconRecord.objects.filter(community=community).defer("words").first()
     reasons = (
         PostAnalysis.objects.filter(community=community, analysable=False)
         .filter(post__status=PostStatus.PUBLISHED)
+        # A record its discussion's `in_analysis` has changed since only awaits analysis: a
+        # warm-up just ticked back in is not also "left out of analysis" until the refresh.
+        .exclude(in_analysis_changed_q(discussion="post__discussion__", analysis=""))
         .values("reason")
         .annotate(n=Count("pk"))
         .order_by("-n", "reason")
@@ -96,12 +108,10 @@ def analysis_overview(*, community: Community, version: str) -> AnalysisOverview
         active=analysis_runs_active(community=community),
         published=Post.objects.filter(community=community, status=PostStatus.PUBLISHED).count(),
         evidence=Post.objects.filter(community=community).filter(evidence_q("", published=True)).count(),
+        evidence_analysed=filtered_analyses(community=community, filters=DashboardFilters()).count(),
         # Ids, not a count: the one definition of "needs analysis" lives in that selector.
         awaiting=len(posts_needing_analysis(community=community, version=version)),
-        not_analysable=[
-            (NOT_ANALYSABLE_REASONS.get(row["reason"], row["reason"] or "Unknown reason"), row["n"])
-            for row in reasons
-        ],
+        not_analysable=[(not_analysable_label(row["reason"]), row["n"]) for row in reasons],
         themes_refreshed_at=last_refresh,
         analyzer_version=analysis_version(version, lexicon.fingerprint if lexicon else None),
         lexicon=lexicon,

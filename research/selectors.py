@@ -86,6 +86,18 @@ def analysed_posts(*, community: Community) -> QuerySet[PostAnalysis]:
     )
 
 
+def in_analysis_changed_q(*, discussion: str, analysis: str) -> Q:
+    """Analyses recorded before their discussion joined or left the analysis
+    (`Discussion.in_analysis`): a warm-up's record in a discussion now analysed, or an analysed
+    record in one now left out. Such posts await analysis, whatever their record says; the
+    prefixes reach the discussion's and the analysis's fields from the rows filtered."""
+    warm_up = Q(**{f"{analysis}reason": WARM_UP_REASON})
+    return (
+        Q(**{f"{discussion}in_analysis": False}) & ~warm_up
+        | Q(**{f"{discussion}in_analysis": True}) & warm_up
+    )
+
+
 def posts_needing_analysis(
     *, version: str, community: Community | None = None, limit: int | None = None
 ) -> list[int]:
@@ -108,8 +120,7 @@ def posts_needing_analysis(
             Q(analysis__isnull=True)
             | ~Q(analysis__analyzer_version=F("expected_version"))
             | Q(edited_at__gt=F("analysis__analysed_at"))
-            | Q(discussion__in_analysis=False) & ~Q(analysis__reason=WARM_UP_REASON)
-            | Q(discussion__in_analysis=True, analysis__reason=WARM_UP_REASON)
+            | in_analysis_changed_q(discussion="discussion__", analysis="analysis__")
         )
     )
     if community is not None:

@@ -12,6 +12,7 @@ from community.models import Membership, Post, Role
 from research.analysis.types import PERCEPTION_DIMENSIONS, RELEVANCE_STANCES, SENTIMENTS
 from research.exports.common import analysis_of, author_name_for, phrase_for, post_text_for
 from research.models import Theme, ThemePost
+from research.run_selectors import NOT_ANALYSABLE_REASONS, not_analysable_label
 from research.selectors import dimensions_polarity
 
 
@@ -105,6 +106,16 @@ class AnalysisSerializer(serializers.Serializer):
         + ".",
     )
     mentions = MentionSerializer(many=True)
+    not_analysed_reason = serializers.CharField(
+        allow_null=True,
+        help_text="Why the post was left out of analysis (`analysable` false), null when analysed: "
+        + ", ".join(f"{code} ({label})" for code, label in NOT_ANALYSABLE_REASONS.items())
+        + ".",
+    )
+    not_analysed_note = serializers.CharField(
+        allow_null=True,
+        help_text="The same reason as a sentence to show readers (as on the Analysis page), null when analysed.",
+    )
 
 
 class PostSerializer(serializers.Serializer):
@@ -155,6 +166,8 @@ class PostSerializer(serializers.Serializer):
                 for m in (analysis.mentions if usable else [])
                 if isinstance(m, dict)
             ],
+            "not_analysed_reason": None if usable else (analysis.reason or None),
+            "not_analysed_note": None if usable else not_analysable_label(analysis.reason),
         }
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))

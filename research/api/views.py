@@ -416,7 +416,8 @@ AUTHOR_ROLE = OpenApiParameter(
     description="Every published post, moderators' included: `author_role` tells them apart. "
     "Insights (the dashboard's post count, themes, the perception gap) count participants' posts "
     "only, and of those the analysed ones (`analysis.analysable` true; a post of an activity left "
-    "out of analysis, such as a warm-up, has none), so `count` here is larger than the dashboard's. "
+    "out of analysis, such as a warm-up, has none, and `analysis.not_analysed_reason` says why), so "
+    "`count` here is larger than the dashboard's. "
     "Filter with `author_role=participant` to leave moderators' posts out.",
     parameters=[SLUG, *FILTERS, AUTHOR_ROLE, FORMAT],
     responses={200: PostSerializer(many=True), 400: BAD_PAGED_FILTERS},

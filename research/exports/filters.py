@@ -85,24 +85,33 @@ def filters_from_query(*, community: Community, query: QueryDict) -> DashboardFi
 
 def filter_form(*, community: Community, query: QueryDict) -> DashboardFilterForm:
     """The dashboard's filter form bound to a query string (unbound when it names no filter),
-    with a brand typed in another case read as the community spells it, so "acme" filters by
-    "Acme" instead of being refused as an unknown choice."""
+    with a brand or a segment typed in another case read as the community spells it, so "acme"
+    filters by "Acme" and "lapsed" by "Lapsed" instead of being refused as an unknown choice. A
+    segment may also be given as the slug export file names carry ("in-store" for "In store")."""
     choices = filter_choices(community=community)
     data = None
     if any(query.get(name) for name in FILTER_FIELDS):
         data = {name: query.get(name, "") for name in FILTER_FIELDS}
         data["brand"] = _known_spelling(data["brand"], choices["brands"])
+        data["segment"] = _known_spelling(data["segment"], choices["segments"], slugs=True)
     form = DashboardFilterForm(data, choices=choices)
     form.choices = choices  # the known values an error message lists
     return form
 
 
-def _known_spelling(value: str, known: list[str]) -> str:
-    """`value` as spelled in `known` when it differs only in case (an exact spelling wins)."""
+def _known_spelling(value: str, known: list[str], *, slugs: bool = False) -> str:
+    """`value` as spelled in `known` when it differs only in case (an exact spelling wins). With
+    `slugs`, else the one known value whose slug it is; anything else is returned as given, for the
+    form to refuse."""
     if not value or value in known:
         return value
     folded = value.strip().casefold()
-    return next((k for k in known if k.casefold() == folded), value)
+    same = next((k for k in known if k.casefold() == folded), None)
+    if same is not None or not slugs:
+        return same if same is not None else value
+    slug = slugify(value)
+    by_slug = [k for k in known if slug and slugify(k) == slug]
+    return by_slug[0] if len(by_slug) == 1 else value
 
 
 def _why(name: str, raw: str, form: DashboardFilterForm) -> str:

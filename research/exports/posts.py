@@ -21,6 +21,7 @@ from research.exports.common import (
     sees_originals,
 )
 from research.exports.selectors import export_posts, post_theme_labels
+from research.run_selectors import not_analysable_label
 from research.selectors import dimensions_polarity
 
 HEADER = [
@@ -42,6 +43,9 @@ HEADER = [
     "dimensions",
     "brand_mentions",
     "themes",
+    # Last, so readers of the earlier columns keep working: why a post has no analysis (a warm-up
+    # left out, no words, not English, too long), as the Analysis page says it; empty when analysed.
+    "not_analysed_reason",
 ]
 # Researchers' columns only. A post's id in the file it was imported from (often a forum's or a
 # review site's own post id) can lead a reader back to the public post and its author's account.
@@ -78,6 +82,7 @@ def _row(reader: Membership, post: Post, themes: list[str]) -> list:
             if isinstance(m, dict)
         ),
         "; ".join(themes),
+        not_analysable_label(analysis.reason) if analysis is not None and not usable else "",
     ]
 
 

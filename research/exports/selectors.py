@@ -36,6 +36,7 @@ _EXPORT_FIELDS = (
     "author__user__first_name",
     "author__user__last_name",
     "analysis__analysable",
+    "analysis__reason",  # why not, for the API and the posts files
     "analysis__sentiment",
     "analysis__sentiment_score",
     "analysis__relevance",

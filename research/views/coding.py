@@ -169,7 +169,7 @@ def codebook_view(request: HttpRequest, slug: str) -> HttpResponse:
                 created_by=request.user,
             )
         except CurationError as exc:
-            form.add_error(None, str(exc))
+            form.add_service_error(exc)
         else:
             messages.success(request, "Code added to the codebook.")
             return redirect("research:codebook", slug=community.slug)
@@ -224,7 +224,7 @@ def code_edit_view(request: HttpRequest, slug: str, code_id: int) -> HttpRespons
                 examples=form.example_list(),
             )
         except CurationError as exc:
-            form.add_error(None, str(exc))
+            form.add_service_error(exc)
         else:
             messages.success(request, "Code saved.")
             return redirect("research:codebook", slug=community.slug)

@@ -22,6 +22,7 @@ from research.dashboard_selectors import (
     dashboard_overview,
     dashboard_themes,
     dimension_quotes,
+    gap_former_respondents,
     perception_gap,
     relevance_quotes,
     themes_behind_relevance,
@@ -140,6 +141,8 @@ def gap_view(request: HttpRequest, slug: str) -> HttpResponse:
         # The page says why it lists fewer dimensions than the dashboard.
         "dimension_count": len(PERCEPTION_DIMENSIONS),
         "discussion": filters.discussion,
+        # Answers kept (anonymised) from former members count in the customers' ratings: said so.
+        "respondents": gap_former_respondents(community=community, discussion=filters.discussion),
         "chart": charts.cached_chart(
             charts.gap_dumbbell, gap["rows"], scale_min=gap["scale_min"], scale_max=gap["scale_max"]
         ),

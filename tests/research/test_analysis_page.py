@@ -95,7 +95,8 @@ def test_it_says_how_many_published_posts_are_participants_the_posts_insights_co
     page = _page(client)
 
     assert 'stat-value">3</span><span class="stat-label">published posts' in page
-    assert "2 by participants, the posts insights count" in page
+    # Neither is analysed yet: insights count none of them until they are.
+    assert "2 by participants; 0 analysed, the posts insights count" in page
 
 
 def test_it_says_themes_were_never_refreshed_when_no_refresh_has_run(client, community, alice):

@@ -137,6 +137,27 @@ def test_a_code_at_the_limits_is_saved_whole(client, community, alice):
     assert (code.name, len(code.description), code.examples) == (name, 2000, ["e" * 300, "short"])
 
 
+def test_a_duplicate_code_name_is_refused_beside_the_name_with_the_text_kept(client, community, alice):
+    Code.objects.create(community=community, name="Overdraft fees")
+    other = Code.objects.create(community=community, name="Card declined")
+    client.force_login(alice)
+
+    response = client.post(u("codebook"), {"name": "overdraft FEES", "description": "Charges"})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    name_field = html.split('for="id_name"')[1].split("<input")[0]
+    assert "Name: a code called “overdraft FEES” already exists." in name_field
+    assert 'value="overdraft FEES"' in html and "Charges</textarea>" in html
+    assert "form-errors" not in html
+    # Renaming another code to a name in use is refused the same way, on its edit form.
+    response = client.post(u("code_edit", other.pk), {"name": "Overdraft Fees"})
+    assert response.status_code == 400
+    assert 'value="Overdraft Fees"' in response.content.decode()
+    assert "Name: a code called “Overdraft Fees” already exists." in response.content.decode()
+    assert sorted(Code.objects.values_list("name", flat=True)) == ["Card declined", "Overdraft fees"]
+
+
 def test_a_client_cannot_add_a_code(client, community, carol):
     client.force_login(carol)
     assert client.post(u("codebook"), {"name": "Fees"}).status_code == 404

@@ -451,3 +451,48 @@ MEASURE = """() => {
     page_scrolls_sideways: document.documentElement.scrollWidth > window.innerWidth,
   };
 }"""
+
+
+# --- Former members' answers --------------------------------------------------------------------
+
+
+def test_it_says_how_many_customer_ratings_come_from_former_members(
+    client, community, bob, carol, eve, django_assert_num_queries
+):
+    """Bob erases his account: his answers stay, anonymised, in the customers' ratings, and the page
+    says so as the scorecard's results and completion pages do; participants and outsiders are
+    still refused, and the note costs one query whatever the number of answers."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from community.models import Discussion, Role
+    from community.services.privacy import user_erase
+    from tests.factories import MembershipFactory
+
+    setup_gap(community, bob, carol)
+    scorecard = Discussion.objects.get(community=community, title="Rate us").scorecard
+    kim = MembershipFactory(community=community, role=Role.PARTICIPANT)
+    scorecard_submit(scorecard=scorecard, member=kim, ratings={d.pk: 10 for d in scorecard.dimensions.all()})
+    client.force_login(carol)
+    assert "former members" not in client.get(gap_url()).content.decode()
+
+    user_erase(user=bob, password="correct horse battery")
+
+    with CaptureQueriesContext(connection) as first:
+        html = client.get(gap_url()).content.decode()
+    assert "customers (2 ratings)" in html
+    assert "Customers’ ratings also count 1 response from former members (2 in all)" in html
+    for _ in range(3):
+        member = MembershipFactory(community=community, role=Role.PARTICIPANT)
+        scorecard_submit(
+            scorecard=scorecard, member=member, ratings={d.pk: 9 for d in scorecard.dimensions.all()}
+        )
+    with django_assert_num_queries(len(first.captured_queries)):
+        html = client.get(gap_url()).content.decode()
+    assert "Customers’ ratings also count 1 response from former members (5 in all)" in html
+    # Another discussion chosen: that scorecard's answers only (none here), so no note.
+    other = DiscussionFactory(community=community, title="Checkout")
+    html = client.get(gap_url(), {"discussion": other.pk}).content.decode()
+    assert "former members" not in html
+    client.force_login(eve)
+    assert client.get(gap_url()).status_code == 404

@@ -272,3 +272,112 @@ def test_the_demo_loads_its_introductions_as_a_warm_up_left_out_of_themes(fake_n
     ) == {(False, WARM_UP_REASON)}
     assert not ThemePost.objects.filter(post__in=intro_posts).exists()
     assert ThemePost.objects.filter(post__community__slug=slug).exists()
+
+
+# --- Why a post has no analysis, and a warm-up chosen in the filters ------------------------------
+
+
+def _xlsx_posts(client, query) -> list[dict]:
+    response = client.get(reverse("research:export_posts_xlsx", args=["acme"]), query)
+    rows = list(load_workbook(io.BytesIO(_body(response)))["Posts"].values)
+    return [dict(zip(rows[0], values, strict=True)) for values in rows[1:]]
+
+
+def test_the_api_and_the_posts_files_say_why_a_post_is_not_analysed(
+    client,
+    community,
+    alice,
+    bob,
+    carol,
+    eve,
+    town,
+    django_capture_on_commit_callbacks,
+    django_assert_num_queries,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _set_in_analysis(alice, town["intro"], False, django_capture_on_commit_callbacks)
+    emoji = PostFactory(discussion=town["visits"], author=membership_of(bob, community), body="👍 👍 !!")
+    services.posts_analyze(post_ids=[emoji.pk])
+    intro_ids = {p.pk for p in town["intro_posts"]}
+    visit_ids = {p.pk for p in town["visit_posts"]}
+    api = api_for(carol)
+    url = reverse("api:posts", args=["acme"])
+
+    with CaptureQueriesContext(connection) as first:
+        posts = api.get(url, {"limit": 500}).json()["results"]
+    why = {p["id"]: (p["analysis"]["not_analysed_reason"], p["analysis"]["not_analysed_note"]) for p in posts}
+    assert {why[i] for i in intro_ids} == {("warm_up", "Warm-up activity: left out of analysis")}
+    assert why[emoji.pk] == ("empty", "No words to analyse")
+    assert {why[i] for i in visit_ids} == {(None, None)}
+
+    # More warm-up posts: the same reason on each, in the same number of queries.
+    intro = town["intro"]
+    more = [PostFactory(discussion=intro, author=membership_of(bob, community), body="Hi") for _ in range(4)]
+    services.posts_analyze(post_ids=[p.pk for p in more])
+    with django_assert_num_queries(len(first.captured_queries)):
+        posts = api.get(url, {"limit": 500}).json()["results"]
+    assert {p["analysis"]["not_analysed_reason"] for p in posts if p["discussion_id"] == intro.pk} == {
+        "warm_up"
+    }
+
+    # The files: the reason last, after the columns readers already use.
+    client.force_login(carol)
+    for rows in (_csv_rows(client), _xlsx_posts(client, {})):
+        assert list(rows[0])[-2:] == ["themes", "not_analysed_reason"]
+        by_id = {int(r["post_id"]): r["not_analysed_reason"] or "" for r in rows}
+        assert {by_id[i] for i in intro_ids} == {"Warm-up activity: left out of analysis"}
+        assert by_id[emoji.pk] == "No words to analyse"
+        assert {by_id[i] for i in visit_ids} == {""}
+
+    # Participants and outsiders read neither.
+    for user in (bob, eve):
+        assert api_for(user).get(url).status_code == 404
+        client.force_login(user)
+        assert client.get(reverse("research:export_posts_csv", args=["acme"])).status_code == 404
+
+
+def test_a_warm_up_chosen_in_the_filters_is_named_and_counts_no_analysed_post_anywhere(
+    client, community, alice, carol, eve, town, django_capture_on_commit_callbacks
+):
+    _set_in_analysis(alice, town["intro"], False, django_capture_on_commit_callbacks)
+    intro = town["intro"]
+    query = {"discussion": intro.pk}
+    client.force_login(carol)
+
+    dashboard = client.get(reverse("research:dashboard", args=["acme"]), query).content.decode()
+    assert "Introduce yourself (warm-up: not analysed)" in dashboard
+    assert "This activity is left out of analysis (a warm-up).</strong>" in dashboard
+    exports = client.get(reverse("research:exports", args=["acme"]), query).content.decode()
+    assert (
+        "This activity is left out of analysis (a warm-up).</strong> The posts files hold its posts"
+        in exports
+    )
+    assert "the themes report holds nothing from them" in exports
+    # Another activity chosen: no such note.
+    other = client.get(reverse("research:exports", args=["acme"]), {"discussion": town["visits"].pk})
+    assert "activity-note" not in other.content.decode()
+
+    overview = dashboard_overview(
+        community=Community.objects.get(pk=community.pk), filters=DashboardFilters(discussion=intro)
+    )
+    assert overview["posts"] == 0
+    csv_rows = [r for r in _csv_rows_for(client, query)]
+    assert len(csv_rows) == 3 and not any(r["sentiment"] for r in csv_rows)
+    assert not any(r["sentiment"] for r in _xlsx_posts(client, query))
+    api = api_for(carol)
+    posts = api.get(reverse("api:posts", args=["acme"]), query).json()
+    assert posts["count"] == 3 and not any(p["analysis"]["analysable"] for p in posts["results"])
+    assert api.get(reverse("api:themes", args=["acme"]), query).json()["results"] == []
+    themes = client.get(reverse("research:export_themes_xlsx", args=["acme"]), query)
+    assert list(load_workbook(io.BytesIO(_body(themes)))["Themes"].values)[1:] == []
+    # The same filters refused to outsiders.
+    client.force_login(eve)
+    assert client.get(reverse("research:exports", args=["acme"]), query).status_code == 404
+    assert api_for(eve).get(reverse("api:posts", args=["acme"]), query).status_code == 404
+
+
+def _csv_rows_for(client, query) -> list[dict]:
+    response = client.get(reverse("research:export_posts_csv", args=["acme"]), query)
+    return list(csv.DictReader(io.StringIO(_body(response).decode("utf-8-sig"))))
