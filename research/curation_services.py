@@ -320,8 +320,9 @@ def excerpt_create(
         raise CurationError(
             "text: the selection does not match the post's current text; reload and select again."
         )
-    same = CodedExcerpt.objects.filter(post=post, code=code, start=start, end=end)
-    if same.exists():
+    # Per coder: two researchers coding the same passage is agreement to measure, not a repeat.
+    same = CodedExcerpt.objects.filter(post=post, code=code, start=start, end=end, coder=coder)
+    if coder is not None and same.exists():
         raise CurationError(_already_coded(code))
     try:
         with transaction.atomic():
@@ -330,13 +331,13 @@ def excerpt_create(
             )
     except IntegrityError:
         # Coded at the same moment from another page or tab: the unique constraint kept one.
-        if same.exists():
+        if coder is not None and same.exists():
             raise CurationError(_already_coded(code)) from None
         raise
 
 
 def _already_coded(code: Code) -> str:
-    return f"This passage is already coded as {code.name}."
+    return f"You have already coded this passage as {code.name}."
 
 
 def _require_published(post: Post) -> None:

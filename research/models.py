@@ -215,9 +215,12 @@ class CodedExcerpt(models.Model):
             models.CheckConstraint(
                 condition=models.Q(end__gt=models.F("start")), name="excerpt_end_after_start"
             ),
-            # A passage is coded once with a code: a second identical excerpt would count twice in
-            # the codebook and the .qdpx export (`excerpt_create` says so; this holds under a race).
-            models.UniqueConstraint(fields=["post", "code", "start", "end"], name="excerpt_unique_span"),
+            # A coder codes a passage once with a code: a repeat would count twice in the codebook
+            # and the .qdpx export (`excerpt_create` says so; this holds under a race). Two coders
+            # may code the same passage: that is how a team checks its agreement.
+            models.UniqueConstraint(
+                fields=["post", "code", "start", "end", "coder"], name="excerpt_unique_span"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,16 +2,18 @@ from django.db import migrations, models
 
 
 def drop_repeated_excerpts(apps, schema_editor):
-    """Before the constraint: of excerpts repeating the same post, code, start and end, keep the
-    first one coded (lowest id) and drop the repeats, which only counted the passage twice."""
+    """Before the constraint: of one coder's excerpts repeating the same post, code, start and end,
+    keep the first one coded (lowest id) and drop the repeats, which only counted the passage
+    twice. Another coder's excerpt of the same passage is kept."""
     CodedExcerpt = apps.get_model("research", "CodedExcerpt")
     repeats: list[int] = []
     previous = None
-    rows = CodedExcerpt.objects.order_by("post_id", "code_id", "start", "end", "pk").values_list(
-        "pk", "post_id", "code_id", "start", "end"
+    rows = CodedExcerpt.objects.order_by("post_id", "code_id", "start", "end", "coder_id", "pk").values_list(
+        "pk", "post_id", "code_id", "start", "end", "coder_id"
     )
     for pk, *span in rows.iterator(chunk_size=2000):
-        if span == previous:
+        # A coder left unknown (None) is nobody in particular: such rows are never repeats.
+        if span == previous and span[-1] is not None:
             repeats.append(pk)
         previous = span
     for i in range(0, len(repeats), 500):
@@ -26,7 +28,7 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="codedexcerpt",
             constraint=models.UniqueConstraint(
-                fields=("post", "code", "start", "end"), name="excerpt_unique_span"
+                fields=("post", "code", "start", "end", "coder"), name="excerpt_unique_span"
             ),
         ),
     ]

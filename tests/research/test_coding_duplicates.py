@@ -1,4 +1,4 @@
-"""A passage is coded once with a code: the same post, code, start and end a second time is refused
+"""A coder codes a passage once with a code: the same post, code, start and end a second time is refused
 with a message, from the coding form and from the page's script alike, and never counted twice in
 the codebook or the .qdpx export, even when two requests race."""
 
@@ -13,15 +13,16 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from lxml import etree
 
+from community.models import Role
 from research.curation_services import CurationError, excerpt_create
 from research.exports.qdpx import NS
 from research.models import Code, CodedExcerpt
-from tests.factories import DiscussionFactory, PostFactory
+from tests.factories import DiscussionFactory, MembershipFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 BODY = "The app logged me out twice while paying my card bill."
-MESSAGE = "This passage is already coded as Trust."
+MESSAGE = "You have already coded this passage as Trust."
 
 
 def u(name, *args):
@@ -133,10 +134,24 @@ def test_two_requests_coding_the_same_passage_at_once_keep_one_excerpt(monkeypat
     assert len(calls) == 2 and CodedExcerpt.objects.count() == 1
 
 
-def test_the_database_itself_refuses_a_repeated_excerpt(post, trust):
-    CodedExcerpt.objects.create(post=post, code=trust, start=0, end=10, text=BODY[:10])
+def test_the_database_itself_refuses_a_repeated_excerpt(alice, post, trust):
+    CodedExcerpt.objects.create(post=post, code=trust, start=0, end=10, text=BODY[:10], coder=alice)
     with pytest.raises(IntegrityError), transaction.atomic():
-        CodedExcerpt.objects.create(post=post, code=trust, start=0, end=10, text=BODY[:10])
+        CodedExcerpt.objects.create(post=post, code=trust, start=0, end=10, text=BODY[:10], coder=alice)
+
+
+def test_a_second_moderator_coding_the_same_passage_is_kept_for_agreement(
+    client, alice, community, post, trust
+):
+    second = UserFactory(username="sam", first_name="Sam", last_name="Coder")
+    MembershipFactory(user=second, community=community, role=Role.MODERATOR, pseudonym="Moderator Sam")
+    client.force_login(alice)
+    assert _json(client, post, trust).status_code == 201
+    client.force_login(second)
+    assert _json(client, post, trust).status_code == 201
+
+    assert sorted(CodedExcerpt.objects.values_list("coder__username", flat=True)) == ["alice", "sam"]
+    assert _codebook_count(client, trust) == "2"
 
 
 def test_a_client_or_participant_cannot_code_the_passage_either(client, carol, bob, post, trust):
