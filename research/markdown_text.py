@@ -5,8 +5,8 @@ replaced) as readers see it: formatted like a post body, or as one line of plain
 then nh3), for pages showing whole posts. `plain_text` is the same rendering read as text: no
 `*`, `**` or list markers, a link as its words, list items joined with " · ", for quote excerpts
 that are cut by length (cut the plain text, never the Markdown, so no marker is left dangling).
-Redaction markers such as [NAME] or [PHONE] are kept as typed: Markdown would otherwise read
-"[PHONE]: call me" as a link reference and drop the line.
+Redaction markers such as [NAME] or [PHONE] are kept as typed: community.markdown shields them
+(Markdown would otherwise read "[PHONE]: evenings" as a link reference and drop the line).
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ from django.utils.safestring import SafeString, mark_safe
 
 from community.markdown import render_markdown
 
-# A redaction marker ([NAME], [EMAIL], [POSTCODE] ...): its bracket escaped so it stays text.
-_MARKER = re.compile(r"\[(?=[A-Z][A-Z_]*\])")
 # A line of a paragraph that reads as a list item (Markdown makes a list only after a blank line).
 _ITEM = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s+")
 # Emphasis left unpaired (its partner cut off, or typed alone) at a word's edge: "**the", "absurd.**";
@@ -29,13 +27,9 @@ _ENDS_SENTENCE = (".", ":", "!", "?", "…", ";", ",")
 _BLOCKS = {"p", "li", "ul", "ol", "blockquote", "pre", "h3", "h4", "h5", "h6", "hr", "br"}
 
 
-def _source(text: str) -> str:
-    return _MARKER.sub(r"\\[", text or "")
-
-
 def redacted_html(text: str) -> SafeString:
     """Redacted Markdown as sanitised HTML (paragraphs, lists, emphasis, links), as posts show."""
-    return mark_safe(render_markdown(_source(text)))  # sanitised by nh3
+    return mark_safe(render_markdown(text or ""))  # sanitised by nh3
 
 
 class _Lines(HTMLParser):
@@ -82,7 +76,7 @@ def plain_text(text: str) -> str:
     if not text or not text.strip():
         return ""
     parser = _Lines()
-    parser.feed(render_markdown(_source(text)))
+    parser.feed(render_markdown(text))
     parser.close()
     out = ""
     last_item = False

@@ -14,10 +14,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from community.access import get_community_for_member
 from community.models import Post, Role
+from community.selectors import post_html_for
 from research.curation_services import (
     SUMMARY_MAX,
     THEME_NAME_MAX,
@@ -101,6 +103,9 @@ def _render_detail(
     others: list[Theme] = []
     merged_from: list[Theme] = []
     if membership.is_moderator:
+        for member in posts:
+            # Formatted as on the discussion page (the stored body_html), never the raw Markdown.
+            member.html = mark_safe(post_html_for(member.post, membership))  # sanitised by nh3
         merged_from = list(theme.merged_from.only("id", "label", "researcher_label").order_by("pk"))
         others = list(
             Theme.objects.filter(
@@ -206,6 +211,8 @@ def _split_confirmation(request, community, membership, theme, plan) -> HttpResp
     moving = list(
         Post.objects.filter(pk__in=plan.moving).select_related("author").order_by("created_at", "pk")
     )
+    for post in moving:
+        post.html = mark_safe(post_html_for(post, membership))  # sanitised by nh3
     return render(
         request,
         "research/theme_split_confirm.html",
