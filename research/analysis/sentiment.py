@@ -2051,6 +2051,77 @@ def _construction(tok: Any) -> float | None:
     return None
 
 
+# Three lamenting constructions read off the parse, each a complaint whatever words fill it.
+LAMENT_GATE = frozenset({"bring", "now", "to"})
+EXCESS_QUANTITY = frozenset({"many", "much"})
+
+
+def _overdue_clause(now: Any) -> Any | None:
+    """The verb of "X should be Y by now" ("the app should be fixed by now"): what ought to
+    have happened already has not, so the praise inside the clause is only wished for."""
+    by = now.head
+    if by.lower_ != "by" or now.dep_ not in ("pcomp", "pobj"):
+        return None
+    cand = by.head
+    for _ in range(3):
+        if any(c.dep_ == "aux" and c.lower_ in ("should", "ought") for c in cand.children):
+            return cand
+        if cand.head is cand:
+            break
+        cand = cand.head
+    return None
+
+
+GONE_PRONOUNS = frozenset({"it", "them", "that", "those", "him", "her"})
+
+
+def _glad_gone(tok: Any) -> bool:
+    """ "I don't miss them", "we do not miss it at all": relief that something is gone, said by
+    the speaker of a thing already named. "Don't miss the sale" (advice, no subject) and "I never
+    miss a payment" (habit, not a pronoun) are other readings."""
+    if tok.lemma_.lower() != "miss" or tok.pos_ != "VERB":
+        return False
+    children = list(tok.children)
+    return (
+        any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in children)
+        and any(c.dep_ == "neg" and c.lower_ in ("not", "n't") for c in children)
+        and any(c.dep_ == "dobj" and c.lower_ in GONE_PRONOUNS for c in children)
+    )
+
+
+def _lament(tok: Any) -> float | None:
+    """ "Bring back X", "X should be Y by now", "to many" (a typo of "too many")."""
+    lower = tok.lower_
+    children = list(tok.children)
+    if tok.lemma_.lower() == "bring":
+        # "Bring back paper statements": asking for something taken away. Instructions carry a
+        # time or place ("bring the item back within 30 days"), and "they bring back" is a report.
+        if (
+            tok.tag_ == "VB"
+            and tok.dep_ in ("ROOT", "conj")
+            and not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "prep", "advcl", "dative") for c in children)
+            and any(c.lower_ == "back" and c.dep_ in ("advmod", "prt") for c in children)
+            and any(c.dep_ == "dobj" for c in children)
+        ):
+            return -1.2
+        return None
+    if lower == "now":
+        return -1.5 if _overdue_clause(tok) is not None else None
+    if lower == "to" and tok.tag_ == "IN":
+        # "to many fees", a common misspelling of "too many", when it cannot be the preposition:
+        # opening a fragment ("To many ads.") or straight after a copula ("there are to many", "it's to much").
+        nxt = tok.i + 1
+        if nxt >= len(tok.doc) or tok.doc[nxt].lower_ not in EXCESS_QUANTITY:
+            return None
+        sent_start = tok.i == tok.sent.start
+        # "I've been to many shops" is the preposition of visiting.
+        prev = tok.doc[tok.i - 1] if tok.i > tok.sent.start else None
+        after_copula = prev is not None and prev.lemma_.lower() == "be" and prev.lower_ != "been"
+        if sent_start or after_copula:
+            return -1.2
+    return None
+
+
 def _return_intent(tok: Any) -> float | None:
     if tok.pos_ not in ("VERB", "AUX"):
         return None
@@ -2174,6 +2245,9 @@ def sentence_valences(
                 continue
         if _in_indirect_question(tok):
             continue  # asked, not said
+        if lowers[i] == "miss" and _glad_gone(tok):
+            out.append(Valence(i, -1.0 * weights[i] * lead_weight))
+            continue
         if val > 0 and _unsurpassable(tok):
             out.append(Valence(i, (val + BOOST) * weights[i] * lead_weight))
             continue
@@ -2216,6 +2290,7 @@ def sentence_valences(
         # can start these patterns (`_return_intent` reads verbs only).
         if (
             lemmas[i] not in PATTERN_LEMMAS
+            and lemmas[i] not in LAMENT_GATE
             and not (has_again and pos[i] == "VERB")
             and not (pos[i] == "NOUN" and i in no_det_heads)
         ):
@@ -2226,6 +2301,13 @@ def sentence_valences(
             val = _return_intent(tok)
         if val is None:
             val = _complaint(tok)
+        if val is None and lemmas[i] in LAMENT_GATE:
+            val = _lament(tok)
+            overdue = _overdue_clause(tok) if val is not None and lemmas[i] == "now" else None
+            if overdue is not None:
+                # "Free transfers should be standard by now": the praise is what is missing.
+                wished = {t.i for t in overdue.subtree}
+                out = [v for v in out if v.value <= 0 or v.token_i not in wished]
         if val is None or _worth_object(tok):
             continue
         if is_negated(tok, raised=True):
