@@ -4,15 +4,42 @@ so each test knows exactly which text is original, redacted, withheld or hidden.
 from __future__ import annotations
 
 import hashlib
+import io
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from community.models import Discussion, Post, PostStatus, Role
 from research.models import Code, CodedExcerpt, PostAnalysis, Theme, ThemePost, summary_columns
 from tests.conftest import membership_of
 from tests.factories import DiscussionFactory, MembershipFactory, PostFactory, UserFactory
+
+# A theme's counts as every reader of them shows them: (participants, posts, positive, neutral, negative).
+THEME_COUNT_COLUMNS = ("participants", "posts", "positive", "neutral", "negative")
+
+
+def themes_workbook_rows(content: bytes) -> list[dict]:
+    """The themes workbook's "Themes" sheet, a dict per theme keyed by its header."""
+    rows = list(load_workbook(io.BytesIO(content))["Themes"].values)
+    header = list(rows[0])
+    return [dict(zip(header, values, strict=True)) for values in rows[1:]]
+
+
+def api_theme_counts(results: list[dict]) -> dict[str, tuple]:
+    """Theme label -> THEME_COUNT_COLUMNS, from the API's themes results."""
+    return {
+        t["label"]: (
+            t["participant_count"],
+            t["post_count"],
+            t["sentiment_mix"]["positive"],
+            t["sentiment_mix"]["neutral"],
+            t["sentiment_mix"]["negative"],
+        )
+        for t in results
+    }
+
 
 EMAIL_BODY = "Write to me at bob@example.com, the app is slow and the staff were lovely."
 EMAIL_REDACTED = "Write to me at [EMAIL], the app is slow and the staff were lovely."

@@ -12,7 +12,6 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from community.models import PostStatus, Role
 from community.percentages import whole_percent_of
@@ -26,7 +25,12 @@ from research.models import Theme, ThemePost
 from research.services import themes_recount
 from tests.conftest import membership_of
 from tests.factories import DiscussionFactory, MembershipFactory, PostFactory
-from tests.research.exports_helpers import analyse
+from tests.research.exports_helpers import (
+    THEME_COUNT_COLUMNS,
+    analyse,
+    api_theme_counts,
+    themes_workbook_rows,
+)
 from tests.research.test_api import api_for
 
 pytestmark = pytest.mark.django_db
@@ -122,18 +126,9 @@ def _body(response) -> bytes:
 def _workbook_themes(client, params) -> dict[str, tuple]:
     response = client.get(reverse("research:export_themes_xlsx", args=["acme"]), params)
     assert response.status_code == 200
-    rows = list(load_workbook(io.BytesIO(_body(response)))["Themes"].values)
-    header = list(rows[0])
     out = {}
-    for values in rows[1:]:
-        row = dict(zip(header, values, strict=True))
-        out[row["theme"]] = (
-            row["participants"],
-            row["posts"],
-            row["positive"],
-            row["neutral"],
-            row["negative"],
-        )
+    for row in themes_workbook_rows(_body(response)):
+        out[row["theme"]] = tuple(row[k] for k in THEME_COUNT_COLUMNS)
         # The shares in the file are the summary's whole percents, beside it in the same row.
         for side in ("positive", "negative"):
             said = re.search(rf"(\d+)% {side}", row["summary"])
@@ -181,17 +176,7 @@ def test_the_dashboard_the_exports_and_the_api_give_the_same_numbers_for_the_sam
     # The themes workbook and the API's themes.
     assert _workbook_themes(client, params) == on_dashboard, params
     answer = api.get(reverse("api:themes", args=["acme"]), params).json()["results"]
-    in_api = {
-        t["label"]: (
-            t["participant_count"],
-            t["post_count"],
-            t["sentiment_mix"]["positive"],
-            t["sentiment_mix"]["neutral"],
-            t["sentiment_mix"]["negative"],
-        )
-        for t in answer
-    }
-    assert in_api == on_dashboard, params
+    assert api_theme_counts(answer) == on_dashboard, params
 
     # Posts: the customers' analysed posts the dashboard counts are the rows of the posts export
     # and the API's posts that carry a sentiment, less the researcher's own.

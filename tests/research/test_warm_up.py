@@ -20,6 +20,7 @@ from research.models import WARM_UP_REASON, PostAnalysis, Theme, ThemePost
 from tests.conftest import membership_of
 from tests.factories import DiscussionFactory, MembershipFactory, PostFactory
 from tests.research import fakes
+from tests.research.exports_helpers import THEME_COUNT_COLUMNS, api_theme_counts, themes_workbook_rows
 from tests.research.test_api import api_for
 
 pytestmark = pytest.mark.django_db
@@ -74,13 +75,10 @@ def _csv_rows(client) -> list[dict]:
 
 
 def _workbook_themes(client) -> dict[str, tuple]:
-    """Theme -> (participants, posts, positive, neutral, negative) as the themes workbook says."""
+    """Theme -> THEME_COUNT_COLUMNS as the themes workbook says."""
     response = client.get(reverse("research:export_themes_xlsx", args=["acme"]))
-    rows = list(load_workbook(io.BytesIO(_body(response)))["Themes"].values)
-    header = list(rows[0])
-    named = [dict(zip(header, values, strict=True)) for values in rows[1:]]
-    keys = ("participants", "posts", "positive", "neutral", "negative")
-    return {row["theme"]: tuple(row[k] for k in keys) for row in named}
+    rows = themes_workbook_rows(_body(response))
+    return {row["theme"]: tuple(row[k] for k in THEME_COUNT_COLUMNS) for row in rows}
 
 
 def _overview(community) -> dict:
@@ -149,16 +147,7 @@ def test_the_dashboard_the_exports_and_the_api_agree_without_the_warm_up(
     assert on_dashboard == {"the app": (1, 1, 0, 0, 1), "the staff": (2, 2, 1, 0, 1)}
     assert _workbook_themes(client) == on_dashboard
     themes = api.get(reverse("api:themes", args=["acme"])).json()["results"]
-    assert {
-        t["label"]: (
-            t["participant_count"],
-            t["post_count"],
-            t["sentiment_mix"]["positive"],
-            t["sentiment_mix"]["neutral"],
-            t["sentiment_mix"]["negative"],
-        )
-        for t in themes
-    } == on_dashboard
+    assert api_theme_counts(themes) == on_dashboard
 
     # The posts export and the API still hold the warm-up's posts, without analysis: the rows with
     # a sentiment are the posts the dashboard counts.
