@@ -170,7 +170,13 @@ def scorecard_summary(*, community: Community, discussion: Discussion | None = N
         ratings = ratings.filter(dimension__scorecard__discussion=discussion)
     rows = (
         ratings.values("dimension__name", "response__respondent_role")
-        .annotate(mean=Avg("value"), count=Count("id"))
+        # Answers kept from people no longer in the community (erased under "anonymize", or
+        # deactivated) count in the means; `participant_former_count` says how many there are.
+        .annotate(
+            mean=Avg("value"),
+            count=Count("id"),
+            former=Count("id", filter=Q(response__member__is_active=False)),
+        )
         .order_by()
     )
     dimensions = _dimension_names(community=community, discussion=discussion)
@@ -179,6 +185,7 @@ def scorecard_summary(*, community: Community, discussion: Discussion | None = N
             "dimension": name,
             "participant_mean": None,
             "participant_count": 0,
+            "participant_former_count": 0,
             "client_mean": None,
             "client_count": 0,
             "gap": None,
@@ -193,6 +200,8 @@ def scorecard_summary(*, community: Community, discussion: Discussion | None = N
         # Exact: each page, chart and API answer rounds it once, to the decimals it shows.
         entry[f"{prefix}_mean"] = float(row["mean"])
         entry[f"{prefix}_count"] = row["count"]
+        if prefix == "participant":
+            entry["participant_former_count"] = row["former"]
     for entry in summary.values():
         if entry["participant_mean"] is not None and entry["client_mean"] is not None:
             entry["gap"] = entry["client_mean"] - entry["participant_mean"]

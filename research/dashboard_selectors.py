@@ -889,6 +889,7 @@ def perception_gap(*, community: Community, filters: DashboardFilters | None = N
             "dimension": DIMENSION_LABELS.get(key, "Relevance of communications"),
             "participant_mean": None,
             "participant_count": 0,
+            "participant_former_count": 0,
             "client_mean": None,
             "client_count": 0,
             "gap": None,

@@ -185,6 +185,10 @@ class GapDimensionSerializer(serializers.Serializer):
         allow_null=True, help_text="Customers' scorecard rating (0-25)."
     )
     participant_count = serializers.IntegerField()
+    participant_former_count = serializers.IntegerField(
+        help_text="Of participant_count, the answers kept from people no longer in the community "
+        "(erased under the anonymize policy, or deactivated): they count in participant_mean."
+    )
     gap = serializers.FloatField(
         allow_null=True,
         help_text="client_mean minus participant_mean: positive when the brand rates itself higher.",

@@ -233,7 +233,15 @@ def gap_dimensions(*, community: Community, filters: DashboardFilters | None = N
     return rows
 
 
-_GAP_RATINGS = ("dimension", "participant_mean", "participant_count", "client_mean", "client_count", "gap")
+_GAP_RATINGS = (
+    "dimension",
+    "participant_mean",
+    "participant_count",
+    "participant_former_count",
+    "client_mean",
+    "client_count",
+    "gap",
+)
 
 
 def _two_decimals(value: float | None) -> float | None:

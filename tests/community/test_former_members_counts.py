@@ -19,6 +19,7 @@ from community.services.scorecards import scorecard_ensure, scorecard_submit
 from tests.community.engagement_helpers import participant, scorecard_activity
 from tests.community.test_ui import visible_text
 from tests.conftest import membership_of
+from tests.research.test_api import api_for
 from tests.factories import DiscussionFactory, PostFactory
 
 PASSWORD = "correct horse battery"
@@ -63,6 +64,22 @@ def test_results_and_completion_agree_after_a_participant_erases_their_account(
     assert "(2)" in results
     assert "include 1 answer from former members" in results
     assert "Completion counts current participants and lists these answers beside them." in results
+
+
+def test_the_gap_api_says_how_many_of_the_customers_ratings_come_from_former_members(
+    bob, carol, community, rated
+):
+    rows = api_for(carol).get(reverse("api:gap", args=["acme"])).json()
+    assert rows and all(row["participant_former_count"] == 0 for row in rows)
+    user_erase(user=bob, password=PASSWORD)
+    rows = api_for(carol).get(reverse("api:gap", args=["acme"])).json()
+    rated_rows = [row for row in rows if row["participant_count"]]
+    assert rated_rows
+    # bob's anonymous 9 still counts in the mean of 12.0, and the row says it is a former member's.
+    assert {
+        (row["participant_count"], row["participant_former_count"], row["participant_mean"])
+        for row in rated_rows
+    } == {(2, 1, 12.0)}
 
 
 def test_the_client_reading_results_is_told_where_the_extra_rating_comes_from(
