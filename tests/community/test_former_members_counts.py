@@ -19,8 +19,8 @@ from community.services.scorecards import scorecard_ensure, scorecard_submit
 from tests.community.engagement_helpers import participant, scorecard_activity
 from tests.community.test_ui import visible_text
 from tests.conftest import membership_of
-from tests.research.test_api import api_for
 from tests.factories import DiscussionFactory, PostFactory
+from tests.research.test_api import api_for
 
 PASSWORD = "correct horse battery"
 
