@@ -1181,18 +1181,16 @@ def _span_score(span: Any, by_token: dict[int, float]) -> float:
 
 def _clean_chunk(chunk: Any, pii_chars: set[int], strings: Any) -> str:
     """A noun chunk without determiners, pronouns, punctuation or a leading stop word ("" if none is left)."""
-    pos, lowers = strings.pos, strings.lowers
-    doc = chunk.doc
-    toks = []
-    for i in range(chunk.start, chunk.end):
-        if pos[i] in ("DET", "PRON"):
-            continue
-        t = doc[i]
-        if not (t.is_punct or t.is_stop and i == chunk.start):
-            toks.append(t)
-    if not toks or any(t.idx in pii_chars for t in toks) or pos[toks[-1].i] not in ("NOUN", "PROPN"):
+    pos, lowers, is_punct, is_stop = strings.pos, strings.lowers, strings.is_punct, strings.is_stop
+    start = chunk.start
+    kept = [
+        i
+        for i in range(start, chunk.end)
+        if pos[i] not in ("DET", "PRON") and not (is_punct[i] or is_stop[i] and i == start)
+    ]
+    if not kept or any(strings.idx[i] in pii_chars for i in kept) or pos[kept[-1]] not in ("NOUN", "PROPN"):
         return ""
-    return " ".join(lowers[t.i] for t in toks)
+    return " ".join(lowers[i] for i in kept)
 
 
 def _stance_adverb(tok: Any) -> bool:
@@ -1972,6 +1970,10 @@ def _quoted(toks: Sequence[Any]) -> set[int]:
     return inside
 
 
+# The lemmas `_dimension_signals` looks at: one set test per word instead of three.
+_DIMENSION_CUE_LEMMAS = frozenset(_CUE_TO_DIMENSIONS) | {"know", "get", "need"} | PERSONAL_DATA
+
+
 def _dimension_signals(
     toks: Sequence[Any],
     lemmas: Sequence[str],
@@ -1992,11 +1994,7 @@ def _dimension_signals(
     by_clause: dict[int, list[tuple[int, str, float, int, Any]]] = {}
     quoted: set[int] | None = None  # found once, on the first clause that needs it
     for i, lemma in enumerate(lemmas):
-        if (
-            lemma not in _CUE_TO_DIMENSIONS
-            and lemma not in ("know", "get", "need")
-            and lemma not in PERSONAL_DATA
-        ):
+        if lemma not in _DIMENSION_CUE_LEMMAS:
             continue
         tok = toks[i]
         names = _dimension_cue(tok, lemma, pos[i])
@@ -2103,7 +2101,7 @@ def _dimension_signals(
             by_clause.setdefault(root.i, []).append((i, name, score, topic, None))
     for sent in sents:
         # Lemma look-ups only, unless the sentence names two channels.
-        if len({lemmas[i] for i in range(sent.start, sent.end) if lemmas[i] in CHANNEL_WORDS}) < 2:
+        if len(CHANNEL_WORDS.intersection(lemmas[sent.start : sent.end])) < 2:
             continue
         marker = next(
             (
@@ -2401,11 +2399,10 @@ def enrich_doc(
     for i, w in enumerate(lemmas):
         if pos[i] not in ("ADJ", "VERB") or i in nouns or i in attached:
             continue
-        tok = toks[i]
-        if tok.idx in pii_chars:
+        if strings.idx[i] in pii_chars:
             continue
         if (
-            not tok.is_stop
+            not strings.is_stop[i]
             and w not in LIGHT_VERBS
             and w.isascii()
             and w.isalpha()

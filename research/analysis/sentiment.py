@@ -841,16 +841,19 @@ def _emoji_names() -> dict[str, str]:
 def _base_valence(
     tok: Any, lex: dict[str, float], boosters: dict[str, float], domain: Mapping[str, float] | None = None
 ) -> float | None:
-    word = tok.lower_
-    if not tok.is_alpha and not tok.like_num:
+    word, pos, lemma, like_num = tok.lower_, tok.pos_, tok.lemma_.lower(), tok.like_num
+    doc, i = tok.doc, tok.i
+    lowers = _doc_strings(doc).lowers  # the neighbours' words, without making their Tokens
+    n = len(lowers)
+    if not tok.is_alpha and not like_num:
         symbol = symbol_valence(tok.text)
         if symbol is not None:
             return symbol
     if word == "please" and tok.dep_ == "xcomp" and any(c.lower_ == "to" for c in tok.children):
         return lex[word]  # "aims to please", "never fails to please": the verb, not politeness
-    if tok.like_num and tok.i + 2 < len(tok.doc) and tok.doc[tok.i + 1].text == "-":
-        return lex.get(f"{word}-{tok.doc[tok.i + 2].lower_}")  # "first-class", "second-rate"
-    if word in IGNORED or tok.lemma_.lower() in IGNORED or tok.is_punct or tok.like_num:
+    if like_num and i + 2 < n and lowers[i + 1] == "-":
+        return lex.get(f"{word}-{lowers[i + 2]}")  # "first-class", "second-rate"
+    if word in IGNORED or lemma in IGNORED or tok.is_punct or like_num:
         return None
     if word in ("good", "luck"):
         luck = tok.head if word == "good" and tok.dep_ == "amod" else tok
@@ -861,7 +864,7 @@ def _base_valence(
     ):
         return None  # "will give it another chance": doubt held back, not praise
     if (
-        tok.pos_ == "PROPN"
+        pos == "PROPN"
         and tok.ent_type_ in ("ORG", "PERSON", "GPE", "FAC", "PRODUCT", "WORK_OF_ART")
         # The small model often reads a capitalised opening word as a name ("Best burger ever!").
         and tok.i != tok.sent.start
@@ -869,32 +872,31 @@ def _base_valence(
         and not (tok.is_upper and len(word) > 1 and word in lex)
     ):
         return None
-    doc = tok.doc
     # Hyphenated entries ("rip-off", "top-notch") are split into three tokens by spaCy.
-    if tok.i + 2 < len(doc) and doc[tok.i + 1].text == "-":
-        compound = lex.get(f"{word}-{doc[tok.i + 2].lower_}")
+    if i + 2 < n and lowers[i + 1] == "-":
+        compound = lex.get(f"{word}-{lowers[i + 2]}")
         if compound is not None:
             return compound
     if (
-        tok.i >= 2
-        and doc[tok.i - 1].text == "-"
-        and (f"{doc[tok.i - 2].lower_}-{word}" in lex or f"{doc[tok.i - 2].lower_}{word}" in lex)
+        i >= 2
+        and lowers[i - 1] == "-"
+        and (f"{lowers[i - 2]}-{word}" in lex or f"{lowers[i - 2]}{word}" in lex)
     ):
         return None  # scored on the word before the hyphen
-    if word in SPLIT_PREFIXES and tok.i + 2 < len(doc) and doc[tok.i + 1].text == "-":
-        joined = lex.get(f"{word}{doc[tok.i + 2].lower_}")
+    if word in SPLIT_PREFIXES and i + 2 < n and lowers[i + 1] == "-":
+        joined = lex.get(f"{word}{lowers[i + 2]}")
         if joined is not None:
             return joined  # "over-priced", "un-professional"
     # A prefix written apart ("over priced", "under whelming") reads as the joined word.
-    if word in SPLIT_PREFIXES and tok.i + 1 < len(doc) and not doc[tok.i + 1].is_sent_start:
-        joined = lex.get(f"{word}{doc[tok.i + 1].lower_}")
+    if word in SPLIT_PREFIXES and i + 1 < n and not doc[i + 1].is_sent_start:
+        joined = lex.get(f"{word}{lowers[i + 1]}")
         if joined is not None:
             return joined
-    if word in _split_suffixes() and tok.i:
-        prefix = doc[tok.i - 1].lower_
+    if word in _split_suffixes() and i:
+        prefix = lowers[i - 1]
         if prefix in SPLIT_PREFIXES and f"{prefix}{word}" in lex:
             return None  # already scored on its prefix
-    if tok.pos_ in ("NOUN", "PROPN") and word == "support":
+    if pos in ("NOUN", "PROPN") and word == "support":
         return None  # "contacted support": a department; the verb ("they support me") still counts
     if word == "die" and _to_die_for(tok):
         return 2.5
@@ -902,21 +904,21 @@ def _base_valence(
         return 0.8  # "paid attention": care, not VADER's "pay" (money); negated it turns negative
     if (
         word == "steal"
-        and tok.pos_ == "NOUN"
+        and pos == "NOUN"
         and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children)
     ):
         return 2.0  # "it's a steal": a bargain
-    if word == "best" and tok.i and doc[tok.i - 1].lower_ == "at":
+    if word == "best" and i and lowers[i - 1] == "at":
         return -0.5  # "average at best", "friendly at best": a ceiling, faint praise at most
     if (
-        tok.lemma_.lower() == "desire"
+        lemma == "desire"
         and tok.tag_ == "VBN"
         and any(c.dep_ == "auxpass" for c in tok.children)
         and any(t.lemma_.lower() == "leave" for t in (tok.head, tok.head.head))
     ):
         return -1.5  # "leaves a lot to be desired"
     if (
-        tok.lemma_.lower() in ("favor", "favour")
+        lemma in ("favor", "favour")
         and tok.dep_ == "dobj"
         and tok.head.lemma_.lower() == "do"
         and any(c.dep_ == "dative" for c in tok.head.children)
@@ -924,16 +926,16 @@ def _base_valence(
         return None  # "do yourself a favor and ...": a formula introducing advice, either way
     if word in HEDGES and _hedge(tok):
         return None  # "to be honest", "in all fairness", "Honestly, ...": how it is said, not what
-    if word == "joke" and tok.pos_ == "NOUN" and (tok.dep_ in ("attr", "ROOT") or tok.head.lemma_ == "be"):
+    if word == "joke" and pos == "NOUN" and (tok.dep_ in ("attr", "ROOT") or tok.head.lemma_ == "be"):
         return -1.5  # "the service is a joke": VADER's social-media "joke" is fun
     val = lex.get(word)
     if val is None and word in PHRASE_ENDS:
         val = _set_phrase(tok)
-    if val is None and tok.pos_ in ("NOUN", "VERB", "ADJ", "ADV"):
-        val = lex.get(tok.lemma_.lower())
-    if val is None and domain and tok.pos_ == "ADJ":
+    if val is None and pos in ("NOUN", "VERB", "ADJ", "ADV"):
+        val = lex.get(lemma)
+    if val is None and domain and pos == "ADJ":
         val = domain.get(word)  # this community's own evaluative words (domain_polarity)
-    if val is None and tok.pos_ == "ADV" and word.endswith("ly") and len(word) > 4:
+    if val is None and pos == "ADV" and word.endswith("ly") and len(word) > 4:
         # "rudely" -> "rude", "happily" -> "happy", "reasonably" -> "reasonable"
         stem = word[:-2]
         val = lex.get(stem, lex.get(stem[:-1] + "y") if stem.endswith("i") else None)
@@ -941,7 +943,7 @@ def _base_valence(
             val = lex.get(word[:-1] + "e")
     if (
         val is None
-        and tok.pos_ in ("ADJ", "VERB", "ADV", "NOUN", "PROPN")
+        and pos in ("ADJ", "VERB", "ADV", "NOUN", "PROPN")
         and not tok.ent_type_
         and is_misspelling(tok)
     ):
@@ -950,13 +952,13 @@ def _base_valence(
             val = lex[fixed]
     if val is None and len(word) > 3 and _ELONGATED.search(word):
         val = _unelongated(word)  # "loooove", "amazinggg", "baaad"
-    if val is None and tok.pos_ in ("VERB", "ADJ"):
+    if val is None and pos in ("VERB", "ADJ"):
         val = _damage(tok)
-    if val is None and word == "must" and tok.pos_ in ("NOUN", "ADJ"):
+    if val is None and word == "must" and pos in ("NOUN", "ADJ"):
         val = 1.5  # "a must", "a must-see"
     if val is None:
         return None
-    if tok.dep_ == "compound" and tok.pos_ == "NOUN" and tok.head.lemma_.lower() in PRODUCT_HEADS:
+    if tok.dep_ == "compound" and pos == "NOUN" and tok.head.lemma_.lower() in PRODUCT_HEADS:
         return None  # "credit card", "interest rate", "loyalty scheme", "care team": a name, not praise
     if _not_evaluative(tok, word):
         return None
@@ -968,7 +970,7 @@ def _base_valence(
     ):
         return -1.2  # "needs improvement", "there is room for improvement"
     if (
-        tok.lemma_.lower() in ("like", "love")
+        lemma in ("like", "love")
         and tok.dep_ == "xcomp"
         and tok.head.lemma_.lower() in ("want", "try")
         and tok.head.tag_ == "VBD"
@@ -976,7 +978,7 @@ def _base_valence(
         return -1.5  # "I wanted to like it", "we really tried to love the app": it did not work out
     if word == "like" or tok.lemma_ == "like":
         # "like" is praise only as a verb of liking, not "looks like" or "would like".
-        if tok.pos_ != "VERB" and not (
+        if pos != "VERB" and not (
             tok.dep_ == "ROOT" and any(c.dep_ == "nsubj" and c.pos_ == "PRON" for c in tok.children)
         ):
             return None
@@ -986,11 +988,11 @@ def _base_valence(
         tok.dep_ in ("intj", "advmod") and tok.head.pos_ != "VERB" or tok.i == tok.sent.start
     ):
         return None
-    if word == "pretty" and tok.pos_ == "ADV":
+    if word == "pretty" and pos == "ADV":
         return None
     if _is_booster_use(tok, boosters) and abs(val) < 2.5 or _save_warning(tok):
         return None
-    if tok.lemma_.lower() == "fail" and any(c.dep_ == "xcomp" for c in tok.children):
+    if lemma == "fail" and any(c.dep_ == "xcomp" for c in tok.children):
         return None  # "failed to impress": what failed carries the sentiment (negated)
     if (
         tok.lemma_ == "recommend"
@@ -998,7 +1000,7 @@ def _base_valence(
         and not any(c.dep_ == "advmod" and c.lower_ in STRONG_ADVICE for c in tok.children)
     ):
         return None  # "I recommend booking ahead" is advice ("highly recommend ... give it a try" is praise)
-    if tok.pos_ == "ADV" and tok.dep_ == "advmod" and tok.head.pos_ in ("ADJ", "ADV") and tok.i < tok.head.i:
+    if pos == "ADV" and tok.dep_ == "advmod" and tok.head.pos_ in ("ADJ", "ADV") and tok.i < tok.head.i:
         # "truly unprofessional", "surprisingly average": the adverb only intensifies.
         return None
     return val
@@ -1115,6 +1117,9 @@ _CLAUSE_MARKERS = CONTRAST_FORWARD | CONCESSIVE | CONDITIONAL | SUMMARY
 _CLAUSE_MARKER_LEMMAS = frozenset({"expect", "anticipate", "hope", "wish", "want", "think", "appear", "seem"})
 
 
+# What `_too_excess` and `_bit_adjective` look for beside an adjective or adverb ("too slow", "a bit basic").
+_DEGREE_WORDS = frozenset({"too", "bit", "little"})
+
 # Strings by their spaCy hash (or part-of-speech id), shared by every Doc: a dict lookup is
 # cheaper than the StringStore's decoding a new str each time. Bounded, as words keep coming.
 _STRINGS: dict[int, str] = {}
@@ -1128,25 +1133,46 @@ class _DocStrings:
     Token, so scans over every token read these lists instead; Tokens are made only for
     the few tokens a rule looks at more closely. Holds no Token (no reference cycle).
     `text` is the Doc's text when the caller has it (spaCy's tokenization keeps it whole).
+    `idx`, `is_stop` and `is_punct` are the tokens' `idx`, `is_stop` and `is_punct` (0 or 1),
+    read in the same pass for the term and noun-phrase scans of `enrich`.
     """
 
-    __slots__ = ("lowers", "lemmas", "lemmas_lower", "pos", "text", "no_det_heads")
+    __slots__ = (
+        "lowers",
+        "lemmas",
+        "lemmas_lower",
+        "pos",
+        "idx",
+        "is_stop",
+        "is_punct",
+        "text",
+        "no_det_heads",
+        "has_degree_words",
+    )
 
     def __init__(self, doc: Any, text: str | None = None) -> None:
         if len(_STRINGS) > _STRINGS_MAX:
             _STRINGS.clear()
-        columns = doc.to_array(["LOWER", "LEMMA", "POS"]).T.tolist()
+        *columns, self.idx, self.is_stop, self.is_punct = doc.to_array(
+            ["LOWER", "LEMMA", "POS", "IDX", "IS_STOP", "IS_PUNCT"]
+        ).T.tolist()
         try:
             self.lowers, self.lemmas, self.pos = (list(map(_STRINGS.__getitem__, keys)) for keys in columns)
         except KeyError:  # words not seen before: the slow way, remembering them
             store = doc.vocab.strings
             self.lowers, self.lemmas, self.pos = ([_string(key, store) for key in keys] for keys in columns)
-        self.lemmas_lower = [lemma.lower() for lemma in self.lemmas]
+        self.lemmas_lower = list(map(str.lower, self.lemmas))
         self.text = doc.text if text is None else text
         # Nouns with a "no" determiner: the only nouns outside PATTERN_LEMMAS `_complaint` scores.
-        self.no_det_heads = frozenset(
-            doc[i].head.i for i, low in enumerate(self.lowers) if low == "no" and doc[i].dep_ == "det"
+        self.no_det_heads = (
+            frozenset(
+                doc[i].head.i for i, low in enumerate(self.lowers) if low == "no" and doc[i].dep_ == "det"
+            )
+            if "no" in self.lowers
+            else frozenset()
         )
+        # Whether `_too_excess` or `_bit_adjective` can find their "too", "a bit" or "a little".
+        self.has_degree_words = not _DEGREE_WORDS.isdisjoint(self.lowers)
 
 
 def _string(key: int, store: Any) -> str:
@@ -1170,7 +1196,11 @@ def _clause_weights(sent: Any) -> dict[int, float]:
     start, end = sent.start, sent.end
     weights = dict.fromkeys(range(start, end), 1.0)
     doc = sent.doc
-    for i in range(start, end):
+    # Most sentences hold no marker at all: two set tests for the sentence instead of two a word.
+    scanned = range(start, end)
+    if _CLAUSE_MARKERS.isdisjoint(lowers[start:end]) and _CLAUSE_MARKER_LEMMAS.isdisjoint(lemmas[start:end]):
+        scanned = range(0)
+    for i in scanned:
         low = lowers[i]
         if low not in _CLAUSE_MARKERS and lemmas[i] not in _CLAUSE_MARKER_LEMMAS:
             continue  # none of the branches below can apply
@@ -1704,10 +1734,44 @@ def _youd_think(tok: Any) -> float | None:
     return None
 
 
+# The lemmas each of `_complaint`'s verb patterns starts from (each returns None for any other).
+_VERB_PATTERN_LEMMAS = frozenset(
+    {"go", "come", "shoot", "creep"}  # _changed, with RISE_VERBS and FALL_VERBS
+    | RISE_VERBS
+    | FALL_VERBS
+    | CONSIDER_VERBS  # _moved_on
+    | REPEL_VERBS  # _repelled
+    | {"push", "force", "shove", "thrust"}  # _pushed_at
+    | {"make"}  # _amends
+    | RESOLVE_VERBS  # _resolved
+    | {"arrive", "come"}  # _arrived_damaged
+)
+# The lemmas `_shortfall` can return a value for.
+_SHORTFALL_LEMMAS = frozenset(ASKED_VERBS | RECEIVE_VERBS | FULFIL_VERBS | {"expect", "get", "nothing"})
+# The lemmas whose rules in `_complaint` read the subjects.
+_SUBJECT_READING_LEMMAS = frozenset({"have", "wait"}) | _SHORTFALL_LEMMAS
+# Every lemma a rule of `_complaint` starts from, but for the nouns with "no" ("no reply").
+_COMPLAINT_LEMMAS = (
+    frozenset({"have", "wait", "stay", "think", "save"})
+    | _VERB_PATTERN_LEMMAS
+    | EFFORT_NOUNS
+    | LEAVE_VERBS
+    | frozenset(PHRASAL)
+    | _SHORTFALL_LEMMAS
+)
+
+
 def _complaint(tok: Any) -> float | None:
     """ "we had to ask three times", "we waited an hour": effort the customer had to spend."""
     lemma = tok.lemma_.lower()
-    subj = {c.lower_ for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")}
+    if lemma not in _COMPLAINT_LEMMAS and tok.pos_ != "NOUN":
+        return None  # "be", say: no rule below starts from it, and it is not a noun ("no reply")
+    # The subjects are read only for the verbs whose rules below need them.
+    subj = (
+        {c.lower_ for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")}
+        if lemma in _SUBJECT_READING_LEMMAS
+        else set()
+    )
     personal = bool(subj & {"i", "we"})
     if (
         lemma == "have"
@@ -1725,21 +1789,23 @@ def _complaint(tok: Any) -> float | None:
         return -0.6  # negated ("no wait", "can't wait") it turns positive
     if lemma == "stay" and any(c.lower_ == "away" for c in tok.children):
         return -1.5
-    for pattern in (_changed, _moved_on, _repelled, _pushed_at, _amends, _resolved, _arrived_damaged):
-        val = pattern(tok, lemma)
-        if val is not None:
-            return val
-    val = _counted_effort(tok)
-    if val is None:
+    if lemma in _VERB_PATTERN_LEMMAS:
+        for pattern in (_changed, _moved_on, _repelled, _pushed_at, _amends, _resolved, _arrived_damaged):
+            val = pattern(tok, lemma)
+            if val is not None:
+                return val
+    val = _counted_effort(tok) if lemma in EFFORT_NOUNS else None
+    if val is None and lemma == "think":
         val = _youd_think(tok)
     if val is not None:
         return val
     if lemma in LEAVE_VERBS and _elsewhere(tok):
         return -1.5
-    particles = {c.lower_ for c in tok.children if c.dep_ in ("prt", "advmod")}
-    for particle, value in PHRASAL.get(lemma, ()):
-        if particle in particles:
-            return value
+    if lemma in PHRASAL:
+        particles = {c.lower_ for c in tok.children if c.dep_ in ("prt", "advmod")}
+        for particle, value in PHRASAL[lemma]:
+            if particle in particles:
+                return value
     if _save_warning(tok):
         return -1.5
     shortfall = _shortfall(tok, lemma, subj)
@@ -1773,6 +1839,8 @@ def _shortfall(tok: Any, lemma: str, subj: set[str]) -> float | None:
     Returned as the plain reading: the caller flips it when the word is negated, so a
     frame that only exists under negation ("never arrived") returns the positive value.
     """
+    if lemma not in _SHORTFALL_LEMMAS:
+        return None  # none of the frames below starts from it
     if tok.pos_ == "PRON" and lemma == "nothing":
         # "it is nothing like the pictures" (but "there's nothing like it" is praise)
         if (
@@ -2122,11 +2190,17 @@ def _lament(tok: Any) -> float | None:
     return None
 
 
+# The verbs `_return_intent` reads, besides any verb with "again" ("never shopping there again").
+_INTENT_LEMMAS = frozenset({"try", "check", "go", "stick"}) | RETURN_VERBS
+
+
 def _return_intent(tok: Any) -> float | None:
     if tok.pos_ not in ("VERB", "AUX"):
         return None
-    children = list(tok.children)
     lemma = tok.lemma_.lower()
+    if lemma not in _INTENT_LEMMAS and "again" not in _doc_strings(tok.doc).lowers:
+        return None  # none of the rules below can apply
+    children = list(tok.children)
     # "Try the dumplings", "check it out", "you have to try": a recommendation.
     if lemma in ("try", "check") and (lemma == "try" or any(c.lower_ == "out" for c in children)):
         # "make sure you try it" addresses the reader just like a bare imperative
@@ -2187,6 +2261,79 @@ def _return_intent(tok: Any) -> float | None:
     return None
 
 
+# Words `_base_valence` answers whatever their neighbours: special cases it scores by the word or
+# lemma alone, and split prefixes ("over priced") it joins to the next word; and words the loop of
+# `sentence_valences` reads whether or not they have a valence.
+_SCORED_WORDS = (
+    frozenset({"please", "good", "luck", "die", "steal", "best", "joke", "must", "dear"})
+    | SPLIT_PREFIXES
+    | SURPRISE_WORDS
+)
+_SCORED_LEMMAS = frozenset({"pay", "desire"})
+_LEMMA_POS = frozenset(("NOUN", "VERB", "ADJ", "ADV"))
+_TYPO_POS = frozenset(("ADJ", "VERB", "ADV", "NOUN", "PROPN"))
+_DAMAGE_POS = frozenset(("VERB", "ADJ"))
+
+
+@lru_cache(maxsize=50_000)
+def _word_may_score(word: str, lemma: str, pos: str) -> bool:
+    """Whether `_base_valence` can find a valence for this word, lemma and part of speech, read
+    from the lexicons alone (the same look-ups, without the parse that may then rule it out).
+
+    False means it returns None, unless a neighbour counts (`_valence_candidates`).
+    """
+    lex, _ = lexicon()
+    if word in _SCORED_WORDS or lemma in _SCORED_LEMMAS or word in lex or word in PHRASE_ENDS:
+        return True
+    if word in _symbol_words():
+        return True
+    if pos in _LEMMA_POS and lemma in lex:
+        return True
+    if pos == "ADV" and word.endswith("ly") and len(word) > 4:
+        stem = word[:-2]
+        if stem in lex or stem.endswith("i") and stem[:-1] + "y" in lex:
+            return True
+        if word.endswith(("ably", "ibly")) and word[:-1] + "e" in lex:
+            return True
+    if pos in _TYPO_POS:
+        known = _dictionary()
+        if word not in known and lemma not in known and typo_lookup(word) is not None:
+            return True
+    if len(word) > 3 and _ELONGATED.search(word) and _unelongated(word) is not None:
+        return True
+    return pos in _DAMAGE_POS and word in _damage_forms()
+
+
+@lru_cache(maxsize=1)
+def _symbol_words() -> frozenset[str]:
+    """Lower-cased, every token text `symbol_valence` can score: emoticons and emoji."""
+    lex, _ = lexicon()
+    emoticons = {word for word in lex if EMOTICON_MARKS.intersection(word)}
+    return frozenset(emoticons | {e.lower() for e in EMOJI_VALENCE} | {e.lower() for e in _emoji_names()})
+
+
+def _valence_candidates(
+    strings: _DocStrings, start: int, end: int, domain: Mapping[str, float] | None
+) -> list[int]:
+    """The tokens from `start` to `end` that can get a valence in `sentence_valences`' first loop.
+
+    Read off the Doc's strings, so that most words cost no Token and no rule. Besides the words
+    `_word_may_score` keeps, what the loop or `_base_valence` reads around a word keeps it: a
+    hyphen after it ("rip-off", "first-class"), "enough" after it ("not fast enough"), a
+    community's own adjectives, and in a Doc with "too", "bit" or "little" every adjective and adverb.
+    """
+    lowers, lemmas, pos = strings.lowers, strings.lemmas_lower, strings.pos
+    found = {i for i in range(start, end) if _word_may_score(lowers[i], lemmas[i], pos[i])}
+    following = lowers[start + 1 : end + 1]
+    if "-" in following or "enough" in following:
+        found.update(i for i in range(start, end) if i + 1 < len(lowers) and lowers[i + 1] in ("-", "enough"))
+    if strings.has_degree_words:
+        found.update(i for i in range(start, end) if pos[i] == "ADJ" or pos[i] == "ADV")
+    elif domain:
+        found.update(i for i in range(start, end) if pos[i] == "ADJ" and lowers[i] in domain)
+    return sorted(found)
+
+
 def sentence_valences(
     sent: Any, *, lead_weight: float = 1.0, domain: Mapping[str, float] | None = None
 ) -> list[Valence]:
@@ -2200,7 +2347,9 @@ def sentence_valences(
     lowers = strings.lowers
     has_least = "least" in lowers[sent.start : sent.end]
     out: list[Valence] = []
-    for i, tok in enumerate(sent, sent.start):
+    doc = sent.doc
+    for i in _valence_candidates(strings, sent.start, sent.end, domain):
+        tok = doc[i]
         val = _base_valence(tok, lex, boosters, domain)
         if lowers[i] == "dear" and _price_dear(tok):
             val = -1.2
@@ -2284,7 +2433,6 @@ def sentence_valences(
     start, end = sent.start, sent.end
     has_again = "again" in lowers[start:end]
     lemmas, pos, no_det_heads = strings.lemmas_lower, strings.pos, strings.no_det_heads
-    doc = sent.doc
     for i in range(start, end):
         # Cheap gate: only a few verbs, any verb with "again", or a noun with "no" (`_complaint`)
         # can start these patterns (`_return_intent` reads verbs only).
