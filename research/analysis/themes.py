@@ -43,7 +43,14 @@ from collections.abc import Sequence
 import numpy as np
 
 from research.analysis.quotes import pick_theme_quotes
-from research.analysis.theme_labels import BrandNames, LabelCasing, label_fits, theme_label
+from research.analysis.theme_labels import (
+    SHELL_NOUNS,
+    VAGUE_NOUNS,
+    BrandNames,
+    LabelCasing,
+    label_fits,
+    theme_label,
+)
 from research.analysis.types import SENTIMENTS, CodeSpec, PreviousTheme, ThemeDoc, ThemeResult
 
 MAX_ASPECTS = 2000
@@ -59,6 +66,8 @@ WEIGHT_POWER = 0.5
 RICH_POST_ASPECTS = 3.0
 # Attached describing words an aspect needs before they outweigh the posts it shares.
 DESCRIBED_ENOUGH = 8.0
+# A noun said of anything ("problem", "thing") neither starts a theme nor leads one: its weight as a lead.
+GENERIC_LEAD = 0.1
 
 _WORD_RE = re.compile(r"[a-z][a-z\-']*")
 # How a person's name reaches the analysis (community.pii redacts names so).
@@ -246,6 +255,12 @@ def _prompt_terms(prompt: str, known: set[str]) -> set[str]:
     return out
 
 
+def _generic(aspect: str) -> bool:
+    """A noun that stands for whatever its sentence fills it with ("the problem is ...") or for
+    nothing in particular ("thing", "day"): English, not any community's, so a fixed list."""
+    return aspect in SHELL_NOUNS or aspect in VAGUE_NOUNS
+
+
 def _min_df(n_docs: int) -> int:
     return max(2, math.ceil(n_docs * 0.0015))
 
@@ -354,6 +369,7 @@ def _spherical_kmeans(
     fixed: np.ndarray,
     locked: dict[int, int],
     start: Sequence[np.ndarray] = (),
+    seedable: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Weighted spherical k-means; the first len(fixed) centres start at `fixed`, `locked` rows stay put.
 
@@ -361,16 +377,18 @@ def _spherical_kmeans(
     more posts finds the same themes rather than whatever a fresh start lands on), then
     deterministically, farthest-first: the most talked-about aspect unlike the centres
     already chosen. That favours frequent, distinct aspects as theme cores and makes the
-    result independent of any random draw.
+    result independent of any random draw. Only `seedable` aspects (how much each may be a theme's
+    core) start a centre: a noun said of anything ("problem") would gather a grab-bag around it.
     """
     n = x.shape[0]
     centres = list(fixed)
     centres += list(start[: max(0, k - len(centres))])
+    pull = weights if seedable is None else weights * seedable
     while len(centres) < k:
         if centres:
-            dist = np.clip(1.0 - (x @ np.array(centres).T).max(axis=1), 0.0, None) * weights
+            dist = np.clip(1.0 - (x @ np.array(centres).T).max(axis=1), 0.0, None) * pull
         else:
-            dist = weights.copy()
+            dist = pull.copy()
         centres.append(x[int(np.argmax(dist))])
     c = _normalize_rows(np.array(centres))
     labels = np.full(n, -1, dtype=int)
@@ -438,6 +456,9 @@ def _previous_centres(
     out: list[tuple[int, str, np.ndarray]] = []
     for p in previous:
         if p.key.startswith("code-") or not p.doc_keys:
+            continue
+        if p.terms and _generic(p.terms[0]):
+            # Led by a noun said of anything, it was a grab-bag: not a theme to find again.
             continue
         ids = [index[t] for t in p.terms[:20] if t in index]
         if not ids:
@@ -586,8 +607,14 @@ def build_themes(
     ).reshape(len(code_seeds), x.shape[1])
     locked = {i: j for j, (_, ids) in enumerate(code_seeds) for i in ids}
     start = _previous_centres(x, weights, index, previous)
-    labels, centres = _spherical_kmeans(x, weights, k, fixed=fixed, locked=locked, start=start)
+    # How much each aspect may stand for a theme: a noun said of anything names none.
+    specific = np.array([GENERIC_LEAD if _generic(a) else 1.0 for a in vocab])
+    labels, centres = _spherical_kmeans(
+        x, weights, k, fixed=fixed, locked=locked, start=start, seedable=specific
+    )
     labels, centres = _merge_close(x, weights, labels, centres, n_fixed=len(code_seeds))
+    # How much each aspect counts towards leading its theme.
+    rank = np.array([corpus.wdf[a] for a in vocab], dtype=np.float64) * specific
     k = centres.shape[0]
     sims = x @ centres.T
 
@@ -613,8 +640,10 @@ def build_themes(
             i = index.get(a)
             if i is not None:
                 # An aspect pulls a post in as strongly as it belongs to its theme: a stray
-                # member at the theme's edge ("year" among the staff words) barely counts.
-                scores[d, labels[i]] += max(float(sims[i, labels[i]]), 0.0) * corpus.weight(d, a)
+                # member at the theme's edge ("year" among the staff words) barely counts, nor
+                # does a noun said of anything ("the problem is the courier" is about the courier).
+                pull = max(float(sims[i, labels[i]]), 0.0) * specific[i]
+                scores[d, labels[i]] += pull * corpus.weight(d, a)
         for c in corpus.doc_contexts[d]:
             w = ctx_weight.get(c)
             if w is not None:
@@ -647,7 +676,7 @@ def build_themes(
             continue
         aspect_ids = [i for i in range(len(vocab)) if labels[i] == j]
         # Most characteristic first: frequent in the theme and close to its centre.
-        weight = {i: corpus.wdf[vocab[i]] * max(sims[i, j], 0.0) ** 2 for i in aspect_ids}
+        weight = {i: rank[i] * max(sims[i, j], 0.0) ** 2 for i in aspect_ids}
         aspect_ids.sort(key=lambda i: (-weight[i], vocab[i]))
         terms = [vocab[i] for i in aspect_ids]
         if j < len(code_seeds):
