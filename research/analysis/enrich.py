@@ -22,7 +22,7 @@ from research.analysis.types import (
     PostEnrichment,
 )
 
-ANALYZER_VERSION = "1.10.0"
+ANALYZER_VERSION = "1.11.0"
 # spaCy entity labels for time expressions; their nouns never make aspects or themes.
 TIME_ENTITY_TYPES = frozenset({"DATE", "TIME"})
 DEFAULT_MAX_CHARS = 20_000

@@ -165,6 +165,15 @@ EXTRA_LEXICON: dict[str, float] = {
     "spot-on": 2.0,
     "go-to": 1.8,
     "must-have": 1.8,
+    # Customer verdicts in any trade that VADER lacks.
+    "overhyped": -1.5,
+    "inconsistent": -1.2,
+    "consistent": 1.0,
+    "unnecessary": -1.0,
+    "unavailable": -1.0,
+    "drawback": -1.0,
+    "lacking": -1.2,
+    "economical": 1.2,
     # "OK" in a review is faint praise, not VADER's enthusiastic 1.2.
     "ok": 0.1,
     "okay": 0.1,
@@ -255,6 +264,8 @@ PHRASAL: dict[str, tuple[tuple[str, float], ...]] = {
     "give": (("up", -1.0),),
     "go": (("downhill", -1.8),),
     "blow": (("away", 2.5),),
+    "live": (("up", 1.5),),  # "lives up to the hype" (denied: "didn't live up to it")
+    "measure": (("up", 1.2),),
 }
 # "recommend giving it a try", "highly recommend": a recommendation of the thing, not a tip.
 TRY_VERBS = frozenset({"try", "give", "visit", "check"})
@@ -378,6 +389,11 @@ IGNORED = frozenset(
         "party",
         "share",
         "wish",
+        # Discourse fillers VADER scores as praise ("Yeah, the app can be slow", "Hopefully it's fixed").
+        "yeah",
+        "yep",
+        "yea",
+        "hopefully",
     }
 )
 NEGATORS = frozenset(
@@ -574,6 +590,12 @@ def is_negated(tok: Any, *, raised: bool = False) -> bool:
             and cur.doc[cur.i - 1].lower_ == "but"
         ):
             return True  # "less than helpful", "far from perfect", "anything but friendly"
+        if (
+            cur.dep_ == "advcl"
+            and head.lower_ == "less"
+            and any(c.lower_ == "than" and c.dep_ == "mark" for c in cur.children)
+        ):
+            return True  # "we were less than impressed"
         if (
             cur.dep_ == "xcomp"
             and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children)
@@ -838,6 +860,191 @@ def _emoji_names() -> dict[str, str]:
     return dict(SentimentIntensityAnalyzer().emojis)
 
 
+# Words whose VADER score belongs to one sense only; `_word_sense` reads the sense off the parse.
+# Adverbs of certainty strengthen what they modify: before a denial ("definitely wouldn't go back")
+# they are not praise of their own.
+CERTAINTY_ADVERBS = frozenset({"definitely", "definately", "certainly", "surely"})
+# Stance adverbs that also have a manner sense ("explained it clearly"): only before their word.
+STANCE_ADVERBS = frozenset({"clearly", "easily", "seriously"})
+# Times of day and week: an adjective on them sets a scene ("a lazy Sunday", "a busy Friday night").
+TIME_NOUNS = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "weekend", "weekday"}
+    | {"morning", "afternoon", "evening", "night", "weeknight", "day", "hour", "hours", "hrs"}
+    | {"period", "season"}
+)
+SCENE_ADJECTIVES = frozenset(
+    {"lazy", "busy", "crowded", "quiet", "frantic", "hectic", "packed", "rainy", "slow", "cold", "hot"}
+    | {"long"}
+)
+# Fixed names with an evaluative word in them: "best friend", "happy hour", "Good Friday".
+NAMED_WITH: dict[str, frozenset[str]] = {
+    "best": frozenset({"friend", "man", "before"}),
+    "happy": frozenset({"hour", "hours"}),
+    "good": frozenset({"friday", "morning", "afternoon", "evening", "night"}),
+    "special": frozenset({"occasion", "celebration", "event", "request", "edition", "order", "needs", "day"}),
+    "old": frozenset({"friend", "school", "days"}),
+}
+# "the right call", "the right choice": a decision judged sound.
+DECISION_NOUNS = frozenset({"call", "choice", "decision", "move", "pick"})
+# What one pays and what one gets, for "high"/"low" ("prices are low" is good news, "low quality" is not).
+PRICE_LEMMAS = frozenset({"price", "cost", "fee", "charge", "premium", "subscription", "bill", "fare"})
+LEVEL_WORDS = {"high": 1.0, "higher": 1.0, "highest": 1.0, "low": -1.0, "lower": -1.0, "lowest": -1.0}
+# Speed is praise said of a service or of the thing itself ("delivery was quick", "fast service"),
+# not of "a quick question", "a quick look" or of the customer ("we were quick to order").
+SPEED_WORDS = frozenset({"quick", "fast", "speedy", "swift", "rapid"})
+SERVICE_NOUNS = frozenset(
+    {"service", "delivery", "response", "reply", "refund", "checkout", "transfer", "shipping", "dispatch"}
+    | {"turnaround", "support", "answer", "payment", "loading", "setup", "installation", "approval"}
+)
+SENSE_WORDS = (
+    SPEED_WORDS
+    | CERTAINTY_ADVERBS
+    | STANCE_ADVERBS
+    | SCENE_ADJECTIVES
+    | frozenset(NAMED_WITH)
+    | frozenset(LEVEL_WORDS)
+    | {"hand", "block", "stop", "close", "different", "right", "killer", "ass", "blast", "lucky", "well"}
+    | {"forget", "plus", "cheap", "hooked", "true", "specials", "chance"}
+)
+
+
+def _described(tok: Any) -> Any | None:
+    """The noun an adjective is said of: its head when attributive, the subject when predicative."""
+    if tok.dep_ == "amod":
+        return tok.head
+    if tok.dep_ in ("acomp", "attr"):
+        return next((c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return None
+
+
+def _word_sense(tok: Any, word: str, val: float | None) -> float | None:
+    """The valence of a word with one evaluative sense among others, from how it is used."""
+    head = tok.head
+    dep = tok.dep_
+    if word in CERTAINTY_ADVERBS:
+        doc = tok.doc
+        denial = doc[tok.i + 1 : tok.i + 4]
+        return None if any(t.lower_ in ("not", "n't", "never", "no") for t in denial) else val
+    if word in STANCE_ADVERBS:
+        doc = tok.doc
+        after_comma = tok.i + 1 < len(doc) and doc[tok.i + 1].text == ","
+        return None if tok.pos_ == "ADV" and (tok.i < head.i or after_comma) else val
+    if word in SPEED_WORDS and (tok.pos_ == "ADJ" or dep == "acomp"):
+        doc = tok.doc
+        if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "enough":
+            return val  # "fast enough": sufficiency, and its denial a shortfall
+        if dep == "amod":
+            return 1.2 if head.lemma_.lower() in SERVICE_NOUNS else val
+        subject = _described(tok)
+        if subject is not None and subject.lower_ in ("i", "we", "you"):
+            return val
+        return 1.2 if dep in ("acomp", "ROOT", "conj") else val
+    if word in LEVEL_WORDS:
+        noun = _described(tok)
+        lemma = noun.lemma_.lower() if noun is not None else ""
+        if lemma in PRICE_LEMMAS:
+            return -1.2 * LEVEL_WORDS[word]  # "prices are low", "high fees"
+        if lemma in QUALITY_NOUNS:
+            return 1.2 * LEVEL_WORDS[word]  # "high standards", "low quality"
+        # "high expectations", "a high ceiling": good or bad only by what is measured, so a polarity
+        # learned from "prices are high" must not spread to them ("low" keeps VADER's reading).
+        return val if LEVEL_WORDS[word] < 0 else None
+    if dep == "amod" and word in SCENE_ADJECTIVES and head.lower_ in TIME_NOUNS:
+        return None  # "on a lazy Sunday", "a busy Saturday night": the scene, not a verdict
+    named = NAMED_WITH.get(word)
+    if named is not None:
+        if dep in ("amod", "compound") and head.lemma_.lower() in named:
+            return None
+        if word == "special" and tok.pos_ == "NOUN":
+            return None  # "the lunch specials", "weekly specials": offers, not praise
+        if word == "best" and dep == "dobj" and head.lemma_.lower() in ("try", "do"):
+            return None  # "I tried my best"
+        if word == "old" and any(c.dep_ == "npadvmod" for c in tok.children):
+            return None  # "two months old": an age, not wear
+        return val
+    if word == "hand":
+        # "on the other hand", "in hand": only "gave me a hand" is help.
+        lent = any(c.lower_ == "a" for c in tok.children) and head.lemma_.lower() in ("give", "lend")
+        return val if lent else None
+    if word == "block":
+        return None if tok.pos_ == "NOUN" else val  # "a block away"; "they blocked my card" stays
+    if word == "stop":
+        if tok.pos_ == "NOUN" or any(c.lower_ in ("by", "in", "off", "over") for c in tok.children):
+            return None  # "a quick stop", "stop by": a visit
+        return val
+    if word == "close":
+        return None if dep == "amod" or any(c.dep_ == "prep" for c in tok.children) else val
+    if word == "different":
+        return None  # "different colours", "different from the last one": no verdict either way
+    if word == "right":
+        if dep == "amod" and head.lemma_.lower() in DECISION_NOUNS:
+            return 1.5  # "the right call"
+        return val
+    if word == "killer":
+        return 1.8 if dep in ("amod", "compound") else val  # "killer deals", "a killer app"
+    if word == "ass":
+        doc = tok.doc
+        prev = [doc[j].lower_ for j in range(max(0, tok.i - 2), tok.i)]
+        return 2.0 if any(p.startswith("kick") for p in prev) else val  # "kicks ass", "kick-ass"
+    if word == "blast":
+        return 2.0 if tok.pos_ == "NOUN" and dep == "dobj" and head.lemma_.lower() == "have" else None
+    if word == "lucky":
+        # "you'll be lucky to get a reply", "you're lucky if they answer": a doubt, not luck.
+        verb = head if dep == "acomp" else tok
+        doubtful = any(c.dep_ == "nsubj" and c.lower_ == "you" for c in verb.children) and any(
+            c.dep_ == "xcomp"
+            and any(a.lower_ == "to" for a in c.children)
+            or c.dep_ == "advcl"
+            and any(m.lower_ == "if" for m in c.children)
+            for t in (tok, verb)
+            for c in t.children
+        )
+        return -1.5 if doubtful else val
+    if word == "well":
+        # "waited well over an hour", "well under half": a measure, not "did well".
+        doc = tok.doc
+        nxt = doc[tok.i + 1].lower_ if tok.i + 1 < len(doc) else ""
+        amount = doc[tok.i + 2] if tok.i + 2 < len(doc) else None
+        measured = amount is not None and (
+            amount.like_num or amount.lower_ in ("a", "an", "half", "twice", "double") or amount.is_currency
+        )
+        return (
+            None if measured and nxt in ("over", "under", "above", "below", "past", "beyond", "into") else val
+        )
+    if word == "forget":
+        # "Don't forget your card", "I'll never forget it": a reminder, not a lapse.
+        return None if any(c.dep_ == "neg" for c in tok.children) else val
+    if word == "true":
+        # "It's true, the app is slow", "it's true that...": conceding a point, not praise.
+        doc = tok.doc
+        subject = _described(tok)
+        after_comma = tok.i + 1 < len(doc) and doc[tok.i + 1].text == ","
+        if (
+            subject is not None
+            and subject.lower_ in ("it", "that", "this")
+            and (after_comma or any(c.dep_ == "ccomp" for c in (*tok.children, *head.children)))
+        ):
+            return None
+        return val
+    if word == "specials":
+        return None  # "today's specials": what is on offer
+    if word == "chance":
+        # "before we had a chance to order": an opportunity, not luck.
+        return None if any(c.dep_ in ("acl", "relcl") and c.tag_ == "VB" for c in tok.children) else val
+    if word == "cheap":
+        # "the prices were cheap" (with "feel" or "look", cheap may mean shoddy: left as it was).
+        noun = _described(tok)
+        priced = noun is not None and noun.lemma_.lower() in PRICE_LEMMAS and head.lemma_.lower() == "be"
+        return 1.2 if priced else val
+    if word == "hooked":
+        # "I've been hooked since", "hooked on the app" (not "hooked up the printer").
+        return 1.5 if not any(c.dep_ in ("prt", "dobj") for c in tok.children) else val
+    if word == "plus":
+        # "a real plus", "another plus": an advantage ("plus tax" is arithmetic).
+        return 1.2 if tok.pos_ == "NOUN" and any(c.dep_ in ("det", "amod") for c in tok.children) else val
+    return val
+
+
 def _base_valence(
     tok: Any, lex: dict[str, float], boosters: dict[str, float], domain: Mapping[str, float] | None = None
 ) -> float | None:
@@ -956,6 +1163,8 @@ def _base_valence(
         val = _damage(tok)
     if val is None and word == "must" and pos in ("NOUN", "ADJ"):
         val = 1.5  # "a must", "a must-see"
+    if word in SENSE_WORDS:
+        val = _word_sense(tok, word, val)
     if val is None:
         return None
     if tok.dep_ == "compound" and pos == "NOUN" and tok.head.lemma_.lower() in PRODUCT_HEADS:
@@ -988,7 +1197,9 @@ def _base_valence(
         tok.dep_ in ("intj", "advmod") and tok.head.pos_ != "VERB" or tok.i == tok.sent.start
     ):
         return None
-    if word == "pretty" and pos == "ADV":
+    if word == "pretty" and (
+        pos == "ADV" or tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ in ("ADJ", "ADV")
+    ):  # "pretty odd people": the intensifier, not "a pretty dress"
         return None
     if _is_booster_use(tok, boosters) and abs(val) < 2.5 or _save_warning(tok):
         return None
@@ -998,8 +1209,20 @@ def _base_valence(
         tok.lemma_ == "recommend"
         and any(c.dep_ in ("xcomp", "ccomp") and c.lemma_ not in TRY_VERBS for c in tok.children)
         and not any(c.dep_ == "advmod" and c.lower_ in STRONG_ADVICE for c in tok.children)
+        # "I wouldn't recommend anyone to go" is a warning, not advice.
+        and not any(c.dep_ == "neg" for c in tok.children)
     ):
         return None  # "I recommend booking ahead" is advice ("highly recommend ... give it a try" is praise)
+    if (
+        tok.lemma_ == "recommend"
+        and tok.pos_ == "VERB"
+        and not any(c.dep_ == "neg" for c in tok.children)
+        and (
+            any(c.dep_ == "nsubj" and c.lower_ not in ("i", "we", "you") for c in tok.children)
+            or any(c.dep_ == "agent" for c in tok.children)
+        )
+    ):
+        return None  # "a friend recommended it", "recommended to us by the staff": hearsay
     if pos == "ADV" and tok.dep_ == "advmod" and tok.head.pos_ in ("ADJ", "ADV") and tok.i < tok.head.i:
         # "truly unprofessional", "surprisingly average": the adverb only intensifies.
         return None
@@ -1092,16 +1315,138 @@ def _intensity(tok: Any, val: float, boosters: dict[str, float]) -> float:
             child.dep_ == "advmod" and child.pos_ == "ADV" and child.lower_.endswith("ly") and child.i < tok.i
         ):
             val += sign * BOOST
-    if tok.is_upper and len(tok.text) > 1 and not tok.doc.text.isupper():
+    # "OK" is written in capitals as a matter of course, not for emphasis.
+    if tok.is_upper and len(tok.text) > 1 and not tok.doc.text.isupper() and tok.lower_ != "ok":
         val += sign * CAPS_BOOST
     return val
 
 
+# Words before "to" that make it a misspelt "too" before an adjective ("fees are way to high").
+TO_TYPO_BEFORE = frozenset(
+    {"is", "are", "was", "were", "be", "'s", "'re", "way", "far", "much", "bit", "little", "just", "so"}
+)
+
+
+def _excess_marker(tok: Any) -> Any | None:
+    """The "too" of "too slow" (not the "also" of "love it, too"), or "to" misspelt for it."""
+    if tok.pos_ not in ("ADJ", "ADV"):
+        return None
+    for c in tok.children:
+        if c.lower_ == "too" and c.dep_ == "advmod" and c.i < tok.i:
+            return c
+    if tok.i >= 2 and tok.tag_ in ("JJ", "RB"):
+        doc = tok.doc
+        to = doc[tok.i - 1]
+        if to.lower_ == "to" and to.head.i == tok.i and doc[tok.i - 2].lower_ in TO_TYPO_BEFORE:
+            return to
+    return None
+
+
+def _denied_excess(tok: Any, marker: Any) -> bool:
+    """ "not too pricey", "never too busy": the excess denied is mild praise."""
+    return any(
+        c.lower_ in ("not", "n't", "never") and c.i < marker.i for t in (tok, marker) for c in t.children
+    )
+
+
 def _too_excess(tok: Any) -> float | None:
     """ "too small", "too slow": an adjective of excess is a complaint even if neutral alone."""
-    if tok.pos_ in ("ADJ", "ADV") and any(c.lower_ == "too" and c.dep_ == "advmod" for c in tok.children):
-        return -1.2
-    return None
+    return -1.2 if _excess_marker(tok) is not None else None
+
+
+# Whether a thing can be used at all ("barely usable", "hardly edible"): said only when denied.
+USABLE = frozenset(
+    {"usable", "useable", "edible", "eatable", "drinkable", "readable", "legible", "functional", "wearable"}
+    | {"watchable", "workable", "audible", "navigable", "intelligible", "passable"}
+)
+# The speaker's own state of need ("tired", "hungry", "stressed by work"): the scene of a visit,
+# not a verdict on the place.
+SPEAKER_STATES = frozenset(
+    {"tired", "exhausted", "starving", "thirsty", "stressed", "sleepy", "broke", "famished", "hungry"}
+)
+# Subjects of "things can get hectic", "the holidays can be frantic": life in general, not the brand.
+GENERIC_SUBJECTS = frozenset(
+    {"thing", "life", "everything", "time", "day", "week", "holiday", "season", "weekend", "morning"}
+)
+# What others say ("heard good things", "after reading the great reviews"): hearsay, not a verdict.
+HEARSAY_NOUNS = frozenset({"review", "thing", "word", "rating", "feedback", "report"})
+
+
+def _speaker_state(tok: Any) -> bool:
+    """ "I was tired and hungry", "Stressed by work, I head to...": a state of the speaker's."""
+    clause = tok.head if tok.dep_ in ("acomp", "attr") else tok
+    subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not subjects:
+        # A participle opening the sentence, said of the main clause's subject.
+        main = clause.head
+        return clause.dep_ == "advcl" and any(
+            c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in main.children
+        )
+    if not all(c.lower_ in ("i", "we") for c in subjects):
+        return False
+    if clause.dep_ in ("advcl", "ccomp", "xcomp") or clause.head.dep_ == "advcl":
+        return True  # "when I'm stressed by work, I go to..."
+    # "I was exhausted by the checkout" blames its cause; a bare state sets the scene.
+    return not any(c.dep_ in ("prep", "agent") for t in (tok, clause) for c in t.children)
+
+
+def _generic_strain(tok: Any) -> bool:
+    """ "Things can get hectic", "the holidays can be frantic": a remark on life, not the brand."""
+    verb = tok.head
+    return (
+        tok.dep_ in ("acomp", "attr")
+        and verb.lemma_.lower() in ("get", "be")
+        and any(c.dep_ == "aux" and c.lower_ in ("can", "could", "may", "might") for c in verb.children)
+        and any(c.dep_ == "nsubj" and c.lemma_.lower() in GENERIC_SUBJECTS for c in verb.children)
+    )
+
+
+def _known_standard(tok: Any) -> bool:
+    """ "I know good coffee (and this wasn't it)": a standard the speaker holds, not praise."""
+    noun = tok.head
+    verb = noun.head
+    return (
+        tok.dep_ == "amod"
+        and noun.dep_ == "dobj"
+        and verb.lemma_.lower() == "know"
+        and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in verb.children)
+    )
+
+
+def _hearsay(tok: Any) -> bool:
+    """ "heard good things about them", "after reading the great reviews": others' praise."""
+    noun = tok.head
+    if tok.dep_ != "amod" or noun.lemma_.lower() not in HEARSAY_NOUNS:
+        return False
+    gov = noun.head
+    return noun.dep_ in ("dobj", "pobj") and (
+        gov.lemma_.lower() in ("hear", "read") or gov.lower_ in ("after", "despite")
+    )
+
+
+def _negative_question(sent: Any) -> bool:
+    """ "Isn't the new app great?", "Don't you love it?": a question expecting yes asserts."""
+    if len(sent) < 3 or sent[-1].text != "?":
+        return False
+    first, second = sent[0], sent[1]
+    return (
+        first.pos_ == "AUX"
+        and first.lemma_.lower() in ("be", "do", "have")
+        and second.lower_ in ("n't", "not")
+        and second.dep_ == "neg"
+    )
+
+
+def _would_miss(tok: Any) -> bool:
+    """ "we would really miss this shop": what the customer would be sorry to lose."""
+    children = list(tok.children)
+    return (
+        tok.lemma_.lower() == "miss"
+        and any(c.dep_ == "aux" and c.lower_ in ("would", "'d") for c in children)
+        and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in children)
+        and any(c.dep_ == "dobj" for c in children)
+        and not any(c.dep_ == "neg" for c in children)
+    )
 
 
 def _degree_shortfall(tok: Any) -> bool:
@@ -1284,9 +1629,11 @@ def _prohibition(tok: Any) -> bool:
 
 def _emphatic(tok: Any) -> bool:
     doc = tok.doc
-    # "So, not very relevant": "so" before a comma opens the remark, it does not intensify.
+    # "So, not very relevant": "so" before a comma opens the remark, it does not intensify; nor
+    # does the "so" of "..., so I don't appreciate it", which is not next to the word.
     if any(
-        c.lower_ in ("so", "such") and not (c.i + 1 < len(doc) and doc[c.i + 1].is_punct)
+        (c.lower_ == "such" or c.lower_ == "so" and c.i + 1 == tok.i)
+        and not (c.i + 1 < len(doc) and doc[c.i + 1].is_punct)
         for c in tok.children
     ):
         return True
@@ -1294,7 +1641,13 @@ def _emphatic(tok: Any) -> bool:
     if _comparative(tok) and _modal_aux(tok, {"could", "can", "ca"}):
         return True
     # "can't say enough good things", "can't recommend them enough (any higher)": denial of a limit.
-    if any(c.lower_ in ("enough", "higher") for t in (tok, tok.head) for c in t.children):
+    if any(
+        c.lower_ in ("enough", "higher")
+        or c.lower_ == "highly"
+        and any(g.lower_ == "more" for g in c.children)  # "can't recommend them more highly"
+        for t in (tok, tok.head)
+        for c in t.children
+    ):
         return True
     if _comparative(tok) and _beyond_compare(tok):
         return True
@@ -1573,6 +1926,10 @@ def _bit_adjective(tok: Any) -> bool:
     )
 
 
+# Words that turn a why-question into a protest ("why does it even need that?").
+INSISTENT = frozenset({"even", "earth", "hell", "heck", "still", "always", "keep", "keeps", "constantly"})
+
+
 def _rhetorical(sent: Any) -> int | None:
     """The token of a question that complains by asking: "Why would an app need my contacts?",
     "who has a printer now?" (not "why not give it a try?")."""
@@ -1584,6 +1941,12 @@ def _rhetorical(sent: Any) -> int | None:
             nxt = t.doc[t.i + 1]
             if nxt.lower_ in ("would", "should", "does", "do", "did", "is", "are", "ca", "can", "must"):
                 if t.i + 2 < sent.end and t.doc[t.i + 2].lower_ in ("not", "n't") and nxt.lower_ != "ca":
+                    return None
+                # "Why does the app need my location?" may sincerely ask; "why would it", "why does
+                # it even", "why do they keep" protest.
+                if nxt.lower_ in ("does", "do", "did", "is", "are") and not any(
+                    u.lower_ in INSISTENT for u in sent
+                ):
                     return None
                 return t.i
         if (
@@ -1785,6 +2148,14 @@ def _complaint(tok: Any) -> float | None:
         )
     ):
         return -0.8
+    if (
+        lemma == "wait"
+        and tok.pos_ == "VERB"
+        and any(c.dep_ == "neg" for c in tok.children)
+        and any(c.dep_ == "aux" and c.lower_ in ("ca", "can", "could") for c in tok.children)
+        and any(c.dep_ in ("xcomp", "prep") for c in tok.children)
+    ):
+        return -1.5  # "can't wait to try it", "can't wait for my next visit": the negation makes it eager
     if lemma == "wait" and (tok.pos_ == "NOUN" or tok.pos_ == "VERB" and (personal or tok.dep_ == "xcomp")):
         return -0.6  # negated ("no wait", "can't wait") it turns positive
     if lemma == "stay" and any(c.lower_ == "away" for c in tok.children):
@@ -1925,6 +2296,29 @@ def _out_of(text: str, scale: int) -> float | None:
     if value <= 0.4 * scale:
         return -1.5
     return None
+
+
+TIME_UNITS = frozenset({"minute", "hour", "day", "week", "month"})
+
+
+def _took_them(verb: Any, children: list[Any]) -> float | None:
+    """ "It took them three weeks to process my refund", "the bank took a month to reply": the
+    provider's slowness counted out ("it took me five minutes to open an account" is the customer's)."""
+    span = next(
+        (c for c in children if c.dep_ in ("dobj", "npadvmod") and c.lemma_.lower() in TIME_UNITS), None
+    )
+    if span is None or not any(
+        c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in children
+    ):
+        return None
+    if not any(c.dep_ == "nummod" or c.lower_ in ("a", "an", "several", "few") for c in span.children):
+        return None
+    if any(t.lower_ in ("only", "just", "under", "less") for t in (*children, *span.subtree)):
+        return None  # "it only took them a day"
+    provider = any(
+        c.dep_ in ("dobj", "dative") and c.lower_ in ("them", "him", "her") for c in children
+    ) or any(c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN") for c in children)
+    return -1.0 if provider else None
 
 
 def _construction(tok: Any) -> float | None:
@@ -2075,6 +2469,8 @@ def _construction(tok: Any) -> float | None:
         c.lower_ in FOREVER and c.dep_ in ("advmod", "npadvmod", "dobj") for c in children
     ):
         return -1.5
+    if lemma == "take":
+        return _took_them(tok, children)
     if lemma == "rock":
         # "You rock", "their app rocks" (which the small model reads as a plural noun).
         doc = tok.doc
@@ -2194,6 +2590,264 @@ def _lament(tok: Any) -> float | None:
 _INTENT_LEMMAS = frozenset({"try", "check", "go", "stick"}) | RETURN_VERBS
 
 
+# Frames read off a few anchor words, each a verdict whatever words fill it (`_frame`).
+FRAME_GATE = frozenset(
+    {"hats", "home", "family", "still", "business", "one", "enough", "it", "no", "again", "only", "bank"}
+    | {"day", "week", "night", "weekend", "everyday", "daily", "times", "twice", "stand", "without", "more"}
+    | {"hype", "fuss", "pass", "time", "for", "regular"}
+)
+# What a loyal customer does at the one place they use ("the only shop I'll buy shoes from now").
+PATRON_VERBS = frozenset(
+    {"go", "buy", "use", "shop", "eat", "bank", "visit", "order", "fly", "stay", "book", "trust", "come"}
+    | {"drink", "get", "recommend"}
+)
+# "the only thing I bought", "the only time I went": a count, not loyalty.
+NOT_PATRONAGE = frozenset(
+    {"thing", "time", "one", "reason", "way", "person", "problem", "issue", "complaint", "downside", "day"}
+)
+# Asking again and again ("I had to ask three times", "called them twice"): effort spent chasing.
+CHASE_VERBS = frozenset(
+    {"ask", "call", "ring", "phone", "email", "chase", "remind", "request", "complain", "contact", "message"}
+)
+WHOLE_WORDS = frozenset({"whole", "entire", "all", "every"})
+
+
+def _count(tok: Any) -> int:
+    """The number a numeral or a count word says ("3", "three"), 0 if none."""
+    text = tok.lower_
+    return NUMBER_WORDS.get(text, int(text) if text.isdigit() else 0)
+
+
+def _frame(tok: Any, lower: str) -> float | None:
+    """General English frames of a verdict, as final values (each looks after its own negation)."""
+    dep = tok.dep_
+    head = tok.head
+    if lower == "hats":
+        return 2.0 if any(c.lower_ == "off" for c in tok.children) else None  # "Hats off to the team"
+    if lower in ("home", "family"):
+        # "felt right at home", "it feels like family": welcome, the highest praise of a place.
+        if dep != "pobj" or head.lower_ not in ("at", "like"):
+            return None
+        verb = head.head
+        if verb.lower_ in ("right", "just", "really", "completely", "totally", "instantly"):
+            verb = verb.head
+        if verb.lemma_.lower() != "feel":
+            return None
+        return -1.5 if is_negated(verb) else 1.5
+    if lower == "still":
+        # "I don't know how they're still in business", "how is it still open?": disbelief.
+        verb = head
+        if not any(c.lower_ == "how" for t in (verb, verb.head) for c in t.children):
+            return None
+        trading = verb.lower_ in ("open", "running", "going", "around", "afloat") or any(
+            c.lower_ in ("open", "running", "afloat", "around")
+            or c.dep_ == "prep"
+            and c.lower_ == "in"
+            and any(g.lower_ == "business" for g in c.children)
+            for c in verb.children
+        )
+        return -1.5 if trading else None
+    if lower == "business":
+        # "How do they stay in business?"
+        if dep != "pobj" or head.lower_ != "in":
+            return None
+        verb = head.head
+        if verb.lemma_.lower() in ("stay", "remain", "keep") and any(
+            c.lower_ == "how" for c in verb.children
+        ):
+            return -1.5
+        return None
+    if lower == "one":
+        # "only one cashier for the whole shop", "just one agent for hundreds of callers": too few.
+        if dep != "nummod":
+            return None
+        noun = head
+        if not any(c.lower_ in ("only", "just") for c in (*tok.children, *noun.children)):
+            return None
+        # The parser hangs "for..." on the noun or on the verb it completes ("there was just one...").
+        for prep in (*noun.subtree, *noun.head.children):
+            if prep.dep_ == "prep" and prep.lower_ == "for":
+                for obj in prep.children:
+                    if obj.lower_ in ("hundreds", "dozens", "everyone", "everybody") or any(
+                        c.lower_ in WHOLE_WORDS for c in obj.children
+                    ):
+                        return -1.2
+        return None
+    if lower == "enough":
+        # "not enough staff", "there aren't enough tills open" (not "can't say enough good things").
+        if dep not in ("amod", "det") or head.pos_ != "NOUN":
+            return None
+        verb = head.head
+        if verb.lemma_.lower() in ("say", "thank", "praise", "recommend", "get"):
+            return None
+        denied = any(c.dep_ == "neg" for c in tok.children) or (
+            head.dep_ in ("attr", "dobj", "nsubj") and _has_negator(verb)
+        )
+        return -1.0 if denied else None
+    if lower == "it":
+        # "I know good coffee and this wasn't it": what came fell short of the standard.
+        if dep != "attr" or head.lower_ not in ("was", "were"):
+            return None
+        hc = list(head.children)
+        # The parser may join "...food and this" into one subject.
+        this = any(
+            c.dep_ == "nsubj"
+            and (
+                c.lower_ in ("this", "that")
+                or any(g.dep_ == "conj" and g.lower_ in ("this", "that") for g in c.children)
+            )
+            for c in hc
+        )
+        return -1.5 if this and any(c.dep_ == "neg" for c in hc) else None
+    if lower == "no":
+        # "Close, but no.", "Nice try, but no": a verdict of falling short.
+        doc = tok.doc
+        prev = doc[tok.i - 1].lower_ if tok.i else ""
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if prev == "but" and (nxt is None or nxt.is_punct or nxt.lower_ == "cigar"):
+            return -1.0
+        return None
+    if lower == "again":
+        # "Never again!": said on its own, a customer lost.
+        doc = tok.doc
+        if tok.i and doc[tok.i - 1].lower_ == "never" and head.pos_ not in ("VERB", "AUX"):
+            return -1.5
+        return None
+    if lower == "only":
+        return _only_place(tok)
+    if lower == "bank":
+        # "won't break the bank": affordable (said plainly, "it broke the bank", too dear).
+        if dep == "dobj" and head.lemma_.lower() == "break":
+            return 0.8 if is_negated(head) else -1.2
+        return None
+    if lower in ("day", "week", "night", "weekend", "everyday", "daily"):
+        # "If they had one near me I'd go every day": custom the customer would give.
+        if lower in ("day", "week", "night", "weekend") and not any(
+            c.lower_ == "every" for c in tok.children
+        ):
+            return None
+        verb = head
+        vc = list(verb.children)
+        if (
+            verb.lemma_.lower() in PATRON_VERBS
+            and any(c.dep_ == "aux" and c.lower_ in ("would", "'d") for c in vc)
+            and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in vc)
+            and not any(c.dep_ == "neg" for c in vc)
+        ):
+            return 1.5
+        return None
+    if lower in ("times", "twice"):
+        # "I had to ask three times", "called them twice": chasing what should have come.
+        verb = head
+        if verb.lemma_.lower() not in CHASE_VERBS or is_negated(verb):
+            return None
+        if lower == "twice":
+            return -0.8
+        if any(
+            _count(c) >= 2 or c.lower_ in ("several", "multiple", "many", "countless") for c in tok.children
+        ):
+            return -1.0
+        return None
+    if lower == "stand":
+        # "I can't stand the new layout".
+        if (
+            tok.pos_ == "VERB"
+            and any(c.dep_ == "neg" for c in tok.children)
+            and any(c.dep_ == "aux" and c.lower_ in ("ca", "can", "could") for c in tok.children)
+            and any(c.dep_ == "dobj" for c in tok.children)
+        ):
+            return -2.0
+        return None
+    if lower == "without":
+        # "I could do without the constant emails": a nuisance, politely put.
+        verb = head
+        vc = list(verb.children)
+        if (
+            dep == "prep"
+            and verb.lemma_.lower() == "do"
+            and any(c.dep_ == "aux" and c.lower_ in ("could", "can", "would", "'d") for c in vc)
+            and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in vc)
+            and not any(c.dep_ == "neg" for c in vc)
+        ):
+            return -1.2
+        return None
+    if lower in ("hype", "fuss"):
+        # "I just don't understand all the hype", "I don't get the fuss": praise not earned.
+        verb = head
+        if dep == "dobj" and verb.lemma_.lower() in ("understand", "get", "see") and _has_negator(verb):
+            return -1.2
+        return None
+    if lower == "pass":
+        # "You should pass on the calamari", "I'd pass on the warranty": advice to leave it.
+        vc = list(tok.children)
+        if any(c.dep_ == "prep" and c.lower_ == "on" for c in vc) and any(
+            c.dep_ == "aux" and c.lower_ in ("should", "would", "'d") for c in vc
+        ):
+            return -1.2 if not any(c.dep_ == "neg" for c in vc) else None
+        return None
+    if lower == "time":
+        # "That was the last time I used their app": a customer lost.
+        hc = list(head.children)
+        if (
+            dep == "attr"
+            and head.lemma_.lower() == "be"
+            and any(c.lower_ == "last" for c in tok.children)
+            and any(
+                c.dep_ == "relcl" and any(g.lower_ in ("i", "we") for g in c.children) for c in tok.children
+            )
+            and any(c.dep_ == "nsubj" and c.lower_ in ("this", "that", "it") for c in hc)
+        ):
+            return -1.5
+        return None
+    if lower == "for":
+        # "The new layout just isn't for me", "Not for me.": a polite dislike.
+        if not any(c.dep_ == "pobj" and c.lower_ in ("me", "us") for c in tok.children):
+            return None
+        if dep == "prep" and head.lemma_.lower() == "be" and any(c.dep_ == "neg" for c in head.children):
+            return -1.2
+        if dep == "ROOT" and any(c.dep_ == "neg" for c in tok.children):
+            return -1.2
+        return None
+    if lower == "regular":
+        # "I'm a regular at this branch": a loyal customer.
+        if dep == "attr" and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in head.children):
+            return 1.2
+        return None
+    if lower == "more":
+        # "What more could you ask for?": nothing is missing.
+        doc = tok.doc
+        if not tok.i or doc[tok.i - 1].lower_ != "what":
+            return None
+        verb = head.head if head.dep_ == "prep" else head
+        if verb.lemma_.lower() in ("ask", "want", "need", "expect", "wish") and any(
+            c.dep_ == "aux" and c.lower_ in ("could", "can", "would") for c in verb.children
+        ):
+            return 1.5
+        return None
+    return None
+
+
+def _only_place(only: Any) -> float | None:
+    """ "the only shop I'll buy running shoes from now", "the only bank I use": a loyal customer."""
+    noun = only.head
+    if only.dep_ != "amod" or noun.pos_ != "NOUN" or noun.lemma_.lower() in NOT_PATRONAGE:
+        return None
+    for verb in noun.children:
+        if verb.dep_ != "relcl" or verb.lemma_.lower() not in PATRON_VERBS:
+            continue
+        vc = list(verb.children)
+        if not any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in vc) or any(
+            c.dep_ == "neg" for c in vc
+        ):
+            continue
+        auxes = {c.lower_ for c in vc if c.dep_ == "aux"}
+        if auxes & {"will", "'ll", "would", "'d"} or not auxes and verb.tag_ in ("VBP", "VBZ"):
+            return 1.5
+        if verb.tag_ == "VBG" and auxes & {"am", "'m", "are", "'re"}:
+            return 1.5  # "the only place I'm eating curry now"
+    return None
+
+
 def _return_intent(tok: Any) -> float | None:
     if tok.pos_ not in ("VERB", "AUX"):
         return None
@@ -2232,6 +2886,9 @@ def _return_intent(tok: Any) -> float | None:
             # "go to" is also how instructions read ("go to Settings"): only its warning is an opinion.
             or any(c.lower_ == "to" and c.dep_ == "prep" for c in children)
             and any(c.dep_ == "neg" for c in children)
+            # "Don't go.": the whole warning.
+            or any(c.dep_ == "neg" for c in children)
+            and all(c.dep_ in ("neg", "aux", "punct") for c in children)
         )
     ):
         return 1.0  # "Go there.", "Don't go to this shop!": advice to go (the caller applies "don't")
@@ -2256,7 +2913,11 @@ def _return_intent(tok: Any) -> float | None:
         and any(c.dep_ == "aux" and c.lower_ in ("'m", "am", "'re", "are") for c in children)
     )
     keep = tok.head.lemma_.lower() == "keep" and tok.dep_ == "xcomp"
-    if future or keep or tok.tag_ == "VB" and tok.dep_ in ("xcomp", "ROOT"):
+    # "I always come back for the coffee", "have been going back regularly": a regular's habit.
+    habit = any(c.dep_ == "advmod" and c.lower_ in ("always", "regularly") for c in children) or (
+        tok.tag_ == "VBG" and any(c.dep_ == "aux" and c.lower_ == "been" for c in children)
+    )
+    if future or keep or habit or tok.tag_ == "VB" and tok.dep_ in ("xcomp", "ROOT"):
         return 1.8
     return None
 
@@ -2284,6 +2945,8 @@ def _word_may_score(word: str, lemma: str, pos: str) -> bool:
     """
     lex, _ = lexicon()
     if word in _SCORED_WORDS or lemma in _SCORED_LEMMAS or word in lex or word in PHRASE_ENDS:
+        return True
+    if word in SENSE_WORDS or word in USABLE:  # scored by their use (`_word_sense`), or when denied
         return True
     if word in _symbol_words():
         return True
@@ -2329,8 +2992,13 @@ def _valence_candidates(
         found.update(i for i in range(start, end) if i + 1 < len(lowers) and lowers[i + 1] in ("-", "enough"))
     if strings.has_degree_words:
         found.update(i for i in range(start, end) if pos[i] == "ADJ" or pos[i] == "ADV")
-    elif domain:
-        found.update(i for i in range(start, end) if pos[i] == "ADJ" and lowers[i] in domain)
+    else:
+        if domain:
+            found.update(i for i in range(start, end) if pos[i] == "ADJ" and lowers[i] in domain)
+        if "to" in lowers[start:end]:  # "to" misspelt for "too" ("way to high"): `_excess_marker`
+            found.update(
+                i for i in range(max(start, 1), end) if lowers[i - 1] == "to" and pos[i] in ("ADJ", "ADV")
+            )
     return sorted(found)
 
 
@@ -2345,7 +3013,14 @@ def sentence_valences(
     weights = _clause_weights(sent)
     strings = _doc_strings(sent.doc)
     lowers = strings.lowers
+    start = sent.start
     has_least = "least" in lowers[sent.start : sent.end]
+    # "Isn't it great?": the negation of the opening auxiliary asks for agreement (when it is the only one).
+    asks_agreement = (
+        lowers[sent.end - 1] == "?"
+        and _negative_question(sent)
+        and sum(lowers[j] in NEGATORS or lowers[j] == "n't" for j in range(sent.start, sent.end)) == 1
+    )
     out: list[Valence] = []
     doc = sent.doc
     for i in _valence_candidates(strings, sent.start, sent.end, domain):
@@ -2371,6 +3046,8 @@ def sentence_valences(
             val = _too_excess(tok)
             if val is None and _bit_adjective(tok):
                 val = -0.6
+            if val is None and lowers[i] in USABLE and is_negated(tok):
+                val = 1.2  # "barely usable", "hardly edible": the negation below makes it a complaint
             if val is None:
                 if i + 1 < len(lowers) and lowers[i + 1] == "enough" and _degree_shortfall(tok):
                     out.append(Valence(i, -0.8 * weights[i] * lead_weight))
@@ -2378,14 +3055,25 @@ def sentence_valences(
         else:
             if _worth_object(tok):
                 continue  # "worth the hassle", "not worth a special trip": the price, not the verdict
+            if val > 0 and (_known_standard(tok) or _hearsay(tok)):
+                continue  # "I know good coffee", "heard good things about them": not said of this one
+            if val < 0 and _generic_strain(tok):
+                continue  # "the holidays can get frantic": life in general
             val = _intensity(tok, val, boosters)
-            if val > 0 and any(c.lower_ == "too" and c.dep_ == "advmod" for c in tok.children):
+            marker = _excess_marker(tok)
+            if marker is not None and _denied_excess(tok, marker):
+                out.append(Valence(i, 0.6 * weights[i] * lead_weight))  # "not too pricey", "not too sweet"
+                continue
+            if val > 0 and marker is not None:
                 # "too sweet", "too friendly": praise turned into excess ("too good to miss" is not).
                 if not any(c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX") for c in tok.children):
                     val = -abs(val) * 0.5
             elif lowers[i] in LUKEWARM and any(c.lower_ in ("just", "only", "merely") for c in tok.children):
                 val = -0.6  # "just OK", "only average"
-            if has_least and any(c.lower_ == "least" and c.dep_ == "advmod" for c in tok.children):
+            if has_least and (
+                any(c.lower_ == "least" and c.dep_ == "advmod" for c in tok.children)
+                or lowers[i - 1] == "least"
+            ):
                 val *= -0.8  # "my least favourite", "the least helpful": the scale's other end
             elif val > 0 and _less_degree(tok):
                 val *= -0.8  # "less happy that...": a complaint said politely
@@ -2396,6 +3084,9 @@ def sentence_valences(
             continue  # asked, not said
         if lowers[i] == "miss" and _glad_gone(tok):
             out.append(Valence(i, -1.0 * weights[i] * lead_weight))
+            continue
+        if lowers[i] == "miss" and _would_miss(tok):
+            out.append(Valence(i, 1.2 * weights[i] * lead_weight))  # "we would really miss this shop"
             continue
         if val > 0 and _unsurpassable(tok):
             out.append(Valence(i, (val + BOOST) * weights[i] * lead_weight))
@@ -2409,6 +3100,12 @@ def sentence_valences(
                 continue
         if negated is None:
             negated = is_negated(tok, raised=True) or _rather_than(tok) or val > 0 and _undone(tok)
+        if not negated and val > 0 and lowers[i - 1] == "that" and i - 3 >= start:
+            # "wasn't all that impressed", "not that great": the parser loses the negation.
+            before = lowers[i - 2] if lowers[i - 2] != "all" else lowers[i - 3]
+            negated = before in ("not", "n't")
+        if negated and asks_agreement and not _comparative(tok):
+            negated = False  # "Isn't the new app great?", "Wasn't the wait awful?"
         if negated and val < 0 and _cant_be_bothered(tok):
             negated = False  # "can't be bothered with it": apathy, a customer drifting off
         if negated and val > 0 and _not_fine_with(tok):
@@ -2436,6 +3133,14 @@ def sentence_valences(
     for i in range(start, end):
         # Cheap gate: only a few verbs, any verb with "again", or a noun with "no" (`_complaint`)
         # can start these patterns (`_return_intent` reads verbs only).
+        if lowers[i] in FRAME_GATE:
+            framed = _frame(doc[i], lowers[i])
+            if framed is not None:
+                # Custom promised under a wish ("I wish they had one here, I'd go every day") is
+                # longing, praise all the same: the wish's reversal does not apply.
+                weight = abs(weights[i]) if framed > 0 else weights[i]
+                out.append(Valence(i, framed * weight * lead_weight))
+                continue
         if (
             lemmas[i] not in PATTERN_LEMMAS
             and lemmas[i] not in LAMENT_GATE
@@ -2488,6 +3193,13 @@ def doc_valences(
     out: list[Valence] = []
     for sent, lead in zip(sents, leads, strict=True):
         out.extend(sentence_valences(sent, lead_weight=lead, domain=domain))
+    # "Tired and hungry, we found...": the speaker's own state is no verdict on the post's subject.
+    # Dropped here, not per sentence, so that domain learning still reads the word's polarity.
+    lowers = _doc_strings(doc).lowers
+    if any(lowers[v.token_i] in SPEAKER_STATES for v in out):
+        out = [
+            v for v in out if lowers[v.token_i] not in SPEAKER_STATES or not _speaker_state(doc[v.token_i])
+        ]
     return out
 
 

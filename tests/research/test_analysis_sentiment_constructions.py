@@ -267,7 +267,8 @@ def test_candour_formulas_are_not_praise(nlp):
         [
             ("To be honest, the app is slow.", "negative"),
             ("To be fair, the branch was busy.", "neutral"),
-            ("In all honesty the fees are high.", "neutral"),
+            # High fees are a complaint; "in all honesty" adds no praise to soften it.
+            ("In all honesty the fees are high.", "negative"),
             # Unchanged: honesty and fairness as qualities.
             ("The staff were honest with us.", "positive"),
             ("The prices are fair.", "positive"),
