@@ -7,6 +7,7 @@ from research.api import views
 
 app_name = "api"
 urlpatterns = [
+    path("", views.api_root_view, name="root"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("token/", views.api_token_view, name="token"),

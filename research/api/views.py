@@ -1,5 +1,6 @@
-"""Read-only API views. Thin: the access helper decides who may read (outsiders and participants
-get 404 on analysis endpoints, anonymous callers 401), the exports' filter parser reads the
+"""Read-only API views. Thin: the access helper decides who may read (outsiders get 404 on
+analysis endpoints, the community's participants 403 saying the API is for moderators and
+clients, anonymous callers 401), the exports' filter parser reads the
 dashboard's filters from the query string (400 naming each bad one, a bad `limit`, `offset` or
 `format`, or any parameter the endpoint does not read: every list endpoint, the communities one
 too), selectors read, serializers render."""
@@ -8,14 +9,16 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import APIException
+from rest_framework.exceptions import PermissionDenied as APIPermissionDenied
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
@@ -50,6 +53,9 @@ from research.exports.selectors import (
 )
 
 READERS = [Role.MODERATOR, Role.CLIENT]
+NOT_A_READER = (
+    "The API is for the community's moderators and clients; as a participant you have no API access."
+)
 SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The community's slug.")
 # The dashboard's filters, under the dashboard form's names, so a dashboard URL's query string works here.
 FILTERS = [
@@ -158,6 +164,17 @@ BAD_PAGED_FILTERS = OpenApiResponse(
 BAD_PAGING = OpenApiResponse(
     PagingErrorSerializer,
     description="The paging or the format could not be applied, or a parameter is unknown.",
+)
+
+
+class RefusedSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="Why: " + NOT_A_READER)
+
+
+NOT_A_READER_RESPONSE = OpenApiResponse(
+    RefusedSerializer,
+    description="The caller is a participant of this community: the API is for its moderators and "
+    "clients. A community the caller does not belong to answers 404.",
 )
 
 
@@ -305,9 +322,13 @@ class _ReaderMixin(_FormatCheck):
 
     def reader(self) -> Membership:
         if not hasattr(self, "_membership"):
+            # Outsiders get 404 (the helper); a member in another role knows the community exists,
+            # so a 404 saying "No such community." would only mislead them.
             community, membership = get_community_for_member(
-                self.request.user, self.kwargs["slug"], roles=self.roles, require_consent=False
+                self.request.user, self.kwargs["slug"], roles=None, require_consent=False
             )
+            if self.roles is not None and membership.role not in self.roles:
+                raise APIPermissionDenied(NOT_A_READER)
             self._membership = membership
         return self._membership
 
@@ -367,7 +388,7 @@ class CommunityListView(_FormatCheck, generics.ListAPIView):
     description="Largest first. With filters, each theme's counts, sentiment mix and quotes are "
     "those of its posts within them, and themes with none are left out.",
     parameters=[SLUG, *FILTERS, FORMAT],
-    responses={200: ThemeSerializer(many=True), 400: BAD_PAGED_FILTERS},
+    responses={200: ThemeSerializer(many=True), 400: BAD_PAGED_FILTERS, 403: NOT_A_READER_RESPONSE},
 )
 class ThemeListView(_ReaderMixin, generics.ListAPIView):
     serializer_class = ThemeSerializer
@@ -385,7 +406,7 @@ class ThemeListView(_ReaderMixin, generics.ListAPIView):
     description="With filters, the evidence counts and quotes come from the posts within them; "
     "ratings are not posts, so only `discussion` narrows them (to that discussion's scorecard).",
     parameters=[SLUG, *FILTERS, FORMAT],
-    responses={200: GapDimensionSerializer(many=True), 400: BAD_FILTERS},
+    responses={200: GapDimensionSerializer(many=True), 400: BAD_FILTERS, 403: NOT_A_READER_RESPONSE},
 )
 class PerceptionGapView(_ReaderMixin, generics.GenericAPIView):
     serializer_class = GapDimensionSerializer
@@ -420,7 +441,7 @@ AUTHOR_ROLE = OpenApiParameter(
     "`count` here is larger than the dashboard's. "
     "Filter with `author_role=participant` to leave moderators' posts out.",
     parameters=[SLUG, *FILTERS, AUTHOR_ROLE, FORMAT],
-    responses={200: PostSerializer(many=True), 400: BAD_PAGED_FILTERS},
+    responses={200: PostSerializer(many=True), 400: BAD_PAGED_FILTERS, 403: NOT_A_READER_RESPONSE},
 )
 class PostListView(_ReaderMixin, generics.ListAPIView):
     serializer_class = PostSerializer
@@ -483,3 +504,19 @@ def api_token_view(request: HttpRequest) -> HttpResponse:
 
 
 _NEW_TOKEN_KEY = "vb_new_api_token"
+
+
+def api_root_view(request: HttpRequest) -> JsonResponse:
+    """/api/: where the API's parts are, so the bare address answers instead of a 404 page."""
+    if request.method not in ("GET", "HEAD"):
+        return JsonResponse({"detail": f'Method "{request.method}" not allowed.'}, status=405)
+    return JsonResponse(
+        {
+            "communities": request.build_absolute_uri(reverse("api:communities")),
+            "schema": request.build_absolute_uri(reverse("api:schema")),
+            "docs": request.build_absolute_uri(reverse("api:docs")),
+            "token": request.build_absolute_uri(reverse("api:token")),
+            "detail": "Read-only API for a community's moderators and clients. Send "
+            '"Authorization: Token <key>" (get one at the token page); the docs page lists every endpoint.',
+        }
+    )

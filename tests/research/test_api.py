@@ -67,10 +67,14 @@ def test_it_answers_401_to_a_wrong_token(corpus):
 
 
 @pytest.mark.parametrize("name", COMMUNITY_URLS)
-def test_it_answers_404_to_participants_and_outsiders_for_analysis_endpoints(
+def test_it_answers_403_to_participants_and_404_to_outsiders_for_analysis_endpoints(
     corpus, bob, dave, eve, admin_user, name
 ):
-    for user in (bob, dave, eve, admin_user):
+    for user in (bob, dave):  # members of acme: told the API is not theirs
+        response = _get(user, name, "acme")
+        assert response.status_code == 403, user.username
+        assert "as a participant you have no API access" in response.json()["detail"]
+    for user in (eve, admin_user):  # not members: the community is not confirmed to exist
         assert _get(user, name, "acme").status_code == 404, user.username
 
 
@@ -504,9 +508,9 @@ def test_a_bad_page_and_a_bad_filter_are_named_together(corpus, carol):
     assert body["limit"] == ["'abc' is not a whole number"] and body["offset"] == ["-5 is less than 0"]
 
 
-def test_a_bad_page_from_an_outsider_or_a_participant_still_gets_404(corpus, bob, eve):
-    for user in (bob, eve):
-        assert _get(user, "api:posts", "acme", limit="-1").status_code == 404
+def test_a_bad_page_from_an_outsider_or_a_participant_is_refused_before_it_is_read(corpus, bob, eve):
+    assert _get(bob, "api:posts", "acme", limit="-1").status_code == 403
+    assert _get(eve, "api:posts", "acme", limit="-1").status_code == 404
 
 
 @pytest.mark.parametrize("name", ["api:communities", *COMMUNITY_URLS])
@@ -521,15 +525,17 @@ def test_an_unknown_format_is_refused_naming_the_formats(corpus, carol, name):
 
 @pytest.mark.parametrize("name", COMMUNITY_URLS)
 def test_an_unknown_format_from_an_outsider_gets_404_and_without_a_token_401(corpus, bob, eve, name):
-    for user in (bob, eve):
-        assert _get(user, name, "acme", format="csv").status_code == 404
+    assert _get(bob, name, "acme", format="csv").status_code == 403
+    assert _get(eve, name, "acme", format="csv").status_code == 404
     assert APIClient().get(reverse(name, args=["acme"]), {"format": "csv"}).status_code == 401
 
 
 @pytest.mark.parametrize("name", COMMUNITY_URLS)
-def test_an_unknown_parameter_from_an_outsider_or_a_participant_still_gets_404(corpus, bob, eve, name):
-    for user in (bob, eve):
-        assert _get(user, name, "acme", segmnet="x").status_code == 404
+def test_an_unknown_parameter_from_an_outsider_or_a_participant_is_refused_before_it_is_read(
+    corpus, bob, eve, name
+):
+    assert _get(bob, name, "acme", segmnet="x").status_code == 403
+    assert _get(eve, name, "acme", segmnet="x").status_code == 404
 
 
 @pytest.mark.parametrize("name", COMMUNITY_URLS)
@@ -561,7 +567,7 @@ def test_it_refuses_a_client_of_another_community_even_with_filters(corpus, othe
 
 @pytest.mark.parametrize("name", COMMUNITY_URLS)
 def test_participants_and_callers_without_a_token_are_refused_filtered_endpoints(corpus, bob, name):
-    assert _get(bob, name, "acme", segment="app users").status_code == 404
+    assert _get(bob, name, "acme", segment="app users").status_code == 403
     assert APIClient().get(reverse(name, args=["acme"]), {"segment": "app users"}).status_code == 401
 
 

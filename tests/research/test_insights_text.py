@@ -157,7 +157,7 @@ def test_the_api_still_refuses_an_unknown_segment_and_participants(community, ca
     response = api_for(carol).get(reverse("api:posts", args=["acme"]), {"segment": "lapse"})
     assert response.status_code == 400
     assert response.json()["segment"][0].startswith("'lapse' is not a segment of this community")
-    assert api_for(bob).get(reverse("api:posts", args=["acme"]), {"segment": "lapsed"}).status_code == 404
+    assert api_for(bob).get(reverse("api:posts", args=["acme"]), {"segment": "lapsed"}).status_code == 403
 
 
 def test_the_csv_takes_the_segment_its_file_name_gives(client, community, alice, carol, lapsed):
