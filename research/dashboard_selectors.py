@@ -749,6 +749,37 @@ def _spread(candidates: dict[tuple[str, str], list[tuple]]) -> dict[tuple[str, s
     return chosen
 
 
+def _cut_end(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters (the ellipsis included) at a word boundary, so a
+    quote never ends in half a word; a single word longer than that is cut where it must be."""
+    if len(text) <= limit:
+        return text
+    if limit <= 1:
+        return "…"
+    head = text[: limit - 1]
+    if not text[limit - 1].isspace():
+        # Mid-word: back off to the last space (the whole cut when there is none).
+        space = max(head.rfind(" "), head.rfind("\n"))
+        if space > 0:
+            head = head[:space]
+    return head.rstrip() + "…"
+
+
+def _cut_start(text: str, limit: int) -> str:
+    """`text`'s last `limit` characters (the ellipsis included), starting at a word boundary."""
+    if len(text) <= limit:
+        return text
+    if limit <= 1:
+        return "…"
+    start = len(text) - (limit - 1)
+    tail = text[start:]
+    if not text[start - 1].isspace():
+        space = min((i for i in (tail.find(" "), tail.find("\n")) if i >= 0), default=-1)
+        if space >= 0:
+            tail = tail[space:]
+    return "…" + tail.lstrip()
+
+
 def _gap_quote(row: dict, phrase: str) -> dict:
     """A redacted quote with the words that carry the signal set apart (`before`, `evidence`,
     `after`), trimmed around them. The phrase is used only when the redacted text holds it as is,
@@ -761,15 +792,15 @@ def _gap_quote(row: dict, phrase: str) -> dict:
         phrase = plain_text(phrase)
         at = text.find(phrase) if phrase else -1
     if at < 0:
-        short = text if len(text) <= GAP_QUOTE_CHARS else text[: GAP_QUOTE_CHARS - 1].rstrip() + "…"
+        short = _cut_end(text, GAP_QUOTE_CHARS)
         return {**_quote(row), "text": text, "before": short, "evidence": "", "after": ""}
     before, after = text[:at], text[at + len(phrase) :]
     room = max(GAP_QUOTE_CHARS - len(phrase), 0)
     if len(before) > room // 2:
-        before = "…" + before[len(before) - room // 2 :].lstrip()
+        before = _cut_start(before, room // 2)
     room -= len(before)
     if len(after) > room:
-        after = after[: max(room - 1, 0)].rstrip() + "…"
+        after = _cut_end(after, room)
     return {**_quote(row), "text": text, "before": before, "evidence": phrase, "after": after}
 
 
@@ -808,7 +839,8 @@ def evidence_key(name: str) -> str | None:
 
 def _gap_evidence(overview: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Per evidence key, how many posts speak of it positively, negatively and neutrally. For
-    relevance, "posts" counts the posts that take a stance; `neutral` the rest in scope."""
+    relevance, "posts" counts the posts that take a stance and `neutral` is 0: a post without a
+    stance does not speak of relevance (as a post silent on trust is not neutral on trust)."""
     evidence = {
         d["key"]: {**d, "neutral": d["posts"] - d["positive"] - d["negative"]} for d in overview["dimensions"]
     }
@@ -819,7 +851,7 @@ def _gap_evidence(overview: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "label": "Relevance",
         "positive": rel["relevant_posts"],
         "negative": rel["irrelevant_posts"],
-        "neutral": overview["posts"] - stance,
+        "neutral": 0,
         "posts": stance,
         "positive_pct": _pct(rel["relevant_posts"], stance),
         "negative_pct": _pct(rel["irrelevant_posts"], stance),

@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import tempfile
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from typing import IO
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from community.models import Community, Discussion, Membership, Post
@@ -66,7 +68,7 @@ def _row(reader: Membership, post: Post, themes: list[str]) -> list:
         post.imported_id,
         post.discussion.title,
         post.parent_id or "",
-        post.created_at.isoformat(),
+        post.created_at,  # ISO text in CSV, a date-and-time cell in XLSX
         author_name_for(reader, post.author),
         post.author.role,
         "; ".join(post.author.segments or []),
@@ -76,14 +78,31 @@ def _row(reader: Membership, post: Post, themes: list[str]) -> list:
         analysis.relevance if usable else "",
         phrase_for(reader, post, analysis.relevance_phrase) if usable else "",
         "; ".join(f"{d}:{p}" for d, p in dimensions_polarity(analysis.dimensions).items()) if usable else "",
-        "; ".join(
-            f"{m.get('brand')} ({'competitor' if m.get('is_competitor') else 'brand'}, {m.get('sentiment')})"
-            for m in mentions
-            if isinstance(m, dict)
-        ),
+        _brand_mentions_cell(mentions),
         "; ".join(themes),
         not_analysable_label(analysis.reason) if analysis is not None and not usable else "",
     ]
+
+
+def _brand_mentions_cell(mentions: list) -> str:
+    """One entry per brand a post names, in the order first named, as the dashboard counts a
+    post once per brand (`mentioned_brands`): "Tandem (competitor, positive)". A brand named
+    with different sentiments in one post reads "mixed"."""
+    seen: dict[str, tuple[bool, set[str]]] = {}
+    for m in mentions or []:
+        if not isinstance(m, dict):
+            continue
+        brand = m.get("brand")
+        if not isinstance(brand, str) or not brand:
+            continue
+        competitor, sentiments = seen.setdefault(brand, (bool(m.get("is_competitor")), set()))
+        seen[brand] = (competitor or bool(m.get("is_competitor")), sentiments)
+        sentiments.add(str(m.get("sentiment") or "neutral"))
+    return "; ".join(
+        f"{brand} ({'competitor' if competitor else 'brand'}, "
+        f"{next(iter(sentiments)) if len(sentiments) == 1 else 'mixed'})"
+        for brand, (competitor, sentiments) in seen.items()
+    )
 
 
 def post_export_rows(
@@ -124,7 +143,12 @@ def csv_lines(rows: Iterable[list]) -> Iterator[str]:
     # A BOM so Excel opens UTF-8 pseudonyms and accents correctly.
     yield "\ufeff"
     for row in rows:
-        yield writer.writerow(row)
+        yield writer.writerow([_csv_cell(v) for v in row])
+
+
+def _csv_cell(value):
+    # ISO 8601 with its offset, so a script reads the exact moment back.
+    return value.isoformat() if isinstance(value, datetime) else value
 
 
 def xlsx_file(sheets: Iterable[tuple[str, Iterable[list]]]) -> IO[bytes]:
@@ -133,7 +157,7 @@ def xlsx_file(sheets: Iterable[tuple[str, Iterable[list]]]) -> IO[bytes]:
     for title, rows in sheets:
         sheet = workbook.create_sheet(title=title[:31])
         for row in rows:
-            sheet.append([_xlsx_cell(v) for v in row])
+            sheet.append([_xlsx_cell(sheet, v) for v in row])
     # Returned open: the response streams it and closes it.
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
     workbook.save(out)
@@ -141,7 +165,17 @@ def xlsx_file(sheets: Iterable[tuple[str, Iterable[list]]]) -> IO[bytes]:
     return out
 
 
-def _xlsx_cell(value):
+# Excel has no time zones: a moment is written as UTC and its format says so.
+XLSX_DATETIME_FORMAT = 'yyyy-mm-dd hh:mm:ss "UTC"'
+
+
+def _xlsx_cell(sheet, value):
+    if isinstance(value, datetime):
+        # A real date cell (sortable, filterable), not text; naive because XLSX cannot hold a zone.
+        moment = value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+        cell = WriteOnlyCell(sheet, value=moment)
+        cell.number_format = XLSX_DATETIME_FORMAT
+        return cell
     # Control characters are not allowed in XLSX cells; openpyxl would refuse the whole file.
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
