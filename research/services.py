@@ -617,6 +617,8 @@ def themes_refresh(
 def _themes_refresh_scope(
     *, community: Community, scope: Scope, max_themes: int | None = None, run: AnalysisRun | None = None
 ) -> list[Theme]:
+    from research.analysis.themes import CuratedTheme
+
     docs = _scope_docs(community=community, scope=scope)
     existing = {t.key: t for t in Theme.objects.filter(community=community, scope_key=scope.key)}
     members: dict[int, list[str]] = defaultdict(list)
@@ -631,7 +633,8 @@ def _themes_refresh_scope(
         if rule.split_from_id is not None:
             members[rule.split_from_id].extend(members.get(rule.pk, []))
     previous = [
-        PreviousTheme(
+        # A theme a researcher renamed, summarised or hid is matched to its successor preferentially.
+        (CuratedTheme if t.researcher_label or t.researcher_summary or t.is_hidden else PreviousTheme)(
             key=t.key,
             terms=tuple(t.terms or ()),
             doc_keys=tuple(sorted(set(members.get(t.pk, [])))),
@@ -717,10 +720,13 @@ def _themes_refresh_scope(
             theme.post_count = 0
             theme.participant_count = 0
             theme.sentiment_mix = {}
+            # No posts now: the last run's sentence ("28 posts from 17 participants") would be stale.
+            theme.summary = ""
             theme.updated_at = now
         if retired:
             Theme.objects.bulk_update(
-                retired, ["retired_at", "post_count", "participant_count", "sentiment_mix", "updated_at"]
+                retired,
+                ["retired_at", "post_count", "participant_count", "sentiment_mix", "summary", "updated_at"],
             )
         split_members, split_rows = _split_memberships(
             rules=split_rules, plans=plans, docs={d.key: d for d in docs}, now=now

@@ -39,6 +39,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -518,24 +519,50 @@ def _theme_key(terms: list[str], used: set[str]) -> str:
     return key
 
 
+# A theme a researcher curated follows the new theme still holding this share of its posts,
+# even when their words drifted below PREVIOUS_MATCH_MIN.
+CURATED_SHARE = 0.4
+# Across the line between a code's theme and an emergent one only shared posts count (Jaccard):
+# a code's words say nothing of what an emergent theme was about, so a code never takes over a
+# theme it barely overlaps.
+CODE_MATCH_MIN = 0.5
+
+
+@dataclass(frozen=True)
+class CuratedTheme(PreviousTheme):
+    """A previous theme a researcher renamed, summarised or hid: its identity is worth more."""
+
+
 def _match_previous(themes: list[ThemeResult], previous: Sequence[PreviousTheme]) -> None:
     if not previous:
         return
-    cands: list[tuple[float, int, int]] = []
+    code_keys = {t.key for t in themes if t.code_key}
+    # (tier, score, theme, previous): tier 0 (a code's own key, a curated theme's posts) goes first.
+    cands: list[tuple[int, float, int, int]] = []
     for i, t in enumerate(themes):
         docs = set(t.doc_keys)
         terms = set(t.terms[:20])
         for j, p in enumerate(previous):
             pdocs = set(p.doc_keys)
-            doc_sim = len(docs & pdocs) / len(docs | pdocs) if docs | pdocs else 0.0
+            shared = len(docs & pdocs)
+            doc_sim = shared / len(docs | pdocs) if docs | pdocs else 0.0
+            if t.code_key or p.key.startswith("code-"):
+                if p.key == t.key:
+                    cands.append((0, 1.0, i, j))
+                elif p.key not in code_keys and doc_sim >= CODE_MATCH_MIN:
+                    cands.append((1, doc_sim, i, j))
+                continue
             pterms = set(p.terms[:20])
             term_sim = len(terms & pterms) / len(terms | pterms) if terms | pterms else 0.0
             sim = 0.6 * doc_sim + 0.4 * term_sim
-            if sim >= PREVIOUS_MATCH_MIN:
-                cands.append((sim, i, j))
+            share = shared / len(pdocs) if pdocs else 0.0
+            if isinstance(p, CuratedTheme) and share >= CURATED_SHARE:
+                cands.append((0, share, i, j))
+            elif sim >= PREVIOUS_MATCH_MIN:
+                cands.append((1, sim, i, j))
     taken_t: set[int] = set()
     taken_p: set[int] = set()
-    for _sim, i, j in sorted(cands, key=lambda c: (-c[0], c[1], c[2])):
+    for _tier, _score, i, j in sorted(cands, key=lambda c: (c[0], -c[1], c[2], c[3])):
         if i in taken_t or j in taken_p:
             continue
         taken_t.add(i)

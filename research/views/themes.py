@@ -32,7 +32,7 @@ from research.curation_services import (
 )
 from research.models import Theme
 from research.selectors import get_theme_for_member, theme_posts, themes_for_scope
-from research.services import theme_merge, theme_set_hidden
+from research.services import theme_merge, theme_set_hidden, theme_summary
 
 THEME_POSTS_PER_PAGE = 50
 
@@ -63,6 +63,26 @@ def readable_error(exc: Exception) -> str:
 def themes_view(request: HttpRequest, slug: str) -> HttpResponse:
     community, membership = get_community_for_member(request.user, slug, roles=READERS)
     themes = list(themes_for_scope(community=community, include_hidden=membership.is_moderator))
+    for theme in themes:
+        _shown_summary(theme)
+    if membership.is_moderator:
+        # A theme a researcher named or summarised that the analysis no longer finds is not lost
+        # silently: its page still opens (with why), and the list says which ones.
+        curated = (
+            Theme.objects.filter(
+                community=community, scope_key="community", retired_at__isnull=False, merged_into__isnull=True
+            )
+            .exclude(researcher_label="", researcher_summary="")
+            .order_by("pk")
+        )
+        names = [t.display_label for t in curated[:5]]
+        if names:
+            messages.warning(
+                request,
+                "Retired by the latest analysis (no theme holds enough of their posts now): "
+                + ", ".join(f"“{n}”" for n in names)
+                + ". Clients no longer see them; their names and summaries come back if a refresh finds them again.",
+            )
     return render(
         request,
         "research/themes.html",
@@ -84,8 +104,40 @@ def theme_detail_view(request: HttpRequest, slug: str, theme_id: int) -> HttpRes
         if into_id is not None:
             into = get_theme_for_member(membership, into_id)
             return redirect("research:theme_detail", slug=community.slug, theme_id=into.pk)
+        # A bookmarked theme the analysis no longer finds: say so rather than a bare 404.
+        if Theme.objects.filter(
+            community=community, pk=theme_id, is_hidden=False, retired_at__isnull=False
+        ).exists():
+            messages.info(request, RETIRED_MESSAGE)
+            return redirect("research:themes", slug=community.slug)
     theme = get_theme_for_member(membership, theme_id)
+    if membership.is_moderator and theme.retired_at and not request.GET.get("page"):
+        messages.warning(request, RETIRED_MODERATOR_MESSAGE)
     return _render_detail(request, community, membership, theme)
+
+
+RETIRED_MESSAGE = (
+    "That theme was retired: the latest analysis no longer finds it. These are the current themes."
+)
+RETIRED_MODERATOR_MESSAGE = (
+    "This theme was retired: the latest analysis found no theme holding enough of its posts. "
+    "Clients no longer see it; your name and summary come back if a refresh finds it again."
+)
+
+
+def _shown_summary(theme: Theme) -> Theme:
+    """The analysis' sentence from the counts shown beside it (the stored one may be from an
+    earlier run or another count); none for a theme with no posts."""
+    theme.shown_summary = (
+        theme_summary(
+            post_count=theme.post_count,
+            participant_count=theme.participant_count,
+            sentiment_mix=theme.sentiment_mix or {},
+        )
+        if theme.post_count
+        else ""
+    )
+    return theme
 
 
 def _render_detail(
@@ -93,6 +145,7 @@ def _render_detail(
 ) -> HttpResponse:
     """The theme page; `typed` refills a refused rename, split or summary form (action, label,
     posts, summary, error)."""
+    _shown_summary(theme)
     members = theme_posts(theme=theme)
     if membership.is_client:
         # Clients read only analysed, redacted text.
