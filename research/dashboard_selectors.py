@@ -393,7 +393,17 @@ class ThemeRow:
 
     @property
     def summary(self) -> str:
-        return self.theme.researcher_summary or self.theme.summary
+        """A researcher's summary, else the analysis' sentence from this card's own counts (the
+        stored one counts every post, and the card may be filtered)."""
+        if self.theme.researcher_summary:
+            return self.theme.researcher_summary
+        if not self.posts:
+            return ""
+        from research.services import theme_summary  # services import this module's neighbours
+
+        return theme_summary(
+            post_count=self.posts, participant_count=self.participants, sentiment_mix=self.sentiment
+        )
 
 
 def _quote(row: dict) -> dict:

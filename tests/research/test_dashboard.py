@@ -960,3 +960,14 @@ def test_a_warm_up_left_out_of_analysis_says_so_when_chosen(client, community, c
     assert "This activity is left out of analysis (a warm-up)." in html
     assert reverse("discussion_detail", args=["acme", warm_up.pk]) in html
     assert "Try a wider date range" not in html
+
+
+def test_a_filtered_theme_card_says_the_counts_it_shows_not_the_whole_themes(client, community, carol):
+    seed(community, n=4)  # posts 0, 3, 6 and 9 days old; the stored sentence counts all four
+    client.force_login(carol)
+    since = (timezone.now() - timedelta(days=4)).date().isoformat()
+    page = client.get(url(date_from=since)).content.decode()
+    card = page.split('class="card theme-card"', 1)[1].split("</article>", 1)[0]
+    assert "2 people · 2 posts · 0 positive, 2 negative" in card
+    assert "2 posts from 2 participants; 100% negative." in card
+    assert "4 posts about late delivery" not in card
