@@ -10,21 +10,15 @@ from __future__ import annotations
 
 import pytest
 
-from research.analysis.enrich import enrich_doc
-from research.analysis.pipeline import BrandNamesSpared, get_nlp
 from research.analysis.types import BrandLexicon
+from tests.research.redaction_helpers import client_reader
 
 LEXICON = BrandLexicon(brand_terms=("Larkspur",), competitor_terms=("Nook Home",))
 
 
 @pytest.fixture(scope="module")
 def client_text():
-    nlp = BrandNamesSpared(get_nlp(), LEXICON.brand_terms + LEXICON.competitor_terms)
-
-    def read(text: str) -> str:
-        return enrich_doc(next(nlp.pipe([text])), lexicon=LEXICON).redacted_text
-
-    return read
+    return client_reader(LEXICON)
 
 
 @pytest.mark.parametrize(

@@ -13,23 +13,17 @@ from community.demo import threads
 from community.models import Role
 from community.services.posts import post_create
 from research import services
-from research.analysis.enrich import enrich_doc
-from research.analysis.pipeline import BrandNamesSpared, get_nlp
 from research.analysis.types import BrandLexicon
 from research.models import PostAnalysis
 from tests.factories import CommunityFactory, DiscussionFactory, MembershipFactory, UserFactory
+from tests.research.redaction_helpers import client_reader
 
 LEXICON = BrandLexicon(brand_terms=("Larkspur", "Hope & Ivy"), competitor_terms=("Nook Home", "Marlowe's"))
 
 
 @pytest.fixture(scope="module")
 def client_text():
-    nlp = BrandNamesSpared(get_nlp(), LEXICON.brand_terms + LEXICON.competitor_terms)
-
-    def read(text: str) -> str:
-        return enrich_doc(next(nlp.pipe([text])), lexicon=LEXICON).redacted_text
-
-    return read
+    return client_reader(LEXICON)
 
 
 @pytest.mark.parametrize(
