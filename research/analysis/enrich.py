@@ -22,7 +22,7 @@ from research.analysis.types import (
     PostEnrichment,
 )
 
-ANALYZER_VERSION = "1.11.0"
+ANALYZER_VERSION = "1.12.0"
 # spaCy entity labels for time expressions; their nouns never make aspects or themes.
 TIME_ENTITY_TYPES = frozenset({"DATE", "TIME"})
 DEFAULT_MAX_CHARS = 20_000
@@ -252,6 +252,10 @@ NOT_MISMATCH_OBJECTS = frozenset(
         "chance",
     }
 )
+# What a service hands over rather than sells: owning one already is no offer aimed wrong.
+_SERVICE_ITEMS = frozenset(
+    {"link", "password", "login", "receipt", "reference", "number", "pin", "form", "refund", "answer"}
+)
 ME_OBJECTS = frozenset({"me", "us", "myself", "ourselves", "mine", "ours"})
 MY = frozenset({"my", "our"})
 ME_SUBJECTS = frozenset({"i", "we"})
@@ -298,9 +302,27 @@ NOISE_WORDS = frozenset({"noise", "clutter"})
 BOUGHT_VERBS = frozenset({"buy", "purchase", "order", "own", "open"})
 # Who "the rest were noise" can be said of once the messages have been named.
 NOISE_SUBJECTS = frozenset({"rest", "most", "others", "one", "they", "them", "these", "those", "all"})
+# Fit shown by what the customer does with a message or offer: "a discount on shoes which I use",
+# "I read every newsletter", "sale emails = opened instantly" (and "I never open their emails").
+# Weaker than fit said outright, so a verdict in words outweighs it.
+ACT_ON_VERBS = frozenset({"use", "redeem", "open", "read", "click", "tap", "ignore", "delete", "skip", "bin"})
+# Their mirror: "I just delete their emails", "the newsletters get ignored".
+_DISMISS_VERBS = frozenset({"ignore", "delete", "skip", "bin"})
+# Opening or reading says something only when prompt or habitual ("I open the app every morning"
+# and "I read the email" say nothing of fit).
+_OPENING_VERBS = frozenset({"open", "read", "click", "tap"})
+_PROMPT_WORDS = frozenset(
+    {"instantly", "immediately", "straightaway", "straight", "always", "religiously", "right", "every", "all"}
+)
+ACTED_ON_THINGS = DELIVERY_NOUNS | {"discount", "deal"}
+ACT_ON_WEIGHT = 0.5
+_WHEN_MARKS = frozenset({"when", "whenever", "while", "before", "after", "if", "once", "until"})
+# "right up my street", "right up our alley".
+_UP_MY_NOUNS = frozenset({"street", "alley"})
 # Cue words that are verbs, looked at only where the tagger says they are verbs (cheap to test).
 _RELEVANCE_VERB_TRIGGERS = (
-    RELEVANCE_REACH_VERBS
+    ACT_ON_VERBS
+    | RELEVANCE_REACH_VERBS
     | RELEVANCE_FIT_VERBS
     | WANT_VERBS
     | {lemma for lemma, base in RELEVANCE_AIMED.items() if base == 0.0}
@@ -312,7 +334,8 @@ _RELEVANCE_TRIGGERS = (
     | set(RELEVANCE_AIMED)
     | _RELEVANCE_VERB_TRIGGERS
     | PROFILE_ATTRS
-    | {"interested", "relevance"}
+    | _UP_MY_NOUNS
+    | {"interested", "relevance", "timing", "well"}
 )
 # Words whose head may be a first-person lack or ownership: "I don't have", "I already own".
 _MISMATCH_MARKERS = frozenset({"not", "n't", "never", "already"})
@@ -2593,6 +2616,8 @@ def _relevance_cue(tok: Any, lemma: str) -> float:
         if lemma in _PRAISE_AIMED and not _praised_thing(tok):
             return 0.0
         who = _aimed_at(tok)
+        if lemma == "spot" and not who and _aimed_subject(tok):
+            return 1.0  # "the recommendations were spot on": a pick judged on target
         if who > 0:
             value = base or 1.0
         elif who < 0 and base >= 0.0:
@@ -2657,6 +2682,14 @@ def _relevance_cue(tok: Any, lemma: str) -> float:
             ):
                 return -2.0  # the denial is in the idiom itself, so it survives `_denied`
         return 0.0
+    if lemma in ("kind", "type") and dep == "attr" and tok.head.lemma_ in COPULAS and _aimed_subject(tok):
+        # "that's exactly the kind of thing I'd buy"
+        if _fits_me(tok) or any(
+            c.dep_ == "prep" and any(g.dep_ == "pobj" and _fits_me(g) for g in c.children)
+            for c in tok.children
+        ):
+            return 1.0
+        return 0.0
     if lemma in PROFILE_ATTRS and dep == "attr" and tok.head.lemma_ in COPULAS:
         # "it's not my style", "more my thing"
         if any(c.dep_ == "poss" and c.lower_ in MY for c in tok.children) and not any(
@@ -2664,7 +2697,35 @@ def _relevance_cue(tok: Any, lemma: str) -> float:
         ):
             return 1.0
         return 0.0
-    if lemma in WANT_VERBS and dep in ("ccomp", "attr", "pcomp") and tok.head.lemma_ == "be":
+    if lemma in ACT_ON_VERBS and tok.pos_ == "VERB":
+        return _acted_on(tok, lemma)
+    if lemma in _UP_MY_NOUNS and dep == "pobj" and tok.head.lower_ == "up":
+        # "right up my street", "not really up our alley"
+        if any(c.dep_ == "poss" and c.lower_ in MY for c in tok.children):
+            verb = tok.head.head
+            return -2.0 if _denied(verb) or sa.is_negated(verb) else 2.0
+        return 0.0
+    if lemma == "timing" and tok.pos_ == "NOUN":
+        # "perfect timing, we needed a new duvet": an offer that arrived when the customer needed it
+        if (
+            any(c.lower_ in ("perfect", "great", "good", "spot") for c in tok.children)
+            or tok.head.lower_ == "perfect"
+        ):
+            sent = tok.sent
+            if any(
+                t.lemma_ in ("need", "want")
+                and t.pos_ == "VERB"
+                and _has_child(t, ME_SUBJECTS, ("nsubj",))
+                and not sa.is_negated(t)
+                for t in sent
+            ):
+                return 1.0
+        return 0.0
+    if lemma == "well" and tok.tag_ == "JJR" and _praised_thing(tok) and _aimed_subject(tok):
+        # "the paper vouchers are much better for me": a message or offer that fits the customer
+        # better (not "the app is better than the store for me", a channel preferred).
+        return 0.5 if _aimed_at(tok) > 0 else 0.0
+    if lemma in WANT_VERBS and dep in ("ccomp", "attr", "pcomp", "acomp") and tok.head.lemma_ == "be":
         # "exactly what I needed", "not what I was looking for" (but not "what I need is...").
         cop = tok.head
         kids = list(tok.children)
@@ -2679,6 +2740,86 @@ def _relevance_cue(tok: Any, lemma: str) -> float:
         ):
             return -2.0 if _denied(cop) else 2.0
         return 0.0
+    return 0.0
+
+
+def _aimed_subject(tok: Any) -> bool:
+    """The subject of the copula a word completes is a message, offer or pick ("the offers were spot
+    on"), or a bare "that"/"this"/"it" said of one ("that's the kind of thing I'd buy")."""
+    verb = tok.head if tok.dep_ in ("acomp", "attr", "advmod", "npadvmod") else None
+    if verb is None or verb.lemma_ not in COPULAS:
+        return False
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None:
+        return False
+    if subject.lower_ in ("that", "this", "it") and not any(subject.children):
+        return True
+    return subject.lemma_.lower() in AIMED_THINGS | {"discount"}
+
+
+def _acted_on(tok: Any, lemma: str) -> float:
+    """The customer uses, redeems or promptly opens what the brand sends: "a discount on shoes which
+    I use", "I always open their emails", "sale emails = opened instantly"; 0 for anything else
+    ("I use the app to pay", "I open the app every morning")."""
+    kids = list(tok.children)
+    subject = next((c for c in kids if c.dep_ in ("nsubj", "nsubjpass")), None)
+    things: list[Any] = []
+    if subject is not None and subject.lower_ in ME_SUBJECTS:
+        if tok.dep_ == "relcl":
+            things.append(tok.head)  # "the discount which I use"
+        things += [c for c in kids if c.dep_ == "dobj"]
+    elif tok.tag_ == "VBN" and subject is not None:
+        things.append(subject)  # "sale emails = opened instantly", "their emails get read"
+    else:
+        return 0.0
+    if not any(
+        t.lemma_.lower() in ACTED_ON_THINGS
+        or any(c.dep_ == "compound" and c.lemma_.lower() in ACTED_ON_THINGS for c in t.children)
+        for t in things
+    ):
+        return 0.0
+    if any(c.dep_ in ("mark", "advmod") and c.lower_ in _WHEN_MARKS for c in kids):
+        return 0.0  # "I give my address when I use the vouchers": when, not whether it fits
+    if any(
+        c.dep_ == "prep" and any(g.lower_ in ("mistake", "accident", "error") for g in c.children)
+        for c in kids
+    ):
+        return 0.0  # "I deleted the email by mistake"
+    negated = sa.is_negated(tok)
+    if negated and any(c.dep_ == "aux" and c.lower_ in ("ca", "can", "could", "couldn't") for c in kids):
+        return 0.0  # "I couldn't use the voucher": a failed offer, not one aimed wrong
+    if lemma in _OPENING_VERBS and not negated:
+        prompt = any(
+            c.dep_ in ("advmod", "npadvmod") and any(g.lower_ in _PROMPT_WORDS for g in c.subtree)
+            for c in kids
+        ) or any(c.dep_ == "det" and c.lower_ in _PROMPT_WORDS for t in things for c in t.children)
+        if not prompt:
+            return 0.0
+    return -ACT_ON_WEIGHT if lemma in _DISMISS_VERBS else ACT_ON_WEIGHT
+
+
+def _serves_me(noun: Any, prep: Any) -> float:
+    """ "they're basically a magazine for me": a message or offer called a thing for the customer
+    (not "the big one for me", "the difference for me", "a nightmare for me")."""
+    if noun.dep_ != "attr" or noun.head.lemma_ not in COPULAS or noun.pos_ != "NOUN":
+        return 0.0
+    if not any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children):
+        return 0.0
+    if not any(o.dep_ == "pobj" and o.lower_ in ME_OBJECTS for o in prep.children):
+        return 0.0
+    if sa.lexicon()[0].get(noun.lemma_.lower(), 0.0) < 0:
+        return 0.0
+    verb = noun.head
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None:
+        return 0.0
+    if subject.lemma_.lower() in AIMED_THINGS:
+        return 1.0  # "the emails are a treat for me", "the new-in ones are basically a magazine for me"
+    # "they're a magazine for me" once the emails are named in the same sentence
+    if subject.lower_ in ("they", "it", "these", "those") and any(
+        t.lemma_.lower() in DELIVERY_NOUNS for t in noun.sent if t.i < subject.i
+    ):
+        return 1.0
     return 0.0
 
 
@@ -2716,6 +2857,19 @@ def _fits_me(noun: Any) -> bool:
     return False
 
 
+def _in_channel(verb: Any) -> bool:
+    """ "what I buy in store", "what I order online": the brand knowing one channel from another is
+    consistency across channels, not whether its offers fit the customer."""
+    for c in verb.children:
+        if c.lower_ in ("online", "instore", "in-store"):
+            return True
+        if c.dep_ == "prep" and any(
+            g.dep_ == "pobj" and g.lemma_.lower() in _CHANNEL_NAMES for g in c.children
+        ):
+            return True
+    return False
+
+
 def _learnt_my_taste(tok: Any) -> bool:
     """ "the app has learned I like floral dresses", "they know what I like", "they remember my
     size": the brand has learnt the customer's taste (not "I know what I like")."""
@@ -2726,6 +2880,7 @@ def _learnt_my_taste(tok: Any) -> bool:
             c.dep_ == "ccomp"
             and c.lemma_.lower() in MY_TASTE_VERBS
             and _has_child(c, ME_SUBJECTS, ("nsubj",))
+            and not _in_channel(c)
         ):
             return True
         if c.dep_ == "dobj" and _my_fit(c):
@@ -2818,8 +2973,10 @@ def _mismatch(tok: Any, lemma: str) -> int | None:
     if not already and not sa.is_negated(tok):
         return None
     if tok.dep_ == "relcl":
-        # "clothes I'd never wear": the noun is the thing offered.
-        return None if tok.head.lemma_.lower() in NOT_MISMATCH_OBJECTS else -1
+        # "clothes I'd never wear": the noun is the thing offered (not "the tracking link I already
+        # had", a service going round in circles).
+        head = tok.head.lemma_.lower()
+        return None if head in NOT_MISMATCH_OBJECTS or head in _SERVICE_ITEMS else -1
     for c in tok.children:
         if c.dep_ == "dobj":
             obj = c.lemma_.lower()
@@ -2827,6 +2984,7 @@ def _mismatch(tok: Any, lemma: str) -> int | None:
                 return None
             if (
                 obj in NOT_MISMATCH_OBJECTS
+                or obj in _SERVICE_ITEMS
                 or obj in GENERIC_NOUNS
                 or obj in CHANNEL_WORDS
                 or obj in DELIVERY_NOUNS
@@ -3166,9 +3324,13 @@ def _relevance(
             if prep.dep_ != "prep":
                 continue
             tok = prep.head
-            if lemmas[tok.i] != "be" or pos[tok.i] != "AUX":
+            if pos[tok.i] == "NOUN" and tok.dep_ == "attr":
+                lemma, value = "be", _serves_me(tok, prep)
+                tok = tok.head  # the copula carries the denial: "they're not a magazine for me"
+            elif lemmas[tok.i] != "be" or pos[tok.i] != "AUX":
                 continue
-            lemma, value = "be", _for_whom(tok, prep)
+            else:
+                lemma, value = "be", _for_whom(tok, prep)
         elif lemma not in _RELEVANCE_TRIGGERS or lemma in _RELEVANCE_VERB_TRIGGERS and pos[i] != "VERB":
             continue
         else:
