@@ -98,6 +98,8 @@ def test_an_activity_just_left_out_awaits_analysis_and_its_empty_post_is_not_cou
     stats = _stats(client)
     # Its three posts (the moderator's too) await; the post with no words is not also listed.
     assert (stats["awaiting analysis"], stats["not analysable"]) == (3, 3)
+    # Counted over every published post, as the label beside it says (insights count participants').
+    assert f"of all {stats['published posts']} published, moderators' posts included" in stats["page"]
     assert "No words to analyse" not in stats["page"]
     assert "Warm-up activity: left out of analysis: 3" in stats["page"]
 
