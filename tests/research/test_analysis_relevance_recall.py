@@ -10,25 +10,15 @@ from __future__ import annotations
 
 import pytest
 
-from research.analysis.enrich import enrich_texts
-from research.analysis.pipeline import get_nlp
 from research.analysis.types import BrandLexicon
+from tests.research.analysis_helpers import analysis_reader
 
 LEXICON = BrandLexicon(brand_terms=("Acme",), competitor_terms=("Globex",))
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    return get_nlp()
-
-
-@pytest.fixture(scope="module")
-def read(nlp):
-    def run(text: str):
-        (result,) = enrich_texts([text], lexicon=LEXICON, nlp=nlp)
-        return result
-
-    return run
+def read():
+    return analysis_reader(LEXICON)
 
 
 @pytest.mark.parametrize(
