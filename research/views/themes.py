@@ -95,19 +95,17 @@ def themes_view(request: HttpRequest, slug: str) -> HttpResponse:
 def theme_detail_view(request: HttpRequest, slug: str, theme_id: int) -> HttpResponse:
     community, membership = get_community_for_member(request.user, slug, roles=READERS)
     if membership.is_client:
-        # A bookmarked theme that a researcher merged away lives on in the theme it went into.
-        into_id = (
-            Theme.objects.filter(community=community, pk=theme_id, is_hidden=False, merged_into__isnull=False)
-            .values_list("merged_into_id", flat=True)
+        # A bookmarked theme that a researcher merged away lives on in the theme it went into; one
+        # the analysis no longer finds says so rather than a bare 404. One query for both.
+        into_id, retired_at = (
+            Theme.objects.filter(community=community, pk=theme_id, is_hidden=False)
+            .values_list("merged_into_id", "retired_at")
             .first()
-        )
+        ) or (None, None)
         if into_id is not None:
             into = get_theme_for_member(membership, into_id)
             return redirect("research:theme_detail", slug=community.slug, theme_id=into.pk)
-        # A bookmarked theme the analysis no longer finds: say so rather than a bare 404.
-        if Theme.objects.filter(
-            community=community, pk=theme_id, is_hidden=False, retired_at__isnull=False
-        ).exists():
+        if retired_at is not None:
             messages.info(request, RETIRED_MESSAGE)
             return redirect("research:themes", slug=community.slug)
     theme = get_theme_for_member(membership, theme_id)
